@@ -1,0 +1,80 @@
+"""Advice as readable French text (the default output of ``clauses advise``)."""
+
+from __future__ import annotations
+
+from clauses import french
+from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice
+from clauses.library import Library
+from clauses.profile import NATURE_LABELS, TenderProfile
+
+PARAMETER_TEXT = {
+    "labour_share": ("part de main-d’œuvre", french.percent),
+    "insertion_rate": ("taux d’insertion", french.percent),
+    "hourly_cost_eur": ("coût horaire chargé", french.eur),
+}
+
+
+def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str:
+    p, s = advice.procedure, advice.sizing
+    lines = [
+        f"Clauses sociales — {profile.title}",
+        f"Bibliothèque {advice.library_version}, avis calculé le {french.date(advice.as_of)}",
+        "",
+        "Procédure",
+        f"  {NATURE_LABELS[profile.nature].capitalize()}, montant estimé {french.eur(profile.estimated_amount_eur)} HT "
+        f"sur {profile.duration_months} mois, lancement le {french.date(p.launch_date)}.",
+        f"  Seuil européen applicable : {french.eur(p.eu_threshold_eur)} HT "
+        f"({'atteint' if p.above_eu_threshold else 'non atteint'}).",
+        f"  Régime : {REGIME_LABELS[p.regime]}.",
+        "",
+        "Obligations",
+    ]
+    for o in advice.obligations:
+        mark = "s’applique" if o.applies else "ne s’applique pas"
+        lines.append(f"  • {o.title} ({', '.join(o.legal_basis)}) : {mark}.")
+        lines.append(f"    {o.explanation}")
+    lines += ["", "Mécanismes"]
+    for r in advice.recommendations:
+        former = (
+            f" ; avant 2019 : {', '.join(r.former_legal_basis)}" if r.former_legal_basis else ""
+        )
+        lines.append(f"  • {r.title} — {LEVEL_LABELS[r.level]}")
+        lines.append(f"    Base légale : {', '.join(r.legal_basis)}{former}")
+        lines.extend(f"    – {reason}" for reason in r.reasons)
+        for pitfall in library.mechanisms[r.mechanism].pitfalls[:2]:
+            lines.append(f"    ! {pitfall.text}")
+    lines += [
+        "",
+        "Heures d’insertion",
+        f"  {french.hours(s.hours)} (≈ {french.number(s.fte, 1)} ETP à "
+        f"{french.number(library.sizing.hours_per_fte)} heures par an)",
+        f"  Formule : {s.formula}",
+    ]
+    for name, (label, fmt) in PARAMETER_TEXT.items():
+        adjust = " (valeur par défaut à ajuster)" if name in s.defaults_to_adjust else ""
+        lines.append(f"  {label} : {fmt(getattr(s, name))}{adjust}")
+    if s.transferred_staff_weighting is not None:
+        lines.append(
+            f"  pondération du personnel repris P : {french.number(s.transferred_staff_weighting, 2)}"
+        )
+    clause = next((r for r in advice.recommendations if r.lots), None)
+    if clause:
+        lines.append("  Par lot :")
+        for lot in clause.lots:
+            lines.append(
+                f"    – {lot.title} : {french.eur(lot.estimated_amount_eur)} HT, "
+                f"{french.percent(lot.labour_share)} de main-d’œuvre → {french.hours(lot.hours)}"
+            )
+    decp = advice.decp
+    lines += [
+        "",
+        "Données essentielles (DECP)",
+        f"  considerationsSociales : {', '.join(decp.considerationsSociales.considerationSociale)}",
+    ]
+    if decp.considerationsEnvironnementales:
+        values = ", ".join(decp.considerationsEnvironnementales.considerationEnvironnementale)
+        lines.append(f"  considerationsEnvironnementales : {values}")
+    if advice.warnings:
+        lines += ["", "Points de vigilance"]
+        lines.extend(f"  ! {w}" for w in advice.warnings)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""French typography for numbers, amounts, dates and punctuation.
+
+One place for every figure the product shows: advice text, clause texts, Word drafts and pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+NBSP = "\u00a0"  # before : and inside « », before units
+NNBSP = "\u202f"  # thousands separator and before ; ! ?
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def round_half_up(value: float, digits: int = 0) -> Decimal:
+    quantum = Decimal(1).scaleb(-digits)
+    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def number(value: float, digits: int = 0, *, keep_zeros: bool = False) -> str:
+    """« 1 000 000 », « 0,5 »: thousands grouped with a narrow no-break space, decimal comma."""
+    rounded = round_half_up(value, digits)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = NNBSP.join(groups) or "0"
+    if not keep_zeros:
+        fraction = fraction.rstrip("0")
+    return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
+
+
+def eur(value: float) -> str:
+    """« 1 000 000 € », « 30 € », « 12,50 € »."""
+    whole_euros = round_half_up(value, 2) == round_half_up(value, 0)
+    return f"{number(value, 0 if whole_euros else 2, keep_zeros=True)}{NBSP}€"
+
+
+def percent(share: float) -> str:
+    """A share in [0, 1] as « 5 % », « 12,5 % »."""
+    return f"{number(share * 100, 1)}{NBSP}%"
+
+
+def hours(value: float) -> str:
+    """« 833 heures », « 1 heure »."""
+    rounded = round_half_up(value)
+    return f"{number(value)}{NBSP}heure{'s' if abs(rounded) >= 2 else ''}"
+
+
+def date(value: dt.date) -> str:
+    """« 1er avril 2026 », « 22 novembre 2026 »."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def quote(text: str) -> str:
+    """« text » with no-break spaces inside the guillemets."""
+    return f"«{NBSP}{text}{NBSP}»"

@@ -1,0 +1,216 @@
+"""Cross-file review of the clause library (``clauses check-library``).
+
+Loading already validates each file on its own; this adds what only the whole library shows:
+cited articles exist, referenced ids exist, dates are consistent, every clause renders with its
+sample parameters, and statements still to verify say so to the buyer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from clauses.library.loader import Library, LibraryError, load_library
+from clauses.library.models import (
+    ClauseText,
+    LegalReference,
+    Mechanism,
+    ObligationId,
+    Statement,
+    Status,
+)
+from clauses.library.render import ClauseRenderError, render_sample, used_names
+
+ARTICLE_RE = re.compile(r"\b[LRD]\.?\s?\d{4}-\d+(?:-\d+)?\b")
+PRACTICE_HEADINGS = (
+    "Contexte",
+    "Démarche",
+    "Outils",
+    "Résultats",
+    "Facteurs de réussite",
+    "Sources",
+)
+TO_VERIFY_MARK = "à vérifier"
+
+
+def normalise_article(text: str) -> str:
+    return re.sub(r"^([LRD])\.?\s?", r"\1", text)
+
+
+def check_library(root: Path | None = None, *, today: dt.date | None = None) -> list[str]:
+    """Every problem found, as « file : field : message » lines; [] when the library is sound."""
+    try:
+        library = load_library(root)
+    except LibraryError as exc:
+        return exc.problems
+    return list(review(library, today or dt.date.today()))
+
+
+def review(library: Library, today: dt.date) -> Iterator[str]:
+    files = library.source_files
+    yield from _review_references(library, files["legal_references.yaml"])
+    yield from _review_thresholds(library, files["thresholds.yaml"])
+    yield from _review_obligations(library, files["obligations.yaml"])
+    yield from _review_sizing(library, files["sizing.yaml"])
+    for mechanism in library.mechanisms.values():
+        yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
+    for practice in library.practices.values():
+        where = files[f"practices/{practice.id}.md"]
+        headings = re.findall(r"^## (.+?)\s*$", practice.body, flags=re.MULTILINE)
+        if tuple(headings) != PRACTICE_HEADINGS:
+            yield (
+                f"{where} : body : titres attendus dans cet ordre : "
+                f"{', '.join(PRACTICE_HEADINGS)} (trouvés : {', '.join(headings) or 'aucun'})"
+            )
+        for i, sector in enumerate(practice.sectors):
+            if sector not in library.sectors:
+                yield f"{where} : sectors[{i}] : secteur « {sector} » absent de sizing.yaml"
+        if practice.reviewed_on > today:
+            yield f"{where} : reviewed_on : date future ({practice.reviewed_on})"
+    for name, path in files.items():
+        reviewed = _reviewed_on(library, name)
+        if reviewed is not None and reviewed > today:
+            yield f"{path} : reviewed_on : date future ({reviewed})"
+
+
+def _reviewed_on(library: Library, name: str) -> dt.date | None:
+    match name:
+        case "library.yaml":
+            return library.manifest.reviewed_on
+        case "legal_references.yaml":
+            return library.legal.reviewed_on
+        case "thresholds.yaml":
+            return library.thresholds.reviewed_on
+        case "obligations.yaml":
+            return library.obligations.reviewed_on
+        case "sizing.yaml":
+            return library.sizing.reviewed_on
+        case "cpv_lists.yaml":
+            return library.cpv_lists.reviewed_on
+    if name.startswith("mechanisms/"):
+        mechanism_id = name.removeprefix("mechanisms/").removesuffix(".yaml")
+        return next(
+            (m.reviewed_on for m in library.mechanisms.values() if m.id.value == mechanism_id),
+            None,
+        )
+    return None
+
+
+def _statement_problems(statement: Statement, where: str) -> Iterator[str]:
+    if statement.status is Status.to_verify and TO_VERIFY_MARK not in statement.text:
+        yield f"{where} : text : un énoncé « to_verify » doit dire « {TO_VERIFY_MARK} »"
+
+
+def _cited_articles(library: Library, text: str, where: str) -> Iterator[str]:
+    for match in ARTICLE_RE.finditer(text):
+        article = normalise_article(match.group(0))
+        if article not in library.references:
+            yield f"{where} : article {article} cité mais absent de legal_references.yaml"
+
+
+def _review_references(library: Library, path: Path) -> Iterator[str]:
+    seen: set[str] = set()
+    for i, ref in enumerate(library.legal.references):
+        if ref.id in seen:
+            yield f"{path} : references[{i}].id : « {ref.id} » en double"
+        seen.add(ref.id)
+        if ref.text == "CCP" and ref.url is None:
+            yield f"{path} : references[{i}].url : lien Légifrance obligatoire pour un article du CCP"
+        yield from _reference_dates(ref, f"{path} : references[{i}]", library.legal.reviewed_on)
+
+
+def _reference_dates(ref: LegalReference, where: str, reviewed_on: dt.date) -> Iterator[str]:
+    for j, source in enumerate(ref.sources):
+        if source.date and source.date > reviewed_on:
+            yield f"{where}.sources[{j}].date : postérieure à la date de relecture"
+
+
+def _review_thresholds(library: Library, path: Path) -> Iterator[str]:
+    periods = sorted(library.thresholds.eu, key=lambda p: p.valid_from)
+    for i, period in enumerate(periods):
+        if period.valid_to < period.valid_from:
+            yield f"{path} : eu[{i}].valid_to : antérieure à valid_from"
+        if i and period.valid_from != periods[i - 1].valid_to + dt.timedelta(days=1):
+            yield f"{path} : eu[{i}].valid_from : les périodes doivent se suivre sans trou ni chevauchement"
+    for nature in ("works", "supplies_services"):
+        ranges = sorted(
+            (t for t in library.thresholds.no_procedure if t.nature == nature),
+            key=lambda t: t.valid_from,
+        )
+        if not ranges:
+            yield f"{path} : no_procedure : aucun seuil pour « {nature} »"
+        for j, current in enumerate(ranges):
+            if current.valid_to is not None and current.valid_to < current.valid_from:
+                yield f"{path} : no_procedure ({nature}) : valid_to antérieure à valid_from"
+            if j + 1 < len(ranges):
+                following = ranges[j + 1]
+                if (
+                    current.valid_to is None
+                    or following.valid_from != current.valid_to + dt.timedelta(days=1)
+                ):
+                    yield f"{path} : no_procedure ({nature}) : les périodes doivent se suivre sans trou ni chevauchement"
+            elif current.valid_to is not None:
+                yield f"{path} : no_procedure ({nature}) : la dernière période doit rester ouverte"
+    yield from _statement_problems(
+        library.thresholds.decp_publication, f"{path} : decp_publication"
+    )
+
+
+def _review_obligations(library: Library, path: Path) -> Iterator[str]:
+    ids = [o.id for o in library.obligations.obligations]
+    for missing in set(ObligationId) - set(ids):
+        yield f"{path} : obligations : obligation « {missing} » manquante"
+    for i, obligation in enumerate(library.obligations.obligations):
+        where = f"{path} : obligations[{i}]"
+        for article in obligation.legal_basis:
+            if article not in library.references:
+                yield f"{where}.legal_basis : article {article} absent de legal_references.yaml"
+        yield from _statement_problems(obligation.statement, f"{where}.statement")
+        for j, derogation in enumerate(obligation.derogations):
+            yield from _statement_problems(derogation, f"{where}.derogations[{j}]")
+        if (
+            obligation.valid_from_status is Status.to_verify
+            and TO_VERIFY_MARK not in obligation.statement.text
+        ):
+            yield f"{where}.statement : la date d’entrée en vigueur est à vérifier : le texte doit le dire"
+
+
+def _review_sizing(library: Library, path: Path) -> Iterator[str]:
+    ids = [s.id for s in library.sizing.sectors]
+    for sector_id in {i for i in ids if ids.count(i) > 1}:
+        yield f"{path} : sectors : id « {sector_id} » en double"
+    prefixes = [p for s in library.sizing.sectors for p in s.cpv_prefixes]
+    for prefix in {p for p in prefixes if prefixes.count(p) > 1}:
+        yield f"{path} : sectors : préfixe CPV « {prefix} » attribué à plusieurs secteurs"
+
+
+def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:
+    declared = {p.name for p in clause.parameters}
+    used = used_names(clause.text)
+    for name in sorted(used - declared):
+        yield f"{where}.text : « {name} » utilisé mais non déclaré dans parameters"
+    for name in sorted(declared - used):
+        yield f"{where}.parameters : « {name} » déclaré mais jamais utilisé"
+    try:
+        rendered = render_sample(clause)
+    except ClauseRenderError as exc:
+        yield f"{where}.text : rendu impossible avec les valeurs d’exemple : {exc}"
+        return
+    yield from _cited_articles(library, rendered, f"{where}.text")
+
+
+def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Iterator[str]:
+    for i, basis in enumerate(mechanism.legal_basis):
+        if basis.article not in library.references:
+            yield f"{path} : legal_basis[{i}].article : {basis.article} absent de legal_references.yaml"
+    groups = (("conditions", mechanism.conditions), ("pitfalls", mechanism.pitfalls))
+    for name, statements in groups:
+        for i, statement in enumerate(statements):
+            yield from _statement_problems(statement, f"{path} : {name}[{i}]")
+            yield from _cited_articles(library, statement.text, f"{path} : {name}[{i}]")
+    yield from _statement_problems(mechanism.avise_recommendation, f"{path} : avise_recommendation")
+    yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
+    for i, clause in enumerate(mechanism.clauses):
+        yield from _review_clause(library, clause, f"{path} : clauses[{i}]")

@@ -1,0 +1,214 @@
+"""Load ``clause_library/`` into one immutable :class:`Library`.
+
+Loading validates each file against its model (:mod:`clauses.library.models`); a file that does
+not validate raises :class:`LibraryError` naming the file and the field at fault.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from clauses.library.models import (
+    CpvList,
+    CpvLists,
+    LegalReference,
+    LegalReferences,
+    Manifest,
+    Mechanism,
+    MechanismId,
+    Obligations,
+    Practice,
+    Sector,
+    Sizing,
+    Thresholds,
+)
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class LibraryError(Exception):
+    """A content file is missing, malformed or inconsistent; the message names file and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def default_library_path() -> Path:
+    """``CLAUSES_LIBRARY`` if set, else the ``clause_library/`` folder of this checkout."""
+    configured = os.environ.get("CLAUSES_LIBRARY")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[3] / "clause_library"
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``('clauses', 0, 'text')`` → ``clauses[0].text``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validation_problems(source: str, error: ValidationError) -> list[str]:
+    return [f"{source} : {field_path(e['loc']) or '(racine)'} : {e['msg']}" for e in error.errors()]
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except FileNotFoundError as exc:
+        raise LibraryError([f"{path} : fichier manquant"]) from exc
+    except yaml.YAMLError as exc:
+        raise LibraryError([f"{path} : YAML invalide : {exc}"]) from exc
+
+
+def parse(model: type[M], data: Any, source: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise LibraryError(validation_problems(source, exc)) from exc
+
+
+def split_front_matter(text: str, source: str) -> tuple[Any, str]:
+    if not text.startswith("---\n"):
+        raise LibraryError([f"{source} : l’en-tête YAML (entre deux lignes ---) est manquant"])
+    front, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        raise LibraryError([f"{source} : l’en-tête YAML n’est pas fermé par une ligne ---"])
+    try:
+        return yaml.load(front, Loader=_Loader), body.strip() + "\n"
+    except yaml.YAMLError as exc:
+        raise LibraryError([f"{source} : YAML invalide dans l’en-tête : {exc}"]) from exc
+
+
+def load_practice(path: Path) -> Practice:
+    front, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+    if not isinstance(front, dict):
+        raise LibraryError([f"{path} : l’en-tête doit être un dictionnaire YAML"])
+    return parse(Practice, {**front, "body": body}, str(path))
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything the advisor and the drafter know, as validated content."""
+
+    root: Path
+    manifest: Manifest
+    legal: LegalReferences
+    thresholds: Thresholds
+    obligations: Obligations
+    sizing: Sizing
+    cpv_lists: CpvLists
+    mechanisms: dict[MechanismId, Mechanism]
+    practices: dict[str, Practice]
+    source_files: dict[str, Path] = field(default_factory=dict, compare=False)
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @cached_property
+    def references(self) -> dict[str, LegalReference]:
+        return {ref.id: ref for ref in self.legal.references}
+
+    @cached_property
+    def sectors_by_prefix(self) -> list[tuple[str, Sector]]:
+        """(prefix, sector) pairs, longest prefix first, for longest-prefix matching."""
+        pairs = [(p, s) for s in self.sizing.sectors for p in s.cpv_prefixes]
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+    @cached_property
+    def sectors(self) -> dict[str, Sector]:
+        return {s.id: s for s in self.sizing.sectors}
+
+    def cpv_list(self, list_id: str) -> CpvList:
+        for cpv_list in self.cpv_lists.lists:
+            if cpv_list.id == list_id:
+                return cpv_list
+        raise KeyError(list_id)
+
+    def sector_for(self, cpv: str | None) -> Sector | None:
+        if not cpv:
+            return None
+        for prefix, sector in self.sectors_by_prefix:
+            if cpv.startswith(prefix):
+                return sector
+        return None
+
+    def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
+        return cpv is not None and any(cpv.startswith(p) for p in self.cpv_list(list_id).cpv_prefixes)
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Read and validate every content file; collect every problem before raising."""
+    root = root or default_library_path()
+    if not root.is_dir():
+        raise LibraryError([f"{root} : dossier de la bibliothèque introuvable"])
+    problems: list[str] = []
+    files: dict[str, Path] = {}
+
+    def load(model: type[M], name: str) -> M | None:
+        path = root / name
+        files[name] = path
+        try:
+            return parse(model, read_yaml(path), str(path))
+        except LibraryError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    manifest = load(Manifest, "library.yaml")
+    legal = load(LegalReferences, "legal_references.yaml")
+    thresholds = load(Thresholds, "thresholds.yaml")
+    obligations = load(Obligations, "obligations.yaml")
+    sizing = load(Sizing, "sizing.yaml")
+    cpv_lists = load(CpvLists, "cpv_lists.yaml")
+
+    mechanisms: dict[MechanismId, Mechanism] = {}
+    for path in sorted((root / "mechanisms").glob("*.yaml")):
+        mechanism = load(Mechanism, f"mechanisms/{path.name}")
+        if mechanism is None:
+            continue
+        if mechanism.id.value != path.stem:
+            problems.append(f"{path} : id : « {mechanism.id} » ne correspond pas au nom du fichier")
+        mechanisms[mechanism.id] = mechanism
+    missing = [m.value for m in MechanismId if m not in mechanisms]
+    if missing and not problems:
+        problems.append(f"{root / 'mechanisms'} : mécanismes manquants : {', '.join(missing)}")
+
+    practices: dict[str, Practice] = {}
+    for path in sorted((root / "practices").glob("*.md")):
+        files[f"practices/{path.name}"] = path
+        try:
+            practice = load_practice(path)
+        except LibraryError as exc:
+            problems.extend(exc.problems)
+            continue
+        if practice.id != path.stem:
+            problems.append(f"{path} : id : « {practice.id} » ne correspond pas au nom du fichier")
+        practices[practice.id] = practice
+
+    if problems:
+        raise LibraryError(problems)
+    assert manifest and legal and thresholds and obligations and sizing and cpv_lists
+    return Library(
+        root=root,
+        manifest=manifest,
+        legal=legal,
+        thresholds=thresholds,
+        obligations=obligations,
+        sizing=sizing,
+        cpv_lists=cpv_lists,
+        mechanisms=mechanisms,
+        practices=practices,
+        source_files=files,
+    )

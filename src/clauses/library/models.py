@@ -1,0 +1,311 @@
+"""Typed models of the clause library's content files.
+
+Every file under ``clause_library/`` is validated against one of these models when the library
+is loaded; ``clauses check-library`` adds the cross-file checks (cited articles exist, mechanism
+ids exist, dates are consistent, clause texts render with their sample parameters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+
+class Strict(BaseModel):
+    """Base for content models: unknown keys are errors, so a typo never goes unnoticed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Status(StrEnum):
+    """How firmly a statement is established (DOMAIN.md tags)."""
+
+    sourced = "sourced"
+    to_verify = "to_verify"
+    default = "default"  # a working default the facilitator adjusts, not a norm
+
+
+class MechanismId(StrEnum):
+    insertion_clause = "insertion_clause"
+    insertion_criterion = "insertion_criterion"
+    reserved_disability = "reserved_disability"
+    reserved_insertion = "reserved_insertion"
+    reserved_both = "reserved_both"
+    reserved_prison = "reserved_prison"
+    reserved_ess = "reserved_ess"
+    insertion_services_contract = "insertion_services_contract"
+    lots_division = "lots_division"
+    other_social_condition = "other_social_condition"
+
+
+class ObligationId(StrEnum):
+    social_consideration_above_eu_threshold = "social_consideration_above_eu_threshold"
+    environmental_execution_condition = "environmental_execution_condition"
+    environmental_award_criterion = "environmental_award_criterion"
+
+
+class DecpSocial(StrEnum):
+    clause = "Clause sociale"
+    criterion = "Critère social"
+    reserved = "Marché réservé"
+    none = "Pas de considération sociale"
+
+
+class DecpEnvironmental(StrEnum):
+    clause = "Clause environnementale"
+    criterion = "Critère environnemental"
+    none = "Pas de considération environnementale"
+
+
+class StructureKind(StrEnum):
+    """Kinds of structures that can answer or help fulfil a clause (DOMAIN §7)."""
+
+    ei = "EI"
+    ai = "AI"
+    aci = "ACI"
+    etti = "ETTI"
+    eiti = "EITI"
+    geiq = "GEIQ"
+    ea = "EA"
+    eatt = "EATT"
+    esat = "ESAT"
+    prison = "prison"
+    ess = "ESS"
+    any_company = "any_company"
+
+
+class Section(StrEnum):
+    """The tender documents a model clause goes into."""
+
+    notice = "notice"  # avis de publicité
+    rc = "rc"  # règlement de la consultation
+    ccap = "ccap"  # cahier des clauses administratives particulières
+    annex = "annex"  # annexes (engagement, suivi)
+
+
+class Source(Strict):
+    """Where a statement comes from: a title and, when published online, its address."""
+
+    title: str = Field(min_length=3)
+    url: HttpUrl | None = None
+    date: dt.date | None = None
+
+
+class Statement(Strict):
+    """One legal or factual statement shown to buyers, with its source and status."""
+
+    text: str = Field(min_length=10)
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class LegalReference(Strict):
+    """An article of the Code de la commande publique (or another text) the library may cite."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 .°\-]*$", description="e.g. L2112-2")
+    title: str
+    text: Literal["CCP", "loi", "décret", "ordonnance", "jurisprudence", "CCAG"] = "CCP"
+    url: HttpUrl | None = Field(default=None, description="required for CCP articles")
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+    former: list[str] = Field(default_factory=list, description="pre-2019 equivalents")
+
+
+class LegalBasis(Strict):
+    article: str
+    former: list[str] = Field(default_factory=list)
+
+
+class ParameterType(StrEnum):
+    integer = "integer"
+    number = "number"
+    percent = "percent"  # a share in [0, 1], rendered « 5 % »
+    eur = "eur"  # an amount in euros, rendered « 1 000 000 € »
+    hours = "hours"
+    text = "text"
+    date = "date"
+
+
+class ClauseParameter(Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: ParameterType
+    label: str
+    sample: int | float | str | dt.date
+    placeholder: bool = Field(
+        default=False,
+        description="a value only the buyer knows: drafted as « [à compléter : label] »",
+    )
+
+
+class ClauseText(Strict):
+    """A model clause: Jinja text with typed parameters, rendered with French formatting."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    section: Section
+    title: str
+    text: str = Field(min_length=20)
+    parameters: list[ClauseParameter] = Field(default_factory=list)
+
+
+class Mechanism(Strict):
+    id: MechanismId
+    title: str
+    short_title: str
+    summary: str
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    decp_value: DecpSocial | None
+    conditions: list[Statement] = Field(min_length=1)
+    pitfalls: list[Statement] = Field(min_length=1)
+    avise_recommendation: Statement
+    structures: list[StructureKind] = Field(min_length=1)
+    clauses: list[ClauseText] = Field(min_length=1)
+    reviewed_on: dt.date
+
+    @model_validator(mode="after")
+    def _unique_clause_ids(self) -> Mechanism:
+        ids = [c.id for c in self.clauses]
+        if len(ids) != len(set(ids)):
+            raise ValueError("identifiants de clauses en double")
+        return self
+
+
+class EuThresholdPeriod(Strict):
+    valid_from: dt.date
+    valid_to: dt.date
+    works_eur: int = Field(gt=0)
+    central_supplies_services_eur: int = Field(gt=0)
+    other_supplies_services_eur: int = Field(gt=0)
+    utilities_defence_eur: int = Field(gt=0)
+    social_services_eur: int = Field(gt=0)
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class NationalThreshold(Strict):
+    """Below this amount a purchase may be made without publicity or competition (R2122-8)."""
+
+    nature: Literal["works", "supplies_services"]
+    amount_eur: int = Field(gt=0)
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class Thresholds(Strict):
+    reviewed_on: dt.date
+    eu: list[EuThresholdPeriod] = Field(min_length=1)
+    no_procedure: list[NationalThreshold] = Field(min_length=1)
+    decp_publication_eur: int = Field(gt=0)
+    decp_publication: Statement
+
+
+class Obligation(Strict):
+    id: ObligationId
+    title: str
+    legal_basis: list[str] = Field(min_length=1)
+    scope: Literal["above_eu_threshold", "all_contracts"]
+    valid_from: dt.date
+    valid_from_status: Status
+    explanation: str
+    statement: Statement
+    derogations: list[Statement] = Field(default_factory=list)
+
+
+class Obligations(Strict):
+    reviewed_on: dt.date
+    obligations: list[Obligation] = Field(min_length=1)
+
+
+class Sector(Strict):
+    """Sizing defaults for contracts whose CPV code starts with ``cpv_prefix``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(min_length=1)
+    labour_share: float = Field(ge=0, le=1)
+    labour_share_status: Status
+    hourly_cost_eur: float = Field(gt=0)
+    hourly_cost_status: Status
+    insertion_rate: float = Field(ge=0, le=1)
+    insertion_rate_status: Status
+    sizing_method: Literal["general", "cleaning_branch"] = "general"
+    typical_structures: list[StructureKind] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+
+class NatureDefault(Strict):
+    labour_share: float = Field(ge=0, le=1)
+    hourly_cost_eur: float = Field(gt=0)
+    insertion_rate: float = Field(ge=0, le=1)
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class CleaningMethod(Strict):
+    coefficient: float = Field(gt=0, description="C: € of contract per labour hour")
+    floor_hours: int = Field(ge=0)
+    sources: list[Source] = Field(min_length=1)
+
+
+class Sizing(Strict):
+    reviewed_on: dt.date
+    hours_per_fte: int = Field(gt=0)
+    hours_per_fte_source: Source
+    labour_light_share: float = Field(ge=0, le=1, description="below: labour-light contract")
+    low_hours: int = Field(ge=0, description="below: hours too low to be worth a clause")
+    cleaning: CleaningMethod
+    by_nature: dict[Literal["works", "supplies", "services"], NatureDefault]
+    sectors: list[Sector] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Sizing:
+        missing = {"works", "supplies", "services"} - set(self.by_nature)
+        if missing:
+            raise ValueError(f"valeurs par défaut manquantes pour : {', '.join(sorted(missing))}")
+        return self
+
+
+class CpvList(Strict):
+    """A list of CPV prefixes with a status, e.g. the social and other specific services."""
+
+    id: str
+    title: str
+    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(min_length=1)
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class CpvLists(Strict):
+    reviewed_on: dt.date
+    lists: list[CpvList] = Field(min_length=1)
+
+
+class LegalReferences(Strict):
+    reviewed_on: dt.date
+    references: list[LegalReference] = Field(min_length=1)
+
+
+class Manifest(Strict):
+    version: str = Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")
+    title: str
+    reviewed_on: dt.date
+
+
+class Practice(Strict):
+    """A regional good-practice sheet (front matter of a Markdown file; body is the sheet)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str
+    region_codes: list[str] = Field(default_factory=list, description="INSEE codes; [] = theme")
+    themes: list[str] = Field(min_length=1)
+    mechanisms: list[MechanismId] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list, description="Sector ids of sizing.yaml")
+    facts_year: int = Field(ge=2000, le=2100)
+    summary: str
+    sources: list[Source] = Field(min_length=1)
+    reviewed_on: dt.date
+    body: str = ""

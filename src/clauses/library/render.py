@@ -1,0 +1,91 @@
+"""Render model clause texts with their typed parameters, in French typography.
+
+Clause texts are Jinja templates run in a sandbox with strict undefined names: a clause can only
+use the parameters it declares. Values are formatted by their declared type before substitution,
+so content writes « {{ hours }} » and gets « 833 heures ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from clauses import french
+from clauses.library.models import ClauseParameter, ClauseText, ParameterType
+
+PLACEHOLDER_RE = re.compile(r"\[à compléter\u00a0: [^\]]*\]")
+
+_env = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+)
+
+
+class ClauseRenderError(ValueError):
+    pass
+
+
+def placeholder(label: str) -> str:
+    """The visible mark for a value the buyer must complete."""
+    return f"[à compléter\u00a0: {label}]"
+
+
+def format_value(parameter: ClauseParameter, value: Any) -> str:
+    kind = parameter.type
+    if isinstance(value, str) and kind is not ParameterType.text:
+        if PLACEHOLDER_RE.fullmatch(value):
+            return value
+        if kind is ParameterType.date:
+            value = dt.date.fromisoformat(value)
+        else:
+            raise ClauseRenderError(f"{parameter.name} : valeur « {value} » non numérique")
+    if kind is ParameterType.text:
+        return str(value)
+    if kind is ParameterType.date:
+        if not isinstance(value, dt.date):
+            raise ClauseRenderError(f"{parameter.name} : date attendue")
+        return french.date(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ClauseRenderError(f"{parameter.name} : nombre attendu")
+    match kind:
+        case ParameterType.integer:
+            return french.number(value)
+        case ParameterType.number:
+            return french.number(value, 1)
+        case ParameterType.percent:
+            return french.percent(value)
+        case ParameterType.eur:
+            return french.eur(value)
+        case ParameterType.hours:
+            return french.hours(value)
+    raise ClauseRenderError(f"{parameter.name} : type inconnu {kind}")  # pragma: no cover
+
+
+@lru_cache(maxsize=512)
+def _compile(text: str) -> Template:
+    return _env.from_string(text)
+
+
+def used_names(text: str) -> set[str]:
+    return set(meta.find_undeclared_variables(_env.parse(text)))
+
+
+def render_clause(clause: ClauseText, values: Mapping[str, Any]) -> str:
+    """Render ``clause`` with ``values`` (one per declared parameter; placeholders allowed)."""
+    missing = [p.name for p in clause.parameters if p.name not in values]
+    if missing:
+        raise ClauseRenderError(f"{clause.id} : paramètres manquants : {', '.join(missing)}")
+    formatted = {p.name: format_value(p, values[p.name]) for p in clause.parameters}
+    try:
+        return _compile(clause.text).render(formatted).strip()
+    except Exception as exc:  # jinja raises many kinds; all mean the content is wrong
+        raise ClauseRenderError(f"{clause.id} : {exc}") from exc
+
+
+def render_sample(clause: ClauseText) -> str:
+    return render_clause(clause, {p.name: p.sample for p in clause.parameters})

@@ -1,0 +1,285 @@
+"""TenderProfile: the facts about one tender (DESIGN §3.1), read from YAML, JSON or a form.
+
+Validation errors are reported in French and name the field at fault, for the CLI, the API and
+the wizard alike (:func:`describe_errors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from clauses import french
+
+CPV_PATTERN = r"^[0-9]{8}(-[0-9])?$"
+MAX_AMOUNT_EUR = 10_000_000_000  # ten billion: far above any regional tender
+MAX_DURATION_MONTHS = 600
+MAX_TEXT = 10_000
+MAX_LOTS = 200
+MAX_PROFILE_BYTES = 1_000_000
+
+
+class Nature(StrEnum):
+    works = "works"
+    supplies = "supplies"
+    services = "services"
+
+
+class BuyerKind(StrEnum):
+    region = "region"
+    department = "department"
+    municipality = "municipality"
+    state = "state"
+    other = "other"
+
+
+class OfferLevel(StrEnum):
+    unknown = "unknown"
+    none = "none"
+    some = "some"
+    many = "many"
+
+
+NATURE_LABELS = {
+    Nature.works: "travaux",
+    Nature.supplies: "fournitures",
+    Nature.services: "services",
+}
+BUYER_LABELS = {
+    BuyerKind.region: "Région",
+    BuyerKind.department: "Département",
+    BuyerKind.municipality: "Commune ou EPCI",
+    BuyerKind.state: "État",
+    BuyerKind.other: "Autre acheteur",
+}
+OFFER_LABELS = {
+    OfferLevel.unknown: "inconnue",
+    OfferLevel.none: "aucune",
+    OfferLevel.some: "quelques structures",
+    OfferLevel.many: "nombreuses structures",
+}
+
+FIELD_LABELS = {
+    "title": "objet du marché",
+    "nature": "nature du marché",
+    "cpv": "code CPV principal",
+    "estimated_amount_eur": "montant estimé HT",
+    "duration_months": "durée en mois",
+    "launch_date": "date de lancement",
+    "buyer_kind": "type d’acheteur",
+    "region_code": "code région INSEE",
+    "lots": "lots",
+    "social_services": "services sociaux et spécifiques",
+    "labour_share": "part de main-d’œuvre",
+    "insertion_rate": "taux d’insertion",
+    "hourly_cost_eur": "coût horaire chargé",
+    "transferred_staff_monthly_hours": "heures mensuelles du personnel repris",
+    "facilitator_available": "facilitateur disponible",
+    "local_offer": "offre locale",
+    "insertion": "structures d’insertion (SIAE)",
+    "disability": "structures du handicap (EA, ESAT)",
+}
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)]
+Cpv = Annotated[str, Field(pattern=CPV_PATTERN)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class LocalOffer(_Strict):
+    insertion: OfferLevel = OfferLevel.unknown
+    disability: OfferLevel = OfferLevel.unknown
+
+
+def _cpv_as_text(value: Any) -> Any:
+    """YAML reads an unquoted 45000000 as a number: take it as the code it was meant to be."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).zfill(8)
+    return value
+
+
+class Lot(_Strict):
+    title: Text
+    cpv: Cpv | None = None
+    estimated_amount_eur: Amount
+    labour_share: Share | None = None
+
+    _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
+
+
+class TenderProfile(_Strict):
+    title: Text
+    nature: Nature
+    cpv: Cpv | None = None
+    estimated_amount_eur: Amount
+    duration_months: int = Field(ge=1, le=MAX_DURATION_MONTHS)
+    launch_date: dt.date | None = None
+    buyer_kind: BuyerKind = BuyerKind.region
+    region_code: Annotated[str, Field(pattern=r"^[0-9]{2,3}$")] | None = None
+    lots: list[Lot] = Field(default_factory=list, max_length=MAX_LOTS)
+    social_services: bool | None = None
+    labour_share: Share | None = None
+    insertion_rate: Share | None = None
+    hourly_cost_eur: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)] | None = None
+    transferred_staff_monthly_hours: (
+        Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None
+    ) = None
+    facilitator_available: bool | None = None
+    local_offer: LocalOffer = Field(default_factory=LocalOffer)
+
+    _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
+
+    @field_validator("launch_date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not dt.date(2016, 4, 1) <= value <= dt.date(2100, 12, 31):
+            raise ValueError("date hors de la période couverte (1er avril 2016 – 2100)")
+        return value
+
+    def launch_on(self, as_of: dt.date) -> dt.date:
+        """The launch date, defaulting to the day the advice is computed."""
+        return self.launch_date or as_of
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field} : {self.message}"
+
+
+class ProfileError(ValueError):
+    """Invalid profile input; ``errors`` name each field at fault, in French."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(profil)"
+
+
+def _label(loc: tuple[int | str, ...]) -> str:
+    names = [p for p in loc if isinstance(p, str)]
+    return FIELD_LABELS.get(names[-1], "") if names else ""
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "champ obligatoire manquant"
+    if kind == "extra_forbidden":
+        return "clé inconnue (vérifiez l’orthographe du nom de champ)"
+    if kind == "string_pattern_mismatch":
+        name = error["loc"][-1] if error["loc"] else ""
+        if name == "cpv":
+            return "code CPV invalide : 8 chiffres, éventuellement suivis d’un tiret et d’un chiffre (ex. 45000000-7)"
+        if name == "region_code":
+            return "code région INSEE invalide (ex. 53 pour la Bretagne)"
+        return "format invalide"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        bound = next(iter(ctx.values()), "")
+        if isinstance(bound, int | float):
+            bound = french.number(bound, 2)
+        words = {
+            "greater_than": "strictement supérieur à",
+            "greater_than_equal": "supérieur ou égal à",
+            "less_than": "strictement inférieur à",
+            "less_than_equal": "inférieur ou égal à",
+        }
+        return f"doit être {words[kind]} {bound}"
+    if kind == "enum":
+        expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        return f"valeur non reconnue ; valeurs possibles : {expected}"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        return "nombre attendu" if kind.startswith("float") else "nombre entier attendu"
+    if kind == "finite_number":
+        return "nombre fini attendu"
+    if kind in {"bool_parsing", "bool_type"}:
+        return "oui ou non attendu (true / false)"
+    if kind in {
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    }:
+        return "date attendue au format AAAA-MM-JJ"
+    if kind in {"string_too_short"}:
+        return "ne doit pas être vide"
+    if kind == "string_too_long":
+        return f"texte trop long (au plus {ctx.get('max_length')} caractères)"
+    if kind == "too_long":
+        return f"trop d’éléments (au plus {ctx.get('max_length')})"
+    if kind in {"string_type", "string_unicode"}:
+        return "texte attendu"
+    if kind in {"list_type"}:
+        return "liste attendue"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "objet attendu (clés et valeurs)"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return "valeur invalide"
+
+
+def describe_errors(error: ValidationError) -> list[FieldError]:
+    out = []
+    for e in error.errors():
+        label = _label(e["loc"])
+        field = _loc(e["loc"])
+        out.append(FieldError(field, f"{_message(e)}" + (f" ({label})" if label else "")))
+    return out
+
+
+def parse_profile(data: Any) -> TenderProfile:
+    if not isinstance(data, dict):
+        raise ProfileError(
+            [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
+        )
+    try:
+        return TenderProfile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(describe_errors(exc)) from exc
+
+
+def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
+    """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_PROFILE_BYTES:
+        raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
+    try:
+        data = json.loads(text) if source.endswith(".json") else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None) or exc
+        raise ProfileError(
+            [FieldError(source, f"fichier illisible (YAML ou JSON invalide) : {where}")]
+        ) from exc
+    return parse_profile(data)
+
+
+def load_profile(path: Path) -> TenderProfile:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError([FieldError(str(path), f"fichier illisible : {exc.strerror}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileError([FieldError(str(path), "le fichier doit être encodé en UTF-8")]) from exc
+    return loads_profile(text, source=str(path))

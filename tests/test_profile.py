@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+
+from clauses.profile import MAX_PROFILE_BYTES, ProfileError, load_profile, loads_profile
+
+BASE = "title: Travaux\nnature: works\nestimated_amount_eur: 100000\nduration_months: 6\n"
+
+
+def errors_of(text: str) -> dict[str, str]:
+    with pytest.raises(ProfileError) as info:
+        loads_profile(text)
+    return {e.field: e.message for e in info.value.errors}
+
+
+def test_minimal_profile_has_defaults() -> None:
+    profile = loads_profile(BASE)
+    assert profile.buyer_kind.value == "region"
+    assert profile.lots == []
+    assert profile.local_offer.insertion.value == "unknown"
+
+
+def test_unknown_key_is_named() -> None:
+    errors = errors_of(BASE + "montant: 3\n")
+    assert "montant" in errors
+    assert "clé inconnue" in errors["montant"]
+
+
+def test_missing_required_fields_are_named_in_french() -> None:
+    errors = errors_of("title: x\n")
+    assert set(errors) == {"nature", "estimated_amount_eur", "duration_months"}
+    assert all("obligatoire" in m for m in errors.values())
+    assert "montant estimé HT" in errors["estimated_amount_eur"]
+
+
+@pytest.mark.parametrize("cpv", ["4500000", "45000000-77", "ABCDEFGH", "45000000-"])
+def test_cpv_format_checked(cpv: str) -> None:
+    errors = errors_of(BASE + f"cpv: '{cpv}'\n")
+    assert "code CPV invalide" in errors["cpv"]
+
+
+def test_unquoted_cpv_is_read_as_code() -> None:
+    assert loads_profile(BASE + "cpv: 45000000\n").cpv == "45000000"
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("labour_share: 1.5", "labour_share"),
+        ("insertion_rate: -0.1", "insertion_rate"),
+        ("hourly_cost_eur: 0", "hourly_cost_eur"),
+        ("duration_months: 0", "duration_months"),
+        ("estimated_amount_eur: .nan", "estimated_amount_eur"),
+        ("estimated_amount_eur: 1e12", "estimated_amount_eur"),
+        ("launch_date: 1999-01-01", "launch_date"),
+        ("launch_date: demain", "launch_date"),
+        ("local_offer: {insertion: beaucoup}", "local_offer.insertion"),
+        ("lots: [{title: A, estimated_amount_eur: -1}]", "lots[1].estimated_amount_eur"),
+    ],
+)
+def test_amounts_rates_and_dates_are_bounded(line: str, field: str) -> None:
+    text = (
+        "\n".join(ln for ln in BASE.splitlines() if not ln.startswith(line.split(":")[0] + ":"))
+        + "\n"
+        + line
+        + "\n"
+    )
+    errors = errors_of(text)
+    assert field in errors, errors
+
+
+@pytest.mark.parametrize("text", ["title: [unclosed", "- a\n- b\n", "", "\x00"])
+def test_malformed_or_non_mapping_input(text: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        loads_profile(text)
+    assert info.value.errors
+
+
+def test_oversized_profile_refused() -> None:
+    with pytest.raises(ProfileError, match="volumineux"):
+        loads_profile("title: " + "x" * MAX_PROFILE_BYTES)
+
+
+def test_json_file_and_bad_encoding(tmp_path: Path) -> None:
+    good = tmp_path / "p.json"
+    good.write_text(
+        '{"title": "T", "nature": "services", "estimated_amount_eur": 5, "duration_months": 1}',
+        encoding="utf-8",
+    )
+    assert load_profile(good).nature.value == "services"
+    bad = tmp_path / "p.yaml"
+    bad.write_bytes(b"title: \xff\xfe")
+    with pytest.raises(ProfileError, match="UTF-8"):
+        load_profile(bad)
+    with pytest.raises(ProfileError, match="illisible"):
+        load_profile(tmp_path / "absent.yaml")
