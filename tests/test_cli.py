@@ -10,26 +10,47 @@ from tests.conftest import EXAMPLES
 
 
 def test_advise_text_is_french_and_complete(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["advise", str(EXAMPLES / "lycee-rehabilitation.yaml"), "--as-of", "2026-11-22"]) == 0
+    assert (
+        main(["advise", str(EXAMPLES / "lycee-rehabilitation.yaml"), "--as-of", "2026-11-22"]) == 0
+    )
     out = capsys.readouterr().out
     for expected in (
-        "Seuil européen applicable : 5\u202f404\u202f000\u00a0€ HT",
+        "Seuil européen applicable\u00a0: 5\u00a0404\u00a0000\u00a0€ HT",
         "procédure formalisée",
         "L2112-2-1",
-        "Clause d’insertion",
+        "Base légale\u00a0: L2112-2",
         "recommandé",
-        "Formule : heures = montant HT",
-        "Par lot :",
-        "considerationsSociales : Clause sociale",
+        "Formule\u00a0: heures = montant HT",
+        "Par lot\u00a0:",
+        "considerationsSociales\u00a0: Clause sociale",
     ):
         assert expected in out, expected
 
 
 def test_advise_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["advise", str(EXAMPLES / "lycee-rehabilitation.yaml"), "--json", "--as-of", "2026-11-22"]) == 0
+    assert (
+        main(
+            [
+                "advise",
+                str(EXAMPLES / "lycee-rehabilitation.yaml"),
+                "--json",
+                "--as-of",
+                "2026-11-22",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
-    assert set(data) >= {"library_version", "as_of", "procedure", "obligations", "recommendations",
-                         "insertion_hours", "decp", "warnings"}
+    assert set(data) >= {
+        "library_version",
+        "as_of",
+        "procedure",
+        "obligations",
+        "recommendations",
+        "insertion_hours",
+        "decp",
+        "warnings",
+    }
     assert set(data["procedure"]) >= {"eu_threshold_eur", "above_eu_threshold", "regime"}
     rec = data["recommendations"][0]
     assert set(rec) >= {"mechanism", "level", "legal_basis", "reasons", "parameters", "lots"}
@@ -37,15 +58,22 @@ def test_advise_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) ->
     assert data["decp"]["considerationsSociales"]["considerationSociale"]
 
 
-def test_invalid_profile_exits_2_naming_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_profile_exits_2_naming_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: T\nnature: travaux\nestimated_amount_eur: 10\nduration_months: 1\n", encoding="utf-8")
+    bad.write_text(
+        "title: T\nnature: travaux\nestimated_amount_eur: 10\nduration_months: 1\n",
+        encoding="utf-8",
+    )
     assert main(["advise", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "nature" in err and "Traceback" not in err
 
 
-def test_missing_file_and_bad_date_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_bad_date_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["advise", str(tmp_path / "absent.yaml")]) == 2
     assert "illisible" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
@@ -56,8 +84,17 @@ def test_missing_file_and_bad_date_exit_2(tmp_path: Path, capsys: pytest.Capture
 
 def test_console_script_runs_as_a_process() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "clauses.cli", "advise", str(EXAMPLES / "petite-reparation.yaml"), "--json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "clauses.cli",
+            "advise",
+            str(EXAMPLES / "petite-reparation.yaml"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["procedure"]["regime"] == "no_procedure"

@@ -28,5 +28,7 @@ def test_example_advice_matches_golden(path: Path, library: Library) -> None:
     produced = json.loads(advice.model_dump_json(exclude_none=True))
     golden = path.with_suffix(".advice.json")
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(json.dumps(produced, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        golden.write_text(
+            json.dumps(produced, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     assert produced == json.loads(golden.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"  # before : and inside « », before units
-NNBSP = "\u202f"  # thousands separator and before ; ! ?
+NNBSP = NBSP  # thin no-break space (U+202F) lacks a glyph in many Word fonts: one space for all
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -63,3 +63,27 @@ def date(value: dt.date) -> str:
 def quote(text: str) -> str:
     """« text » with no-break spaces inside the guillemets."""
     return f"«{NBSP}{text}{NBSP}»"
+
+
+_BEFORE = {":": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP, "»": NBSP}
+
+
+def typography(text: str) -> str:
+    """French spacing: no-break space before « : ; ! ? » » and after « « ».
+
+    Applied once where text leaves the product (report, Word draft, pages), so content and code
+    can be written with ordinary spaces.
+    """
+    out = []
+    for i, char in enumerate(text):
+        if char == " ":
+            following = text[i + 1] if i + 1 < len(text) else ""
+            previous = text[i - 1] if i else ""
+            if following in _BEFORE:
+                out.append(_BEFORE[following])
+                continue
+            if previous == "«":
+                out.append(NBSP)
+                continue
+        out.append(char)
+    return "".join(out)

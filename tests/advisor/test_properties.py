@@ -13,9 +13,11 @@ from clauses.profile import BuyerKind, Nature, OfferLevel, parse_profile
 from tests.conftest import AS_OF
 
 LIBRARY: Library = load_library()
-KNOWN_CPVS = [p.ljust(8, "0") for s in LIBRARY.sizing.sectors for p in s.cpv_prefixes] + [
-    p.ljust(8, "0") for lst in LIBRARY.cpv_lists.lists for p in lst.cpv_prefixes
-] + ["30213100", "79342000", "50000000"]
+KNOWN_CPVS = (
+    [p.ljust(8, "0") for s in LIBRARY.sizing.sectors for p in s.cpv_prefixes]
+    + [p.ljust(8, "0") for lst in LIBRARY.cpv_lists.lists for p in lst.cpv_prefixes]
+    + ["30213100", "79342000", "50000000"]
+)
 
 amounts = st.floats(min_value=0.01, max_value=50_000_000, allow_nan=False, allow_infinity=False)
 shares = st.floats(min_value=0, max_value=1, allow_nan=False)
@@ -40,9 +42,13 @@ profiles = st.fixed_dictionaries(
         "labour_share": shares,
         "insertion_rate": shares,
         "hourly_cost_eur": st.floats(min_value=0.5, max_value=500, allow_nan=False),
-        "transferred_staff_monthly_hours": st.floats(min_value=0, max_value=100_000, allow_nan=False),
+        "transferred_staff_monthly_hours": st.floats(
+            min_value=0, max_value=100_000, allow_nan=False
+        ),
         "facilitator_available": st.booleans(),
-        "local_offer": st.fixed_dictionaries({}, optional={"insertion": offers, "disability": offers}),
+        "local_offer": st.fixed_dictionaries(
+            {}, optional={"insertion": offers, "disability": offers}
+        ),
     },
 )
 

@@ -131,7 +131,7 @@ def test_criterion_is_possible_with_csr_warning(library: Library) -> None:
 
 
 def test_reserved_disability_follows_local_offer(library: Library) -> None:
-    base = {"nature": "services", "cpv": "79810000-5", "estimated_amount_eur": 400_000}
+    base = {"nature": "services", "cpv": "79810000-5", "estimated_amount_eur": 200_000}
     assert (
         level(run(library, local_offer={"disability": "many"}, **base), M.reserved_disability)
         == "recommended"
@@ -156,7 +156,7 @@ def test_reserved_insertion_and_both(library: Library) -> None:
     base = {
         "nature": "services",
         "cpv": "90919200-4",
-        "estimated_amount_eur": 400_000,
+        "estimated_amount_eur": 200_000,
         "duration_months": 36,
     }
     advice = run(library, local_offer={"insertion": "many", "disability": "some"}, **base)
@@ -166,6 +166,47 @@ def test_reserved_insertion_and_both(library: Library) -> None:
     assert "Marché réservé" in advice.decp.considerationsSociales.considerationSociale
     one_sided = run(library, local_offer={"insertion": "none", "disability": "some"}, **base)
     assert level(one_sided, M.reserved_both) is None
+
+
+def test_large_unallotted_contract_reserves_a_lot_rather_than_the_whole(library: Library) -> None:
+    offer = {"insertion": "many", "disability": "many"}
+    whole = run(
+        library,
+        nature="services",
+        cpv="90919200-4",
+        estimated_amount_eur=400_000,
+        local_offer=offer,
+    )
+    found = whole.recommendation(M.reserved_disability)
+    assert found and found.level is Level.possible
+    assert any("réservez plutôt un lot" in r for r in found.reasons)
+    allotted = run(
+        library,
+        nature="services",
+        cpv="90919200-4",
+        estimated_amount_eur=400_000,
+        local_offer=offer,
+        lots=[
+            {"title": "Site A", "estimated_amount_eur": 200_000},
+            {"title": "Site B", "estimated_amount_eur": 200_000},
+        ],
+    )
+    assert level(allotted, M.reserved_disability) == "recommended"
+
+
+def test_transport_is_not_reserved_to_placement_structures(library: Library) -> None:
+    # ETTI and GEIQ help fulfil a clause; they are not the ones to take a reserved contract
+    advice = run(library, nature="services", cpv="60130000-8", estimated_amount_eur=200_000)
+    assert level(advice, M.reserved_insertion) is None
+    # …unless the buyer knows local SIAE able to perform it
+    known = run(
+        library,
+        nature="services",
+        cpv="60130000-8",
+        estimated_amount_eur=200_000,
+        local_offer={"insertion": "many"},
+    )
+    assert level(known, M.reserved_insertion) == "possible"
 
 
 def test_reserved_prison_only_for_typical_activities(library: Library) -> None:

@@ -67,7 +67,11 @@ def test_unknown_article_cited(broken_copy) -> None:  # type: ignore[no-untyped-
         d["legal_basis"][0]["article"] = "L9999-9"
 
     found = problems_for(broken_copy("mechanisms/reserved_insertion.yaml", change))
-    assert "reserved_insertion.yaml" in found and "legal_basis[0].article" in found and "L9999-9" in found
+    assert (
+        "reserved_insertion.yaml" in found
+        and "legal_basis[0].article" in found
+        and "L9999-9" in found
+    )
 
 
 def test_article_cited_in_clause_text_must_exist(broken_copy) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +86,12 @@ def test_unknown_mechanism_id_in_practice(tmp_path: Path) -> None:
     root = tmp_path / "library"
     shutil.copytree(default_library_path(), root)
     sheet = next((root / "practices").glob("*.md"))
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("mechanisms:", "mechanisms:\n  - clause_moliere", 1), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace(
+            "mechanisms:", "mechanisms:\n  - clause_moliere", 1
+        ),
+        encoding="utf-8",
+    )
     found = problems_for(root)
     assert sheet.name in found and "mechanisms" in found
 
@@ -96,7 +105,9 @@ def test_overlapping_threshold_periods(broken_copy) -> None:  # type: ignore[no-
 
 
 def test_future_review_date(broken_copy) -> None:  # type: ignore[no-untyped-def]
-    found = problems_for(broken_copy("sizing.yaml", lambda d: d.update(reviewed_on=dt.date(2030, 1, 1))))
+    found = problems_for(
+        broken_copy("sizing.yaml", lambda d: d.update(reviewed_on=dt.date(2030, 1, 1)))
+    )
     assert "sizing.yaml" in found and "reviewed_on" in found
 
 
@@ -116,7 +127,9 @@ def test_missing_mechanism_file(tmp_path: Path) -> None:
 
 
 def test_cli_exits_non_zero_on_broken_copy(broken_copy, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    root = broken_copy("obligations.yaml", lambda d: d["obligations"][0].update(legal_basis=["L0000-0"]))
+    root = broken_copy(
+        "obligations.yaml", lambda d: d["obligations"][0].update(legal_basis=["L0000-0"])
+    )
     assert main(["--library", str(root), "check-library"]) == 1
     err = capsys.readouterr().err
     assert "obligations.yaml" in err and "L0000-0" in err

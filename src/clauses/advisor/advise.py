@@ -38,13 +38,9 @@ from clauses.library.models import (
 )
 from clauses.profile import OFFER_LABELS, OfferLevel, TenderProfile
 
-INSERTION_STRUCTURES = {
-    StructureKind.ei,
-    StructureKind.aci,
-    StructureKind.ai,
-    StructureKind.etti,
-    StructureKind.eiti,
-}
+# Structures that can perform a reserved contract themselves (ETTI, AI and GEIQ place workers:
+# they help fulfil an insertion clause rather than take a reserved contract).
+INSERTION_STRUCTURES = {StructureKind.ei, StructureKind.aci}
 DISABILITY_STRUCTURES = {StructureKind.ea, StructureKind.eatt, StructureKind.esat}
 ESS_MAX_MONTHS = 36
 CSR_WARNING = (
@@ -269,7 +265,7 @@ def _recommendation(
         mechanism=mechanism,
         level=level,
         legal_basis=[b.article for b in content.legal_basis],
-        former_legal_basis=[f for b in content.legal_basis for f in b.former],
+        former_legal_basis=list(dict.fromkeys(f for b in content.legal_basis for f in b.former)),
         reasons=reasons,
         title=content.title,
         **extra,
@@ -410,6 +406,13 @@ def insertion_criterion(
     )
 
 
+def of_kind(kind: str) -> str:
+    """« de SIAE », « d’EA et d’ESAT »: the French elision before a vowel."""
+    return " et ".join(
+        f"d’{word}" if word[0] in "AEIOUaeiou" else f"de {word}" for word in kind.split(" et ")
+    )
+
+
 def _reserved(
     facts: Facts,
     mechanism: MechanismId,
@@ -427,17 +430,23 @@ def _reserved(
         reasons.append(f"Activité courante des {kind} ({facts.sector_text()}).")
     if offer is OfferLevel.none:
         warnings.append(
-            f"Marché réservé ({article}) sans offre locale connue de {kind} : risque d’appel d’offres "
+            f"Marché réservé ({article}) sans offre locale connue {of_kind(kind)} : risque d’appel d’offres "
             "infructueux ; vérifiez l’offre avec le facilitateur ou réservez plutôt un lot."
         )
-        reasons.append(f"Aucune structure {kind} connue localement : réservation déconseillée.")
+        reasons.append(f"Aucune offre locale connue {of_kind(kind)} : réservation déconseillée.")
         level = Level.discouraged
     elif offer in (OfferLevel.some, OfferLevel.many):
-        reasons.append(f"Offre locale de {kind} : {OFFER_LABELS[offer]}.")
-        level = Level.recommended if typical else Level.possible
+        reasons.append(f"Offre locale {of_kind(kind)} : {OFFER_LABELS[offer]}.")
+        whole_contract_too_big = facts.procedure.above_eu_threshold and not facts.profile.lots
+        if whole_contract_too_big:
+            reasons.append(
+                "Montant élevé et marché non alloti : réservez plutôt un lot à la mesure des "
+                "structures locales que le marché entier."
+            )
+        level = Level.recommended if typical and not whole_contract_too_big else Level.possible
     else:
         reasons.append(
-            f"Offre locale de {kind} inconnue : vérifiez-la avec le facilitateur avant de réserver."
+            f"Offre locale {of_kind(kind)} inconnue : vérifiez-la avec le facilitateur avant de réserver."
         )
         level = Level.possible
     if facts.profile.lots and level is not Level.discouraged:

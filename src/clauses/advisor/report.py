@@ -14,6 +14,11 @@ PARAMETER_TEXT = {
 }
 
 
+def fte_text(fte: float) -> str:
+    """« ≈ 2,9 ETP », or « moins de 0,1 ETP » for a handful of hours."""
+    return "moins de 0,1 ETP" if fte < 0.1 else f"≈ {french.number(fte, 1)} ETP"
+
+
 def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str:
     p, s = advice.procedure, advice.sizing
     lines = [
@@ -42,11 +47,11 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         lines.append(f"    Base légale : {', '.join(r.legal_basis)}{former}")
         lines.extend(f"    – {reason}" for reason in r.reasons)
         for pitfall in library.mechanisms[r.mechanism].pitfalls[:2]:
-            lines.append(f"    ! {pitfall.text}")
+            lines.append(f"    ⚠ {pitfall.text}")
     lines += [
         "",
         "Heures d’insertion",
-        f"  {french.hours(s.hours)} (≈ {french.number(s.fte, 1)} ETP à "
+        f"  {french.hours(s.hours)} ({fte_text(s.fte)} à "
         f"{french.number(library.sizing.hours_per_fte)} heures par an)",
         f"  Formule : {s.formula}",
     ]
@@ -76,5 +81,5 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         lines.append(f"  considerationsEnvironnementales : {values}")
     if advice.warnings:
         lines += ["", "Points de vigilance"]
-        lines.extend(f"  ! {w}" for w in advice.warnings)
-    return "\n".join(lines) + "\n"
+        lines.extend(f"  ⚠ {w}" for w in advice.warnings)
+    return french.typography("\n".join(lines)) + "\n"

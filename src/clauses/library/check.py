@@ -12,6 +12,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from jinja2 import TemplateSyntaxError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
     ClauseText,
@@ -21,7 +25,9 @@ from clauses.library.models import (
     Statement,
     Status,
 )
+from clauses.library.questionnaire import Question, QuestionKind
 from clauses.library.render import ClauseRenderError, render_sample, used_names
+from clauses.profile import Lot, TenderProfile
 
 ARTICLE_RE = re.compile(r"\b[LRD]\.?\s?\d{4}-\d+(?:-\d+)?\b")
 PRACTICE_HEADINGS = (
@@ -54,6 +60,7 @@ def review(library: Library, today: dt.date) -> Iterator[str]:
     yield from _review_thresholds(library, files["thresholds.yaml"])
     yield from _review_obligations(library, files["obligations.yaml"])
     yield from _review_sizing(library, files["sizing.yaml"])
+    yield from _review_questionnaire(library, files["questionnaire.yaml"])
     for mechanism in library.mechanisms.values():
         yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
     for practice in library.practices.values():
@@ -89,6 +96,8 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
             return library.sizing.reviewed_on
         case "cpv_lists.yaml":
             return library.cpv_lists.reviewed_on
+        case "questionnaire.yaml":
+            return library.questionnaire.reviewed_on
     if name.startswith("mechanisms/"):
         mechanism_id = name.removeprefix("mechanisms/").removesuffix(".yaml")
         return next(
@@ -188,7 +197,11 @@ def _review_sizing(library: Library, path: Path) -> Iterator[str]:
 
 def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:
     declared = {p.name for p in clause.parameters}
-    used = used_names(clause.text)
+    try:
+        used = used_names(clause.text)
+    except TemplateSyntaxError as exc:
+        yield f"{where}.text : rendu impossible : syntaxe invalide ligne {exc.lineno} : {exc.message}"
+        return
     for name in sorted(used - declared):
         yield f"{where}.text : « {name} » utilisé mais non déclaré dans parameters"
     for name in sorted(declared - used):
@@ -214,3 +227,44 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
+
+
+def _profile_field(model: type[BaseModel], dotted: str) -> FieldInfo | None:
+    """The model field a dotted question path names (``local_offer.insertion``), if any."""
+    *parents, name = dotted.split(".")
+    for part in parents:
+        info = model.model_fields.get(part)
+        annotation = info.annotation if info else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model.model_fields.get(name)
+
+
+def _review_question(question: Question, model: type[BaseModel], where: str) -> Iterator[str]:
+    info = _profile_field(model, question.field)
+    if info is None:
+        yield f"{where}.field : « {question.field} » n’est pas un champ de {model.__name__}"
+        return
+    if question.kind is QuestionKind.lots:
+        for k, item in enumerate(question.items):
+            yield from _review_question(item, Lot, f"{where}.items[{k}]")
+        return
+    adapter: TypeAdapter[object] = TypeAdapter(info.annotation)
+    for k, choice in enumerate(question.choices):
+        try:
+            adapter.validate_python(choice.value)
+        except ValidationError:
+            yield f"{where}.choices[{k}] : « {choice.value} » refusé par le champ {question.field}"
+
+
+def _review_questionnaire(library: Library, path: Path) -> Iterator[str]:
+    for i, step in enumerate(library.questionnaire.steps):
+        for j, question in enumerate(step.questions):
+            yield from _review_question(
+                question, TenderProfile, f"{path} : steps[{i}].questions[{j}]"
+            )
+    asked = {q.field for q in library.questionnaire.questions}
+    for name, info in TenderProfile.model_fields.items():
+        if info.is_required() and name not in asked:
+            yield f"{path} : steps : le champ obligatoire « {name} » n’est demandé par aucune question"

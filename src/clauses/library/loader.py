@@ -29,6 +29,7 @@ from clauses.library.models import (
     Sizing,
     Thresholds,
 )
+from clauses.library.questionnaire import Questionnaire
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
@@ -111,6 +112,7 @@ class Library:
     cpv_lists: CpvLists
     mechanisms: dict[MechanismId, Mechanism]
     practices: dict[str, Practice]
+    questionnaire: Questionnaire
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -146,7 +148,9 @@ class Library:
         return None
 
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
-        return cpv is not None and any(cpv.startswith(p) for p in self.cpv_list(list_id).cpv_prefixes)
+        return cpv is not None and any(
+            cpv.startswith(p) for p in self.cpv_list(list_id).cpv_prefixes
+        )
 
 
 def load_library(root: Path | None = None) -> Library:
@@ -172,6 +176,7 @@ def load_library(root: Path | None = None) -> Library:
     obligations = load(Obligations, "obligations.yaml")
     sizing = load(Sizing, "sizing.yaml")
     cpv_lists = load(CpvLists, "cpv_lists.yaml")
+    questionnaire = load(Questionnaire, "questionnaire.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -200,6 +205,7 @@ def load_library(root: Path | None = None) -> Library:
     if problems:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
+    assert questionnaire
     return Library(
         root=root,
         manifest=manifest,
@@ -210,5 +216,6 @@ def load_library(root: Path | None = None) -> Library:
         cpv_lists=cpv_lists,
         mechanisms=mechanisms,
         practices=practices,
+        questionnaire=questionnaire,
         source_files=files,
     )
