@@ -94,3 +94,19 @@ def test_json_file_and_bad_encoding(tmp_path: Path) -> None:
         load_profile(bad)
     with pytest.raises(ProfileError, match="illisible"):
         load_profile(tmp_path / "absent.yaml")
+
+
+def test_yaml_aliases_refused() -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\ntitle: *b\n'
+    with pytest.raises(ProfileError, match="alias"):
+        loads_profile(bomb)
+
+
+def test_deep_nesting_refused() -> None:
+    with pytest.raises(ProfileError, match="illisible"):
+        loads_profile("title: " + "[" * 100_000)
+
+
+def test_malformed_yaml_message_gives_line() -> None:
+    with pytest.raises(ProfileError, match="ligne 3"):
+        loads_profile("title: T\nnature: [works\n")

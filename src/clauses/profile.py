@@ -93,6 +93,20 @@ Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)]
 Cpv = Annotated[str, Field(pattern=CPV_PATTERN)]
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a few aliases can expand into billions of nodes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "les alias YAML (*nom) ne sont pas acceptés",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -264,11 +278,19 @@ def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PROFILE_BYTES:
         raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
     try:
-        data = json.loads(text) if source.endswith(".json") else yaml.safe_load(text)
+        data = (
+            json.loads(text) if source.endswith(".json") else yaml.load(text, Loader=_NoAliasLoader)
+        )  # noqa: S506 - a SafeLoader subclass
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None) or exc
+        problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
         raise ProfileError(
-            [FieldError(source, f"fichier illisible (YAML ou JSON invalide) : {where}")]
+            [FieldError(source, f"fichier illisible (YAML ou JSON invalide) : {problem}{where}")]
+        ) from exc
+    except RecursionError as exc:
+        raise ProfileError(
+            [FieldError(source, "fichier illisible : imbrication trop profonde")]
         ) from exc
     return parse_profile(data)
 
