@@ -1,0 +1,80 @@
+"""Benchmark of the drafter: draft() on a 10-lot tender that gets three good-practice sheets.
+
+Prints one JSON object:
+- ``draft_p50_ms``: median time of ``draft()`` (advice, document, serialisation), warm;
+- ``serialise_p50_ms``: median time to serialise and zip the same document parts;
+- ``draft_floor_ratio``: median over runs of draft time ÷ serialise time in the same run;
+- ``first_draft_ms``: the first call, which also builds the house template once per process.
+Targets: draft < 150 ms, ratio ≤ 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import time
+from typing import Any
+
+from clauses.drafting import draft
+from clauses.drafting.draft import build
+from clauses.drafting.package import write_docx
+from clauses.drafting.sections import SECTION_IDS
+from clauses.library import load_library
+from clauses.profile import parse_profile
+
+AS_OF = dt.date(2026, 11, 22)
+RUNS = 30
+
+
+def ten_lot_profile() -> dict[str, Any]:
+    cpvs = ["45262500-6", "45223100-7", "45442100-8", "45421000-4", "45233140-2"]
+    return {
+        "title": "Construction d’un lycée – 10 lots",
+        "nature": "works",
+        "cpv": "45214220-8",
+        "estimated_amount_eur": 10_000_000,
+        "duration_months": 30,
+        "launch_date": "2026-10-01",
+        "region_code": "75",
+        "facilitator_available": True,
+        "local_offer": {"insertion": "many", "disability": "some"},
+        "lots": [
+            {"title": f"Lot {i + 1}", "cpv": cpvs[i % len(cpvs)], "estimated_amount_eur": 1_000_000}
+            for i in range(10)
+        ],
+    }
+
+
+def measure(runs: int = RUNS) -> dict[str, float | int]:
+    library = load_library()
+    profile = parse_profile(ten_lot_profile())
+    start = time.perf_counter()
+    first = draft(profile, library, AS_OF)
+    first_ms = (time.perf_counter() - start) * 1000
+    assert len(first.practices) == 3, first.practices
+    drafts, floors, ratios = [], [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        draft(profile, library, AS_OF)
+        drafted = time.perf_counter() - start
+        built, _ = build(profile, library, AS_OF, SECTION_IDS, None, None)
+        start = time.perf_counter()
+        write_docx(built.docx, AS_OF)
+        floor = time.perf_counter() - start
+        drafts.append(drafted)
+        floors.append(floor)
+        ratios.append(drafted / floor)
+    return {
+        "draft_p50_ms": round(statistics.median(drafts) * 1000, 2),
+        "serialise_p50_ms": round(statistics.median(floors) * 1000, 2),
+        "draft_floor_ratio": round(statistics.median(ratios), 2),
+        "first_draft_ms": round(first_ms, 1),
+        "runs": runs,
+        "document_bytes": len(first.content),
+        "headings": len(first.outline),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))

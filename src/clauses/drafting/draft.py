@@ -1,0 +1,191 @@
+"""``draft(profile, library, as_of)``: the Word document of social clauses for one tender.
+
+A pure function of its inputs: no clock (dates come from ``as_of``), no file read (a council
+template comes in as bytes), no random ids. The same inputs give a byte-identical .docx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from docx.document import Document as DocxDocument
+
+from clauses.advisor import advise
+from clauses.advisor.model import Advice, Level, Recommendation
+from clauses.drafting.house import house, new_house_document, text_width
+from clauses.drafting.ooxml import Element, NumberedLists, StyleIds, Writer, w
+from clauses.drafting.package import write_docx
+from clauses.drafting.practices import AttachedPractice, choose_practices
+from clauses.drafting.sanitize import one_line
+from clauses.drafting.sections import SECTION_IDS, SECTION_TITLES, WRITERS, Context
+from clauses.drafting.styles import list_abstract_num, resolve, style_ids
+from clauses.drafting.template import open_template
+from clauses.library import Library
+from clauses.library.models import MechanismId
+from clauses.profile import TenderProfile
+
+AUTHOR = "Clauses"
+CORE_TITLE_MAX = 255  # the longest title Word's document properties accept
+
+
+class SectionError(ValueError):
+    """Unknown section ids; the message lists the valid ones, in French."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted document and what it was built from."""
+
+    content: bytes  # the .docx
+    advice: Advice
+    practices: list[AttachedPractice]
+    messages: list[str]  # notes for the user, e.g. template styles replaced by the house ones
+    outline: list[tuple[int, str]]  # headings in order, (level, text)
+    sections: tuple[str, ...]
+
+
+def parse_sections(text: str) -> tuple[str, ...]:
+    """« summary,rc » → the ids, validated; raises :class:`SectionError`."""
+    return check_sections(part.strip() for part in text.split(",") if part.strip())
+
+
+def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
+    wanted = list(sections)
+    unknown = [s for s in wanted if s not in SECTION_IDS]
+    if unknown:
+        raise SectionError(
+            f"section(s) inconnue(s) : {', '.join(unknown)} ; sections possibles : "
+            + ", ".join(f"{s} ({SECTION_TITLES[s]})" for s in SECTION_IDS)
+        )
+    if not wanted:
+        raise SectionError(
+            "aucune section demandée ; sections possibles : " + ", ".join(SECTION_IDS)
+        )
+    return tuple(s for s in SECTION_IDS if s in wanted)
+
+
+def draft(
+    profile: TenderProfile,
+    library: Library,
+    as_of: dt.date,
+    *,
+    sections: Iterable[str] = SECTION_IDS,
+    template: bytes | None = None,
+    mechanisms: Collection[MechanismId] | None = None,
+) -> Draft:
+    """Draft the document; ``mechanisms`` narrows the retained mechanisms (default: every
+    mechanism the advice recommends or finds possible)."""
+    chosen = check_sections(sections)
+    built, messages = build(profile, library, as_of, chosen, template, mechanisms)
+    return Draft(
+        content=write_docx(built.docx, as_of),
+        advice=built.context.advice,
+        practices=built.context.practices,
+        messages=messages,
+        outline=built.writer.outline,
+        sections=chosen,
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    """A document built in memory, before serialisation (the benchmark times the two apart)."""
+
+    docx: DocxDocument
+    context: Context
+    writer: Writer
+
+
+def build(
+    profile: TenderProfile,
+    library: Library,
+    as_of: dt.date,
+    sections: tuple[str, ...],
+    template: bytes | None,
+    mechanisms: Collection[MechanismId] | None,
+) -> tuple[Built, list[str]]:
+    advice = advise(profile, library, as_of)
+    retained, set_aside, messages = _retained(advice, mechanisms)
+    practices = choose_practices(
+        library,
+        mechanisms={r.mechanism for r in retained},
+        sector=advice.sizing.sector,
+        region_code=profile.region_code,
+    )
+    if template is None:
+        document = new_house_document()
+        reference = house()
+        ids, abstract, width = (
+            reference.style_ids,
+            reference.list_number_abstract,
+            reference.text_width,
+        )
+        numbering = document.part.numbering_part.element
+    else:
+        document, template_messages = open_template(template)
+        messages.extend(template_messages)
+        ids, abstract, numbering = _template_styles(document)
+        width = text_width(document.element.body.find(w("sectPr")))
+    title = one_line(profile.title) or "(objet non renseigné)"
+    context = Context(
+        profile=profile,
+        library=library,
+        advice=advice,
+        title=title,
+        retained=retained,
+        set_aside=set_aside,
+        practices=practices,
+    )
+    writer = Writer(
+        document.part, ids, width, NumberedLists(numbering if abstract else None, abstract)
+    )
+    for section in sections:
+        WRITERS[section](writer, context)
+    writer.finish()
+    _core_properties(document, title, as_of, library.version)
+    messages.extend(context.messages)
+    return Built(document, context, writer), list(dict.fromkeys(messages))  # each note once
+
+
+def _retained(
+    advice: Advice, mechanisms: Collection[MechanismId] | None
+) -> tuple[list[Recommendation], list[Recommendation], list[str]]:
+    messages: list[str] = []
+    if mechanisms is None:
+        keep = [r for r in advice.recommendations if r.level is not Level.discouraged]
+    else:
+        offered = {r.mechanism for r in advice.recommendations}
+        for mechanism in sorted(set(mechanisms) - offered):
+            messages.append(f"Mécanisme « {mechanism.value} » non proposé pour ce marché : ignoré.")
+        keep = [r for r in advice.recommendations if r.mechanism in mechanisms]
+    set_aside = [r for r in advice.recommendations if r not in keep]
+    return keep, set_aside, messages
+
+
+def _template_styles(document: DocxDocument) -> tuple[StyleIds, str | None, Element]:
+    styles = document.styles.element
+    found, missing = resolve(styles)
+    assert not missing, missing  # open_template copied every missing style in
+    ids = style_ids(found)
+    numbering = document.part.numbering_part.element
+    return ids, list_abstract_num(styles, numbering, ids.list_number), numbering
+
+
+def _core_properties(document: DocxDocument, title: str, as_of: dt.date, version: str) -> None:
+    """Fixed document properties: the same inputs must give the same bytes."""
+    midnight = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
+    props = document.core_properties
+    element = props._element
+    for child in list(element):
+        element.remove(child)
+    props.title = one_line(title, CORE_TITLE_MAX)
+    props.subject = "Clauses sociales"
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    props.comments = f"Bibliothèque de clauses {version}"
+    props.language = "fr-FR"
+    props.created = midnight
+    props.modified = midnight
+    props.revision = 1

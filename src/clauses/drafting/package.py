@@ -1,0 +1,48 @@
+"""Write a python-docx package as a .docx whose bytes depend only on its content.
+
+python-docx stamps every zip entry with the current time; here each entry gets the same fixed
+date, the same attributes and the same order, so the same inputs give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from docx.document import Document as DocxDocument
+from docx.opc.package import OpcPackage
+from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types] builder
+
+ZIP_EPOCH = dt.date(1980, 1, 1)  # the earliest date a zip entry can carry
+
+
+def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:
+    """The package of ``document`` as .docx bytes, every entry dated ``stamp`` at midnight."""
+    return write_package(document.part.package, stamp)
+
+
+def write_package(package: OpcPackage, stamp: dt.date, *, compress: bool = True) -> bytes:
+    day = max(stamp, ZIP_EPOCH)
+    date_time = (day.year, day.month, day.day, 0, 0, 0)
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()  # type: ignore[no-untyped-call]
+    entries: list[tuple[str, bytes]] = [
+        ("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
+        ("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        entries.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, part.rels.xml))
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time)
+            info.compress_type = method
+            info.create_system = 3  # Unix, so that the permissions below are read
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()

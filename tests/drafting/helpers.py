@@ -1,0 +1,74 @@
+"""Reading drafted documents back, as Word would: parts, styles, runs, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from functools import lru_cache
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+
+from clauses.drafting import Draft, draft
+from clauses.library import Library
+from clauses.profile import TenderProfile
+from tests.conftest import AS_OF
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2, "Heading 3": 3}
+
+
+def make_draft(
+    profile: TenderProfile, library: Library, as_of: dt.date = AS_OF, **options: Any
+) -> Draft:
+    return draft(profile, library, as_of, **options)
+
+
+def reopen(content: bytes) -> DocxDocument:
+    return docx.Document(io.BytesIO(content))
+
+
+def part_xml(content: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def outline(document: DocxDocument) -> list[tuple[int, str]]:
+    """Headings in order, read from the paragraphs' styles."""
+    return [
+        (HEADING_STYLES[p.style.name], p.text)
+        for p in document.paragraphs
+        if p.style is not None and p.style.name in HEADING_STYLES
+    ]
+
+
+def full_text(document: DocxDocument) -> str:
+    """Body paragraphs and table cells, in document order."""
+    texts = []
+    for block in document.element.body.iter(f"{W}p"):
+        texts.append("".join(t.text or "" for t in block.iter(f"{W}t")))
+    return "\n".join(texts)
+
+
+@lru_cache(maxsize=1)
+def run_highlights(content: bytes) -> tuple[tuple[str, bool], ...]:
+    """Every run of the body as (text, highlighted)."""
+    document = reopen(content)
+    runs = []
+    for run in document.element.body.iter(f"{W}r"):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        highlight = run.find(f"{W}rPr/{W}highlight")
+        runs.append((text, highlight is not None and highlight.get(f"{W}val") == "yellow"))
+    return tuple(runs)
+
+
+def style_name(item: Any) -> str:
+    """The style name of a paragraph or table, "" when it has none."""
+    return item.style.name if item.style is not None else ""
+
+
+def plain(text: str) -> str:
+    """No-break spaces as ordinary spaces, for readable expectations."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
