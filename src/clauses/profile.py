@@ -102,7 +102,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None,
                 None,
                 "les alias YAML (*nom) ne sont pas acceptés",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         return super().compose_node(parent, index)
 
@@ -280,7 +280,7 @@ def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
     try:
         data = (
             json.loads(text) if source.endswith(".json") else yaml.load(text, Loader=_NoAliasLoader)
-        )  # noqa: S506 - a SafeLoader subclass
+        )
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
         mark = getattr(exc, "problem_mark", None)

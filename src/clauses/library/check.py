@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -250,7 +251,7 @@ def _review_question(question: Question, model: type[BaseModel], where: str) -> 
         for k, item in enumerate(question.items):
             yield from _review_question(item, Lot, f"{where}.items[{k}]")
         return
-    adapter: TypeAdapter[object] = TypeAdapter(info.annotation)
+    adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, info.annotation))
     for k, choice in enumerate(question.choices):
         try:
             adapter.validate_python(choice.value)

@@ -1,0 +1,146 @@
+"""Data functions over dossiers and generated documents (keyword-only, tested without HTTP).
+
+Every change to a dossier names the version the user saw: the update only happens if the
+dossier is still at that version (optimistic locking), otherwise :class:`StaleVersion` carries
+the current state so that the caller can show it next to what the user submitted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, update
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from clauses.store.models import (
+    Dossier,
+    DossierCreate,
+    DossierStatus,
+    GeneratedDocument,
+    GeneratedDocumentCreate,
+    utcnow,
+)
+
+
+class DossierNotFound(LookupError):
+    pass
+
+
+class StaleVersion(Exception):
+    """The dossier changed since the user loaded it; ``current`` is its state now."""
+
+    def __init__(self, current: Dossier) -> None:
+        self.current = current
+        super().__init__(f"dossier {current.id} is at version {current.version}")
+
+
+def create_dossier(*, session: Session, dossier_in: DossierCreate) -> Dossier:
+    dossier = Dossier.model_validate(dossier_in)
+    session.add(dossier)
+    session.commit()
+    session.refresh(dossier)
+    return dossier
+
+
+def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
+    dossier = session.get(Dossier, dossier_id, populate_existing=True)
+    if dossier is None:
+        raise DossierNotFound(str(dossier_id))
+    return dossier
+
+
+def list_dossiers(
+    *, session: Session, status: DossierStatus | None = None, limit: int = 50
+) -> Sequence[Dossier]:
+    query = select(Dossier).order_by(col(Dossier.updated_at).desc()).limit(limit)
+    if status is not None:
+        query = query.where(Dossier.status == status)
+    return session.exec(query).all()
+
+
+def _update(
+    session: Session, dossier_id: uuid.UUID, expected_version: int, values: dict[str, Any]
+) -> Dossier:
+    statement = (
+        update(Dossier)
+        .where(col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version)
+        .values(**values, version=col(Dossier.version) + 1, updated_at=utcnow())
+    )
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    session.commit()
+    if result.rowcount == 0:
+        raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
+    return get_dossier(session=session, dossier_id=dossier_id)
+
+
+def save_answers(
+    *, session: Session, dossier_id: uuid.UUID, expected_version: int, answers: dict[str, Any]
+) -> Dossier:
+    return _update(session, dossier_id, expected_version, {"answers": answers})
+
+
+def rename_dossier(
+    *, session: Session, dossier_id: uuid.UUID, expected_version: int, title: str
+) -> Dossier:
+    return _update(session, dossier_id, expected_version, {"title": title})
+
+
+def set_status(
+    *, session: Session, dossier_id: uuid.UUID, expected_version: int, status: DossierStatus
+) -> Dossier:
+    return _update(session, dossier_id, expected_version, {"status": status.value})
+
+
+def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) -> Dossier:
+    """A new draft with a copy of the answers; generated documents stay with the original."""
+    original = get_dossier(session=session, dossier_id=dossier_id)
+    return create_dossier(
+        session=session,
+        dossier_in=DossierCreate(title=title, answers=dict(original.answers)),
+    )
+
+
+def delete_dossier(*, session: Session, dossier_id: uuid.UUID, expected_version: int) -> None:
+    """Delete the dossier, if still at that version; its documents go with it (ON DELETE CASCADE)."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(Dossier).where(
+            col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version
+        )
+    )
+    session.commit()
+    if result.rowcount == 0:
+        raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
+
+
+def add_document(
+    *, session: Session, dossier_id: uuid.UUID, document_in: GeneratedDocumentCreate
+) -> GeneratedDocument:
+    get_dossier(session=session, dossier_id=dossier_id)
+    document = GeneratedDocument.model_validate(document_in, update={"dossier_id": dossier_id})
+    session.add(document)
+    session.commit()
+    session.refresh(document)
+    return document
+
+
+def list_documents(*, session: Session, dossier_id: uuid.UUID) -> Sequence[GeneratedDocument]:
+    """The dossier's documents, newest first, without their bytes."""
+    query = (
+        select(GeneratedDocument)
+        .where(GeneratedDocument.dossier_id == dossier_id)
+        .options(defer(GeneratedDocument.content))  # type: ignore[arg-type]
+        .order_by(col(GeneratedDocument.created_at).desc())
+    )
+    return session.exec(query).all()
+
+
+def get_document(
+    *, session: Session, dossier_id: uuid.UUID, document_id: uuid.UUID
+) -> GeneratedDocument:
+    document = session.get(GeneratedDocument, document_id)
+    if document is None or document.dossier_id != dossier_id:
+        raise DossierNotFound(str(document_id))
+    return document

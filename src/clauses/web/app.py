@@ -1,0 +1,158 @@
+"""The FastAPI application factory: ``create_app(settings)``.
+
+The app is built once per process from its settings: the clause library is loaded and checked,
+the database engine made, the CPV nomenclature read. The schema is migrated by ``clauses serve``
+before the workers start (and by the tests), never created implicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clauses import __version__
+from clauses.library import load_library
+from clauses.profile import describe_errors
+from clauses.store.db import make_engine
+from clauses.web.context import AppContext, make_templates
+from clauses.web.cpv import CpvCatalogue
+from clauses.web.rendering import render
+from clauses.web.routes import api, dossiers, home, library, practices
+from clauses.web.security import BodyLimit, SecurityHeaders
+from clauses.web.settings import Settings, resolve_secret_key
+
+STATIC = __file__.rsplit("/", 1)[0] + "/static"
+log = logging.getLogger("clauses.web")
+
+ERROR_PAGES = {
+    400: ("Requête invalide", "La demande n’a pas pu être comprise."),
+    403: (
+        "Formulaire expiré",
+        "Le formulaire n’a pas pu être vérifié (jeton de sécurité absent ou expiré). "
+        "Revenez à la page précédente, rechargez-la puis renvoyez le formulaire : "
+        "vos réponses déjà enregistrées sont conservées.",
+    ),
+    404: ("Page introuvable", "Cette page n’existe pas ou plus. Vérifiez l’adresse."),
+    405: ("Action impossible", "Cette adresse n’accepte pas ce type de demande."),
+    413: (
+        "Envoi trop volumineux",
+        "Les données envoyées dépassent la taille autorisée. Réduisez les textes saisis puis réessayez.",
+    ),
+    500: (
+        "Erreur du service",
+        "Une erreur inattendue s’est produite. Vos réponses déjà enregistrées sont conservées ; "
+        "réessayez dans un instant.",
+    ),
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/healthz", "/openapi.json"))
+
+
+def error_response(request: Request, status: int) -> Response:
+    title, message = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
+    if is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(
+        request,
+        "errors/error.html",
+        {"page_title": title, "title": title, "message": message, "status": status},
+        status_code=status,
+    )
+
+
+class _RequestErrors:
+    """Lets :func:`describe_errors` word request errors (query parameters) as profile errors."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self._errors = errors
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [{**e, "loc": tuple(e["loc"][1:]) or e["loc"]} for e in self._errors]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if not is_api(request):
+            return error_response(request, 404)
+        errors = describe_errors(cast(ValidationError, _RequestErrors(list(exc.errors()))))
+        return JSONResponse(
+            {"detail": [{"field": e.field, "message": e.message} for e in errors]},
+            status_code=422,
+        )
+
+
+class ErrorShield:
+    """Unexpected errors: a French 500 page, and one log line with the method, the path and the
+    kind of error, never the message or the traceback (they could quote a buyer's answers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("erreur %s sur %s %s", type(exc).__name__, scope["method"], scope["path"])
+            if not started:
+                await error_response(Request(scope), 500)(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    ctx = AppContext(
+        settings=settings,
+        library=load_library(settings.library),
+        engine=make_engine(settings.database_url),
+        templates=make_templates(settings),
+        cpv=CpvCatalogue.load(settings.cpv_file),
+        secret=resolve_secret_key(settings),
+    )
+    app = FastAPI(
+        title="Clauses — API",
+        version=__version__,
+        description="Conseils de clauses sociales et projets de pièces pour les marchés des "
+        "Conseils régionaux.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.add_middleware(ErrorShield)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (home, dossiers, library, practices):
+        app.include_router(module.router)
+    app.include_router(api.router)
+    app.include_router(api.health)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` and the workers started by ``clauses serve``."""
+    return create_app(Settings())

@@ -1,0 +1,56 @@
+"""The web's one door to the Word drafter, so that pages and API call it the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clauses.advisor.model import Advice
+from clauses.drafting import SECTION_IDS, SECTION_TITLES, SectionError, check_sections, draft
+from clauses.library import Library
+from clauses.profile import TenderProfile
+
+SECTIONS = {s: SECTION_TITLES[s] for s in SECTION_IDS}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+__all__ = ["DOCX_TYPE", "SECTIONS", "Issued", "SectionError", "issue_draft", "parse_sections"]
+
+
+@dataclass(frozen=True)
+class Issued:
+    content: bytes
+    advice: Advice
+    filename: str
+    sections: list[str]
+    messages: list[str]
+
+
+def parse_sections(values: Sequence[str]) -> tuple[str, ...]:
+    """Section ids from ``?sections=rc,ccap`` or repeated parameters; all when none is given.
+
+    Raises :class:`SectionError` (French message listing the valid ids) for an unknown id.
+    """
+    wanted = [s.strip() for value in values for s in value.split(",") if s.strip()]
+    return check_sections(wanted) if wanted else SECTION_IDS
+
+
+def filename_for(title: str, as_of: dt.date) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+    return f"clauses-sociales-{slug or 'marche'}-{as_of.isoformat()}.docx"
+
+
+def issue_draft(
+    profile: TenderProfile, library: Library, as_of: dt.date, sections: Sequence[str]
+) -> Issued:
+    result = draft(profile, library, as_of, sections=sections)
+    return Issued(
+        content=result.content,
+        advice=result.advice,
+        filename=filename_for(profile.title, as_of),
+        sections=list(result.sections),
+        messages=list(result.messages),
+    )

@@ -1,0 +1,142 @@
+"""Security at the edge: response headers, request size limit and CSRF tokens.
+
+CSRF: each browser gets a random token in a signed, HttpOnly cookie; every state-changing form
+repeats it in a hidden ``csrf_token`` field, checked on every POST of the HTML routes. The JSON
+API uses no cookie and is therefore exempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from fastapi import HTTPException, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = "clauses_csrf"
+CSRF_FIELD = "csrf_token"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, and ``no-store`` to dynamic ones."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in HEADERS if n not in names]
+                if not static and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with a 413, announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            scope.setdefault("state", {})["body_too_large"] = True
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            if scope.get("state", {}).get("body_too_large"):
+                raise BodyTooLarge()
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _sign(secret: str, token: str) -> str:
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _cookie_token(request: Request, secret: str) -> str | None:
+    raw = request.cookies.get(CSRF_COOKIE, "")
+    token, _, signature = raw.partition(".")
+    if token and hmac.compare_digest(_sign(secret, token), signature):
+        return token
+    return None
+
+
+def csrf_token(request: Request, secret: str) -> str:
+    """This browser's token; a new one (set on the response by the renderer) if it has none."""
+    token: str | None = getattr(request.state, "csrf_token", None)
+    if token is None:
+        token = _cookie_token(request, secret)
+        if token is None:
+            token = secrets.token_urlsafe(32)
+            request.state.csrf_new = True
+        request.state.csrf_token = token
+    return token
+
+
+def csrf_cookie(request: Request, secret: str, response: Any, *, secure: bool) -> None:
+    if getattr(request.state, "csrf_new", False):
+        token = request.state.csrf_token
+        response.set_cookie(
+            CSRF_COOKIE,
+            f"{token}.{_sign(secret, token)}",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path="/",
+        )
+
+
+class CsrfError(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=403, detail="csrf")
+
+
+async def check_csrf(request: Request, secret: str) -> None:
+    expected = _cookie_token(request, secret)
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise CsrfError()

@@ -1,0 +1,61 @@
+"""The web application's one settings object (environment variables prefixed ``CLAUSES_``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO = Path(__file__).resolve().parents[3]
+SECRET_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAUSES_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./data/clauses.db",
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user:password@host/db",
+    )
+    data_dir: Path = Field(default=Path("data"), description="where the secret key is kept")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs the session cookies; the same for every worker. Generated and kept "
+        "in data_dir when unset.",
+    )
+    cpv_file: Path = Field(
+        default=REPO.parent / "shared" / "data" / "cpv" / "cpv_2008_fr_en.csv",
+        description="CPV 2008 nomenclature (code,code8,division,level,parent,label_fr,label_en)",
+    )
+    library: Path | None = Field(default=None, description="clause library folder")
+    templates_dir: Path = REPO / "templates"
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="forms and API bodies")
+    region_code: str | None = Field(
+        default=None, description="INSEE code of the deploying Région, preset in new dossiers"
+    )
+    secure_cookies: bool = Field(default=False, description="set behind HTTPS")
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The configured key, or the one kept in ``data_dir`` (created once, atomically)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / SECRET_FILE
+    if not path.exists():
+        # Write aside then link: several workers starting together all read the same key.
+        fd, temporary = tempfile.mkstemp(dir=settings.data_dir, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(48))
+            os.chmod(temporary, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_text(encoding="ascii").strip()

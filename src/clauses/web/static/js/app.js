@@ -1,0 +1,75 @@
+// Progressive enhancement only: every page works without this file (and without htmx).
+(function () {
+  "use strict";
+
+  var FORM_ID = "step-form";
+  var sent = null; // the step form's values when its last request left
+  var typed = null; // values changed while that request was on its way
+
+  function valueOf(el) {
+    return el.type === "radio" || el.type === "checkbox" ? el.checked : el.value;
+  }
+
+  function fields(form, visit) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.id && el.name && el.type !== "hidden" && el.type !== "submit") {
+        visit(el);
+      }
+    });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.id === FORM_ID) {
+      sent = {};
+      fields(event.detail.elt, function (el) { sent[el.id] = valueOf(el); });
+    }
+  });
+
+  // When a saved answer changes the questions, the fields are swapped: what the buyer typed
+  // while the request was on its way must survive the swap, and be saved in turn.
+  document.addEventListener("htmx:beforeSwap", function () {
+    var form = document.getElementById(FORM_ID);
+    typed = null;
+    if (form && sent) {
+      fields(form, function (el) {
+        if (Object.prototype.hasOwnProperty.call(sent, el.id) && valueOf(el) !== sent[el.id]) {
+          typed = typed || {};
+          typed[el.id] = valueOf(el);
+        }
+      });
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    var form = document.getElementById(FORM_ID);
+    if (!form || !typed) {
+      return;
+    }
+    var restored = false;
+    Object.keys(typed).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.form === form && valueOf(el) !== typed[id]) {
+        if (el.type === "radio" || el.type === "checkbox") {
+          el.checked = typed[id];
+        } else {
+          el.value = typed[id];
+        }
+        restored = true;
+      }
+    });
+    typed = null;
+    if (restored) {
+      htmx.trigger(form, "change");
+    }
+  });
+
+  // Focus what needs attention in the content just swapped in: the error summary, so that it is
+  // read out and its links reached (never while the buyer is typing elsewhere).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail && event.detail.elt;
+    var summary = root && root.querySelector ? root.querySelector("#error-summary[autofocus]") : null;
+    if (summary && document.activeElement !== summary) {
+      summary.focus();
+    }
+  });
+})();

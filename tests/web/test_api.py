@@ -1,0 +1,141 @@
+"""The JSON API: advice identical to the CLI's, drafts, library listings, health and errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from clauses.cli import main
+from clauses.library import Library
+from tests.conftest import EXAMPLES
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+MINIMAL = {
+    "title": "Travaux",
+    "nature": "works",
+    "estimated_amount_eur": 100000,
+    "duration_months": 6,
+}
+
+
+def as_json(path: Path) -> object:
+    """The example as a JSON body (YAML dates become ISO strings)."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_api_advice_equals_cli_advice(
+    example: Path, api: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["advise", "--json", "--as-of", "2026-11-22", str(example)]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    response = api.post("/api/v1/advice", params={"as_of": "2026-11-22"}, json=as_json(example))
+    assert response.status_code == 200
+    assert response.json() == cli
+
+
+def test_examples_are_there() -> None:
+    assert len(EXAMPLE_FILES) >= 5
+
+
+def test_validation_errors_name_the_fields_in_french(api: TestClient) -> None:
+    response = api.post(
+        "/api/v1/advice", json={**MINIMAL, "estimated_amount_eur": -5, "montant": 1, "cpv": "12"}
+    )
+    assert response.status_code == 422
+    detail = {d["field"]: d["message"] for d in response.json()["detail"]}
+    assert set(detail) == {"estimated_amount_eur", "montant", "cpv"}
+    assert "clé inconnue" in detail["montant"]
+    assert "code CPV invalide" in detail["cpv"]
+    missing = api.post("/api/v1/advice", json={}).json()["detail"]
+    assert {d["field"] for d in missing} == {
+        "title",
+        "nature",
+        "estimated_amount_eur",
+        "duration_months",
+    }
+    assert all("obligatoire" in d["message"] for d in missing)
+    broken = api.post(
+        "/api/v1/advice", content=b"{pas du json", headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 422
+    assert broken.json()["detail"] == [{"field": "(corps)", "message": "JSON invalide"}]
+    not_object = api.post("/api/v1/advice", json=[1, 2])
+    assert not_object.status_code == 422
+    bad_date = api.post("/api/v1/advice", params={"as_of": "2026-02-30"}, json=MINIMAL)
+    assert bad_date.status_code == 422
+    assert bad_date.json()["detail"][0]["field"] == "as_of"
+
+
+def test_advice_defaults_to_today(api: TestClient) -> None:
+    response = api.post("/api/v1/advice", json=MINIMAL)
+    assert response.status_code == 200
+    assert response.json()["as_of"] == api.app.state.ctx.today().isoformat()  # type: ignore[attr-defined]
+
+
+def test_draft_returns_a_docx_with_the_sections_asked(api: TestClient) -> None:
+    response = api.post(
+        "/api/v1/draft", params={"sections": "summary,rc", "as_of": "2026-11-22"}, json=MINIMAL
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert (
+        'filename="clauses-sociales-travaux-2026-11-22.docx"'
+        in response.headers["content-disposition"]
+    )
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        assert "word/document.xml" in package.namelist()
+    repeated = api.post(
+        "/api/v1/draft", params=[("sections", "summary"), ("sections", "ccap")], json=MINIMAL
+    )
+    assert repeated.status_code == 200
+    unknown = api.post("/api/v1/draft", params={"sections": "rc,inconnue"}, json=MINIMAL)
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["field"] == "sections"
+    invalid = api.post("/api/v1/draft", json={"title": "x"})
+    assert invalid.status_code == 422
+
+
+def test_library_listings(api: TestClient, library: Library) -> None:
+    mechanisms = api.get("/api/v1/mechanisms").json()
+    assert {m["id"] for m in mechanisms} == {m.value for m in library.mechanisms}
+    practices = api.get("/api/v1/practices").json()
+    assert {p["id"] for p in practices} == set(library.practices)
+    grand_est = api.get("/api/v1/practices", params={"region": "44"}).json()
+    assert grand_est and all("44" in p["region_codes"] for p in grand_est)
+
+
+def test_openapi_describes_the_api(api: TestClient) -> None:
+    spec = api.get("/openapi.json").json()
+    for path in (
+        "/api/v1/advice",
+        "/api/v1/draft",
+        "/api/v1/mechanisms",
+        "/api/v1/practices",
+        "/healthz",
+    ):
+        assert path in spec["paths"], path
+    body = spec["paths"]["/api/v1/advice"]["post"]["requestBody"]["content"]["application/json"]
+    assert "estimated_amount_eur" in json.dumps(body)
+    assert not any(p.startswith("/dossiers") for p in spec["paths"])
+
+
+def test_api_uses_no_cookie_and_needs_no_csrf(api: TestClient) -> None:
+    api.cookies.clear()
+    response = api.post("/api/v1/advice", json=MINIMAL)
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
+
+
+def test_healthz_checks_the_database(api: TestClient, library: Library) -> None:
+    response = api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "library_version": library.version}

@@ -1,0 +1,269 @@
+"""The guided wizard without JavaScript: post/redirect/get, answers saved as given, conditional
+questions, lots added and removed with real buttons, CPV search, accessible errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clauses.web.app import create_app
+from clauses.web.settings import Settings
+from tests.web.conftest import Browser, text_of
+
+WORKS = {
+    "title": "Réhabilitation du lycée",
+    "nature": "works",
+    "cpv": "45214220-8",
+    "estimated_amount_eur": "6 200 000",
+    "duration_months": "24",
+    "launch_date": "2026-10-05",
+}
+
+
+def test_each_step_saves_and_redirects(browser: Browser, library: object) -> None:
+    dossier = browser.new_dossier()
+    first = browser.get(f"/dossiers/{dossier}/etapes/marche")
+    assert first.status_code == 200
+    response = browser.answer(dossier, "marche", action="next", **WORKS)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/dossiers/{dossier}/etapes/acheteur"
+    back = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="6 200 000"' in back  # kept as typed
+    assert 'value="works" checked' in back
+    response = browser.answer(dossier, "acheteur", action="prev", buyer_kind="region")
+    assert response.headers["location"] == f"/dossiers/{dossier}/etapes/marche"
+
+
+def test_last_step_leads_to_the_review(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    response = browser.answer(dossier, "offre-locale", action="next")
+    assert response.headers["location"] == f"/dossiers/{dossier}"
+
+
+def test_steps_can_be_visited_in_any_order(browser: Browser, library: object) -> None:
+    dossier = browser.new_dossier()
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    for step in ("marche", "acheteur", "lots", "heures", "offre-locale"):
+        assert f'href="/dossiers/{dossier}/etapes/{step}"' in page
+    assert 'aria-current="step"' in page
+    response = browser.answer(dossier, "heures", action="save", insertion_rate="10")
+    assert response.status_code == 303
+    assert "notice=enregistre" in response.headers["location"]
+    assert 'value="10"' in browser.get(response.headers["location"]).text
+
+
+def test_missing_required_answers_block_next_with_accessible_errors(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    response = browser.answer(
+        dossier, "marche", action="next", title="", estimated_amount_eur="beaucoup"
+    )
+    assert response.status_code == 303
+    assert "verifier=1" in response.headers["location"]
+    page = browser.get(response.headers["location"]).text
+    assert 'role="alert"' in page and 'id="error-summary"' in page and "autofocus" in page
+    assert '<a href="#estimated_amount_eur">' in page
+    amount = re.search(r'<input type="text" id="estimated_amount_eur"[^>]*>', page).group(0)  # type: ignore[union-attr]
+    assert 'aria-invalid="true"' in amount
+    assert 'aria-describedby="estimated_amount_eur-help estimated_amount_eur-error"' in amount
+    assert 'id="estimated_amount_eur-error"' in page
+    assert "nombre attendu" in page
+    assert "champ obligatoire manquant (objet du marché)" in page
+    assert 'value="beaucoup"' in page  # nothing typed is lost
+
+
+def test_labels_are_tied_to_fields(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    for field_id in re.findall(r'<input type="(?:text|date)" id="([^"]+)"', page):
+        assert f'<label for="{field_id}">' in page, field_id
+    assert "<legend>Nature du marché" in page
+    assert 'aria-describedby="nature-help"' in page
+
+
+def test_transferred_staff_is_asked_only_for_cleaning(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    assert (
+        "transferred_staff_monthly_hours"
+        not in browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    )
+    browser.answer(dossier, "marche", nature="services", cpv="90919200-4")
+    assert (
+        'id="transferred_staff_monthly_hours"'
+        in browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    )
+
+
+def test_local_offer_is_asked_only_when_a_reservation_could_apply(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier, "marche", **{**WORKS, "cpv": "80531200-7", "nature": "services"}
+    )  # training
+    page = browser.get(f"/dossiers/{dossier}/etapes/offre-locale").text
+    assert "local_offer__insertion" not in page and "local_offer__disability" not in page
+    assert "Aucune question de cette étape ne se pose pour ce marché" in page
+    browser.answer(dossier, "marche", cpv="77310000-6")  # green spaces: SIAE and EA/ESAT
+    page = browser.get(f"/dossiers/{dossier}/etapes/offre-locale").text
+    assert 'id="local_offer__insertion"' in page and 'id="local_offer__disability"' in page
+
+
+def test_social_services_is_asked_only_for_services(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    assert 'id="social_services"' not in browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    browser.answer(dossier, "marche", nature="services")
+    assert 'id="social_services"' in browser.get(f"/dossiers/{dossier}/etapes/marche").text
+
+
+def test_lots_are_added_and_removed_with_post_buttons(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    response = browser.answer(dossier, "lots", action="add_lot", **{"lots-count": "0"})
+    assert response.status_code == 303
+    assert "focus=lots-0-title" in response.headers["location"]
+    page = browser.get(response.headers["location"]).text
+    assert 'id="lots-0-title"' in page and "autofocus" in page
+    browser.answer(
+        dossier,
+        "lots",
+        action="add_lot",
+        **{
+            "lots-count": "1",
+            "lots-0-title": "Gros œuvre",
+            "lots-0-estimated_amount_eur": "2 600 000",
+        },
+    )
+    browser.answer(
+        dossier,
+        "lots",
+        action="save",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Gros œuvre",
+            "lots-0-estimated_amount_eur": "2 600 000",
+            "lots-1-title": "Peinture",
+            "lots-1-estimated_amount_eur": "700 000",
+            "lots-1-cpv": "45442100-8",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert 'value="Peinture"' in page and 'name="action" value="remove_lot-1"' in page
+    browser.answer(
+        dossier,
+        "lots",
+        action="remove_lot-0",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Gros œuvre",
+            "lots-0-estimated_amount_eur": "2 600 000",
+            "lots-1-title": "Peinture",
+            "lots-1-estimated_amount_eur": "700 000",
+            "lots-1-cpv": "45442100-8",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert 'value="Gros œuvre"' not in page
+    assert 'id="lots-0-title" name="lots-0-title" value="Peinture"' in page
+
+
+def test_cpv_search_works_with_a_get_form_and_a_pick_button(browser: Browser) -> None:
+    if not Settings().cpv_file.is_file():
+        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    dossier = browser.new_dossier()
+    page = browser.get(
+        f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "nettoyage bureaux"}
+    ).text
+    assert 'method="get"' in page and 'id="cpv-search"' in page
+    assert "90919200-4" in page
+    assert 'form="step-form" name="cpv_pick" value="90919200-4"' in page
+    assert '<option value="90919200-4">' in page  # datalist
+    code = browser.get(f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "4521422"}).text
+    assert "45214220-8" in code
+    browser.answer(dossier, "marche", cpv_pick="90919200-4")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="90919200-4"' in page
+    assert "Services de nettoyage de bureaux" in page
+
+
+def test_unknown_cpv_is_flagged_but_kept(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", cpv="12345678")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="12345678"' in page
+    browser.answer(dossier, "marche", cpv="pas un code")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "code CPV invalide" in page
+
+
+def test_region_list(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    page = browser.get(f"/dossiers/{dossier}/etapes/acheteur").text
+    assert page.count('<option value="') == 18 + 1  # and « choisir »
+    assert '<option value="53">Bretagne (53)</option>' in page
+    browser.answer(dossier, "acheteur", region_code="53")
+    assert (
+        '<option value="53" selected>' in browser.get(f"/dossiers/{dossier}/etapes/acheteur").text
+    )
+
+
+def test_review_shows_answers_with_edit_links_and_advice(browser: Browser) -> None:
+    dossier = browser.new_dossier("Lycée")
+    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(
+        dossier,
+        "lots",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Gros œuvre",
+            "lots-0-estimated_amount_eur": "5 000 000",
+            "lots-1-title": "Peinture intérieure",
+            "lots-1-cpv": "45442100-8",
+            "lots-1-estimated_amount_eur": "1 200 000",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "Réhabilitation du lycée" in text
+    assert f'href="/dossiers/{dossier}/etapes/marche#estimated_amount_eur"' in page.text
+    assert "modifier" in text
+    for expected in (
+        "Obligations",
+        "Mécanismes",
+        "Heures d’insertion",
+        "recommandé",
+        "Base légale",
+    ):
+        assert expected in text, expected
+    assert 'href="/bibliotheque/insertion_clause"' in page.text
+    assert "Heures d’insertion par lot" in text
+    assert "Gros œuvre" in text and '<svg class="bar"' in page.text
+    assert "Points de vigilance" in text
+
+
+def test_incomplete_dossier_lists_what_is_missing(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    page = browser.get(f"/dossiers/{dossier}").text
+    assert "Les conseils s’afficheront dès que les réponses obligatoires seront données" in page
+    assert f'href="/dossiers/{dossier}/etapes/marche#title"' in page
+
+
+def test_resume_keeps_every_answer(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    browser.client.cookies.clear()
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="Réhabilitation du lycée"' in page
+
+
+def test_region_preset_fills_new_dossiers(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"region_code": "53"}))
+    with TestClient(app) as client:
+        browser = Browser(client)
+        dossier = browser.new_dossier()
+        page = browser.get(f"/dossiers/{dossier}/etapes/acheteur").text
+    assert '<option value="53" selected>' in page
+    assert 'value="region" checked' in page
+    app.state.ctx.engine.dispose()
