@@ -56,6 +56,17 @@ def test_unquoted_cpv_is_read_as_code() -> None:
         ("launch_date: demain", "launch_date"),
         ("local_offer: {insertion: beaucoup}", "local_offer.insertion"),
         ("lots: [{title: A, estimated_amount_eur: -1}]", "lots[1].estimated_amount_eur"),
+        # Found by schemathesis: a boolean is no number (« yes » was read as 100 %), a number
+        # no date (it was read as a Unix timestamp), and 1e-300 € an hour made 1e300 hours.
+        ("labour_share: yes", "labour_share"),
+        ("lots: [{title: A, estimated_amount_eur: 5, labour_share: true}]", "lots[1].labour_share"),
+        ("duration_months: true", "duration_months"),
+        ("duration_months: '12'", "duration_months"),
+        ("social_services: 1", "social_services"),
+        ("launch_date: 1790000000", "launch_date"),
+        ("launch_date: '2026-10-05T00:00'", "launch_date"),
+        ("hourly_cost_eur: 1.0e-300", "hourly_cost_eur"),
+        ("title: '   '", "title"),
     ],
 )
 def test_amounts_rates_and_dates_are_bounded(line: str, field: str) -> None:
@@ -110,3 +121,17 @@ def test_deep_nesting_refused() -> None:
 def test_malformed_yaml_message_gives_line() -> None:
     with pytest.raises(ProfileError, match="ligne 3"):
         loads_profile("title: T\nnature: [works\n")
+
+
+def test_whole_floats_are_whole_numbers() -> None:
+    assert (
+        loads_profile(BASE.replace("duration_months: 6", "duration_months: 6.0")).duration_months
+        == 6
+    )
+
+
+def test_lot_errors_name_the_lot_fields() -> None:
+    errors = errors_of(BASE + "lots: [{title: '', cpv: '12', estimated_amount_eur: 0}]\n")
+    assert errors["lots[1].title"] == "ne doit pas être vide (intitulé du lot)"
+    assert errors["lots[1].cpv"].endswith("(code CPV du lot)")
+    assert errors["lots[1].estimated_amount_eur"].endswith("(montant estimé du lot)")

@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from clauses import french
 
 CPV_PATTERN = r"^[0-9]{8}(-[0-9])?$"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The launch dates covered (see _plausible_date), as documented in the API's schema.
+LAUNCH_DATES = r"^(2016-(0[4-9]|1[0-2])|20(1[7-9]|[2-9][0-9])-[0-9]{2}|2100-[0-9]{2})-[0-9]{2}$"
 MAX_AMOUNT_EUR = 10_000_000_000  # ten billion: far above any regional tender
 MAX_DURATION_MONTHS = 600
 MAX_TEXT = 10_000
@@ -86,10 +99,46 @@ FIELD_LABELS = {
     "insertion": "structures d’insertion (SIAE)",
     "disability": "structures du handicap (EA, ESAT)",
 }
+# A lot's own fields: its title is not the contract's object, nor its CPV the main code.
+LOT_FIELD_LABELS = {
+    "title": "intitulé du lot",
+    "cpv": "code CPV du lot",
+    "estimated_amount_eur": "montant estimé du lot",
+    "labour_share": "part de main-d’œuvre du lot",
+}
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)]
+
+def _iso_date(value: Any) -> Any:
+    """A date is a date or its ISO text: not a number (pydantic would read a Unix timestamp)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("date attendue au format AAAA-MM-JJ")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise ValueError("nombre entier attendu")
+    return value
+
+
+# Numbers and booleans are taken as such: « labour_share: yes » is not 100 %, nor 1 « oui ».
+Number = Annotated[float, Strict()]
+Integer = Annotated[int, BeforeValidator(_whole_number)]  # 12.0 is 12, as in JSON Schema
+Boolean = Annotated[bool, Strict()]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+LaunchDate = Annotated[
+    IsoDate, WithJsonSchema({"type": "string", "format": "date", "pattern": LAUNCH_DATES})
+]
+# Spaces around a text are dropped (str.strip): the schema asks for one character that is not a
+# space, in Python's sense as in JSON Schema's (whose \s leaves out \x1c-\x1f and \x85).
+NOT_ONLY_SPACES = r"[^\s\x1c-\x1f\x85]"
+Text = Annotated[
+    str, Field(min_length=1, max_length=MAX_TEXT, json_schema_extra={"pattern": NOT_ONLY_SPACES})
+]
+Share = Annotated[Number, Field(ge=0, le=1)]
+Amount = Annotated[Number, Field(gt=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)]
 Cpv = Annotated[str, Field(pattern=CPV_PATTERN)]
 
 
@@ -137,19 +186,20 @@ class TenderProfile(_Strict):
     nature: Nature
     cpv: Cpv | None = None
     estimated_amount_eur: Amount
-    duration_months: int = Field(ge=1, le=MAX_DURATION_MONTHS)
-    launch_date: dt.date | None = None
+    duration_months: Integer = Field(ge=1, le=MAX_DURATION_MONTHS)
+    launch_date: LaunchDate | None = None
     buyer_kind: BuyerKind = BuyerKind.region
     region_code: Annotated[str, Field(pattern=r"^[0-9]{2,3}$")] | None = None
     lots: list[Lot] = Field(default_factory=list, max_length=MAX_LOTS)
-    social_services: bool | None = None
+    social_services: Boolean | None = None
     labour_share: Share | None = None
     insertion_rate: Share | None = None
-    hourly_cost_eur: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)] | None = None
+    # At least 1 € an hour: hours = amount / hourly cost must stay a plausible figure.
+    hourly_cost_eur: Annotated[Number, Field(ge=1, le=10_000, allow_inf_nan=False)] | None = None
     transferred_staff_monthly_hours: (
-        Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None
+        Annotated[Number, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None
     ) = None
-    facilitator_available: bool | None = None
+    facilitator_available: Boolean | None = None
     local_offer: LocalOffer = Field(default_factory=LocalOffer)
 
     _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
@@ -192,6 +242,8 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 def _label(loc: tuple[int | str, ...]) -> str:
     names = [p for p in loc if isinstance(p, str)]
+    if len(names) > 1 and names[0] == "lots":
+        return LOT_FIELD_LABELS.get(names[-1], "")
     return FIELD_LABELS.get(names[-1], "") if names else ""
 
 

@@ -41,7 +41,7 @@ profiles = st.fixed_dictionaries(
         "social_services": st.booleans(),
         "labour_share": shares,
         "insertion_rate": shares,
-        "hourly_cost_eur": st.floats(min_value=0.5, max_value=500, allow_nan=False),
+        "hourly_cost_eur": st.floats(min_value=1, max_value=500, allow_nan=False),
         "transferred_staff_monthly_hours": st.floats(
             min_value=0, max_value=100_000, allow_nan=False
         ),

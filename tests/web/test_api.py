@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -124,7 +125,14 @@ def test_openapi_describes_the_api(api: TestClient) -> None:
     ):
         assert path in spec["paths"], path
     body = spec["paths"]["/api/v1/advice"]["post"]["requestBody"]["content"]["application/json"]
-    assert "estimated_amount_eur" in json.dumps(body)
+    assert body["schema"] == {"$ref": "#/components/schemas/TenderProfile"}
+    profile = spec["components"]["schemas"]["TenderProfile"]
+    assert "estimated_amount_eur" in profile["properties"]
+    # Every reference resolves inside the document.
+    for ref in re.findall(r'"\$ref": "#/([^"]+)"', json.dumps(spec)):
+        node = spec
+        for part in ref.split("/"):
+            node = node[part]
     assert not any(p.startswith("/dossiers") for p in spec["paths"])
 
 

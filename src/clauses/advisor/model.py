@@ -106,8 +106,8 @@ class Sizing(_Out):
     labour_share: float
     insertion_rate: float
     hourly_cost_eur: float
-    sector: str | None
-    sector_label: str | None
+    sector: str | None = None  # left out of the JSON when unknown: not a required key
+    sector_label: str | None = None
     defaults_to_adjust: list[str]
     transferred_staff_weighting: float | None = None
     below_floor: bool = False

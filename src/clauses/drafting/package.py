@@ -15,6 +15,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types] builder
 
 ZIP_EPOCH = dt.date(1980, 1, 1)  # the earliest date a zip entry can carry
+ZIP_LAST = dt.date(2107, 12, 31)  # and the latest (7 bits of years)
 
 
 def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:
@@ -23,7 +24,7 @@ def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:
 
 
 def write_package(package: OpcPackage, stamp: dt.date, *, compress: bool = True) -> bytes:
-    day = max(stamp, ZIP_EPOCH)
+    day = min(max(stamp, ZIP_EPOCH), ZIP_LAST)
     date_time = (day.year, day.month, day.day, 0, 0, 0)
     parts = list(package.iter_parts())
     for part in parts:

@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(api.router)
     app.include_router(api.health)
+    api.document_profile(app)
     return app
 
 

@@ -14,9 +14,20 @@ from clauses.library import Library
 from clauses.profile import TenderProfile
 
 SECTIONS = {s: SECTION_TITLES[s] for s in SECTION_IDS}
+# What ``sections`` accepts, for the API's schema: ids separated by commas (spaces allowed).
+SECTION_ID = "(" + "|".join(SECTION_IDS) + ")"
+SECTIONS_PATTERN = rf"^[\s,]*{SECTION_ID}(\s*,[\s,]*{SECTION_ID})*[\s,]*$"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-__all__ = ["DOCX_TYPE", "SECTIONS", "Issued", "SectionError", "issue_draft", "parse_sections"]
+__all__ = [
+    "DOCX_TYPE",
+    "SECTIONS",
+    "SECTIONS_PATTERN",
+    "Issued",
+    "SectionError",
+    "issue_draft",
+    "parse_sections",
+]
 
 
 @dataclass(frozen=True)
@@ -31,10 +42,11 @@ class Issued:
 def parse_sections(values: Sequence[str]) -> tuple[str, ...]:
     """Section ids from ``?sections=rc,ccap`` or repeated parameters; all when none is given.
 
-    Raises :class:`SectionError` (French message listing the valid ids) for an unknown id.
+    Raises :class:`SectionError` (French message listing the valid ids) for an unknown id, or
+    for a parameter given without any id (``?sections=``), as the command line does.
     """
     wanted = [s.strip() for value in values for s in value.split(",") if s.strip()]
-    return check_sections(wanted) if wanted else SECTION_IDS
+    return check_sections(wanted) if values else SECTION_IDS
 
 
 def filename_for(title: str, as_of: dt.date) -> str:

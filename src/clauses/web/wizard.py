@@ -50,8 +50,13 @@ def lots_of(answers: Answers) -> list[dict[str, str]]:
     return [dict(lot) for lot in value if isinstance(lot, dict)] if isinstance(value, list) else []
 
 
+def form_text(value: Any) -> str:
+    """A submitted text, stripped, without NUL characters (PostgreSQL refuses them in text)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
+
+
 def _text(value: Any) -> str:
-    return value.strip()[:MAX_ANSWER] if isinstance(value, str) else ""
+    return form_text(value)[:MAX_ANSWER]
 
 
 def read_step(step: Step, form: Mapping[str, Any], answers: Answers) -> Answers:

@@ -1,0 +1,339 @@
+"""RGAA / WCAG 2.1 AA in a real browser: axe-core audits every kind of page (no serious or
+critical violation), and a buyer goes through the wizard with the keyboard alone.
+
+axe-core comes with the ``axe-playwright-python`` package (its ``axe.min.js``, read from the
+installed package: nothing is downloaded); it is evaluated in the page by Playwright, in a
+context that bypasses the app's CSP for the audit only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Server
+from tests.web.conftest import Browser
+
+pytestmark = pytest.mark.browser
+
+AXE_SCRIPT = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+BLOCKING = {"serious", "critical"}
+
+MARKET = {
+    "title": "Réhabilitation du lycée Jules-Verne",
+    "nature": "works",
+    "cpv": "45214220-8",
+    "estimated_amount_eur": "6 200 000",
+    "duration_months": "24",
+    "launch_date": "2026-10-05",
+}
+STEPS = ("marche", "acheteur", "lots", "heures", "offre-locale")
+
+
+def audit(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical WCAG 2.1 A/AA violations of the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [v for v in results["violations"] if v["impact"] in BLOCKING]
+
+
+def report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"][:8]:
+            summary = re.sub(r"\s*\n\s*", " ", node["failureSummary"])
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+    return "\n".join(lines)
+
+
+@dataclass
+class Site:
+    """Dossiers made over HTTP before the audit, in every state a page can show."""
+
+    url: str
+    complete: str  # every step answered, one document generated
+    invalid: str  # answers typed but unreadable, on several steps
+    empty: str  # just created
+
+    def new_dossier(self) -> str:
+        """A dossier of its own, for a page that changes it."""
+        with httpx.Client(base_url=self.url) as client:
+            return Browser(client).new_dossier("Dossier à modifier")  # type: ignore[arg-type]
+
+
+def make_site(server: Server) -> Site:
+    with httpx.Client(base_url=server.url) as client:
+        http = Browser(client)  # type: ignore[arg-type]  # same interface as the TestClient
+        complete = http.new_dossier("Lycée Jules-Verne")
+        http.answer(complete, "marche", **MARKET)
+        http.answer(complete, "acheteur", region_code="52", facilitator_available="true")
+        http.answer(
+            complete,
+            "lots",
+            **{
+                "lots-count": "2",
+                "lots-0-title": "Gros œuvre",
+                "lots-0-estimated_amount_eur": "4 000 000",
+                "lots-1-title": "Peinture",
+                "lots-1-cpv": "45442100-8",
+                "lots-1-estimated_amount_eur": "2 200 000",
+            },
+        )
+        http.answer(complete, "heures", insertion_rate="5")
+        generated = http.post(f"/dossiers/{complete}/documents", {"sections": "summary"})
+        assert generated.status_code == 303, generated.text
+        invalid = http.new_dossier("Réponses à corriger")
+        http.answer(
+            invalid,
+            "marche",
+            title="",
+            cpv="12",
+            estimated_amount_eur="beaucoup",
+            duration_months="quatre",
+            launch_date="31/02/2026",
+        )
+        http.answer(
+            invalid,
+            "lots",
+            **{"lots-count": "1", "lots-0-title": "", "lots-0-estimated_amount_eur": "cher"},
+        )
+        http.answer(invalid, "heures", insertion_rate="cinq", hourly_cost_eur="-3")
+        empty = http.new_dossier("Dossier vide")
+    return Site(server.url, complete, invalid, empty)
+
+
+@pytest.fixture(scope="module")
+def site(server: Server) -> Site:
+    return make_site(server)
+
+
+@pytest.fixture(scope="module")
+def audit_context(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(bypass_csp=True, locale="fr-FR")
+    yield context
+    context.close()
+
+
+def live_error(page: Any, site: Site) -> None:
+    """An unreadable answer flagged by htmx as it is given."""
+    dossier = site.new_dossier()
+    page.goto(f"{site.url}/dossiers/{dossier}/etapes/marche")
+    page.get_by_label("Durée du marché").fill("quatre")
+    page.get_by_label("Durée du marché").press("Tab")
+    expect(page.locator("#duration_months-error")).to_be_visible()
+
+
+def refused_next(page: Any, site: Site) -> None:
+    """« Suivant » refused by htmx: the error summary swapped in, with the focus."""
+    dossier = site.new_dossier()
+    page.goto(f"{site.url}/dossiers/{dossier}/etapes/marche")
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
+def lot_added(page: Any, site: Site) -> None:
+    dossier = site.new_dossier()
+    page.goto(f"{site.url}/dossiers/{dossier}/etapes/lots")
+    page.get_by_role("button", name="Ajouter un lot").click()
+    expect(page.locator("#lots-0-title")).to_be_focused()
+
+
+def stale_step(page: Any, site: Site) -> None:
+    """Saving a step after someone else saved it: the 409 comparison (swapped in by htmx)."""
+    page.goto(f"{site.url}/dossiers/{site.complete}/etapes/heures")
+    with httpx.Client(base_url=site.url) as client:
+        other = Browser(client)  # type: ignore[arg-type]
+        other.answer(site.complete, "heures", insertion_rate="6")
+    page.get_by_label("Taux d’insertion").fill("7")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Le dossier a été modifié entre-temps")).to_be_visible()
+
+
+def stale_rename(page: Any, site: Site) -> None:
+    dossier = site.new_dossier()
+    page.goto(f"{site.url}/dossiers/{dossier}/renommer")
+    with httpx.Client(base_url=site.url) as client:
+        other = Browser(client)  # type: ignore[arg-type]
+        other.answer(dossier, "heures", insertion_rate="6")
+    page.get_by_label("Intitulé du dossier").fill("Nouvel intitulé")
+    page.get_by_role("button", name="Renommer").click()
+    expect(page.get_by_role("heading", name="Le dossier a été modifié entre-temps")).to_be_visible()
+
+
+def rename_error(page: Any, site: Site) -> None:
+    dossier = site.new_dossier()
+    page.goto(f"{site.url}/dossiers/{dossier}/renommer")
+    page.get_by_label("Intitulé du dossier").fill(" ")
+    page.get_by_role("button", name="Renommer").click()
+    expect(page.locator("[aria-invalid=true]")).to_have_count(1)
+
+
+def incomplete_generation(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/dossiers/{site.invalid}/documents")
+    page.get_by_role("button", name="Générer le document Word").click()
+    expect(page.locator("h1")).to_contain_text("impossible")
+
+
+def too_large(page: Any, site: Site) -> None:
+    """A form sent over the size limit (typed text is capped, so the field is filled by script)."""
+    page.goto(f"{site.url}/")
+    page.evaluate(
+        """() => {
+            const field = document.getElementById("new-dossier-title");
+            field.removeAttribute("maxlength");
+            field.value = "x".repeat(1100000);
+            field.form.submit();
+        }"""
+    )
+    expect(page.locator("h1")).to_have_text("Envoi trop volumineux")
+
+
+def expired_form(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/")
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Commencer").click()
+    expect(page.locator("h1")).to_have_text("Formulaire expiré")
+
+
+def expired_step(page: Any, site: Site) -> None:
+    """A request refused to htmx: its French page replaces the content, and is focused."""
+    page.goto(f"{site.url}/dossiers/{site.new_dossier()}/etapes/marche")
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_role("heading", name="Formulaire expiré")).to_be_focused()
+    expect(page).to_have_title(re.compile("^Formulaire expiré"))
+
+
+def first_sheet(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/fiches")
+    page.locator("#practice-results h3 a").first.click()
+    expect(page).to_have_url(re.compile(r"/fiches/[^?]+$"))
+
+
+def visit(path: str) -> Callable[[Any, Site], None]:
+    def go(page: Any, site: Site) -> None:
+        url = path.format(complete=site.complete, invalid=site.invalid, empty=site.empty)
+        page.goto(site.url + url)
+
+    return go
+
+
+PAGES: dict[str, Callable[[Any, Site], None]] = {
+    "home": visit("/"),
+    **{f"step {s}": visit(f"/dossiers/{{complete}}/etapes/{s}") for s in STEPS},
+    "step lots, no lot": visit("/dossiers/{empty}/etapes/lots"),
+    **{f"step {s}, errors": visit(f"/dossiers/{{invalid}}/etapes/{s}?verifier=1") for s in STEPS},
+    "step, live error (htmx)": live_error,
+    "step, next refused (htmx)": refused_next,
+    "step, lot added (htmx)": lot_added,
+    "review": visit("/dossiers/{complete}"),
+    "review, incomplete": visit("/dossiers/{invalid}"),
+    "dossier list": visit("/dossiers"),
+    "documents": visit("/dossiers/{complete}/documents"),
+    "delete confirmation": visit("/dossiers/{complete}/supprimer"),
+    "rename": visit("/dossiers/{complete}/renommer"),
+    "rename, error": rename_error,
+    "generation refused": incomplete_generation,
+    "library": visit("/bibliotheque"),
+    "library, mechanism": visit("/bibliotheque/insertion_clause"),
+    "sheets": visit("/fiches"),
+    "sheets, filtered": visit("/fiches?mecanisme=reserved_disability&q=zzz"),
+    "sheet": first_sheet,
+    "404": visit("/dossiers/00000000-0000-0000-0000-000000000000"),
+    "409, step": stale_step,
+    "409, rename": stale_rename,
+    "413": too_large,
+    "403": expired_form,
+    "403 (htmx)": expired_step,
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violation(name: str, audit_context: Any, site: Site) -> None:
+    page = audit_context.new_page()
+    try:
+        PAGES[name](page, site)
+        violations = audit(page)
+        url = page.url
+    finally:
+        page.close()
+    assert not violations, f"{name} ({url}):\n{report(violations)}"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_wizard_with_the_keyboard_alone(chromium: Any, server: Server, javascript: bool) -> None:
+    context = chromium.new_context(java_script_enabled=javascript, locale="fr-FR")
+    page = context.new_page()
+    keyboard = page.keyboard
+
+    def tab_to(locator: Any, limit: int = 60) -> None:
+        for _ in range(limit):
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+            keyboard.press("Tab")
+        raise AssertionError(f"{locator} is not reached with Tab")
+
+    try:
+        page.goto(server.url + "/")
+        keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Aller au contenu")
+        expect(skip).to_be_focused()
+        keyboard.press("Enter")
+        expect(page.locator("main")).to_be_focused()
+        tab_to(page.get_by_label("Intitulé du dossier"))
+        keyboard.type("Parcours au clavier")
+        keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/etapes/marche"))
+
+        # « Suivant » with required answers missing: the error summary takes the focus.
+        keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+        keyboard.press("Enter")
+        tab_to(page.get_by_role("button", name="Suivant"))
+        keyboard.press("Enter")
+        summary = page.locator("#error-summary")
+        expect(summary).to_be_focused()
+        # Its first link leads to the field to correct.
+        keyboard.press("Tab")
+        keyboard.press("Enter")
+        expect(page.get_by_label("Objet du marché")).to_be_focused()
+        keyboard.type("Nettoyage des lycées")
+        # A radio group is one Tab stop; the arrows choose within it.
+        tab_to(page.get_by_label("Travaux"))
+        keyboard.press("ArrowDown")
+        keyboard.press("ArrowDown")
+        expect(page.get_by_label("Services", exact=True)).to_be_checked()
+        expect(page.get_by_label("Services", exact=True)).to_be_focused()
+        tab_to(page.get_by_label("Montant total estimé"))
+        keyboard.type("1 800 000")
+        tab_to(page.get_by_label("Durée du marché"))
+        keyboard.type("48")
+        keyboard.press("Enter")  # Enter in a field saves and moves on
+        expect(page).to_have_url(re.compile(r"/etapes/acheteur"))
+
+        for step in ("lots", "heures", "offre-locale"):
+            tab_to(page.get_by_role("button", name="Suivant"))
+            keyboard.press("Space")
+            expect(page).to_have_url(re.compile(f"/etapes/{step}"))
+        tab_to(page.get_by_role("button", name="Voir la synthèse"))
+        keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+        expect(page.locator("#review")).to_contain_text("Nettoyage des lycées")
+    finally:
+        context.close()
