@@ -34,10 +34,12 @@ def free_port() -> int:
 
 
 class Server:
-    """``clauses serve`` in a child process; restartable on the same database."""
+    """``clauses serve`` in a child process; restartable on the same database (a SQLite file in
+    ``folder`` unless another database URL is given)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, database_url: str | None = None) -> None:
         self.folder = folder
+        self.database_url = database_url or f"sqlite:///{folder / 'clauses.db'}"
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = folder / "server.log"
@@ -49,7 +51,7 @@ class Server:
     def start(self) -> None:
         env = {
             **os.environ,
-            "CLAUSES_DATABASE_URL": f"sqlite:///{self.folder / 'clauses.db'}",
+            "CLAUSES_DATABASE_URL": self.database_url,
             "CLAUSES_DATA_DIR": str(self.folder),
         }
         env.pop("CLAUSES_SECRET_KEY", None)  # generated once and kept in the data folder
@@ -81,6 +83,13 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the kernel's out-of-memory killer would: no clean-up at all."""
+        assert self.process is not None and self.process.poll() is None
+        self.process.kill()
+        self.process.wait()
         self.process = None
 
     def restart(self) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from clauses.store.db import writing
 from clauses.store.models import (
     Dossier,
     DossierCreate,
@@ -40,7 +41,8 @@ class StaleVersion(Exception):
 def create_dossier(*, session: Session, dossier_in: DossierCreate) -> Dossier:
     dossier = Dossier.model_validate(dossier_in)
     session.add(dossier)
-    session.commit()
+    with writing(session):
+        session.commit()
     session.refresh(dossier)
     return dossier
 
@@ -64,16 +66,21 @@ def list_dossiers(
 def _update(
     session: Session, dossier_id: uuid.UUID, expected_version: int, values: dict[str, Any]
 ) -> Dossier:
+    # The row as updated comes back with the statement (UPDATE … RETURNING: PostgreSQL, SQLite
+    # 3.35 and later) and refreshes the session's copy.
     statement = (
         update(Dossier)
         .where(col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version)
         .values(**values, version=col(Dossier.version) + 1, updated_at=utcnow())
+        .returning(Dossier)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
-    session.commit()
-    if result.rowcount == 0:
+    with writing(session):
+        dossier: Dossier | None = session.execute(statement).scalars().one_or_none()
+        session.commit()
+    if dossier is None:
         raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
-    return get_dossier(session=session, dossier_id=dossier_id)
+    return dossier
 
 
 def save_answers(
@@ -105,12 +112,13 @@ def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) ->
 
 def delete_dossier(*, session: Session, dossier_id: uuid.UUID, expected_version: int) -> None:
     """Delete the dossier, if still at that version; its documents go with it (ON DELETE CASCADE)."""
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        delete(Dossier).where(
-            col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version
+    with writing(session):
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            delete(Dossier).where(
+                col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version
+            )
         )
-    )
-    session.commit()
+        session.commit()
     if result.rowcount == 0:
         raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
 
@@ -121,7 +129,8 @@ def add_document(
     get_dossier(session=session, dossier_id=dossier_id)
     document = GeneratedDocument.model_validate(document_in, update={"dossier_id": dossier_id})
     session.add(document)
-    session.commit()
+    with writing(session):
+        session.commit()
     session.refresh(document)
     return document
 

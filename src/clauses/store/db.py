@@ -1,24 +1,35 @@
 """One engine per database URL, one session helper, and the Alembic migrations applied at start.
 
-SQLite (the default, a file under ``data/``) runs in WAL mode with foreign keys enforced;
-PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``). Statement parameters are
-hidden from error messages so that dossier answers never reach the logs.
+SQLite (the default, a file under ``data/``) runs in WAL mode with foreign keys enforced; it
+takes one writer at a time, so the writes of one process wait their turn on a lock of the
+process (see :func:`writing`) rather than in SQLite's busy handler, whose growing sleeps would
+stall a busy server. PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
+Statement parameters are hidden from error messages so that dossier answers never reach the
+logs.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Connections kept open: the web server runs its requests in a pool of threads (40 at most by
+# default), each with its own connection; opening a SQLite connection costs more than a request.
+SQLITE_POOL_SIZE = 20
+SQLITE_MAX_OVERFLOW = 40
+_sqlite_locks: dict[str, threading.Lock] = {}
+_sqlite_locks_guard = threading.Lock()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -32,12 +43,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+            pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_MAX_OVERFLOW}
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, hide_parameters=True, **pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _write_lock(url: URL) -> threading.Lock | None:
+    """One lock per SQLite database file in this process (whichever engine reaches it)."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    key = str(Path(database).resolve()) if database and database != ":memory:" else database
+    with _sqlite_locks_guard:
+        return _sqlite_locks.setdefault(key, threading.Lock())
+
+
+def writing(session: Session) -> threading.Lock | nullcontext[None]:
+    """Hold this around a write and its commit: on SQLite, the process's writers then take turns
+    (other processes still wait in SQLite's busy handler); on PostgreSQL it does nothing."""
+    bind = session.get_bind()
+    lock = _write_lock(bind.engine.url)
+    return lock if lock is not None else nullcontext()
 
 
 def alembic_config() -> Config:
@@ -54,9 +88,14 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def new_session(engine: Engine) -> Session:
+    """A session whose objects stay readable after a commit (pages are rendered after saving)."""
+    return Session(engine, expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+    with new_session(engine) as session:
         yield session
 
 

@@ -6,24 +6,28 @@ It uses no cookie, hence no CSRF token. Validation errors answer 422 with
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
 from clauses.library.models import Mechanism, Practice
-from clauses.profile import FieldError, ProfileError, TenderProfile, parse_profile
+from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_profile
 from clauses.store.db import ping
 from clauses.web.deps import ContextDep, LibraryDep
-from clauses.web.drafting import DOCX_TYPE, SECTIONS, SectionError, issue_draft, parse_sections
+from clauses.web.drafting import (
+    DOCX_TYPE,
+    SECTIONS,
+    SECTIONS_PATTERN,
+    SectionError,
+    issue_draft,
+    parse_sections,
+)
 from clauses.web.routes.practices import matches
-
-router = APIRouter(prefix="/api/v1", tags=["api"])
-health = APIRouter(tags=["santé"])
 
 
 class FieldProblem(BaseModel):
@@ -35,25 +39,59 @@ class ValidationProblem(BaseModel):
     detail: list[FieldProblem]
 
 
+class Problem(BaseModel):
+    detail: str
+
+
 class Health(BaseModel):
     status: str
     database: str
     library_version: str
 
 
+# 422 as the error handler words it (not FastAPI's default shape), for every operation.
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["api"],
+    responses={422: {"model": ValidationProblem, "description": "Paramètre invalide"}},
+)
+health = APIRouter(tags=["santé"])
+
+
+# The body is read by hand (for French errors), so FastAPI does not document it: its schema goes
+# in the components, where its references (``#/components/schemas/Lot``…) resolve.
+PROFILE_SCHEMA = TenderProfile.model_json_schema(ref_template="#/components/schemas/{model}")
+PROFILE_COMPONENTS = {**PROFILE_SCHEMA.pop("$defs", {}), "TenderProfile": PROFILE_SCHEMA}
 PROFILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": TenderProfile.model_json_schema()}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenderProfile"}}},
     }
 }
 INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ValidationProblem, "description": "Profil invalide (champs nommés)"}
+    422: {"model": ValidationProblem, "description": "Profil invalide (champs nommés)"},
+    413: {"model": Problem, "description": "Corps de la requête trop volumineux"},
 }
 AsOf = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(description="date du calcul (AAAA-MM-JJ) ; par défaut, aujourd’hui"),
 ]
+
+
+def document_profile(app: FastAPI) -> None:
+    """Adds the profile's schemas to the OpenAPI document that ``app`` serves."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()  # kept by FastAPI as app.openapi_schema
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name, schema in PROFILE_COMPONENTS.items():
+            schemas.setdefault(name, schema)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def problems(errors: list[FieldError]) -> JSONResponse:
@@ -66,8 +104,12 @@ async def read_profile(request: Request) -> TenderProfile:
     body = await request.body()
     try:
         data = json.loads(body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # not JSON, not UTF-8, or an integer of thousands of digits
         raise ProfileError([FieldError("(corps)", "JSON invalide")]) from None
+    except RecursionError:
+        raise ProfileError(
+            [FieldError("(corps)", "JSON invalide : imbrication trop profonde")]
+        ) from None
     return parse_profile(data)
 
 
@@ -101,7 +143,11 @@ async def draft(
     as_of: AsOf = None,
     sections: Annotated[
         list[str],
-        Query(description=f"sections parmi : {', '.join(SECTIONS)} (toutes par défaut)"),
+        Query(
+            description=f"sections parmi : {', '.join(SECTIONS)} (toutes par défaut), "
+            "en paramètres répétés ou séparées par des virgules",
+            json_schema_extra={"items": {"type": "string", "pattern": SECTIONS_PATTERN}},
+        ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
 ) -> Response:
     try:
@@ -111,7 +157,8 @@ async def draft(
         return problems(exc.errors)
     except SectionError as exc:
         return problems([FieldError("sections", str(exc))])
-    issued = issue_draft(profile, library, as_of or ctx.today(), wanted)
+    # Drafting takes a tenth of a second of CPU: in the thread pool, not on the event loop.
+    issued = await run_in_threadpool(issue_draft, profile, library, as_of or ctx.today(), wanted)
     return Response(
         issued.content,
         media_type=DOCX_TYPE,
@@ -139,7 +186,12 @@ def practices(
     ]
 
 
-@health.get("/healthz", response_model=Health, summary="État du service et de la base")
+@health.get(
+    "/healthz",
+    response_model=Health,
+    summary="État du service et de la base",
+    responses={503: {"model": Health, "description": "Base de données indisponible"}},
+)
 def healthz(ctx: ContextDep) -> Any:
     if not ping(ctx.engine):
         return JSONResponse(

@@ -34,7 +34,7 @@ from clauses.store.models import (
 from clauses.web import wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import normalise_code
-from clauses.web.deps import ContextDep, SessionDep, csrf_protected
+from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, issue_draft
 from clauses.web.rendering import render, wants_fragment
 
@@ -239,9 +239,8 @@ def default_title(ctx: AppContext) -> str:
 
 
 @router.post("")
-async def create(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
-    form = await request.form()
-    title = str(form.get("title") or "").strip()[:TITLE_MAX] or default_title(ctx)
+def create(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
+    title = wizard.form_text(form.get("title"))[:TITLE_MAX] or default_title(ctx)
     answers: dict[str, Any] = {}
     if ctx.settings.region_code:
         answers = {"buyer_kind": "region", "region_code": ctx.settings.region_code}
@@ -281,13 +280,17 @@ def step_page(
 
 
 @router.post("/{dossier_id}/etapes/{step_id}", response_class=HTMLResponse)
-async def save_step(
-    request: Request, dossier_id: uuid.UUID, step_id: str, session: SessionDep, ctx: ContextDep
+def save_step(
+    request: Request,
+    dossier_id: uuid.UUID,
+    step_id: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     library = ctx.library
     dossier = load(session, dossier_id)
     step = step_or_404(library, step_id)
-    form = await request.form()
     action = str(form.get("action") or "")
     previous_answers = dossier.answers
     answers = wizard.read_step(step, form, dossier.answers)
@@ -310,7 +313,6 @@ async def save_step(
         )
     except crud.StaleVersion as stale:
         return conflict(request, ctx, stale.current, step, answers)
-    before = render_state(ctx, step, previous_answers)
     outcome = wizard.build_profile(answers, library)
     visible_ids = {q.id for q in wizard.visible(step, answers, library)}
     blocking = {
@@ -339,7 +341,8 @@ async def save_step(
     if not wants_fragment(request):
         return see_other(with_query(url, verifier="1" if check else "", notice=notice, focus=focus))
     view = wizard_view(ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus)
-    if not (action or picked) and render_state(ctx, step, answers) == before:
+    unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
+    if not (action or picked) and unchanged:
         # An answer saved as it was given, with the form unchanged: refresh the advice panel and
         # the version (out of band) and leave the form, where the buyer is typing, in place.
         return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
@@ -484,11 +487,10 @@ def documents(
 
 
 @router.post("/{dossier_id}/documents", response_class=HTMLResponse)
-async def generate(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+def generate(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
 ) -> Response:
     dossier = load(session, dossier_id)
-    form = await request.form()
     sections = [s for s in SECTIONS if s in form.getlist("sections")]
     outcome = wizard.build_profile(dossier.answers, ctx.library)
     if not sections or outcome.profile is None:
@@ -584,10 +586,9 @@ def rename_form(request: Request, dossier_id: uuid.UUID, session: SessionDep) ->
 
 
 @router.post("/{dossier_id}/renommer", response_class=HTMLResponse)
-async def rename(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> Response:
+def rename(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep) -> Response:
     dossier = load(session, dossier_id)
-    form = await request.form()
-    title = str(form.get("title") or "").strip()
+    title = wizard.form_text(form.get("title"))
     if not title or len(title) > TITLE_MAX:
         message = (
             "Indiquez un intitulé."
@@ -624,9 +625,10 @@ def duplicate(dossier_id: uuid.UUID, session: SessionDep) -> Response:
 
 
 @router.post("/{dossier_id}/archiver", response_class=HTMLResponse)
-async def archive(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> Response:
+def archive(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+) -> Response:
     dossier = load(session, dossier_id)
-    form = await request.form()
     archived = dossier.status == DossierStatus.archived
     try:
         crud.set_status(
@@ -657,9 +659,8 @@ def delete_confirm(request: Request, dossier_id: uuid.UUID, session: SessionDep)
 
 
 @router.post("/{dossier_id}/supprimer", response_class=HTMLResponse)
-async def delete(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> Response:
+def delete(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep) -> Response:
     load(session, dossier_id)
-    form = await request.form()
     try:
         crud.delete_dossier(
             session=session, dossier_id=dossier_id, expected_version=form_version(form)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from clauses.store import crud
 from clauses.store.models import DossierStatus
@@ -13,6 +13,8 @@ from clauses.web.rendering import render
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 RECENT = 8
+# Dossiers are working documents of a buyer: nothing here is for search engines.
+ROBOTS = "User-agent: *\nDisallow: /\n"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -28,3 +30,8 @@ def home(request: Request, session: SessionDep, ctx: ContextDep) -> HTMLResponse
             "practice_count": len(ctx.library.practices),
         },
     )
+
+
+@router.get("/robots.txt", response_class=PlainTextResponse)
+async def robots() -> PlainTextResponse:
+    return PlainTextResponse(ROBOTS)

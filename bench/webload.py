@@ -1,0 +1,211 @@
+"""Load client for bench/run.py, run as a separate process: N concurrent keep-alive connections
+to a running ``clauses serve``, each acting as one browser without JavaScript.
+
+Modes:
+- ``step``: each client opens the home page (CSRF cookie and token), creates its own dossier
+  through the form, then saves the « Le marché » step again and again — a real POST of the step
+  form, with the CSRF token and the version it last saw (303 expected each time);
+- ``hello``: ``GET /robots.txt``, the app's trivial route, for the ratio;
+- ``get``: ``GET`` of one given path (the Word draft of a dossier).
+
+Prints one JSON object: requests, errors, seconds, rps, p50_ms, p95_ms, p99_ms. Bounded by a
+number of requests and a duration; a small client written on asyncio streams so that the client
+costs far less than the server it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import statistics
+import time
+from urllib.parse import urlencode, urlsplit
+
+TOKEN_RE = re.compile(rb'name="csrf_token" value="([^"]+)"')
+WARMUP_PER_CLIENT = 5
+TIMEOUT = 10.0  # seconds for one request: a stuck server ends the run, it does not hang it
+
+
+class Connection:
+    """One HTTP/1.1 keep-alive connection with its cookies (a browser tab, in short)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
+        return await asyncio.wait_for(self._request(method, path, body, content_type), TIMEOUT)
+
+    async def _request(
+        self, method: str, path: str, body: bytes, content_type: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if body or method == "POST":
+            lines.append(f"Content-Type: {content_type}")
+            lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+            headers[name] = value
+        if headers.get("transfer-encoding") == "chunked":
+            content = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                content += chunk[:-2]
+        else:
+            content = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection") == "close":
+            await self.close()
+        return status, headers, content
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+def step_form(token: str, version: int, n: int) -> bytes:
+    """The fields of the « Le marché » form as a browser sends them, with « Enregistrer »."""
+    return urlencode(
+        {
+            "csrf_token": token,
+            "version": str(version),
+            "title": f"Entretien des espaces verts des lycées, version {n}",
+            "nature": "services",
+            "cpv": "77310000-6",
+            "estimated_amount_eur": f"{1_200_000 + n} ",
+            "duration_months": "36",
+            "launch_date": "2026-10-05",
+            "action": "save",
+        }
+    ).encode()
+
+
+class Client:
+    def __init__(self, host: str, port: int, mode: str, path: str) -> None:
+        self.connection = Connection(host, port)
+        self.mode = mode
+        self.path = path
+        self.token = ""
+        self.dossier = ""
+        self.version = 0
+        self.count = 0
+
+    async def setup(self) -> None:
+        if self.mode != "step":
+            return
+        _, _, page = await self.connection.request("GET", "/")
+        match = TOKEN_RE.search(page)
+        assert match, "no CSRF token on the home page"
+        self.token = match.group(1).decode()
+        body = urlencode({"csrf_token": self.token, "title": "Banc d’essai"}).encode()
+        status, headers, _ = await self.connection.request(
+            "POST", "/dossiers", body, "application/x-www-form-urlencoded"
+        )
+        assert status == 303, status
+        self.dossier = headers["location"].split("/")[2]
+        self.version = 1
+
+    async def one(self) -> bool:
+        """One request; whether it got the expected answer."""
+        self.count += 1
+        if self.mode == "step":
+            status, _, _ = await self.connection.request(
+                "POST",
+                f"/dossiers/{self.dossier}/etapes/marche",
+                step_form(self.token, self.version, self.count),
+                "application/x-www-form-urlencoded",
+            )
+            if status == 303:
+                self.version += 1
+            return status == 303
+        status, _, content = await self.connection.request("GET", self.path)
+        return status == 200 and bool(content)
+
+
+async def run(args: argparse.Namespace) -> dict[str, float | int]:
+    url = urlsplit(args.url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    clients = [Client(host, port, args.mode, args.path) for _ in range(args.clients)]
+    for client in clients:
+        await client.setup()
+    for client in clients:
+        for _ in range(WARMUP_PER_CLIENT):
+            await client.one()
+    latencies: list[float] = []
+    errors = 0
+    remaining = args.requests
+    deadline = time.monotonic() + args.max_seconds
+
+    async def worker(client: Client) -> None:
+        nonlocal remaining, errors
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            start = time.perf_counter()
+            try:
+                ok = await client.one()
+            except (OSError, asyncio.IncompleteReadError, TimeoutError):
+                ok = False
+                await client.connection.close()
+            latencies.append(time.perf_counter() - start)
+            errors += not ok
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in clients))
+    elapsed = time.perf_counter() - started
+    for client in clients:
+        await client.connection.close()
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": round(elapsed, 3),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p95_ms": round(cuts[94] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--mode", choices=["step", "hello", "get"], required=True)
+    parser.add_argument("--path", default="/robots.txt")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--max-seconds", type=float, default=60)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args))))
+
+
+if __name__ == "__main__":
+    main()
