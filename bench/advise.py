@@ -32,6 +32,7 @@ def ten_lot_profile() -> dict[str, Any]:
         "estimated_amount_eur": 10_000_000,
         "duration_months": 30,
         "launch_date": "2026-10-01",
+        "region_code": "75",
         "facilitator_available": True,
         "local_offer": {"insertion": "many", "disability": "some"},
         "lots": [

@@ -14,8 +14,8 @@ import datetime as dt
 import json
 import statistics
 import time
-from typing import Any
 
+from advise import ten_lot_profile  # bench/advise.py: the same 10-lot tender
 from clauses.drafting import draft
 from clauses.drafting.draft import build
 from clauses.drafting.package import write_docx
@@ -25,25 +25,6 @@ from clauses.profile import parse_profile
 
 AS_OF = dt.date(2026, 11, 22)
 RUNS = 30
-
-
-def ten_lot_profile() -> dict[str, Any]:
-    cpvs = ["45262500-6", "45223100-7", "45442100-8", "45421000-4", "45233140-2"]
-    return {
-        "title": "Construction d’un lycée – 10 lots",
-        "nature": "works",
-        "cpv": "45214220-8",
-        "estimated_amount_eur": 10_000_000,
-        "duration_months": 30,
-        "launch_date": "2026-10-01",
-        "region_code": "75",
-        "facilitator_available": True,
-        "local_offer": {"insertion": "many", "disability": "some"},
-        "lots": [
-            {"title": f"Lot {i + 1}", "cpv": cpvs[i % len(cpvs)], "estimated_amount_eur": 1_000_000}
-            for i in range(10)
-        ],
-    }
 
 
 def measure(runs: int = RUNS) -> dict[str, float | int]:
