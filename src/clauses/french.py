@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-NBSP = "\u00a0"  # before : and inside « », before units
-NNBSP = NBSP  # thin no-break space (U+202F) lacks a glyph in many Word fonts: one space for all
+NBSP = "\u00a0"  # before : ; ! ? », after «, before units, between thousands
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -31,7 +30,7 @@ def number(value: float, digits: int = 0, *, keep_zeros: bool = False) -> str:
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    text = NNBSP.join(groups) or "0"
+    text = NBSP.join(groups) or "0"
     if not keep_zeros:
         fraction = fraction.rstrip("0")
     return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
@@ -65,7 +64,8 @@ def quote(text: str) -> str:
     return f"«{NBSP}{text}{NBSP}»"
 
 
-_BEFORE = {":": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP, "»": NBSP}
+# One no-break space for all: the thin one (U+202F) lacks a glyph in many Word fonts.
+_SPACED_AFTER = frozenset(":;!?»")
 
 
 def typography(text: str) -> str:
@@ -79,8 +79,8 @@ def typography(text: str) -> str:
         if char == " ":
             following = text[i + 1] if i + 1 < len(text) else ""
             previous = text[i - 1] if i else ""
-            if following in _BEFORE:
-                out.append(_BEFORE[following])
+            if following in _SPACED_AFTER:
+                out.append(NBSP)
                 continue
             if previous == "«":
                 out.append(NBSP)

@@ -22,6 +22,7 @@ from clauses.library.models import (
     ClauseText,
     LegalReference,
     Mechanism,
+    MechanismId,
     ObligationId,
     Statement,
     Status,
@@ -100,11 +101,10 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
         case "questionnaire.yaml":
             return library.questionnaire.reviewed_on
     if name.startswith("mechanisms/"):
-        mechanism_id = name.removeprefix("mechanisms/").removesuffix(".yaml")
-        return next(
-            (m.reviewed_on for m in library.mechanisms.values() if m.id.value == mechanism_id),
-            None,
+        mechanism = library.mechanisms.get(
+            MechanismId(name.removeprefix("mechanisms/").removesuffix(".yaml"))
         )
+        return mechanism.reviewed_on if mechanism else None
     return None
 
 
