@@ -1,8 +1,9 @@
 """Data functions over dossiers and generated documents (keyword-only, tested without HTTP).
 
-Every change to a dossier names the version the user saw: the update only happens if the
-dossier is still at that version (optimistic locking), otherwise :class:`StaleVersion` carries
-the current state so that the caller can show it next to what the user submitted.
+Changes to an existing dossier go through :mod:`clauses.store.writer` (group commit). Every change
+names the version the user saw: it only happens if the dossier is still at that version
+(optimistic locking), otherwise :class:`StaleVersion` carries the current state so that the
+caller can show it next to what the user submitted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, update
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -22,7 +23,6 @@ from clauses.store.models import (
     DossierStatus,
     GeneratedDocument,
     GeneratedDocumentCreate,
-    utcnow,
 )
 
 
@@ -61,44 +61,6 @@ def list_dossiers(
     if status is not None:
         query = query.where(Dossier.status == status)
     return session.exec(query).all()
-
-
-def _update(
-    session: Session, dossier_id: uuid.UUID, expected_version: int, values: dict[str, Any]
-) -> Dossier:
-    # The row as updated comes back with the statement (UPDATE … RETURNING: PostgreSQL, SQLite
-    # 3.35 and later) and refreshes the session's copy.
-    statement = (
-        update(Dossier)
-        .where(col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version)
-        .values(**values, version=col(Dossier.version) + 1, updated_at=utcnow())
-        .returning(Dossier)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    with writing(session):
-        dossier: Dossier | None = session.execute(statement).scalars().one_or_none()
-        session.commit()
-    if dossier is None:
-        raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
-    return dossier
-
-
-def save_answers(
-    *, session: Session, dossier_id: uuid.UUID, expected_version: int, answers: dict[str, Any]
-) -> Dossier:
-    return _update(session, dossier_id, expected_version, {"answers": answers})
-
-
-def rename_dossier(
-    *, session: Session, dossier_id: uuid.UUID, expected_version: int, title: str
-) -> Dossier:
-    return _update(session, dossier_id, expected_version, {"title": title})
-
-
-def set_status(
-    *, session: Session, dossier_id: uuid.UUID, expected_version: int, status: DossierStatus
-) -> Dossier:
-    return _update(session, dossier_id, expected_version, {"status": status.value})
 
 
 def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) -> Dossier:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +66,16 @@ def _write_lock(url: URL) -> threading.Lock | None:
         return _sqlite_locks.setdefault(key, threading.Lock())
 
 
-def writing(session: Session) -> threading.Lock | nullcontext[None]:
+def write_lock(engine: Engine) -> AbstractContextManager[Any]:
     """Hold this around a write and its commit: on SQLite, the process's writers then take turns
     (other processes still wait in SQLite's busy handler); on PostgreSQL it does nothing."""
-    bind = session.get_bind()
-    lock = _write_lock(bind.engine.url)
+    lock = _write_lock(engine.url)
     return lock if lock is not None else nullcontext()
+
+
+def writing(session: Session) -> AbstractContextManager[Any]:
+    """:func:`write_lock` of the session's database."""
+    return write_lock(session.get_bind().engine)
 
 
 def alembic_config() -> Config:

@@ -8,8 +8,11 @@ before the workers start (and by the tests), never created implicitly.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +25,7 @@ from clauses import __version__
 from clauses.library import load_library
 from clauses.profile import describe_errors
 from clauses.store.db import make_engine
+from clauses.store.writer import DossierWriter
 from clauses.web.context import AppContext, make_templates
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.rendering import render
@@ -124,14 +128,23 @@ class ErrorShield:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    engine = make_engine(settings.database_url)
     ctx = AppContext(
         settings=settings,
         library=load_library(settings.library),
-        engine=make_engine(settings.database_url),
+        engine=engine,
         templates=make_templates(settings),
         cpv=CpvCatalogue.load(settings.cpv_file),
         secret=resolve_secret_key(settings),
+        writer=DossierWriter(engine),
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # On shutdown, the changes already submitted are written before the process ends.
+        await anyio.to_thread.run_sync(ctx.writer.stop)
+
     app = FastAPI(
         title="Clauses — API",
         version=__version__,
@@ -139,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Conseils régionaux.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
     install_error_handlers(app)

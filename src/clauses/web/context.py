@@ -1,5 +1,6 @@
-"""What every request shares: settings, the clause library, the database engine, the templates
-and the CPV nomenclature, built once by :func:`clauses.web.app.create_app`."""
+"""What every request shares: settings, the clause library, the database engine and the writer of
+dossier changes, the templates and the CPV nomenclature, built once by
+:func:`clauses.web.app.create_app`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS
 from clauses.library import Library
 from clauses.profile import NATURE_LABELS
 from clauses.store.models import STATUS_LABELS
+from clauses.store.writer import DossierWriter
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.settings import Settings
 
@@ -69,6 +71,7 @@ class AppContext:
     templates: Jinja2Templates
     cpv: CpvCatalogue
     secret: str
+    writer: DossierWriter
 
     def today(self) -> dt.date:
         return dt.datetime.now(PARIS).date()

@@ -63,7 +63,7 @@ async def get_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(get_form)]
 
 
-async def csrf_protected(request: Request, ctx: ContextDep) -> None:
+async def csrf_protected(request: Request) -> None:
     """Router dependency of the HTML routes: every POST must carry this browser's token."""
     if request.method == "POST":
-        await check_csrf(request, ctx.secret)
+        await check_csrf(request, context_of(request).secret)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -24,6 +25,7 @@ from clauses.advisor.model import Advice
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.store import crud
+from clauses.store.db import new_session
 from clauses.store.models import (
     TITLE_MAX,
     Dossier,
@@ -76,6 +78,12 @@ def load(session: Session, dossier_id: uuid.UUID) -> Dossier:
         return crud.get_dossier(session=session, dossier_id=dossier_id)
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
+
+
+def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
+    """:func:`load` in a session of its own (for the routes that are coroutines)."""
+    with new_session(ctx.engine) as session:
+        return load(session, dossier_id)
 
 
 def step_or_404(library: Library, step_id: str) -> Step:
@@ -280,50 +288,52 @@ def step_page(
 
 
 @router.post("/{dossier_id}/etapes/{step_id}", response_class=HTMLResponse)
-def save_step(
+async def save_step(
     request: Request,
     dossier_id: uuid.UUID,
     step_id: str,
-    session: SessionDep,
     ctx: ContextDep,
     form: FormDep,
 ) -> Response:
+    # A coroutine: the change is written by the writer's thread (group commit) while the event
+    # loop serves other requests; what is left here is computation, without I/O.
     library = ctx.library
-    dossier = load(session, dossier_id)
     step = step_or_404(library, step_id)
     action = str(form.get("action") or "")
-    previous_answers = dossier.answers
-    answers = wizard.read_step(step, form, dossier.answers)
     picked = form.get("cpv_pick")
-    if isinstance(picked, str) and picked:
-        answers["cpv"] = normalise_code(picked)
+    removed = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+
+    def submitted(answers: dict[str, Any]) -> dict[str, Any]:
+        """The saved answers updated with the form (and the lot added or removed)."""
+        answers = wizard.read_step(step, form, answers)
+        if isinstance(picked, str) and picked:
+            answers["cpv"] = normalise_code(picked)
+        if action == "add_lot":
+            answers = wizard.add_lot(answers, step)
+        elif removed.isdigit():
+            answers = wizard.remove_lot(answers, int(removed))
+        return answers
+
+    try:
+        saved = await ctx.writer.update(
+            dossier_id, form_version(form), lambda current: {"answers": submitted(current.answers)}
+        )
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
+    except crud.StaleVersion as stale:
+        return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
+    dossier, previous_answers = saved.dossier, saved.previous.answers
+    answers = dossier.answers
     focus = ""
     if action == "add_lot":
-        answers = wizard.add_lot(answers, step)
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
-    elif action.startswith("remove_lot-") and action.removeprefix("remove_lot-").isdigit():
-        answers = wizard.remove_lot(answers, int(action.removeprefix("remove_lot-")))
+    elif removed.isdigit():
         focus = "add-lot"
-    try:
-        dossier = crud.save_answers(
-            session=session,
-            dossier_id=dossier_id,
-            expected_version=form_version(form),
-            answers=answers,
-        )
-    except crud.StaleVersion as stale:
-        return conflict(request, ctx, stale.current, step, answers)
-    outcome = wizard.build_profile(answers, library)
-    visible_ids = {q.id for q in wizard.visible(step, answers, library)}
-    blocking = {
-        k: v
-        for k, v in wizard.step_errors(step, outcome.errors).items()
-        if k in visible_ids or k.startswith(f"{wizard.LOTS}-")
-    }
     steps = library.questionnaire.steps
     index = steps.index(step)
     # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
     # « Enregistrer » never block: the answers are saved as they are.
+    blocking = blocking_errors(ctx, step, answers) if action == "next" else {}
     target: Step | None = step
     if action == "prev" or (action == "next" and not blocking):
         moved = index + (1 if action == "next" else -1)
@@ -363,6 +373,17 @@ def save_step(
         fragment="dossiers/_wizard.html",
         headers={"HX-Retarget": "#wizard", "HX-Reswap": "outerHTML", "HX-Push-Url": url},
     )
+
+
+def blocking_errors(ctx: AppContext, step: Step, answers: dict[str, Any]) -> dict[str, str]:
+    """What keeps « Suivant » from leaving the step: errors of its visible questions and lots."""
+    outcome = wizard.build_profile(answers, ctx.library)
+    visible_ids = {q.id for q in wizard.visible(step, answers, ctx.library)}
+    return {
+        k: v
+        for k, v in wizard.step_errors(step, outcome.errors).items()
+        if k in visible_ids or k.startswith(f"{wizard.LOTS}-")
+    }
 
 
 def render_state(ctx: AppContext, step: Step, answers: dict[str, Any]) -> tuple[object, ...]:
@@ -586,8 +607,9 @@ def rename_form(request: Request, dossier_id: uuid.UUID, session: SessionDep) ->
 
 
 @router.post("/{dossier_id}/renommer", response_class=HTMLResponse)
-def rename(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep) -> Response:
-    dossier = load(session, dossier_id)
+async def rename(
+    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
+) -> Response:
     title = wizard.form_text(form.get("title"))
     if not title or len(title) > TITLE_MAX:
         message = (
@@ -595,6 +617,7 @@ def rename(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: F
             if not title
             else f"Intitulé trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
         )
+        dossier = await run_in_threadpool(lambda: read(ctx, dossier_id))
         return render(
             request,
             "dossiers/rename.html",
@@ -607,9 +630,9 @@ def rename(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: F
             status_code=422,
         )
     try:
-        crud.rename_dossier(
-            session=session, dossier_id=dossier_id, expected_version=form_version(form), title=title
-        )
+        await ctx.writer.update(dossier_id, form_version(form), lambda _: {"title": title})
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, f"le nouvel intitulé « {title} »")
     return see_other(with_query(dossier_url(dossier_id), notice="renomme"))
@@ -625,22 +648,24 @@ def duplicate(dossier_id: uuid.UUID, session: SessionDep) -> Response:
 
 
 @router.post("/{dossier_id}/archiver", response_class=HTMLResponse)
-def archive(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+async def archive(
+    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
 ) -> Response:
-    dossier = load(session, dossier_id)
-    archived = dossier.status == DossierStatus.archived
+    """Archive a dossier in progress, or restore an archived one (whichever it is when saved)."""
+
+    def toggled(current: Dossier) -> dict[str, Any]:
+        archived = current.status == DossierStatus.archived
+        return {"status": (DossierStatus.draft if archived else DossierStatus.archived).value}
+
     try:
-        crud.set_status(
-            session=session,
-            dossier_id=dossier_id,
-            expected_version=form_version(form),
-            status=DossierStatus.draft if archived else DossierStatus.archived,
-        )
+        saved = await ctx.writer.update(dossier_id, form_version(form), toggled)
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "l’archivage")
+    restored = saved.dossier.status == DossierStatus.draft
     return see_other(
-        with_query(dossier_url(dossier_id), notice="restaure" if archived else "archive")
+        with_query(dossier_url(dossier_id), notice="restaure" if restored else "archive")
     )
 
 

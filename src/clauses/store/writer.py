@@ -1,0 +1,271 @@
+"""Every change to an existing dossier goes through the process's :class:`DossierWriter`.
+
+A wizard saves on every step (and, with htmx, on every answer changed), so dossier updates are
+the application's most frequent writes. The writer applies them on one thread with *group
+commit*: the changes waiting when it wakes up are applied in one transaction and made durable by
+one commit (one ``fsync`` on SQLite), and each caller gets its answer only once that commit has
+returned, so a save acknowledged to the buyer is on disk.
+
+Each change names the version the user saw (optimistic locking): the batch's rows are read (one
+``SELECT``), the caller's ``change`` function computes the new values of its row (answers, title
+or status), and ``UPDATE … WHERE version = expected`` writes them. A change made on another version fails with :class:`StaleVersion`, which carries
+the dossier as it is, for the conflict page. The ``WHERE`` also guards against other processes
+(PostgreSQL deployments with several workers, or the CLI on the same SQLite file): a row changed
+between the read and the write is not overwritten.
+
+If a batch's transaction fails as a whole (a lock time-out, a dead connection, a deadlock between
+processes), its changes are retried one by one, each in its own transaction, so that one bad
+change cannot take the others down; a change that still fails gets the error. Changes in a batch
+are applied in the order of their dossiers' ids (the same order in every process, so that
+batches of two PostgreSQL workers cannot deadlock), and in submission order for one dossier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Update, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
+
+from clauses.store.crud import DossierNotFound, StaleVersion
+from clauses.store.db import write_lock
+from clauses.store.models import Dossier, DossierStatus, utcnow
+
+log = logging.getLogger("clauses.store")
+
+# At most this many changes per transaction: a commit is never held back by a long queue.
+MAX_BATCH = 100
+Change = Callable[[Dossier], dict[str, Any]]
+DOSSIER = Dossier.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A change applied: the dossier as it was read, and as it is now."""
+
+    previous: Dossier
+    dossier: Dossier
+
+
+@dataclass
+class _Request:
+    dossier_id: uuid.UUID
+    expected_version: int
+    change: Change
+    future: Future[Saved] | asyncio.Future[Saved]
+    loop: asyncio.AbstractEventLoop | None = None  # the future's event loop, if it has one
+
+
+def _settle(settled: list[tuple[asyncio.Future[Saved], Saved | Exception]]) -> None:
+    """On an event loop: give their outcomes to the requests of a batch that still wait."""
+    for waiter, outcome in settled:
+        if waiter.done():  # cancelled: the client went away (its change is saved all the same)
+            continue
+        if isinstance(outcome, Saved):
+            waiter.set_result(outcome)
+        else:
+            waiter.set_exception(outcome)
+
+
+# The statements are built once; each execution only binds its values.
+SELECT_MANY = select(DOSSIER).where(DOSSIER.c.id.in_(bindparam("ids", expanding=True)))
+CHANGEABLE = frozenset({"answers", "title", "status"})
+
+
+@functools.cache
+def _update_statement(columns: frozenset[str]) -> Update:
+    """``UPDATE dossier SET <columns>, version = version + 1, updated_at = … WHERE id = … AND
+    version = <the version the user saw>``, for one set of changed columns."""
+    return (
+        update(DOSSIER)
+        .where(DOSSIER.c.id == bindparam("w_id"), DOSSIER.c.version == bindparam("w_version"))
+        .values(
+            {name: bindparam(name) for name in sorted(columns)}
+            | {"version": DOSSIER.c.version + 1, "updated_at": bindparam("updated_at")}
+        )
+    )
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite keeps UTC, naive
+
+
+def _dossier(values: dict[str, Any]) -> Dossier:
+    """A dossier from its column values, as read (no validation: the database holds them)."""
+    return Dossier.model_construct(
+        **values
+        | {
+            "status": DossierStatus(values["status"]),
+            "created_at": _utc(values["created_at"]),
+            "updated_at": _utc(values["updated_at"]),
+        }
+    )
+
+
+def _read(connection: Connection, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    rows = connection.execute(SELECT_MANY, {"ids": sorted(ids, key=lambda i: i.bytes)})
+    return {row.id: dict(row._mapping) for row in rows}
+
+
+def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | Exception]:
+    """The batch's changes inside its transaction: each one's outcome, success or refusal."""
+    rows = _read(connection, {request.dossier_id for request in batch})
+    outcomes: dict[int, Saved | Exception] = {}
+    for request in batch:
+        outcomes[id(request)] = outcome = _apply_one(connection, request, rows)
+        if isinstance(outcome, Saved):  # a later change of the same dossier sees this one
+            rows[request.dossier_id] = outcome.dossier.model_dump()
+    return outcomes
+
+
+def _apply_one(
+    connection: Connection, request: _Request, rows: dict[uuid.UUID, dict[str, Any]]
+) -> Saved | Exception:
+    values = rows.get(request.dossier_id)
+    if values is None:
+        return DossierNotFound(str(request.dossier_id))
+    current = _dossier(values)
+    if current.version != request.expected_version:
+        return StaleVersion(current)
+    try:
+        changes = request.change(current)
+        if not changes or not CHANGEABLE.issuperset(changes):
+            raise ValueError(f"a change sets some of {sorted(CHANGEABLE)}, not {sorted(changes)}")
+    except Exception as exc:  # the caller's function failed: its error, the batch goes on
+        return exc
+    updated_at = utcnow()
+    result = connection.execute(
+        _update_statement(frozenset(changes)),
+        changes
+        | {"w_id": request.dossier_id, "w_version": request.expected_version}
+        | {"updated_at": updated_at},
+    )
+    if result.rowcount != 1:  # changed by another process between the read and the write
+        latest = _read(connection, {request.dossier_id}).get(request.dossier_id)
+        return (
+            StaleVersion(_dossier(latest)) if latest else DossierNotFound(str(request.dossier_id))
+        )
+    new = values | changes | {"version": current.version + 1, "updated_at": updated_at}
+    return Saved(previous=current, dossier=_dossier(new))
+
+
+class DossierWriter:
+    """The writer of one database in this process. Its thread starts with the first change and
+    stops with :meth:`stop` (after applying what was submitted); a later change starts it
+    again."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = write_lock(engine)
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+
+    def submit(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Future[Saved]:
+        """Queue a change; the future gives :class:`Saved` once committed, or raises
+        :class:`DossierNotFound`, :class:`StaleVersion` or the error met."""
+        future: Future[Saved] = Future()
+        self._enqueue(_Request(dossier_id, expected_version, change, future))
+        return future
+
+    async def update(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Saved:
+        """:meth:`submit`, awaited from the event loop (which goes on serving meanwhile). The
+        requests of one batch are answered together, with one wake-up of the loop."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Saved] = loop.create_future()
+        self._enqueue(_Request(dossier_id, expected_version, change, waiter, loop))
+        return await waiter
+
+    def save(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Saved:
+        """:meth:`submit`, waited for (for code that runs outside the event loop)."""
+        return self.submit(dossier_id, expected_version, change).result()
+
+    def _enqueue(self, request: _Request) -> None:
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="clauses-dossier-writer", daemon=True
+                )
+                self._thread.start()
+            self._queue.put(request)
+
+    def stop(self) -> None:
+        """Apply what is queued, then end the thread."""
+        with self._guard:
+            thread, self._thread = self._thread, None
+            if thread is None:
+                return
+            self._queue.put(None)
+        thread.join()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stopping = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            self._commit(batch)
+            if stopping:
+                return
+
+    def _commit(self, batch: list[_Request]) -> None:
+        ordered = sorted(batch, key=lambda r: r.dossier_id.bytes)
+        outcomes: dict[int, Saved | Exception] = {}
+        try:
+            try:
+                outcomes = self._transaction(ordered)
+            except DBAPIError as exc:
+                if len(ordered) == 1:
+                    raise
+                log.warning(
+                    "%d enregistrements repris un par un (%s)", len(ordered), type(exc).__name__
+                )
+                for request in ordered:
+                    try:
+                        outcomes |= self._transaction([request])
+                    except DBAPIError as single:
+                        log.error(
+                            "enregistrement d’un dossier impossible (%s)", type(single).__name__
+                        )
+                        outcomes[id(request)] = single
+        except Exception as exc:  # never let the thread die: every caller gets an answer
+            log.error("enregistrement de dossiers impossible (%s)", type(exc).__name__)
+            outcomes = {id(request): outcomes.get(id(request), exc) for request in ordered}
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Saved], Any]]] = {}
+        for request in ordered:
+            outcome = outcomes[id(request)]
+            if request.loop is not None:
+                waiter = cast("asyncio.Future[Saved]", request.future)
+                by_loop.setdefault(request.loop, []).append((waiter, outcome))
+            elif isinstance(outcome, Saved):
+                request.future.set_result(outcome)
+            else:
+                request.future.set_exception(outcome)
+        for loop, settled in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+                loop.call_soon_threadsafe(_settle, settled)
+
+    def _transaction(self, batch: list[_Request]) -> dict[int, Saved | Exception]:
+        with self._lock, self._engine.connect() as connection, connection.begin():
+            return _apply(connection, batch)

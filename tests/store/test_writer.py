@@ -1,0 +1,280 @@
+"""The writer of dossier changes (group commit), on both databases."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from clauses.store import crud
+from clauses.store.db import make_engine, session_scope
+from clauses.store.models import Dossier, DossierCreate, DossierStatus
+from clauses.store.writer import MAX_BATCH, DossierWriter
+from tests.databases import BACKENDS, database
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def writer(engine: Engine) -> Iterator[DossierWriter]:
+    writer = DossierWriter(engine)
+    yield writer
+    writer.stop()
+
+
+def new(engine: Engine, **answers: str) -> uuid.UUID:
+    with session_scope(engine) as session:
+        dossier = crud.create_dossier(
+            session=session, dossier_in=DossierCreate(title="Dossier", answers=answers)
+        )
+        return dossier.id
+
+
+def stored(engine: Engine, dossier_id: uuid.UUID) -> Dossier:
+    with session_scope(engine) as session:
+        return crud.get_dossier(session=session, dossier_id=dossier_id)
+
+
+def answers(value: dict[str, Any]) -> Any:
+    return lambda _current: {"answers": value}
+
+
+def hold(writer: DossierWriter, dossier_id: uuid.UUID) -> tuple[threading.Event, Any]:
+    """Keep the writer busy with a change of its own until the returned gate is set, so that
+    the changes submitted meanwhile wait together for the next batch."""
+    gate, started = threading.Event(), threading.Event()
+
+    def change(_current: Dossier) -> dict[str, Any]:
+        started.set()
+        gate.wait(10)
+        return {"answers": {}}
+
+    future = writer.submit(dossier_id, 1, change)
+    assert started.wait(10)
+    return gate, future
+
+
+def count_commits(engine: Engine) -> list[int]:
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _connection: commits.append(1))
+    return commits
+
+
+def test_a_change_bumps_the_version_and_gives_both_states(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    dossier_id = new(engine, nature="works")
+    saved = writer.save(
+        dossier_id, 1, lambda current: {"answers": {**current.answers, "cpv": "45000000-7"}}
+    )
+    assert saved.previous.version == 1
+    assert saved.previous.answers == {"nature": "works"}
+    assert saved.dossier.version == 2
+    assert saved.dossier.answers == {"nature": "works", "cpv": "45000000-7"}
+    assert saved.dossier.updated_at >= saved.previous.updated_at
+    again = stored(engine, dossier_id)
+    assert (again.version, again.answers) == (2, saved.dossier.answers)
+
+
+def test_a_stale_version_is_refused_with_the_current_state(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    dossier_id = new(engine)
+    writer.save(dossier_id, 1, answers({"cpv": "45000000-7"}))
+    with pytest.raises(crud.StaleVersion) as stale:
+        writer.save(dossier_id, 1, answers({"cpv": "1"}))
+    assert stale.value.current.version == 2
+    assert stale.value.current.answers == {"cpv": "45000000-7"}
+    assert stored(engine, dossier_id).answers == {"cpv": "45000000-7"}
+
+
+def test_an_unknown_dossier_is_not_found(writer: DossierWriter) -> None:
+    with pytest.raises(crud.DossierNotFound):
+        writer.save(uuid.uuid4(), 1, answers({}))
+
+
+def test_title_and_status_change_the_same_way(engine: Engine, writer: DossierWriter) -> None:
+    dossier_id = new(engine)
+    writer.save(dossier_id, 1, lambda _: {"title": "Lycée"})
+    archived = writer.save(dossier_id, 2, lambda _: {"status": DossierStatus.archived.value})
+    assert (archived.dossier.title, archived.dossier.status, archived.dossier.version) == (
+        "Lycée",
+        DossierStatus.archived,
+        3,
+    )
+    with session_scope(engine) as session:
+        drafts = crud.list_dossiers(session=session, status=DossierStatus.draft)
+    assert dossier_id not in {d.id for d in drafts}
+
+
+def test_changes_waiting_together_are_committed_together(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    ids = [new(engine) for _ in range(40)]
+    commits = count_commits(engine)
+    gate, first = hold(writer, ids[0])
+    queued = [writer.submit(i, 1, answers({"n": str(n)})) for n, i in enumerate(ids[1:])]
+    gate.set()
+    first.result(10)
+    assert [f.result(10).dossier.version for f in queued] == [2] * 39
+    assert len(commits) == 2  # the first change's batch, then all the others in one
+    assert [stored(engine, i).answers for i in ids[1:]] == [{"n": str(n)} for n in range(39)]
+
+
+def test_a_batch_never_exceeds_its_size(engine: Engine, writer: DossierWriter) -> None:
+    ids = [new(engine) for _ in range(MAX_BATCH + 20)]
+    sizes = [0]
+    event.listen(engine, "commit", lambda _connection: sizes.append(0))
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(*args: Any) -> None:
+        if args[2].lstrip().upper().startswith("UPDATE"):
+            sizes[-1] += 1
+
+    gate, first = hold(writer, ids[0])
+    queued = [writer.submit(i, 1, answers({})) for i in ids[1:]]
+    gate.set()
+    first.result(10)
+    assert all(future.result(10).dossier.version == 2 for future in queued)
+    batches = [size for size in sizes if size]
+    assert batches == [1, MAX_BATCH, 19]
+
+
+def test_two_changes_of_one_version_in_one_batch_let_exactly_one_through(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    dossier_id, other = new(engine), new(engine)
+    gate, first = hold(writer, other)
+    a = writer.submit(dossier_id, 1, answers({"by": "a"}))
+    b = writer.submit(dossier_id, 1, answers({"by": "b"}))
+    gate.set()
+    first.result(10)
+    assert a.result(10).dossier.answers == {"by": "a"}  # submitted first, applied first
+    with pytest.raises(crud.StaleVersion):
+        b.result(10)
+    assert stored(engine, dossier_id).version == 2
+
+
+def test_a_failing_change_fails_alone(engine: Engine, writer: DossierWriter) -> None:
+    ids = [new(engine) for _ in range(4)]
+    gate, first = hold(writer, ids[0])
+
+    def broken(_current: Dossier) -> dict[str, Any]:
+        raise ValueError("a bug in the caller")
+
+    def refused_by_the_database(_current: Dossier) -> dict[str, Any]:
+        return {"title": None}  # NOT NULL: the whole batch's transaction fails
+
+    bug = writer.submit(ids[1], 1, broken)
+    refused = writer.submit(ids[2], 1, refused_by_the_database)
+    fine = writer.submit(ids[3], 1, answers({"ok": "yes"}))
+    gate.set()
+    first.result(10)
+    with pytest.raises(ValueError, match="a bug"):
+        bug.result(10)
+    with pytest.raises(IntegrityError):
+        refused.result(10)
+    assert fine.result(10).dossier.answers == {"ok": "yes"}
+    assert [stored(engine, i).version for i in ids] == [2, 1, 1, 2]
+    # The writer goes on after the failures.
+    assert writer.save(ids[1], 1, answers({"again": "yes"})).dossier.version == 2
+
+
+def test_stop_writes_what_was_submitted_and_a_new_change_starts_it_again(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    ids = [new(engine) for _ in range(20)]
+    futures = [writer.submit(i, 1, answers({"n": "1"})) for i in ids]
+    writer.stop()
+    assert all(f.done() and f.result().dossier.version == 2 for f in futures)
+    assert writer.save(ids[0], 2, answers({"n": "2"})).dossier.version == 3
+
+
+def test_many_threads_and_two_writers_lose_no_update(engine: Engine, database_url: str) -> None:
+    """Two writers on two engines (two processes would each have theirs) and eight threads, each
+    saving its own dossier 25 times: every save lands, in order."""
+    other_engine = make_engine(database_url)
+    writers = [DossierWriter(engine), DossierWriter(other_engine)]
+    ids = [new(engine) for _ in range(8)]
+
+    def saves(index: int) -> int:
+        writer, dossier_id = writers[index % 2], ids[index]
+        version = 1
+        for n in range(25):
+            version = writer.save(dossier_id, version, answers({"n": str(n)})).dossier.version
+        return version
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert list(pool.map(saves, range(8))) == [26] * 8
+    finally:
+        for writer in writers:
+            writer.stop()
+        other_engine.dispose()
+    assert {stored(engine, i).answers["n"] for i in ids} == {"24"}
+
+
+def test_simultaneous_saves_on_one_version_let_exactly_one_through(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    dossier_id = new(engine)
+
+    def save(value: str) -> str:
+        try:
+            writer.save(dossier_id, 1, answers({"title": value}))
+        except crud.StaleVersion:
+            return "refused"
+        return "saved"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(save, ["a", "b", "c", "d"]))
+    assert sorted(outcomes) == ["refused", "refused", "refused", "saved"]
+    dossier = stored(engine, dossier_id)
+    assert dossier.version == 2
+    assert dossier.answers["title"] in "abcd"
+
+
+def test_a_row_changed_by_another_process_meanwhile_is_not_overwritten(
+    engine: Engine, writer: DossierWriter, database_url: str
+) -> None:
+    """Between the writer's read and its write, another process saves the same dossier: the
+    write is refused (its version is gone) with that process's state."""
+    dossier_id = new(engine)
+    elsewhere = make_engine(database_url)
+
+    def change_meanwhile(_current: Dossier) -> dict[str, Any]:
+        with elsewhere.begin() as connection:
+            connection.execute(
+                update(Dossier)
+                .where(col(Dossier.id) == dossier_id)
+                .values(answers={"by": "elsewhere"}, version=2)
+            )
+        return {"answers": {"by": "writer"}}
+
+    try:
+        with pytest.raises(crud.StaleVersion) as stale:
+            writer.save(dossier_id, 1, change_meanwhile)
+    finally:
+        elsewhere.dispose()
+    assert (stale.value.current.version, stale.value.current.answers) == (2, {"by": "elsewhere"})
+    assert stored(engine, dossier_id).answers == {"by": "elsewhere"}
