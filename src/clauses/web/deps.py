@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from clauses.library import Library
 from clauses.store.db import new_session
 from clauses.web.context import AppContext
+from clauses.web.forms import read_form
 from clauses.web.rendering import context_of
 from clauses.web.security import check_csrf
 
@@ -57,7 +58,7 @@ async def get_form(request: Request) -> FormData:
     """The submitted form, read on the event loop (parsed once: the CSRF check reads it first), so
     that the routes that use it can be plain functions: their database calls then run in the
     thread pool and never block the event loop."""
-    return await request.form()
+    return await read_form(request)
 
 
 FormDep = Annotated[FormData, Depends(get_form)]

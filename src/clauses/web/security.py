@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from clauses.web.forms import read_form
+
 CSRF_COOKIE = "clauses_csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -136,7 +138,7 @@ class CsrfError(HTTPException):
 
 async def check_csrf(request: Request, secret: str) -> None:
     expected = _cookie_token(request, secret)
-    form = await request.form()
+    form = await read_form(request)
     given = form.get(CSRF_FIELD)
     if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
         raise CsrfError()

@@ -1,0 +1,113 @@
+"""Forms are read as Starlette would read them, whatever the body."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from fastapi import HTTPException, Request
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clauses.web.forms import MAX_FIELDS, read_form
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+def request(body: bytes, content_type: str = URLENCODED) -> Request:
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return Request(scope, receive)
+
+
+def ours(body: bytes, content_type: str = URLENCODED) -> list[tuple[str, Any]]:
+    return list(asyncio.run(read_form(request(body, content_type))).multi_items())
+
+
+def starlettes(body: bytes, content_type: str = URLENCODED) -> list[tuple[str, Any]]:
+    async def form() -> list[tuple[str, Any]]:
+        return list((await request(body, content_type).form()).multi_items())
+
+    return asyncio.run(form())
+
+
+# Bodies made of what matters to the parser: separators, escapes (valid, truncated, invalid
+# UTF-8), plus signs, spaces, non-ASCII and control characters.
+PIECES = st.sampled_from(
+    [
+        "&",
+        "=",
+        "+",
+        "%",
+        "%2",
+        "%20",
+        "%C3%A9",
+        "%E2%80%AF",
+        "%FF",
+        "%C3",
+        "a",
+        "é",
+        "\x00",
+        " ",
+        ";",
+    ]
+)
+BODIES = st.one_of(
+    st.lists(PIECES, max_size=40).map(lambda parts: "".join(parts).encode()),
+    st.binary(max_size=200),
+    st.text(max_size=100).map(lambda text: text.encode()),
+)
+
+
+@given(BODIES)
+@settings(max_examples=400, deadline=None)
+def test_urlencoded_bodies_read_as_starlette_reads_them(body: bytes) -> None:
+    assert ours(body) == starlettes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"csrf_token=abc&title=Entretien+des+espaces+verts%C2%A0%3A+lyc%C3%A9es&empty=",
+        b"a=1&a=2&b",
+        b"lots-0-title=Lot%201&lots-count=1&action=save",
+    ],
+)
+def test_known_forms(body: bytes) -> None:
+    assert ours(body) == starlettes(body)
+
+
+def test_the_content_type_may_carry_a_charset() -> None:
+    body = b"title=Lyc%C3%A9e"
+    assert ours(body, f"{URLENCODED}; charset=UTF-8") == [("title", "Lycée")]
+
+
+def test_too_many_fields_is_a_bad_request() -> None:
+    assert len(ours(b"&".join([b"a=1"] * MAX_FIELDS))) == MAX_FIELDS
+    with pytest.raises(HTTPException) as refused:
+        ours(b"&".join([b"a=1"] * (MAX_FIELDS + 1)))
+    assert refused.value.status_code == 400
+
+
+def test_multipart_is_left_to_starlette() -> None:
+    body = b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nLyc\xc3\xa9e\r\n--b--\r\n'
+    content_type = "multipart/form-data; boundary=b"
+    assert ours(body, content_type) == starlettes(body, content_type) == [("title", "Lycée")]
+
+
+def test_the_form_is_parsed_once_per_request() -> None:
+    async def twice() -> bool:
+        incoming = request(b"a=1")
+        return await read_form(incoming) is await read_form(incoming)
+
+    assert asyncio.run(twice())
