@@ -147,9 +147,9 @@ def test_a_batch_never_exceeds_its_size(engine: Engine, writer: DossierWriter) -
     event.listen(engine, "commit", lambda _connection: sizes.append(0))
 
     @event.listens_for(engine, "before_cursor_execute")
-    def count(*args: Any) -> None:
-        if args[2].lstrip().upper().startswith("UPDATE"):
-            sizes[-1] += 1
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE"):
+            sizes[-1] += len(parameters) if isinstance(parameters, list) else 1
 
     gate, first = hold(writer, ids[0])
     queued = [writer.submit(i, 1, answers({})) for i in ids[1:]]
@@ -278,3 +278,39 @@ def test_a_row_changed_by_another_process_meanwhile_is_not_overwritten(
         elsewhere.dispose()
     assert (stale.value.current.version, stale.value.current.answers) == (2, {"by": "elsewhere"})
     assert stored(engine, dossier_id).answers == {"by": "elsewhere"}
+
+
+def test_a_batch_met_by_another_process_is_retried_change_by_change(
+    engine: Engine, writer: DossierWriter, database_url: str
+) -> None:
+    """Two changes in one batch; while the first is computed, another process saves the second
+    dossier. The batch's write falls short, so it is rolled back and each change retried alone:
+    the first is saved, the second refused as stale, the other process's save kept."""
+    mine, theirs = sorted((new(engine), new(engine)), key=lambda i: i.bytes)
+    elsewhere = make_engine(database_url)
+
+    def change_theirs_meanwhile(_current: Dossier) -> dict[str, Any]:
+        with elsewhere.begin() as connection:
+            connection.execute(
+                update(Dossier)
+                .where(col(Dossier.id) == theirs, col(Dossier.version) == 1)
+                .values(answers={"by": "elsewhere"}, version=2)
+            )
+        return {"answers": {"by": "writer"}}
+
+    gate, first = hold(writer, new(engine))
+    a = writer.submit(mine, 1, change_theirs_meanwhile)
+    b = writer.submit(theirs, 1, answers({"by": "writer"}))
+    gate.set()
+    try:
+        first.result(10)
+        assert a.result(10).dossier.answers == {"by": "writer"}
+        with pytest.raises(crud.StaleVersion) as stale:
+            b.result(10)
+    finally:
+        elsewhere.dispose()
+    assert stale.value.current.answers == {"by": "elsewhere"}
+    assert (stored(engine, mine).version, stored(engine, theirs).answers) == (
+        2,
+        {"by": "elsewhere"},
+    )

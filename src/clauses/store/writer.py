@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import functools
 import logging
 import queue
 import threading
@@ -35,7 +34,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Update, bindparam, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from clauses.store.crud import DossierNotFound, StaleVersion
@@ -78,23 +77,22 @@ def _settle(settled: list[tuple[asyncio.Future[Saved], Saved | Exception]]) -> N
             waiter.set_exception(outcome)
 
 
-# The statements are built once; each execution only binds its values.
+# The statements are built once; each execution only binds its values. The UPDATE writes the
+# three columns a change may set (those it leaves keep the value read in the same transaction).
 SELECT_MANY = select(DOSSIER).where(DOSSIER.c.id.in_(bindparam("ids", expanding=True)))
-CHANGEABLE = frozenset({"answers", "title", "status"})
-
-
-@functools.cache
-def _update_statement(columns: frozenset[str]) -> Update:
-    """``UPDATE dossier SET <columns>, version = version + 1, updated_at = … WHERE id = … AND
-    version = <the version the user saw>``, for one set of changed columns."""
-    return (
-        update(DOSSIER)
-        .where(DOSSIER.c.id == bindparam("w_id"), DOSSIER.c.version == bindparam("w_version"))
-        .values(
-            {name: bindparam(name) for name in sorted(columns)}
-            | {"version": DOSSIER.c.version + 1, "updated_at": bindparam("updated_at")}
-        )
+CHANGEABLE = ("answers", "title", "status")
+UPDATE_ONE = (
+    update(DOSSIER)
+    .where(DOSSIER.c.id == bindparam("w_id"), DOSSIER.c.version == bindparam("w_version"))
+    .values(
+        {name: bindparam(name) for name in CHANGEABLE}
+        | {"version": DOSSIER.c.version + 1, "updated_at": bindparam("updated_at")}
     )
+)
+
+
+class _Contended(Exception):
+    """Another process changed one of the batch's rows between the read and the write."""
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -119,19 +117,38 @@ def _read(connection: Connection, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[s
 
 
 def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | Exception]:
-    """The batch's changes inside its transaction: each one's outcome, success or refusal."""
+    """The batch's changes inside its transaction: each one's outcome, success or refusal.
+
+    The rows are read with one ``SELECT`` and written with one ``executemany`` of the
+    ``UPDATE``; if fewer rows than expected were written, another process got in between:
+    :class:`_Contended` is raised (the transaction is rolled back) unless the batch holds a
+    single change, which is then refused as stale."""
     rows = _read(connection, {request.dossier_id for request in batch})
     outcomes: dict[int, Saved | Exception] = {}
+    writes: list[dict[str, Any]] = []
     for request in batch:
-        outcomes[id(request)] = outcome = _apply_one(connection, request, rows)
+        outcomes[id(request)] = outcome = _prepare(request, rows)
         if isinstance(outcome, Saved):  # a later change of the same dossier sees this one
-            rows[request.dossier_id] = outcome.dossier.model_dump()
+            new = outcome.dossier
+            rows[request.dossier_id] = values = new.model_dump()
+            writes.append(
+                {name: values[name] for name in CHANGEABLE}
+                | {"w_id": new.id, "w_version": request.expected_version}
+                | {"updated_at": new.updated_at}
+            )
+    if writes and connection.execute(UPDATE_ONE, writes).rowcount != len(writes):
+        if len(writes) > 1:
+            raise _Contended()
+        (request,) = (r for r in batch if isinstance(outcomes[id(r)], Saved))
+        latest = _read(connection, {request.dossier_id}).get(request.dossier_id)
+        outcomes[id(request)] = (
+            StaleVersion(_dossier(latest)) if latest else DossierNotFound(str(request.dossier_id))
+        )
     return outcomes
 
 
-def _apply_one(
-    connection: Connection, request: _Request, rows: dict[uuid.UUID, dict[str, Any]]
-) -> Saved | Exception:
+def _prepare(request: _Request, rows: dict[uuid.UUID, dict[str, Any]]) -> Saved | Exception:
+    """The dossier after the change, or why the change is refused."""
     values = rows.get(request.dossier_id)
     if values is None:
         return DossierNotFound(str(request.dossier_id))
@@ -140,23 +157,11 @@ def _apply_one(
         return StaleVersion(current)
     try:
         changes = request.change(current)
-        if not changes or not CHANGEABLE.issuperset(changes):
-            raise ValueError(f"a change sets some of {sorted(CHANGEABLE)}, not {sorted(changes)}")
+        if not changes or not set(changes) <= set(CHANGEABLE):
+            raise ValueError(f"a change sets some of {CHANGEABLE}, not {sorted(changes)}")
     except Exception as exc:  # the caller's function failed: its error, the batch goes on
         return exc
-    updated_at = utcnow()
-    result = connection.execute(
-        _update_statement(frozenset(changes)),
-        changes
-        | {"w_id": request.dossier_id, "w_version": request.expected_version}
-        | {"updated_at": updated_at},
-    )
-    if result.rowcount != 1:  # changed by another process between the read and the write
-        latest = _read(connection, {request.dossier_id}).get(request.dossier_id)
-        return (
-            StaleVersion(_dossier(latest)) if latest else DossierNotFound(str(request.dossier_id))
-        )
-    new = values | changes | {"version": current.version + 1, "updated_at": updated_at}
+    new = values | changes | {"version": current.version + 1, "updated_at": utcnow()}
     return Saved(previous=current, dossier=_dossier(new))
 
 
@@ -235,7 +240,7 @@ class DossierWriter:
         try:
             try:
                 outcomes = self._transaction(ordered)
-            except DBAPIError as exc:
+            except (DBAPIError, _Contended) as exc:
                 if len(ordered) == 1:
                     raise
                 log.warning(
