@@ -127,14 +127,13 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
     outcomes: dict[int, Saved | Exception] = {}
     writes: list[dict[str, Any]] = []
     for request in batch:
-        outcomes[id(request)] = outcome = _prepare(request, rows)
-        if isinstance(outcome, Saved):  # a later change of the same dossier sees this one
-            new = outcome.dossier
-            rows[request.dossier_id] = values = new.model_dump()
+        outcomes[id(request)], values = _prepare(request, rows)
+        if values is not None:  # a later change of the same dossier sees this one
+            rows[request.dossier_id] = values
             writes.append(
                 {name: values[name] for name in CHANGEABLE}
-                | {"w_id": new.id, "w_version": request.expected_version}
-                | {"updated_at": new.updated_at}
+                | {"w_id": request.dossier_id, "w_version": request.expected_version}
+                | {"updated_at": values["updated_at"]}
             )
     if writes and connection.execute(UPDATE_ONE, writes).rowcount != len(writes):
         if len(writes) > 1:
@@ -147,22 +146,24 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
     return outcomes
 
 
-def _prepare(request: _Request, rows: dict[uuid.UUID, dict[str, Any]]) -> Saved | Exception:
-    """The dossier after the change, or why the change is refused."""
+def _prepare(
+    request: _Request, rows: dict[uuid.UUID, dict[str, Any]]
+) -> tuple[Saved | Exception, dict[str, Any] | None]:
+    """The dossier after the change and its column values, or why the change is refused."""
     values = rows.get(request.dossier_id)
     if values is None:
-        return DossierNotFound(str(request.dossier_id))
+        return DossierNotFound(str(request.dossier_id)), None
     current = _dossier(values)
     if current.version != request.expected_version:
-        return StaleVersion(current)
+        return StaleVersion(current), None
     try:
         changes = request.change(current)
         if not changes or not set(changes) <= set(CHANGEABLE):
             raise ValueError(f"a change sets some of {CHANGEABLE}, not {sorted(changes)}")
     except Exception as exc:  # the caller's function failed: its error, the batch goes on
-        return exc
+        return exc, None
     new = values | changes | {"version": current.version + 1, "updated_at": utcnow()}
-    return Saved(previous=current, dossier=_dossier(new))
+    return Saved(previous=current, dossier=_dossier(new)), new
 
 
 class DossierWriter:
