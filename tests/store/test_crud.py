@@ -13,15 +13,6 @@ from sqlmodel import Session
 from clauses.store import crud
 from clauses.store.db import make_engine, migrate, ping, session_scope
 from clauses.store.models import DossierCreate, DossierStatus, GeneratedDocumentCreate
-from tests.databases import BACKENDS, database
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    with database(request.param, tmp_path_factory.mktemp("db")) as url:
-        yield url
 
 
 @pytest.fixture

@@ -17,15 +17,6 @@ from clauses.store import crud
 from clauses.store.db import make_engine, session_scope
 from clauses.store.models import Dossier, DossierCreate, DossierStatus
 from clauses.store.writer import MAX_BATCH, DossierWriter
-from tests.databases import BACKENDS, database
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    with database(request.param, tmp_path_factory.mktemp("db")) as url:
-        yield url
 
 
 @pytest.fixture
