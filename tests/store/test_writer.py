@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from clauses.store import crud
-from clauses.store.db import make_engine, session_scope
+from clauses.store.db import make_engine, migrate, session_scope
 from clauses.store.models import Dossier, DossierCreate, DossierStatus
-from clauses.store.writer import MAX_BATCH, DossierWriter
+from clauses.store.writer import MAX_BATCH, DossierWriter, WriteFailed
 
 
 @pytest.fixture
@@ -183,8 +186,9 @@ def test_a_failing_change_fails_alone(engine: Engine, writer: DossierWriter) -> 
     first.result(10)
     with pytest.raises(ValueError, match="a bug"):
         bug.result(10)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(WriteFailed) as failed:
         refused.result(10)
+    assert isinstance(failed.value.__cause__, IntegrityError)
     assert fine.result(10).dossier.answers == {"ok": "yes"}
     assert [stored(engine, i).version for i in ids] == [2, 1, 1, 2]
     # The writer goes on after the failures.
@@ -305,3 +309,110 @@ def test_a_batch_met_by_another_process_is_retried_change_by_change(
         2,
         {"by": "elsewhere"},
     )
+
+
+def test_changes_judged_on_a_state_never_saved_are_judged_again(
+    engine: Engine, writer: DossierWriter, database_url: str
+) -> None:
+    """A and B change one dossier at version 1, in one batch; another process saves it between
+    the batch's read and write. B must not be refused with A's state (never saved), whose
+    version the conflict page would hand back: re-applied on it, B would overwrite the other
+    process's save unseen. Both are judged again on the row as it is."""
+    dossier_id = new(engine)
+    elsewhere = make_engine(database_url)
+
+    def a_change(_current: Dossier) -> dict[str, Any]:
+        with elsewhere.begin() as connection:
+            connection.execute(
+                update(Dossier)
+                .where(col(Dossier.id) == dossier_id, col(Dossier.version) == 1)
+                .values(answers={"by": "elsewhere"}, version=2)
+            )
+        return {"answers": {"by": "A"}}
+
+    gate, first = hold(writer, new(engine))
+    a = writer.submit(dossier_id, 1, a_change)
+    b = writer.submit(dossier_id, 1, answers({"by": "B"}))
+    gate.set()
+    try:
+        first.result(10)
+        for refused in (a, b):
+            with pytest.raises(crud.StaleVersion) as stale:
+                refused.result(10)
+            assert (stale.value.current.version, stale.value.current.answers) == (
+                2,
+                {"by": "elsewhere"},
+            )
+    finally:
+        elsewhere.dispose()
+    assert stored(engine, dossier_id).answers == {"by": "elsewhere"}
+
+
+def test_a_cancelled_future_does_not_stop_the_writer(engine: Engine, writer: DossierWriter) -> None:
+    ids = [new(engine) for _ in range(3)]
+    gate, first = hold(writer, ids[0])
+    cancelled = writer.submit(ids[1], 1, answers({"x": "1"}))
+    assert cancelled.cancel()
+    gate.set()
+    first.result(10)
+    assert writer.save(ids[2], 1, answers({"x": "2"})).dossier.version == 2
+    assert stored(engine, ids[1]).version == 2  # submitted, so written all the same
+
+
+def test_stop_while_a_change_is_submitted_ends_and_the_change_is_written(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    ids = [new(engine) for _ in range(2)]
+    gate, first = hold(writer, ids[0])
+    stopper = threading.Thread(target=writer.stop)
+    stopper.start()
+    while stopper.is_alive() and writer._thread is not None:  # wait for stop() to take it
+        threading.Event().wait(0.01)
+    late = writer.submit(ids[1], 1, answers({"late": "yes"}))  # a new thread and queue
+    gate.set()
+    first.result(10)
+    stopper.join(10)
+    assert not stopper.is_alive()
+    assert late.result(10).dossier.answers == {"late": "yes"}
+
+
+def test_a_value_the_database_cannot_take_fails_alone(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    ids = [new(engine) for _ in range(3)]
+    gate, first = hold(writer, ids[0])
+    bad = writer.submit(ids[1], 1, answers({"when": object()}))  # not JSON: a StatementError
+    fine = writer.submit(ids[2], 1, answers({"ok": "yes"}))
+    gate.set()
+    first.result(10)
+    with pytest.raises(WriteFailed):
+        bad.result(10)
+    assert fine.result(10).dossier.answers == {"ok": "yes"}
+
+
+def test_a_locked_database_fails_the_batch_at_once(tmp_path: Path) -> None:
+    """SQLite locked by another connection past the busy time-out: every change of the batch
+    fails after one wait, not one wait per change, and the writer goes on afterwards."""
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    migrate(make_engine(url))
+    engine = make_engine(url)  # its connections wait 0.2 s for a lock, not 10 s
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=200"))
+    writer = DossierWriter(engine)
+    ids = [new(engine) for _ in range(6)]
+    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    try:
+        gate, first = hold(writer, ids[0])
+        futures = [writer.submit(i, 1, answers({"x": "1"})) for i in ids[1:]]
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        gate.set()
+        for future in [first, *futures]:
+            with pytest.raises(WriteFailed):
+                future.result(10)
+        assert time.monotonic() - started < 2  # batches of 1 and 5: two waits of 0.2 s
+        other.execute("ROLLBACK")
+        assert writer.save(ids[1], 1, answers({"x": "2"})).dossier.version == 2
+    finally:
+        other.close()
+        writer.stop()
+        engine.dispose()

@@ -13,11 +13,14 @@ the dossier as it is, for the conflict page. The ``WHERE`` also guards against o
 (PostgreSQL deployments with several workers, or the CLI on the same SQLite file): a row changed
 between the read and the write is not overwritten.
 
-If a batch's transaction fails as a whole (a lock time-out, a dead connection, a deadlock between
-processes), its changes are retried one by one, each in its own transaction, so that one bad
-change cannot take the others down; a change that still fails gets the error. Changes in a batch
-are applied in the order of their dossiers' ids (the same order in every process, so that
-batches of two PostgreSQL workers cannot deadlock), and in submission order for one dossier.
+If a batch's transaction fails because of one of its changes (a value the database refuses) or
+because another process changed one of its rows meanwhile, its changes are retried one by one,
+each in its own transaction and judged again on the row as it is, so that one change cannot take
+the others down; a change that still fails gets :class:`WriteFailed`. When the database itself
+is unavailable (locked by another process past the busy time-out, unreachable, full), every
+change of the batch gets :class:`WriteFailed` at once. Changes in a batch are applied in the
+order of their dossiers' ids (the same order in every process, so that batches of two PostgreSQL
+workers cannot deadlock), and in submission order for one dossier.
 """
 
 from __future__ import annotations
@@ -30,12 +33,13 @@ import queue
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from clauses.store.crud import DossierNotFound, StaleVersion
 from clauses.store.db import write_lock
@@ -121,7 +125,7 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
 
     The rows are read with one ``SELECT`` and written with one ``executemany`` of the
     ``UPDATE``; if fewer rows than expected were written, another process got in between:
-    :class:`_Contended` is raised (the transaction is rolled back) unless the batch holds a
+    :class:`_Contended` is raised (the transaction is rolled back) unless the batch is a
     single change, which is then refused as stale."""
     rows = _read(connection, {request.dossier_id for request in batch})
     outcomes: dict[int, Saved | Exception] = {}
@@ -136,9 +140,11 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
                 | {"updated_at": values["updated_at"]}
             )
     if writes and connection.execute(UPDATE_ONE, writes).rowcount != len(writes):
-        if len(writes) > 1:
+        if len(batch) > 1:
+            # The other outcomes may have been judged against a state that is not the row's
+            # (another change of the same dossier in this batch): all are judged again, alone.
             raise _Contended()
-        (request,) = (r for r in batch if isinstance(outcomes[id(r)], Saved))
+        request = batch[0]
         latest = _read(connection, {request.dossier_id}).get(request.dossier_id)
         outcomes[id(request)] = (
             StaleVersion(_dossier(latest)) if latest else DossierNotFound(str(request.dossier_id))
@@ -166,21 +172,26 @@ def _prepare(
     return Saved(previous=current, dossier=_dossier(new)), new
 
 
+class WriteFailed(Exception):
+    """The change could not be written (the database's error is its cause)."""
+
+
 class DossierWriter:
     """The writer of one database in this process. Its thread starts with the first change and
-    stops with :meth:`stop` (after applying what was submitted); a later change starts it
-    again."""
+    stops with :meth:`stop` (after applying what was submitted); a later change starts a new
+    one, with a queue of its own."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._lock = write_lock(engine)
-        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Request | None] | None = None
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
 
     def submit(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Future[Saved]:
         """Queue a change; the future gives :class:`Saved` once committed, or raises
-        :class:`DossierNotFound`, :class:`StaleVersion` or the error met."""
+        :class:`DossierNotFound`, :class:`StaleVersion`, the change function's error or
+        :class:`WriteFailed`. Cancelling the future does not withdraw the change."""
         future: Future[Saved] = Future()
         self._enqueue(_Request(dossier_id, expected_version, change, future))
         return future
@@ -199,9 +210,13 @@ class DossierWriter:
 
     def _enqueue(self, request: _Request) -> None:
         with self._guard:
-            if self._thread is None:
+            if self._thread is None or self._queue is None:
+                self._queue = queue.SimpleQueue()
                 self._thread = threading.Thread(
-                    target=self._run, name="clauses-dossier-writer", daemon=True
+                    target=self._run,
+                    args=(self._queue,),
+                    name="clauses-dossier-writer",
+                    daemon=True,
                 )
                 self._thread.start()
             self._queue.put(request)
@@ -209,69 +224,105 @@ class DossierWriter:
     def stop(self) -> None:
         """Apply what is queued, then end the thread."""
         with self._guard:
-            thread, self._thread = self._thread, None
-            if thread is None:
+            thread, changes = self._thread, self._queue
+            self._thread = self._queue = None
+            if thread is None or changes is None:
                 return
-            self._queue.put(None)
+            changes.put(None)
         thread.join()
 
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stopping = False
-            while len(batch) < MAX_BATCH:
+    def _run(self, changes: queue.SimpleQueue[_Request | None]) -> None:
+        batch: list[_Request] = []
+        try:
+            while True:
+                first = changes.get()
+                if first is None:
+                    return
+                batch = [first]
+                stopping = False
+                while len(batch) < MAX_BATCH:
+                    try:
+                        item = changes.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        stopping = True
+                        break
+                    batch.append(item)
+                ordered = sorted(batch, key=lambda r: r.dossier_id.bytes)
                 try:
-                    item = self._queue.get_nowait()
+                    outcomes = self._outcomes(ordered)
+                except Exception as exc:  # a bug: its callers get an error, the thread goes on
+                    log.error("enregistrement de dossiers impossible (%s)", type(exc).__name__)
+                    outcomes = {id(request): _failed(exc) for request in ordered}
+                _deliver(ordered, outcomes)
+                batch = []
+                if stopping:
+                    return
+        except BaseException as exc:  # the thread ends (interpreter exit): nobody may wait
+            with self._guard:
+                if self._queue is changes:  # the next change starts a new thread
+                    self._thread = self._queue = None
+            pending = list(batch)
+            while True:
+                try:
+                    item = changes.get_nowait()
                 except queue.Empty:
                     break
-                if item is None:
-                    stopping = True
-                    break
-                batch.append(item)
-            self._commit(batch)
-            if stopping:
-                return
+                if item is not None:
+                    pending.append(item)
+            _deliver(pending, {id(request): _failed(exc) for request in pending})
+            raise
 
-    def _commit(self, batch: list[_Request]) -> None:
-        ordered = sorted(batch, key=lambda r: r.dossier_id.bytes)
-        outcomes: dict[int, Saved | Exception] = {}
+    def _outcomes(self, ordered: list[_Request]) -> dict[int, Saved | Exception]:
+        """Apply the batch; if its transaction fails, retry its changes one by one, except when
+        the database itself is unavailable (locked, unreachable, out of space): retrying would
+        only make every caller wait longer, and the others writers of the process with them."""
         try:
-            try:
-                outcomes = self._transaction(ordered)
-            except (DBAPIError, _Contended) as exc:
-                if len(ordered) == 1:
-                    raise
-                log.warning(
-                    "%d enregistrements repris un par un (%s)", len(ordered), type(exc).__name__
-                )
-                for request in ordered:
-                    try:
-                        outcomes |= self._transaction([request])
-                    except DBAPIError as single:
-                        log.error(
-                            "enregistrement d’un dossier impossible (%s)", type(single).__name__
-                        )
-                        outcomes[id(request)] = single
-        except Exception as exc:  # never let the thread die: every caller gets an answer
-            log.error("enregistrement de dossiers impossible (%s)", type(exc).__name__)
-            outcomes = {id(request): outcomes.get(id(request), exc) for request in ordered}
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Saved], Any]]] = {}
+            return self._transaction(ordered)
+        except (OperationalError, InterfaceError, PoolTimeout) as exc:
+            log.error("%d enregistrement(s) impossible(s) (%s)", len(ordered), type(exc).__name__)
+            return {id(request): _failed(exc) for request in ordered}
+        except Exception as exc:  # a change the database refuses, or a row changed meanwhile
+            if len(ordered) == 1:
+                log.error("enregistrement d’un dossier impossible (%s)", type(exc).__name__)
+                return {id(ordered[0]): _failed(exc)}
+            log.warning(
+                "%d enregistrements repris un par un (%s)", len(ordered), type(exc).__name__
+            )
+        outcomes: dict[int, Saved | Exception] = {}
         for request in ordered:
-            outcome = outcomes[id(request)]
-            if request.loop is not None:
-                waiter = cast("asyncio.Future[Saved]", request.future)
-                by_loop.setdefault(request.loop, []).append((waiter, outcome))
-            elif isinstance(outcome, Saved):
-                request.future.set_result(outcome)
-            else:
-                request.future.set_exception(outcome)
-        for loop, settled in by_loop.items():
-            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
-                loop.call_soon_threadsafe(_settle, settled)
+            outcomes |= self._outcomes([request])
+        return outcomes
 
     def _transaction(self, batch: list[_Request]) -> dict[int, Saved | Exception]:
         with self._lock, self._engine.connect() as connection, connection.begin():
             return _apply(connection, batch)
+
+
+def _failed(cause: BaseException) -> WriteFailed:
+    """One error for each caller (an exception object raised in several tasks would gather
+    their tracebacks)."""
+    error = WriteFailed("the change could not be written")
+    error.__cause__ = cause
+    return error
+
+
+def _deliver(requests: list[_Request], outcomes: dict[int, Saved | Exception]) -> None:
+    """Give each caller its outcome: directly for the futures of other threads (a cancelled
+    one is left as it is), with one wake-up per event loop for the others."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Saved], Any]]] = {}
+    for request in requests:
+        outcome = outcomes[id(request)]
+        if request.loop is not None:
+            waiter = cast("asyncio.Future[Saved]", request.future)
+            by_loop.setdefault(request.loop, []).append((waiter, outcome))
+            continue
+        with contextlib.suppress(InvalidStateError):  # cancelled
+            if isinstance(outcome, Saved):
+                request.future.set_result(outcome)
+            else:
+                request.future.set_exception(outcome)
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+            loop.call_soon_threadsafe(_settle, settled)

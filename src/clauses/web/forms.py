@@ -4,11 +4,15 @@ Every form of the pages is sent URL-encoded (browsers without JavaScript, and ht
 Such a body is decoded by the standard library exactly as Starlette decodes it (``+`` for
 spaces, UTF-8 percent-escapes with replacement of invalid bytes, blank values kept, at most
 :data:`MAX_FIELDS` fields, else a 400), at a fraction of the cost: the wizard saves on every
-answer. Any other body (multipart) is left to Starlette's parser, with the same field limit.
+answer. Starlette's limit of 1 MiB per field is not repeated: the whole body is already limited
+to ``CLAUSES_MAX_BODY_BYTES`` (1 000 000 bytes by default) by :class:`clauses.web.security.BodyLimit`. Any other
+body (multipart) is left to Starlette's parser, with the same field limit.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import cast
 from urllib.parse import parse_qsl
 
@@ -18,6 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 MAX_FIELDS = 1000
 URLENCODED = "application/x-www-form-urlencoded"
 _PARSED = "clauses.form"
+FIELD = re.compile(r"[^&]+")
 
 
 async def read_form(request: Request) -> FormData:
@@ -26,13 +31,12 @@ async def read_form(request: Request) -> FormData:
     if parsed is None:
         content_type = request.headers.get("content-type", "").partition(";")[0]
         if content_type.strip().lower() == URLENCODED:
-            body = await request.body()
-            try:
-                fields = parse_qsl(
-                    body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FIELDS
-                )
-            except ValueError:  # more than MAX_FIELDS fields
-                raise HTTPException(status_code=400) from None
+            text = (await request.body()).decode("latin-1")
+            # Fields are the non-empty pieces between "&" (as Starlette counts them); counted
+            # up to the limit only, before anything is decoded.
+            if next(itertools.islice(FIELD.finditer(text), MAX_FIELDS, None), None):
+                raise HTTPException(status_code=400)
+            fields = parse_qsl(text, keep_blank_values=True)
             parsed = FormData(cast("list[tuple[str, str | UploadFile]]", fields))
         else:
             parsed = await request.form(max_fields=MAX_FIELDS)
