@@ -249,61 +249,57 @@ def test_simultaneous_saves_on_one_version_let_exactly_one_through(
     assert dossier.answers["title"] in "abcd"
 
 
+@pytest.fixture
+def elsewhere(database_url: str) -> Iterator[Engine]:
+    """The engine of another process on the same database."""
+    other = make_engine(database_url)
+    yield other
+    other.dispose()
+
+
+def saving_elsewhere(elsewhere: Engine, dossier_id: uuid.UUID, value: dict[str, Any]) -> Any:
+    """A change that, while the writer computes it, lets another process save ``dossier_id``
+    (from version 1 to 2, answers ``{"by": "elsewhere"}``), then sets the answers to ``value``."""
+
+    def change(_current: Dossier) -> dict[str, Any]:
+        with elsewhere.begin() as connection:
+            connection.execute(
+                update(Dossier)
+                .where(col(Dossier.id) == dossier_id, col(Dossier.version) == 1)
+                .values(answers={"by": "elsewhere"}, version=2)
+            )
+        return {"answers": value}
+
+    return change
+
+
 def test_a_row_changed_by_another_process_meanwhile_is_not_overwritten(
-    engine: Engine, writer: DossierWriter, database_url: str
+    engine: Engine, writer: DossierWriter, elsewhere: Engine
 ) -> None:
     """Between the writer's read and its write, another process saves the same dossier: the
     write is refused (its version is gone) with that process's state."""
     dossier_id = new(engine)
-    elsewhere = make_engine(database_url)
-
-    def change_meanwhile(_current: Dossier) -> dict[str, Any]:
-        with elsewhere.begin() as connection:
-            connection.execute(
-                update(Dossier)
-                .where(col(Dossier.id) == dossier_id)
-                .values(answers={"by": "elsewhere"}, version=2)
-            )
-        return {"answers": {"by": "writer"}}
-
-    try:
-        with pytest.raises(crud.StaleVersion) as stale:
-            writer.save(dossier_id, 1, change_meanwhile)
-    finally:
-        elsewhere.dispose()
+    with pytest.raises(crud.StaleVersion) as stale:
+        writer.save(dossier_id, 1, saving_elsewhere(elsewhere, dossier_id, {"by": "writer"}))
     assert (stale.value.current.version, stale.value.current.answers) == (2, {"by": "elsewhere"})
     assert stored(engine, dossier_id).answers == {"by": "elsewhere"}
 
 
 def test_a_batch_met_by_another_process_is_retried_change_by_change(
-    engine: Engine, writer: DossierWriter, database_url: str
+    engine: Engine, writer: DossierWriter, elsewhere: Engine
 ) -> None:
     """Two changes in one batch; while the first is computed, another process saves the second
     dossier. The batch's write falls short, so it is rolled back and each change retried alone:
     the first is saved, the second refused as stale, the other process's save kept."""
     mine, theirs = sorted((new(engine), new(engine)), key=lambda i: i.bytes)
-    elsewhere = make_engine(database_url)
-
-    def change_theirs_meanwhile(_current: Dossier) -> dict[str, Any]:
-        with elsewhere.begin() as connection:
-            connection.execute(
-                update(Dossier)
-                .where(col(Dossier.id) == theirs, col(Dossier.version) == 1)
-                .values(answers={"by": "elsewhere"}, version=2)
-            )
-        return {"answers": {"by": "writer"}}
-
     gate, first = hold(writer, new(engine))
-    a = writer.submit(mine, 1, change_theirs_meanwhile)
+    a = writer.submit(mine, 1, saving_elsewhere(elsewhere, theirs, {"by": "writer"}))
     b = writer.submit(theirs, 1, answers({"by": "writer"}))
     gate.set()
-    try:
-        first.result(10)
-        assert a.result(10).dossier.answers == {"by": "writer"}
-        with pytest.raises(crud.StaleVersion) as stale:
-            b.result(10)
-    finally:
-        elsewhere.dispose()
+    first.result(10)
+    assert a.result(10).dossier.answers == {"by": "writer"}
+    with pytest.raises(crud.StaleVersion) as stale:
+        b.result(10)
     assert stale.value.current.answers == {"by": "elsewhere"}
     assert (stored(engine, mine).version, stored(engine, theirs).answers) == (
         2,
@@ -312,39 +308,25 @@ def test_a_batch_met_by_another_process_is_retried_change_by_change(
 
 
 def test_changes_judged_on_a_state_never_saved_are_judged_again(
-    engine: Engine, writer: DossierWriter, database_url: str
+    engine: Engine, writer: DossierWriter, elsewhere: Engine
 ) -> None:
     """A and B change one dossier at version 1, in one batch; another process saves it between
     the batch's read and write. B must not be refused with A's state (never saved), whose
     version the conflict page would hand back: re-applied on it, B would overwrite the other
     process's save unseen. Both are judged again on the row as it is."""
     dossier_id = new(engine)
-    elsewhere = make_engine(database_url)
-
-    def a_change(_current: Dossier) -> dict[str, Any]:
-        with elsewhere.begin() as connection:
-            connection.execute(
-                update(Dossier)
-                .where(col(Dossier.id) == dossier_id, col(Dossier.version) == 1)
-                .values(answers={"by": "elsewhere"}, version=2)
-            )
-        return {"answers": {"by": "A"}}
-
     gate, first = hold(writer, new(engine))
-    a = writer.submit(dossier_id, 1, a_change)
+    a = writer.submit(dossier_id, 1, saving_elsewhere(elsewhere, dossier_id, {"by": "A"}))
     b = writer.submit(dossier_id, 1, answers({"by": "B"}))
     gate.set()
-    try:
-        first.result(10)
-        for refused in (a, b):
-            with pytest.raises(crud.StaleVersion) as stale:
-                refused.result(10)
-            assert (stale.value.current.version, stale.value.current.answers) == (
-                2,
-                {"by": "elsewhere"},
-            )
-    finally:
-        elsewhere.dispose()
+    first.result(10)
+    for refused in (a, b):
+        with pytest.raises(crud.StaleVersion) as stale:
+            refused.result(10)
+        assert (stale.value.current.version, stale.value.current.answers) == (
+            2,
+            {"by": "elsewhere"},
+        )
     assert stored(engine, dossier_id).answers == {"by": "elsewhere"}
 
 
