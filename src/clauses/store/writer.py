@@ -8,10 +8,11 @@ returned, so a save acknowledged to the buyer is on disk.
 
 Each change names the version the user saw (optimistic locking): the batch's rows are read (one
 ``SELECT``), the caller's ``change`` function computes the new values of its row (answers, title
-or status), and ``UPDATE … WHERE version = expected`` writes them. A change made on another version fails with :class:`StaleVersion`, which carries
-the dossier as it is, for the conflict page. The ``WHERE`` also guards against other processes
-(PostgreSQL deployments with several workers, or the CLI on the same SQLite file): a row changed
-between the read and the write is not overwritten.
+or status), and ``UPDATE … WHERE version = expected`` writes them (one ``executemany``). A change
+made on another version fails with :class:`StaleVersion`, which carries the dossier as it is,
+for the conflict page. The ``WHERE`` also guards against the other processes on the same
+database (``clauses serve --workers N``, each with its own writer): a row they changed between
+the read and the write is not overwritten.
 
 If a batch's transaction fails because of one of its changes (a value the database refuses) or
 because another process changed one of its rows meanwhile, its changes are retried one by one,
@@ -68,17 +69,6 @@ class _Request:
     change: Change
     future: Future[Saved] | asyncio.Future[Saved]
     loop: asyncio.AbstractEventLoop | None = None  # the future's event loop, if it has one
-
-
-def _settle(settled: list[tuple[asyncio.Future[Saved], Saved | Exception]]) -> None:
-    """On an event loop: give their outcomes to the requests of a batch that still wait."""
-    for waiter, outcome in settled:
-        if waiter.done():  # cancelled: the client went away (its change is saved all the same)
-            continue
-        if isinstance(outcome, Saved):
-            waiter.set_result(outcome)
-        else:
-            waiter.set_exception(outcome)
 
 
 # The statements are built once; each execution only binds its values. The UPDATE writes the
@@ -326,3 +316,14 @@ def _deliver(requests: list[_Request], outcomes: dict[int, Saved | Exception]) -
     for loop, settled in by_loop.items():
         with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
             loop.call_soon_threadsafe(_settle, settled)
+
+
+def _settle(settled: list[tuple[asyncio.Future[Saved], Saved | Exception]]) -> None:
+    """On an event loop: give their outcomes to the requests of a batch that still wait."""
+    for waiter, outcome in settled:
+        if waiter.done():  # cancelled: the client went away (its change is saved all the same)
+            continue
+        if isinstance(outcome, Saved):
+            waiter.set_result(outcome)
+        else:
+            waiter.set_exception(outcome)
