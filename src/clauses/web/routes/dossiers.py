@@ -33,6 +33,7 @@ from clauses.store.models import (
     DossierStatus,
     GeneratedDocumentCreate,
 )
+from clauses.store.writer import Change, Saved
 from clauses.web import wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import normalise_code
@@ -85,6 +86,17 @@ def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
     """:func:`load` in a session of its own (for the routes that are coroutines)."""
     with new_session(ctx.engine) as session:
         return load(session, dossier_id)
+
+
+async def write_change(
+    ctx: AppContext, dossier_id: uuid.UUID, form: Mapping[str, Any], change: Change
+) -> Saved:
+    """The change written by the process's writer, on the version the form was shown at; 404 if
+    the dossier is gone (a stale version is the caller's to show)."""
+    try:
+        return await ctx.writer.update(dossier_id, form_version(form), change)
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
 
 
 def step_or_404(library: Library, step_id: str) -> Step:
@@ -314,11 +326,9 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         return answers
 
     try:
-        saved = await ctx.writer.update(
-            dossier_id, form_version(form), lambda current: {"answers": submitted(current.answers)}
+        saved = await write_change(
+            ctx, dossier_id, form, lambda current: {"answers": submitted(current.answers)}
         )
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
     except crud.StaleVersion as stale:
         return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
     dossier, previous_answers = saved.dossier, saved.previous.answers
@@ -629,9 +639,7 @@ async def rename(
             status_code=422,
         )
     try:
-        await ctx.writer.update(dossier_id, form_version(form), lambda _: {"title": title})
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
+        await write_change(ctx, dossier_id, form, lambda _: {"title": title})
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, f"le nouvel intitulé « {title} »")
     return see_other(with_query(dossier_url(dossier_id), notice="renomme"))
@@ -657,9 +665,7 @@ async def archive(
         return {"status": (DossierStatus.draft if archived else DossierStatus.archived).value}
 
     try:
-        saved = await ctx.writer.update(dossier_id, form_version(form), toggled)
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
+        saved = await write_change(ctx, dossier_id, form, toggled)
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "l’archivage")
     restored = saved.dossier.status == DossierStatus.draft
