@@ -72,12 +72,12 @@ def test_oversized_bodies_get_413_in_french(
 def test_server_errors_show_a_french_page_without_trace(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from clauses.web.routes import dossiers
+    from clauses.web.routes.dossiers import manage
 
     def broken(**_: object) -> None:
         raise RuntimeError("secret answer: Lycée Jules-Verne")
 
-    monkeypatch.setattr(dossiers.crud, "list_dossiers", broken)
+    monkeypatch.setattr(manage.crud, "list_dossiers", broken)
     with (
         TestClient(app, raise_server_exceptions=False) as client,
         caplog.at_level(logging.ERROR, "clauses.web"),

@@ -160,8 +160,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (home, dossiers, library, practices):
-        app.include_router(module.router)
+    for router in (home.router, *dossiers.routers, library.router, practices.router):
+        app.include_router(router)
     app.include_router(api.router)
     app.include_router(api.health)
     api.document_profile(app)

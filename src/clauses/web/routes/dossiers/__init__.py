@@ -1,0 +1,11 @@
+"""Dossiers: the guided wizard, the review page, the generated documents, and the dossier's
+life (rename, duplicate, archive, delete), one module per area.
+
+Every form is a plain POST answered by a redirect (post/redirect/get); with htmx the same POST
+answers the fragment the page would show. Every change names the version the user saw; a
+change made on an older version is refused with a 409 page that shows both states.
+"""
+
+from clauses.web.routes.dossiers import documents, manage, review, steps
+
+routers = [manage.router, steps.router, review.router, documents.router]

@@ -1,0 +1,177 @@
+"""What the dossier routes share: loading a dossier, its assessment (profile and advice), the
+writer, URLs, notices and the conflict page."""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from clauses.advisor import advise
+from clauses.advisor.model import Advice
+from clauses.library import Library
+from clauses.library.questionnaire import Question, QuestionKind, Step
+from clauses.store import crud
+from clauses.store.db import new_session
+from clauses.store.models import (
+    Dossier,
+)
+from clauses.store.writer import Change, Saved
+from clauses.web import wizard
+from clauses.web.context import AppContext
+from clauses.web.deps import csrf_protected
+from clauses.web.rendering import render
+
+
+def dossier_router() -> APIRouter:
+    """The router of one area of the dossier pages: same prefix, CSRF checked on every POST."""
+    return APIRouter(
+        prefix="/dossiers",
+        tags=["pages"],
+        include_in_schema=False,
+        dependencies=[Depends(csrf_protected)],
+    )
+
+
+NOTICES = {
+    "cree": "Dossier créé. Répondez aux questions dans l’ordre qui vous convient : chaque réponse est enregistrée.",
+    "enregistre": "Réponses enregistrées.",
+    "renomme": "Dossier renommé.",
+    "duplique": "Copie créée : vous travaillez maintenant sur la copie.",
+    "archive": "Dossier archivé.",
+    "restaure": "Dossier restauré.",
+    "supprime": "Dossier supprimé.",
+    "genere": "Document généré : il est enregistré avec le conseil et la version de la bibliothèque utilisés.",
+}
+REVIEW = "synthese"
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Vary": "HX-Request"})
+
+
+def with_query(url: str, anchor: str = "", **params: str) -> str:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{url}{'?' + query if query else ''}{'#' + anchor if anchor else ''}"
+
+
+def dossier_url(dossier_id: uuid.UUID, *parts: str) -> str:
+    return "/".join([f"/dossiers/{dossier_id}", *parts]).rstrip("/")
+
+
+def load(session: Session, dossier_id: uuid.UUID) -> Dossier:
+    try:
+        return crud.get_dossier(session=session, dossier_id=dossier_id)
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
+
+
+def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
+    """:func:`load` in a session of its own (for the routes that are coroutines)."""
+    with new_session(ctx.engine) as session:
+        return load(session, dossier_id)
+
+
+async def write_change(
+    ctx: AppContext, dossier_id: uuid.UUID, form: Mapping[str, Any], change: Change
+) -> Saved:
+    """The change written by the process's writer, on the version the form was shown at; 404 if
+    the dossier is gone (a stale version is the caller's to show)."""
+    try:
+        return await ctx.writer.update(dossier_id, form_version(form), change)
+    except crud.DossierNotFound:
+        raise HTTPException(status_code=404) from None
+
+
+def step_or_404(library: Library, step_id: str) -> Step:
+    step = library.questionnaire.step(step_id)
+    if step is None:
+        raise HTTPException(status_code=404)
+    return step
+
+
+def form_version(form: Mapping[str, Any]) -> int:
+    raw = form.get("version")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+
+
+def notice_of(request: Request) -> str | None:
+    return NOTICES.get(request.query_params.get("notice", ""))
+
+
+def raw_answer(answers: Mapping[str, Any], error_id: str) -> str:
+    if error_id.startswith(f"{wizard.LOTS}-"):
+        _, index, name = error_id.split("-", 2)
+        lots = wizard.lots_of(dict(answers))
+        return str(lots[int(index)].get(name, "")) if int(index) < len(lots) else ""
+    return str(answers.get(error_id.replace("__", "."), "") or "")
+
+
+@dataclass
+class ErrorItem:
+    id: str
+    label: str
+    message: str
+    step: Step | None = None
+
+
+def error_items(
+    questions: list[Question], answers: Mapping[str, Any], errors: Mapping[str, str]
+) -> list[ErrorItem]:
+    """Errors in the order of the questions, each with the label of its field."""
+    items = []
+    for question in questions:
+        if question.kind is QuestionKind.lots:
+            for i in range(len(wizard.lots_of(dict(answers)))):
+                for item in question.items:
+                    key = wizard.lot_input(i, item)
+                    if key in errors:
+                        items.append(ErrorItem(key, f"Lot {i + 1} : {item.label}", errors[key]))
+            if wizard.LOTS in errors:
+                items.append(ErrorItem(question.id, question.label, errors[wizard.LOTS]))
+        elif question.id in errors:
+            items.append(ErrorItem(question.id, question.label, errors[question.id]))
+    return items
+
+
+@dataclass
+class Assessment:
+    """The dossier's answers read as a profile: the advice, or what is missing for it."""
+
+    advice: Advice | None
+    errors: dict[str, str]
+    items: list[ErrorItem]
+
+
+def assess(ctx: AppContext, answers: dict[str, Any]) -> Assessment:
+    library = ctx.library
+    outcome = wizard.build_profile(answers, library)
+    advice = advise(outcome.profile, library, ctx.today()) if outcome.profile else None
+    items = []
+    for step in library.questionnaire.steps:
+        for item in error_items(wizard.visible(step, answers, library), answers, outcome.errors):
+            item.step = step
+            items.append(item)
+    return Assessment(advice, outcome.errors, items)
+
+
+def step_url(dossier_id: uuid.UUID, step: Step) -> str:
+    return dossier_url(dossier_id, "etapes", step.id)
+
+
+def stale_page(request: Request, current: Dossier, what: str) -> HTMLResponse:
+    return render(
+        request,
+        "dossiers/conflict.html",
+        {
+            "page_title": f"Modification concurrente — {current.title}",
+            "dossier": current,
+            "what": what,
+            "rows": [],
+        },
+        status_code=409,
+    )

@@ -1,0 +1,165 @@
+"""The dossier's life: list, create, rename, duplicate, archive, delete."""
+
+import uuid
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+
+from clauses import french
+from clauses.store import crud
+from clauses.store.models import (
+    TITLE_MAX,
+    Dossier,
+    DossierCreate,
+    DossierStatus,
+)
+from clauses.web import wizard
+from clauses.web.context import AppContext
+from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.rendering import render
+from clauses.web.routes.dossiers.common import (
+    dossier_router,
+    dossier_url,
+    form_version,
+    load,
+    notice_of,
+    read,
+    see_other,
+    stale_page,
+    step_url,
+    with_query,
+    write_change,
+)
+
+router = dossier_router()
+
+
+@router.get("", response_class=HTMLResponse)
+def dossier_list(request: Request, session: SessionDep, statut: str = "draft") -> HTMLResponse:
+    status = DossierStatus.archived if statut == "archived" else DossierStatus.draft
+    return render(
+        request,
+        "dossiers/list.html",
+        {
+            "page_title": "Dossiers archivés"
+            if status is DossierStatus.archived
+            else "Dossiers en cours",
+            "dossiers": crud.list_dossiers(session=session, status=status, limit=200),
+            "status": status,
+            "notice": notice_of(request),
+        },
+    )
+
+
+def default_title(ctx: AppContext) -> str:
+    return f"Nouveau dossier du {french.date(ctx.today())}"
+
+
+@router.post("")
+def create(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
+    title = wizard.form_text(form.get("title"))[:TITLE_MAX] or default_title(ctx)
+    answers: dict[str, Any] = {}
+    if ctx.settings.region_code:
+        answers = {"buyer_kind": "region", "region_code": ctx.settings.region_code}
+    dossier = crud.create_dossier(
+        session=session, dossier_in=DossierCreate(title=title, answers=answers)
+    )
+    first = ctx.library.questionnaire.steps[0]
+    return see_other(with_query(step_url(dossier.id, first), notice="cree"))
+
+
+@router.get("/{dossier_id}/renommer", response_class=HTMLResponse)
+def rename_form(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> HTMLResponse:
+    dossier = load(session, dossier_id)
+    return render(
+        request,
+        "dossiers/rename.html",
+        {"page_title": f"Renommer — {dossier.title}", "dossier": dossier, "value": dossier.title},
+    )
+
+
+@router.post("/{dossier_id}/renommer", response_class=HTMLResponse)
+async def rename(
+    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
+) -> Response:
+    title = wizard.form_text(form.get("title"))
+    if not title or len(title) > TITLE_MAX:
+        message = (
+            "Indiquez un intitulé."
+            if not title
+            else f"Intitulé trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
+        )
+        dossier = await run_in_threadpool(lambda: read(ctx, dossier_id))
+        return render(
+            request,
+            "dossiers/rename.html",
+            {
+                "page_title": f"Renommer — {dossier.title}",
+                "dossier": dossier,
+                "value": title,
+                "error": message,
+            },
+            status_code=422,
+        )
+    try:
+        await write_change(ctx, dossier_id, form, lambda _: {"title": title})
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, f"le nouvel intitulé « {title} »")
+    return see_other(with_query(dossier_url(dossier_id), notice="renomme"))
+
+
+@router.post("/{dossier_id}/dupliquer")
+def duplicate(dossier_id: uuid.UUID, session: SessionDep) -> Response:
+    original = load(session, dossier_id)
+    copy = crud.duplicate_dossier(
+        session=session, dossier_id=dossier_id, title=f"Copie de {original.title}"[:TITLE_MAX]
+    )
+    return see_other(with_query(dossier_url(copy.id), notice="duplique"))
+
+
+@router.post("/{dossier_id}/archiver", response_class=HTMLResponse)
+async def archive(
+    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
+) -> Response:
+    """Archive a dossier in progress, or restore an archived one (whichever it is when saved)."""
+
+    def toggled(current: Dossier) -> dict[str, Any]:
+        archived = current.status == DossierStatus.archived
+        return {"status": (DossierStatus.draft if archived else DossierStatus.archived).value}
+
+    try:
+        saved = await write_change(ctx, dossier_id, form, toggled)
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, "l’archivage")
+    restored = saved.dossier.status == DossierStatus.draft
+    return see_other(
+        with_query(dossier_url(dossier_id), notice="restaure" if restored else "archive")
+    )
+
+
+@router.get("/{dossier_id}/supprimer", response_class=HTMLResponse)
+def delete_confirm(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> HTMLResponse:
+    dossier = load(session, dossier_id)
+    return render(
+        request,
+        "dossiers/delete.html",
+        {
+            "page_title": f"Supprimer — {dossier.title}",
+            "dossier": dossier,
+            "documents": crud.list_documents(session=session, dossier_id=dossier_id),
+        },
+    )
+
+
+@router.post("/{dossier_id}/supprimer", response_class=HTMLResponse)
+def delete(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep) -> Response:
+    load(session, dossier_id)
+    try:
+        crud.delete_dossier(
+            session=session, dossier_id=dossier_id, expected_version=form_version(form)
+        )
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, "la suppression")
+    return see_other(with_query("/dossiers", notice="supprime"))
