@@ -62,6 +62,10 @@ class ObligationResult(_Out):
     title: str
     valid_from: dt.date
     valid_from_to_verify: bool
+    # L2112-2-1: the recommended mechanisms that meet the obligation; when none fits, the
+    # derogation grounds the buyer may invoke (wording « à vérifier ») and must justify.
+    met_by: list[MechanismId] = Field(default_factory=list)
+    derogation_grounds: list[str] = Field(default_factory=list)
 
 
 class LotHours(_Out):
@@ -83,6 +87,19 @@ class Recommendation(_Out):
     lots: list[LotHours] = Field(default_factory=list)
     title: str
     former_legal_basis: list[str] = Field(default_factory=list)
+    # Lot numbers (1-based, in the order of the profile's lots) the advice applies this
+    # mechanism to; empty: the whole contract (or a contract without lots).
+    applies_to_lots: list[int] = Field(default_factory=list)
+
+
+class Exclusion(_Out):
+    """A mechanism the law excludes for this tender: never « recommandé » or « possible », and
+    a strategy may not retain it."""
+
+    mechanism: MechanismId
+    title: str
+    legal_basis: list[str]
+    reasons: list[str]
 
 
 class DecpSocialValues(_Out):
@@ -123,6 +140,7 @@ class Advice(_Out):
     decp: Decp
     warnings: list[str]
     sizing: Sizing
+    excluded: list[Exclusion] = Field(default_factory=list)
 
     def recommendation(self, mechanism: MechanismId) -> Recommendation | None:
         return next((r for r in self.recommendations if r.mechanism is mechanism), None)

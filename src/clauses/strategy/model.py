@@ -1,0 +1,107 @@
+"""The Strategy contract (DESIGN §3.4).
+
+``Strategy`` is what the buyer says (the optional ``strategy`` key of a profile file or an API
+body; every key optional). ``choose()`` checks it against the advice and the library and fills
+the defaults; its result, a ``ResolvedStrategy``, is the only thing the drafter writes from.
+Keys may be added; those of §3.4 keep their meaning.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clauses.advisor.model import Level
+from clauses.library.models import MechanismId
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RetainedMechanism(_In):
+    id: MechanismId
+    # Lot numbers, 1-based in the order of the profile's lots; absent: the whole contract.
+    lots: list[int] | None = None
+    # Weighting of the insertion criterion in the award, in percent.
+    weight_percent: float | None = None
+
+
+class Facilitator(_In):
+    name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Derogation(_In):
+    """Why no social consideration is retained where L2112-2-1 applies (wording à vérifier)."""
+
+    ground: str
+    justification: str
+
+
+class Strategy(_In):
+    # Absent: every « recommandé » mechanism, on the lots the advice applies it to.
+    mechanisms: list[RetainedMechanism] | None = None
+    # Per lot number ("1", "2"…) or "total"; needs hours_override_reason.
+    hours_override: dict[str, int] | None = None
+    hours_override_reason: str | None = None
+    penalty_eur_per_hour: float | None = None
+    facilitator: Facilitator | None = None
+    ccap_article: str | None = None
+    derogation: Derogation | None = None
+
+
+class StrategyError(BaseModel):
+    """A refusal, naming the key as DESIGN §3.4 does (``strategy.mechanisms[2].lots``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    message: str
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ResolvedMechanism(_Out):
+    id: MechanismId
+    title: str
+    level: Level
+    legal_basis: list[str]
+    # 1-based lot numbers it is retained on; empty: the whole contract (or no lots).
+    lots: list[int] = Field(default_factory=list)
+    weight_percent: float | None = None
+    # The advice's warning, repeated in the summary, when a « déconseillé » one is retained.
+    warnings: list[str] = Field(default_factory=list)
+
+
+class HoursLine(_Out):
+    """Insertion hours owed for one lot (``lot`` 1-based) or the whole contract (``lot`` None)."""
+
+    lot: int | None
+    title: str
+    estimated_amount_eur: float
+    hours: int
+    overridden: bool = False
+
+
+class ResolvedStrategy(_Out):
+    mechanisms: list[ResolvedMechanism]
+    # The hours of the insertion clause, only on the lots it is retained on; empty without it.
+    hours: list[HoursLine] = Field(default_factory=list)
+    hours_override_reason: str | None = None
+    penalty_eur_per_hour: float | None = None
+    facilitator: Facilitator | None = None
+    ccap_article: str | None = None
+    derogation: Derogation | None = None
+    # DECP considerationsSociales values of what was retained.
+    decp_social: list[str] = Field(default_factory=list)
+
+    def retained(self, mechanism: MechanismId) -> ResolvedMechanism | None:
+        return next((m for m in self.mechanisms if m.id is mechanism), None)
+
+    @property
+    def total_hours(self) -> int:
+        return sum(line.hours for line in self.hours)
