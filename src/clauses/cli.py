@@ -87,11 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     check_p = sub.add_parser("check-library", help="relit et valide la bibliothèque de clauses")
     check_p.set_defaults(handler=cmd_check_library)
 
+    from clauses.decp.cli import add_decp_command
     from clauses.drafting.cli import add_draft_commands
     from clauses.web.cli import add_serve_command
 
     add_draft_commands(sub)
     add_serve_command(sub)
+    add_decp_command(sub)
     return parser
 
 

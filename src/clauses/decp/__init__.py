@@ -1,0 +1,24 @@
+"""Award data and the DECP 2.0.3 open-data export of a contract (DESIGN §3.6)."""
+
+from clauses.decp.award import Award, parse_award
+from clauses.decp.document import (
+    Contract,
+    DecpBatch,
+    DecpError,
+    DecpSchema,
+    decp_batch,
+    decp_document,
+    default_schema_path,
+)
+
+__all__ = [
+    "Award",
+    "Contract",
+    "DecpBatch",
+    "DecpError",
+    "DecpSchema",
+    "decp_batch",
+    "decp_document",
+    "default_schema_path",
+    "parse_award",
+]

@@ -1,0 +1,119 @@
+"""``clauses decp PROFILE`` (registered by :mod:`clauses.cli`): the contract's DECP, checked.
+
+A thin shell: read the profile file, take out its ``award`` and ``strategy`` keys (the profile
+parser rejects keys it does not know), compute the advice, resolve the strategy, build and
+validate the DECP object, print it. Invalid input exits 2 naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clauses.cli import _date_arg, _fail
+from clauses.decp.award import Award, parse_award
+from clauses.decp.document import SCHEMA_SETTING, DecpError, DecpSchema, decp_document
+from clauses.decp.resolve import resolve_strategy
+from clauses.library import Library, load_library
+from clauses.profile import (
+    MAX_PROFILE_BYTES,
+    FieldError,
+    ProfileError,
+    TenderProfile,
+    _NoAliasLoader,
+    parse_profile,
+)
+from clauses.strategy.model import ResolvedStrategy
+
+EXIT_SETUP = 1  # the schema is missing: the installation, not the input
+
+
+def add_decp_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "decp",
+        help="données essentielles (DECP 2.0.3) d’un marché attribué, au format JSON",
+        description=(
+            "Imprime l’objet DECP 2.0.3 du marché décrit par le profil et sa clé « award », "
+            "validé par le schéma officiel avant d’être imprimé."
+        ),
+    )
+    parser.add_argument("profile", type=Path, help="profil du marché avec sa clé award")
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        default=None,
+        help=f"schéma JSON DECP 2.0.3 (défaut : {SCHEMA_SETTING} ou ../shared/data/decp/schema/)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        help="date du calcul des conseils (défaut : aujourd’hui)",
+    )
+    parser.set_defaults(handler=cmd_decp)
+
+
+def cmd_decp(args: argparse.Namespace) -> int:
+    library = load_library(args.library)
+    try:
+        schema = DecpSchema.load(args.schema)
+    except DecpError as exc:
+        return _fail("\n  ".join(str(e) for e in exc.errors), EXIT_SETUP)
+    profile, award, strategy = read_contract(args.profile, library, args.as_of)
+    try:
+        document = decp_document(profile, award, strategy, library, schema)
+    except DecpError as exc:
+        return _fail(
+            "données essentielles (DECP) incomplètes ou invalides :\n  "
+            + "\n  ".join(str(e) for e in exc.errors)
+        )
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def read_contract(
+    path: Path, library: Library, as_of: dt.date
+) -> tuple[TenderProfile, Award, ResolvedStrategy]:
+    """The profile, award and resolved strategy of a profile file (ProfileError otherwise)."""
+    from clauses.advisor import advise
+
+    data = read_data(path)
+    award_data = data.pop("award", None)
+    strategy_data = data.pop("strategy", None)
+    profile = parse_profile(data)
+    if award_data is None:
+        raise ProfileError([FieldError("award", "clé manquante : données d’attribution du marché")])
+    award = parse_award(award_data)
+    advice = advise(profile, library, as_of)
+    return profile, award, resolve_strategy(profile, advice, library, strategy_data)
+
+
+def read_data(path: Path) -> dict[str, Any]:
+    """The mapping of a YAML or JSON file, read as :func:`clauses.profile.load_profile` reads."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError([FieldError(source, f"fichier illisible : {exc.strerror}")]) from exc
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
+    try:
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, _NoAliasLoader)
+    except UnicodeDecodeError as exc:
+        raise ProfileError([FieldError(source, "le fichier doit être encodé en UTF-8")]) from exc
+    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
+        raise ProfileError(
+            [FieldError(source, "fichier illisible (YAML ou JSON invalide)")]
+        ) from exc
+    if not isinstance(data, dict):
+        raise ProfileError(
+            [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
+        )
+    return data

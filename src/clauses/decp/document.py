@@ -1,0 +1,346 @@
+"""The DECP 2.0.3 object of a contract: ``{"marches": {"marche": [...]}}``, checked.
+
+A pure function of (profile, award, strategy, library, schema). Where the object comes from:
+- the profile: object, CPV (its 8 digits, as the format prefers), duration, and the CCAG when
+  the award does not give it (works → « Travaux », supplies and services → « Fournitures
+  courantes et services »);
+- the strategy: ``considerationsSociales``, from the DECP value of each retained mechanism;
+- the award: everything decided at award (procedure, holders, amounts, dates…) and the
+  environmental considerations, which the strategy does not carry.
+
+Lots. Each lot of an allotted contract is a separate contract (DOMAIN §8: « each lot is a
+separate contract »; the DECP ``objet`` is « l'objet du marché public ou du lot »): every lot the
+award lists gives a ``marche`` of its own, with its own identifier, amount and holders, and the
+social considerations retained on that lot. A lot the award does not list (not awarded, or not
+yet) gives none. A contract without lots gives one ``marche``.
+
+Nothing is invented: a value DECP requires that the buyer has not given is an error naming the
+key to fill (``award.lots[2].holders``), and the finished object is validated against the
+official JSON Schema (:class:`DecpSchema`) before anyone is offered it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from clauses.decp.award import Award, AwardedLot, Ccag, Holder
+from clauses.drafting.sanitize import one_line
+from clauses.library import Library
+from clauses.library.models import DecpSocial
+from clauses.profile import FieldError, Nature, ProfileError, TenderProfile
+from clauses.strategy.model import ResolvedStrategy
+
+SCHEMA_SETTING = "CLAUSES_DECP_SCHEMA"
+SCHEMA_NAME = "schema_decp_v2.0.3.json"
+OBJECT_MAX = 1000  # maxLength of ``objet``
+SOCIAL_ORDER = (DecpSocial.clause, DecpSocial.criterion, DecpSocial.reserved)
+CCAG_BY_NATURE = {
+    Nature.works: Ccag.works,
+    Nature.supplies: Ccag.supplies_services,
+    Nature.services: Ccag.supplies_services,
+}
+MISSING = "champ obligatoire des données essentielles (DECP) manquant"
+# Keys a lot of the award may give for itself.
+LOT_KEYS = frozenset(
+    {"id", "amount_eur", "holders", "notification_date", "offers_received", "grouping",
+     "subcontracting_declared"}
+)  # fmt: skip
+
+
+class DecpError(ProfileError):
+    """The contract cannot be declared yet: each error names the key to fill or correct."""
+
+
+def default_schema_path() -> Path:
+    """``CLAUSES_DECP_SCHEMA`` if set, else the shared reference data beside this checkout.
+
+    The official schema is read where it is kept, never bundled (shared/data/README.md).
+    """
+    configured = os.environ.get(SCHEMA_SETTING)
+    if configured:
+        return Path(configured)
+    root = Path(__file__).resolve().parents[3]
+    return root.parent / "shared" / "data" / "decp" / "schema" / SCHEMA_NAME
+
+
+@dataclass(frozen=True)
+class DecpSchema:
+    """The official DECP JSON Schema, loaded once per path."""
+
+    path: Path
+    validator: Draft7Validator
+
+    @staticmethod
+    def load(path: Path | None = None) -> DecpSchema:
+        return _load_schema((path or default_schema_path()).resolve())
+
+    def check(self, document: dict[str, Any]) -> None:
+        """Raise :class:`DecpError` with every breach of the schema, in French."""
+        errors = sorted(self.validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+        if errors:
+            raise DecpError([_schema_error(e) for e in errors])
+
+
+@lru_cache(maxsize=4)
+def _load_schema(path: Path) -> DecpSchema:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DecpError(
+            [FieldError(SCHEMA_SETTING, f"schéma DECP illisible : {path} ({exc.strerror})")]
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise DecpError([FieldError(SCHEMA_SETTING, f"schéma DECP invalide : {path}")]) from exc
+    Draft7Validator.check_schema(schema)
+    return DecpSchema(path, Draft7Validator(schema))
+
+
+def _schema_error(error: SchemaError) -> FieldError:
+    where = ""
+    for part in error.absolute_path:
+        where += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if where else part)
+    where = where or "(document)"
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [k for k in cast(list[str], error.validator_value) if k not in error.instance]
+        return FieldError(where, f"{MISSING} : {', '.join(missing)}")
+    if error.validator == "enum":
+        allowed = " ; ".join(f"« {v} »" for v in cast(list[str], error.validator_value))
+        return FieldError(where, f"valeur non reconnue ; valeurs possibles : {allowed}")
+    words = {
+        "pattern": "format invalide",
+        "type": "type de valeur invalide",
+        "minimum": "valeur trop petite",
+        "maximum": "valeur trop grande",
+        "maxLength": "texte trop long",
+        "minLength": "texte trop court",
+        "minItems": "liste vide",
+        "uniqueItems": "valeur en double",
+        "additionalProperties": "clé non prévue par le format",
+    }
+    return FieldError(where, words.get(str(error.validator), "valeur refusée par le schéma"))
+
+
+def social_values(strategy: ResolvedStrategy, library: Library, lot: int | None) -> list[str]:
+    """DECP ``considerationSociale`` of what is retained on ``lot`` (None: the whole contract).
+
+    A mechanism retained without lots covers every lot. « Pas de considération sociale » only
+    alone, as the format requires.
+    """
+    values = {
+        library.mechanisms[m.id].decp_value
+        for m in strategy.mechanisms
+        if lot is None or not m.lots or lot in m.lots
+    }
+    found = [v.value for v in SOCIAL_ORDER if v in values]
+    return found or [DecpSocial.none.value]
+
+
+def decp_document(
+    profile: TenderProfile,
+    award: Award,
+    strategy: ResolvedStrategy,
+    library: Library,
+    schema: DecpSchema,
+) -> dict[str, Any]:
+    """The checked DECP object of one contract, or :class:`DecpError` naming each key."""
+    document = {"marches": {"marche": decp_marches(profile, award, strategy, library)}}
+    schema.check(document)
+    return document
+
+
+def decp_marches(
+    profile: TenderProfile, award: Award, strategy: ResolvedStrategy, library: Library
+) -> list[dict[str, Any]]:
+    """One ``marche`` per awarded lot, or one for a contract without lots (not yet checked
+    against the schema: :func:`decp_document` and :func:`decp_batch` do)."""
+    errors: list[FieldError] = []
+    _check_lots(profile, award, errors)
+    if errors:
+        raise DecpError(errors)
+    if award.lots is None:
+        parts: list[tuple[int | None, AwardedLot | None]] = [(None, None)]
+    else:
+        parts = [(awarded.lot, awarded) for awarded in sorted(award.lots, key=lambda a: a.lot)]
+    marches = [
+        _marche(profile, award, strategy, library, lot, awarded, errors) for lot, awarded in parts
+    ]
+    if errors:
+        raise DecpError(list(dict.fromkeys(errors)))  # a contract-wide key once, not per lot
+    return marches
+
+
+def _check_lots(profile: TenderProfile, award: Award, errors: list[FieldError]) -> None:
+    if not profile.lots:
+        if award.lots is not None:
+            errors.append(FieldError("award.lots", "le profil ne décrit pas de lots"))
+        return
+    if award.lots is None:
+        errors.append(
+            FieldError(
+                "award.lots",
+                f"{MISSING} : le marché est alloti et chaque lot est un marché distinct ; "
+                "indiquez l’attribution de chaque lot attribué (lot, id, amount_eur, holders)",
+            )
+        )
+        return
+    for key in ("id", "amount_eur", "holders"):
+        if getattr(award, key) is not None:
+            errors.append(
+                FieldError(f"award.{key}", f"marché alloti : à donner par lot (award.lots[].{key})")
+            )
+    for i, awarded in enumerate(award.lots, start=1):
+        if awarded.lot > len(profile.lots):
+            errors.append(
+                FieldError(
+                    f"award.lots[{i}].lot", f"le profil ne compte que {len(profile.lots)} lot(s)"
+                )
+            )
+
+
+def _marche(
+    profile: TenderProfile,
+    award: Award,
+    strategy: ResolvedStrategy,
+    library: Library,
+    lot: int | None,
+    awarded: AwardedLot | None,
+    errors: list[FieldError],
+) -> dict[str, Any]:
+    def given(key: str) -> Any:
+        """The lot's value, else the award's; an error naming the key when neither has it."""
+        if awarded is not None and key in LOT_KEYS:
+            value = getattr(awarded, key)
+            if value is not None:
+                return value
+            if key in {"id", "amount_eur", "holders"}:
+                errors.append(FieldError(f"award.lots[{_index(award, lot)}].{key}", MISSING))
+                return None
+        value = getattr(award, key)
+        if value is None:
+            errors.append(FieldError(f"award.{key}", MISSING))
+        return value
+
+    profile_lot = profile.lots[lot - 1] if lot is not None else None
+    cpv = (profile_lot.cpv if profile_lot else None) or profile.cpv
+    if cpv is None:
+        field = f"lots[{lot}].cpv" if lot is not None else "cpv"
+        errors.append(FieldError(field, f"{MISSING} (code CPV principal)"))
+    title = one_line(profile.title)
+    if profile_lot is not None:
+        title = f"{title} – lot {lot} : {one_line(profile_lot.title)}"
+    holders: list[Holder] = given("holders") or []
+    place = given("place")
+    marche: dict[str, Any] = {
+        "id": given("id"),
+        "acheteur": {"id": given("buyer_siret")},
+        "nature": award.nature.value,
+        "objet": one_line(title, OBJECT_MAX),
+        "codeCPV": (cpv or "")[:8],
+        "techniques": {"technique": _values(given("techniques"))},
+        "modalitesExecution": {"modaliteExecution": _values(given("execution_modalities"))},
+        "marcheInnovant": given("innovative"),
+        "ccag": (award.ccag or CCAG_BY_NATURE[profile.nature]).value,
+        "offresRecues": given("offers_received"),
+        "attributionAvance": given("advance_payment"),
+        "typeGroupementOperateurs": _value(given("grouping")),
+        "sousTraitanceDeclaree": given("subcontracting_declared"),
+        "procedure": _value(given("procedure")),
+        "lieuExecution": {"code": place.code, "typeCode": place.type.value} if place else None,
+        "dureeMois": profile.duration_months,
+        "dateNotification": _date(given("notification_date")),
+        "datePublicationDonnees": _date(given("publication_date")),
+        "montant": _amount(given("amount_eur")),
+        "typesPrix": {"typePrix": _values(given("price_types"))},
+        "formePrix": _value(given("price_form")),
+        "titulaires": [
+            {"titulaire": {"typeIdentifiant": h.id_type.value, "id": h.id}} for h in holders
+        ],
+        "considerationsSociales": {"considerationSociale": social_values(strategy, library, lot)},
+        "considerationsEnvironnementales": {
+            "considerationEnvironnementale": _values(given("environmental_considerations"))
+        },
+    }
+    if award.advance_rate is not None:
+        marche["tauxAvance"] = award.advance_rate
+    if award.framework_id is not None:
+        marche["idAccordCadre"] = award.framework_id
+    return marche
+
+
+def _index(award: Award, lot: int | None) -> int:
+    """1-based position in ``award.lots`` of the entry for ``lot``."""
+    assert award.lots is not None
+    return next(i for i, a in enumerate(award.lots, start=1) if a.lot == lot)
+
+
+def _amount(value: float | None) -> float | int | None:
+    """« 1150000 », not « 1150000.0 »: the amount as the buyer wrote it."""
+    return int(value) if value is not None and value.is_integer() else value
+
+
+def _value(value: Any) -> Any:
+    return None if value is None else value.value
+
+
+def _values(values: Iterable[Any] | None) -> list[str]:
+    return [v.value for v in values or []]
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What a dossier holds for its DECP: the facts, the decisions, the award."""
+
+    label: str  # how problems name the dossier (its title, or its id in the store)
+    profile: TenderProfile
+    strategy: ResolvedStrategy
+    award: Award
+
+
+@dataclass(frozen=True)
+class DecpBatch:
+    document: dict[str, Any]  # valid against the schema, possibly with no ``marche``
+    left_out: list[str]  # « dossier : award.key : message », one line per problem
+
+
+def decp_batch(
+    contracts: Iterable[Contract],
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+) -> DecpBatch:
+    """Every ``marche`` notified from ``start`` to ``end`` (inclusive), in one valid file.
+
+    A contract that cannot be declared is left out and named with its problems: the others are
+    still published (a bad dossier never stops the rest).
+    """
+    first, last = start.isoformat(), end.isoformat()
+    marches: list[dict[str, Any]] = []
+    left_out: list[str] = []
+    for contract in contracts:
+        try:
+            found = decp_marches(contract.profile, contract.award, contract.strategy, library)
+            within = [m for m in found if first <= m["dateNotification"] <= last]
+            if within:
+                schema.check({"marches": {"marche": within}})
+        except DecpError as exc:
+            left_out.extend(f"{contract.label} : {error}" for error in exc.errors)
+            continue
+        marches.extend(within)
+    document = {"marches": {"marche": marches}}
+    schema.check(document)
+    return DecpBatch(document, left_out)

@@ -1,0 +1,252 @@
+"""The DECP export: every example, given its award, validates; broken ones are refused by name."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clauses.advisor import advise
+from clauses.cli import main
+from clauses.decp import (
+    Contract,
+    DecpError,
+    DecpSchema,
+    decp_batch,
+    decp_document,
+    parse_award,
+)
+from clauses.decp.resolve import resolve_strategy
+from clauses.library import Library
+from clauses.profile import ProfileError, parse_profile
+from tests.conftest import AS_OF, EXAMPLES, SHARED_DATA
+
+SCHEMA_PATH = SHARED_DATA / "decp" / "schema" / "schema_decp_v2.0.3.json"
+AWARDS = EXAMPLES / "award"
+NAMES = sorted(p.stem for p in AWARDS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def schema() -> DecpSchema:
+    return DecpSchema.load(SCHEMA_PATH)
+
+
+def example(name: str) -> dict[str, Any]:
+    """The example profile with its award key, as a profile file would hold them."""
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text("utf-8"))
+    data.update(yaml.safe_load((AWARDS / f"{name}.yaml").read_text("utf-8")))
+    return data
+
+
+def build(data: dict[str, Any], library: Library, schema: DecpSchema) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    award = parse_award(data.pop("award"))
+    strategy_data = data.pop("strategy", None)
+    profile = parse_profile(data)
+    strategy = resolve_strategy(profile, advise(profile, library, AS_OF), library, strategy_data)
+    return decp_document(profile, award, strategy, library, schema)
+
+
+def test_every_example_has_an_award_file() -> None:
+    assert sorted(p.stem for p in EXAMPLES.glob("*.yaml")) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_example_given_its_award_validates(
+    name: str, library: Library, schema: DecpSchema
+) -> None:
+    data = example(name)
+    document = build(data, library, schema)
+    schema.check(document)  # decp_document checked it; check the result as returned
+    marches = document["marches"]["marche"]
+    lots = data["award"].get("lots")
+    assert len(marches) == (len(lots) if lots else 1)
+    for marche in marches:
+        assert len(marche["codeCPV"]) == 8
+        assert marche["dureeMois"] == data["duration_months"]
+        social = marche["considerationsSociales"]["considerationSociale"]
+        assert "Pas de considération sociale" not in social or social == [
+            "Pas de considération sociale"
+        ]
+
+
+def test_a_lot_is_a_contract_of_its_own(library: Library, schema: DecpSchema) -> None:
+    marches = build(example("lycee-rehabilitation"), library, schema)["marches"]["marche"]
+    # Lot 4 is not in the award (not awarded): no marche for it.
+    assert [m["id"] for m in marches] == [
+        "2027-TRX-014-01",
+        "2027-TRX-014-02",
+        "2027-TRX-014-03",
+        "2027-TRX-014-05",
+    ]
+    first, last = marches[0], marches[-1]
+    assert first["objet"].endswith("lot 1 : Gros œuvre – maçonnerie")
+    assert first["codeCPV"] == "45262500"
+    assert first["montant"] == 2540000
+    assert len(first["titulaires"]) == 2
+    assert first["typeGroupementOperateurs"] == "Solidaire"  # the lot's own
+    assert first["offresRecues"] == 5
+    assert last["offresRecues"] == 4  # the award's, the lot gives none
+    assert last["dateNotification"] == "2027-04-02"
+    assert first["ccag"] == "Travaux"  # derived from the nature
+
+
+def test_social_considerations_follow_the_lots_they_are_retained_on(
+    library: Library, schema: DecpSchema
+) -> None:
+    data = example("espaces-verts")
+    data["strategy"] = {"mechanisms": [{"id": "insertion_clause", "lots": [2]}]}
+    marches = build(data, library, schema)["marches"]["marche"]
+    assert [m["considerationsSociales"]["considerationSociale"] for m in marches] == [
+        ["Pas de considération sociale"],
+        ["Clause sociale"],
+    ]
+
+
+def test_the_validator_rejects_a_broken_object(library: Library, schema: DecpSchema) -> None:
+    document = build(example("nettoyage-lycees"), library, schema)
+    for breakage, field, words in (
+        (lambda m: m.pop("titulaires"), "marches.marche[1]", "titulaires"),
+        (lambda m: m.update(procedure="Gré à gré"), "marches.marche[1].procedure", "valeur"),
+        (lambda m: m.update(codeCPV="9091920"), "marches.marche[1].codeCPV", "format"),
+        (lambda m: m.update(montant=0), "marches.marche[1].montant", "petite"),
+        (lambda m: m.update(couleur="bleu"), "marches.marche[1]", "clé non prévue"),
+    ):
+        broken = copy.deepcopy(document)
+        breakage(broken["marches"]["marche"][0])
+        with pytest.raises(DecpError) as caught:
+            schema.check(broken)
+        assert any(e.field == field and words in e.message for e in caught.value.errors), (
+            caught.value.errors
+        )
+
+
+def test_a_missing_award_value_is_named_never_invented(
+    library: Library, schema: DecpSchema
+) -> None:
+    data = example("lycee-rehabilitation")
+    del data["award"]["procedure"]
+    del data["award"]["lots"][1]["holders"]
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    fields = [e.field for e in caught.value.errors]
+    assert fields.count("award.procedure") == 1  # once, not once per lot
+    assert "award.lots[2].holders" in fields
+
+    data = example("nettoyage-lycees")
+    del data["cpv"]
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    assert [e.field for e in caught.value.errors] == ["cpv"]
+
+
+def test_lots_are_awarded_lot_by_lot(library: Library, schema: DecpSchema) -> None:
+    data = example("espaces-verts")
+    lots = data["award"].pop("lots")
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    assert [e.field for e in caught.value.errors] == ["award.lots"]
+    data["award"]["lots"] = [*lots, {"lot": 3, "id": "X", "amount_eur": 10, "holders": []}]
+    with pytest.raises(ProfileError) as caught_award:
+        build(data, library, schema)
+    assert "award.lots[3].holders" in [e.field for e in caught_award.value.errors]
+    data["award"]["lots"][-1]["holders"] = lots[0]["holders"]
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    assert [e.field for e in caught.value.errors] == ["award.lots[3].lot"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"holders": [{"id_type": "SIRET", "id": "123"}]}, "award.holders[1].id"),
+        ({"buyer_siret": "2335"}, "award.buyer_siret"),
+        ({"procedure": "Gré à gré"}, "award.procedure"),
+        ({"id": "un identifiant bien trop long"}, "award.id"),
+        (
+            {
+                "environmental_considerations": [
+                    "Pas de considération environnementale",
+                    "Clause environnementale",
+                ]
+            },
+            "award.environmental_considerations",
+        ),
+        ({"techniques": ["Sans objet", "Accord-cadre"]}, "award.techniques"),
+        ({"advance_rate": 0.1}, "award.advance_rate"),
+        ({"notification_date": 20270315}, "award.notification_date"),
+        ({"montant": 1}, "award.montant"),
+    ],
+)
+def test_award_errors_name_the_field_in_french(change: dict[str, Any], field: str) -> None:
+    award = yaml.safe_load((AWARDS / "nettoyage-lycees.yaml").read_text("utf-8"))["award"]
+    award.update(change)
+    with pytest.raises(ProfileError) as caught:
+        parse_award(award)
+    assert [e.field for e in caught.value.errors] == [field]
+
+
+def contract(name: str, library: Library, **award_changes: Any) -> Contract:
+    data = example(name)
+    data["award"].update(award_changes)
+    award = parse_award(data.pop("award"))
+    profile = parse_profile(data)
+    strategy = resolve_strategy(profile, advise(profile, library, AS_OF), library, None)
+    return Contract(label=name, profile=profile, strategy=strategy, award=award)
+
+
+def test_batch_gives_one_valid_file_for_a_period(library: Library, schema: DecpSchema) -> None:
+    contracts = [contract(name, library) for name in NAMES]
+    contracts.append(contract("impression", library, procedure=None))
+    batch = decp_batch(contracts, dt.date(2027, 3, 1), dt.date(2027, 3, 31), library, schema)
+    schema.check(batch.document)
+    ids = [m["id"] for m in batch.document["marches"]["marche"]]
+    assert "2027-FOR-012" not in ids  # notified in February
+    assert "2027-TRX-014-05" not in ids  # this lot was notified in April
+    assert "2027-TRX-014-01" in ids
+    assert len(ids) == len(set(ids)) == 12
+    assert batch.left_out == ["impression : award.procedure : " + MISSING_TEXT]
+
+
+MISSING_TEXT = "champ obligatoire des données essentielles (DECP) manquant"
+
+
+def write_example(tmp_path: Path, name: str, change: dict[str, Any] | None = None) -> Path:
+    data = example(name)
+    data["award"].update(change or {})
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_cli_prints_the_checked_object(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_example(tmp_path, "restauration-lycees")
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH), "--as-of", "2026-11-22"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["marches"]["marche"][0]["id"] == "2027-RES-005"
+
+
+def test_cli_exits_2_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_example(tmp_path, "restauration-lycees", {"place": None})
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "award.place : champ obligatoire" in captured.err
+
+    path = write_example(tmp_path, "restauration-lycees", {"grouping": "Seul"})
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    assert "award.grouping : valeur non reconnue" in capsys.readouterr().err
+
+
+def test_cli_reads_the_schema_from_the_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_example(tmp_path, "restauration-lycees")
+    monkeypatch.setenv("CLAUSES_DECP_SCHEMA", str(tmp_path / "absent.json"))
+    assert main(["decp", str(path)]) == 1
+    assert "CLAUSES_DECP_SCHEMA : schéma DECP illisible" in capsys.readouterr().err
