@@ -30,6 +30,7 @@ from clauses.library.models import (
     Thresholds,
 )
 from clauses.library.questionnaire import Questionnaire
+from clauses.library.reporting import FollowupVocabularies, NationalFigures
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
@@ -113,6 +114,8 @@ class Library:
     mechanisms: dict[MechanismId, Mechanism]
     practices: dict[str, Practice]
     questionnaire: Questionnaire
+    followup: FollowupVocabularies
+    national_figures: NationalFigures
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -177,6 +180,8 @@ def load_library(root: Path | None = None) -> Library:
     sizing = load(Sizing, "sizing.yaml")
     cpv_lists = load(CpvLists, "cpv_lists.yaml")
     questionnaire = load(Questionnaire, "questionnaire.yaml")
+    followup = load(FollowupVocabularies, "followup.yaml")
+    national_figures = load(NationalFigures, "national_figures.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -205,7 +210,7 @@ def load_library(root: Path | None = None) -> Library:
     if problems:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
-    assert questionnaire
+    assert questionnaire and followup and national_figures
     return Library(
         root=root,
         manifest=manifest,
@@ -217,5 +222,7 @@ def load_library(root: Path | None = None) -> Library:
         mechanisms=mechanisms,
         practices=practices,
         questionnaire=questionnaire,
+        followup=followup,
+        national_figures=national_figures,
         source_files=files,
     )
