@@ -1,0 +1,110 @@
+"""The SPASER indicators as a workbook (.xlsx, native charts) and a report (.docx, house style).
+
+Both render :func:`clauses.spaser.tables.tables`. Charts are accessible through their data: in
+the workbook each chart sits beside the table it draws, in the report each table is the chart's
+data in full (no picture of figures without its figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from clauses import french
+from clauses.drafting.report import report_bytes, report_writer
+from clauses.library import Library
+from clauses.spaser.indicators import Indicators
+from clauses.spaser.tables import Kind, Table, tables, text
+
+NUMBER_FORMATS: dict[Kind, str] = {
+    "count": "0",
+    "eur": '#,##0 "€"',
+    "hours": "#,##0.00",
+    "fte": "0.0",
+    "share": "0.0 %",
+    "text": "@",
+}
+T = french.typography
+
+
+def _title(ind: Indicators) -> str:
+    return f"Achats socialement et écologiquement responsables – {ind.year}"
+
+
+def spaser_xlsx(ind: Indicators, library: Library) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for table in tables(ind, library):
+        _sheet(workbook, table, ind)
+    workbook.properties.title = _title(ind)
+    workbook.properties.creator = "Clauses"
+    workbook.properties.language = "fr-FR"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _sheet(workbook: Workbook, table: Table, ind: Indicators) -> None:
+    sheet = workbook.create_sheet(table.sheet[:31])
+    sheet["A1"] = f"{table.title} – {ind.organisation}, {ind.year}"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(table.header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(table.rows):
+        sheet.append(list(row))
+        for c, cell in enumerate(sheet[sheet.max_row]):
+            cell.number_format = NUMBER_FORMATS[table.kind(r, c)]
+            cell.alignment = Alignment(wrap_text=c == 0, vertical="top")
+    if table.note:
+        sheet.cell(row=sheet.max_row + 2, column=1, value=table.note)
+    sheet.column_dimensions["A"].width = 60
+    for c in range(2, len(table.header) + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 18
+    sheet.freeze_panes = "A3"
+    if table.chart and table.rows:
+        chart = BarChart()
+        chart.type = "bar"  # horizontal bars: long category labels stay readable
+        chart.title = table.title
+        chart.y_axis.title = table.header[1]
+        chart.legend = None
+        last = 2 + len(table.rows)
+        chart.add_data(Reference(sheet, min_col=2, min_row=2, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=last))
+        chart.width, chart.height = 18, 3 + 1.2 * len(table.rows)
+        sheet.add_chart(chart, f"{get_column_letter(len(table.header) + 2)}2")
+
+
+def spaser_docx(ind: Indicators, library: Library, as_of: dt.date) -> bytes:
+    document, wr = report_writer()
+    title = _title(ind)
+    wr.title(title, f"{ind.organisation} – rapport au titre du SPASER (L2111-3)")
+    wr.paragraph(
+        T(f"Indicateurs calculés le {french.date(as_of)} à partir des dossiers attribués.")
+    )
+    wr.paragraph(
+        T(
+            "Chaque lot attribué séparément compte pour un marché, comme dans les données "
+            "essentielles (DECP). Les graphiques du classeur .xlsx joint sont dessinés à partir "
+            "des tableaux ci-dessous, qui en donnent toutes les valeurs."
+        )
+    )
+    for table in tables(ind, library):
+        wr.heading(1, table.title)
+        rows = [
+            [T(text(cell, table.kind(r, c))) for c, cell in enumerate(row)]
+            for r, row in enumerate(table.rows)
+        ]
+        if rows:
+            widths = [4] + [2] * (len(table.header) - 1)
+            wr.table([T(h) for h in table.header], rows, widths)
+        else:
+            wr.paragraph("Aucune donnée pour l’année.")
+        if table.note:
+            wr.paragraph(T(table.note), italic=True)
+    return report_bytes(document, wr, title=title, subject="SPASER", as_of=as_of)

@@ -1,0 +1,174 @@
+"""Records of two organisations, whose 2027 SPASER figures are computed by hand in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from clauses.advisor import advise
+from clauses.advisor.model import Level
+from clauses.decp import parse_award
+from clauses.followup import FollowUp, HoursRecord, PeopleCount
+from clauses.library import Library
+from clauses.library.models import MechanismId
+from clauses.spaser import ContractRecord
+from clauses.strategy.model import Derogation, HoursLine, ResolvedMechanism, ResolvedStrategy
+from tests.conftest import AS_OF, make_profile
+
+REGION = "Région Alpha"
+
+
+def award(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "M-1",
+        "buyer_siret": "23350001600040",
+        "notification_date": "2027-03-01",
+        "publication_date": "2027-03-20",
+        "procedure": "Appel d'offres ouvert",
+        "techniques": ["Sans objet"],
+        "execution_modalities": ["Sans objet"],
+        "offers_received": 3,
+        "amount_eur": 100_000,
+        "price_form": "Forfaitaire",
+        "price_types": ["Définitif ferme"],
+        "place": {"code": "35", "type": "Code département"},
+        "holders": [{"id_type": "SIRET", "id": "55204599900869"}],
+        "grouping": "Pas de groupement",
+        "subcontracting_declared": False,
+        "advance_payment": False,
+        "innovative": False,
+        "environmental_considerations": ["Pas de considération environnementale"],
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def mechanism(id: MechanismId, lots: list[int] | None = None) -> ResolvedMechanism:
+    return ResolvedMechanism(
+        id=id, title=id.value, level=Level.recommended, legal_basis=["L2112-2"], lots=lots or []
+    )
+
+
+def hours(lot: int | None, amount: float, value: int) -> HoursLine:
+    return HoursLine(lot=lot, title=f"lot {lot}", estimated_amount_eur=amount, hours=value)
+
+
+def record(
+    library: Library,
+    label: str,
+    profile: dict[str, Any],
+    strategy: ResolvedStrategy,
+    award_data: dict[str, Any] | None,
+    records: list[HoursRecord] | None = None,
+    organisation: str = REGION,
+) -> ContractRecord:
+    tender = make_profile(**profile)
+    return ContractRecord(
+        organisation=organisation,
+        label=label,
+        profile=tender,
+        advice=advise(tender, library, AS_OF),
+        strategy=strategy,
+        award=parse_award(award_data) if award_data is not None else None,
+        followup=FollowUp(records=records or []),
+    )
+
+
+def period(end: str, lot: int | None, value: float, *people: PeopleCount) -> HoursRecord:
+    last = dt.date.fromisoformat(end)
+    return HoursRecord(
+        lot=lot,
+        period_start=last.replace(day=1),
+        period_end=last,
+        way="direct_hiring",
+        hours=value,
+        people=list(people),
+    )
+
+
+def records(library: Library) -> list[ContractRecord]:
+    clause = mechanism(MechanismId.insertion_clause)
+    lots = [
+        {"title": "Gros œuvre", "estimated_amount_eur": 4_000_000},
+        {"title": "Peinture", "estimated_amount_eur": 2_000_000},
+    ]
+    holders = [{"id_type": "SIRET", "id": "55204599900869"}]
+    return [
+        record(
+            library,
+            "Lycée",
+            {"estimated_amount_eur": 6_000_000, "lots": lots},
+            ResolvedStrategy(
+                mechanisms=[clause, mechanism(MechanismId.reserved_insertion, [2])],
+                hours=[hours(1, 4_000_000, 2000), hours(2, 2_000_000, 500)],
+            ),
+            award(
+                id=None, amount_eur=None, holders=None,
+                environmental_considerations=["Clause environnementale"],
+                lots=[
+                    {"lot": 1, "id": "L-1", "amount_eur": 3_900_000, "holders": holders},
+                    {"lot": 2, "id": "L-2", "amount_eur": 1_950_000, "holders": holders,
+                     "notification_date": "2027-05-01"},
+                ],
+            ),
+            [
+                period("2027-06-30", 1, 600, PeopleCount(public="rsa", contract_type="cdd",
+                                                         count=2, outcome="employment")),
+                period("2027-06-30", 2, 200, PeopleCount(public="rqth", contract_type="cdi",
+                                                         count=1)),
+                period("2028-01-31", 1, 100),
+            ],
+        ),
+        record(
+            library,
+            "Nettoyage",
+            {"nature": "services", "cpv": "90919200-4", "estimated_amount_eur": 300_000},
+            ResolvedStrategy(
+                mechanisms=[],
+                derogation=Derogation(ground="Motif déclaré", justification="Pas de main-d’œuvre"),
+            ),
+            award(id="N-1", amount_eur=280_000, notification_date="2027-06-01"),
+        ),
+        record(
+            library,
+            "Ordinateurs",
+            {"nature": "supplies", "cpv": "30213100-6", "estimated_amount_eur": 250_000},
+            ResolvedStrategy(mechanisms=[]),
+            award(id="O-1", amount_eur=240_000, notification_date="2027-09-01",
+                  environmental_considerations=["Critère environnemental"]),
+        ),
+        record(
+            library,
+            "Toiture",
+            {"estimated_amount_eur": 80_000},
+            ResolvedStrategy(mechanisms=[mechanism(MechanismId.insertion_criterion)]),
+            award(id="T-1", amount_eur=75_000, notification_date="2027-10-01"),
+        ),
+        record(  # notified in 2026: its hours performed in 2027 count, not the contract
+            library,
+            "Formation 2026",
+            {"nature": "services", "cpv": "90919200-4", "estimated_amount_eur": 500_000},
+            ResolvedStrategy(mechanisms=[clause], hours=[hours(None, 500_000, 900)]),
+            award(id="F-1", amount_eur=480_000, notification_date="2026-12-15"),
+            [period("2027-02-28", None, 200, PeopleCount(public="rsa", contract_type="cdd",
+                                                         count=1))],
+        ),
+        record(
+            library,
+            "Autre région",
+            {"estimated_amount_eur": 900_000},
+            ResolvedStrategy(mechanisms=[clause], hours=[hours(None, 900_000, 700)]),
+            award(id="X-1", amount_eur=900_000),
+            [period("2027-06-30", None, 700)],
+            organisation="Région Bêta",
+        ),
+        record(
+            library,
+            "Incomplet",
+            {"estimated_amount_eur": 120_000},
+            ResolvedStrategy(mechanisms=[clause]),
+            award(id="I-1", procedure=None),
+        ),
+        record(library, "Non attribué", {"estimated_amount_eur": 120_000},
+               ResolvedStrategy(mechanisms=[clause]), None),
+    ]  # fmt: skip

@@ -1,0 +1,94 @@
+"""The SPASER workbook and report: the same figures, charts beside their data, LibreOffice opens them."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from clauses.followup import balance
+from clauses.followup.report import follow_up_report
+from clauses.library import Library
+from clauses.spaser import Indicators, indicators, spaser_docx, spaser_xlsx
+from tests.conftest import AS_OF, require_tool
+from tests.drafting.test_libreoffice import convert
+from tests.followup import fixtures as followup_fixtures
+from tests.spaser.fixtures import REGION, records
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def ind(library: Library) -> Indicators:
+    return indicators(records(library), REGION, 2027, library)
+
+
+def test_workbook_holds_numbers_and_native_charts(ind: Indicators, library: Library) -> None:
+    workbook = load_workbook(io.BytesIO(spaser_xlsx(ind, library)))
+    assert workbook.sheetnames[:3] == ["Synthèse", "Social", "Heures"]
+    summary = workbook["Synthèse"]
+    assert summary["A3"].value.startswith("Marchés notifiés")
+    assert summary["B3"].value == 5
+    assert summary["B4"].value == 6_445_000
+    assert summary["B4"].number_format == '#,##0 "€"'
+    social = workbook["Social"]
+    assert [c.value for c in social[3]] == [
+        "Clause sociale",
+        2,
+        0.4,
+        5_850_000,
+        5_850_000 / 6_445_000,
+    ]
+    assert len(social._charts) == 1  # drawn from the table beside it
+    assert len(workbook["Heures"]._charts) == 1
+    assert workbook["Heures"]["B4"].value == 1000
+    assert workbook["L2112-2-1"]["B3"].value == 3
+    assert workbook["Dérogations"]["C3"].value == "Pas de main-d’œuvre"
+    assert workbook["Non comptés"]["A3"].value.startswith("Incomplet : award.procedure")
+
+
+def test_report_gives_every_chart_its_table(ind: Indicators, library: Library) -> None:
+    document = docx.Document(io.BytesIO(spaser_docx(ind, library, AS_OF)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == [
+        "Synthèse",
+        "Considérations sociales (valeurs DECP)",
+        "Heures d’insertion",
+    ]
+    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert ["Montant total HT", f"6{NBSP}445{NBSP}000{NBSP}€"] in cells
+    assert ["Part en nombre", f"60{NBSP}%"] in cells
+    assert [
+        "Clause sociale",
+        "2",
+        f"40{NBSP}%",
+        f"5{NBSP}850{NBSP}000{NBSP}€",
+        f"90,8{NBSP}%",
+    ] in cells
+    assert ["Ensemble des acheteurs (2023)", f"18,7{NBSP}%"] in cells
+    assert ["Bénéficiaire du RSA", "3"] in cells
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_workbook_and_the_reports(
+    tmp_path: Path, ind: Indicators, library: Library
+) -> None:
+    soffice = require_tool("soffice")
+    followup = followup_fixtures.followup()
+    result = balance(followup, followup_fixtures.strategy(), followup_fixtures.profile(), 1600)
+    files = {
+        "spaser-classeur.xlsx": spaser_xlsx(ind, library),
+        "spaser-rapport.docx": spaser_docx(ind, library, AS_OF),
+        "suivi.docx": follow_up_report(
+            followup_fixtures.profile(), None, followup, result, library, AS_OF
+        ),
+    }
+    for name, data in files.items():
+        source = tmp_path / name
+        source.write_bytes(data)
+        pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+        assert pdf.read_bytes().startswith(b"%PDF-"), name
+        assert pdf.stat().st_size > 5_000, name
