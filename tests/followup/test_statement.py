@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,11 @@ def test_file_level_problems(library: Library) -> None:
     )
     assert [(e.line, e.column) for e in unknown.errors] == [(1, "nom")]
     assert len(unknown.followup.records) == 1
+
+
+def test_the_readme_example_reads_without_error(library: Library) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\nlot;debut;fin", 1)[1].split("```", 1)[0]
+    statement = read_statement(("lot;debut;fin" + block).encode(), library.followup, lots=2)
+    assert statement.errors == []
+    assert (len(statement.followup.records), len(statement.followup.non_imputable)) == (2, 1)
