@@ -254,3 +254,28 @@ def test_cli_reads_the_schema_from_the_setting(
     monkeypatch.setenv("CLAUSES_DECP_SCHEMA", str(tmp_path / "absent.json"))
     assert main(["decp", str(path)]) == 1
     assert "CLAUSES_DECP_SCHEMA : schéma DECP illisible" in capsys.readouterr().err
+
+
+def test_interim_strategy_takes_the_recommended_mechanisms_and_the_overrides(
+    library: Library,
+) -> None:
+    data = example("lycee-rehabilitation")
+    data.pop("award")
+    profile = parse_profile(data)
+    advice = advise(profile, library, AS_OF)
+    resolved = resolve_strategy(profile, advice, library, None)
+    recommended = [r.mechanism for r in advice.recommendations if r.level.value == "recommended"]
+    assert [m.id for m in resolved.mechanisms] == recommended
+    assert resolved.total_hours == advice.insertion_hours
+    raw = {"hours_override": {"2": 450}, "hours_override_reason": "Charpente sous-traitée à une EI",
+           "penalty_eur_per_hour": 40}  # fmt: skip
+    resolved = resolve_strategy(profile, advice, library, raw)
+    assert [(line.lot, line.hours, line.overridden) for line in resolved.hours][:2] == [
+        (1, 2167, False),
+        (2, 450, True),
+    ]
+    assert resolved.penalty_eur_per_hour == 40
+    assert resolved.hours_override_reason == "Charpente sous-traitée à une EI"
+    with pytest.raises(ProfileError) as caught:
+        resolve_strategy(profile, advice, library, {"mechanisms": [{"id": "reserved_ess"}]})
+    assert [e.field for e in caught.value.errors] == ["strategy.mechanisms[1].id"]

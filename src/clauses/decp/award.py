@@ -190,6 +190,8 @@ class Award(_In):
     buyer_siret: Siret | None = None
     notification_date: IsoDate | None = None
     publication_date: IsoDate | None = None
+    # The DECP « nature »: an ordinary public contract, the only kind the assistant drafts,
+    # unless the buyer says it is a partnership or a defence contract.
     nature: ContractNature = ContractNature.contract
     procedure: Procedure | None = None
     techniques: list[Technique] | None = Field(default=None, min_length=1)

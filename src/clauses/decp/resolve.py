@@ -62,7 +62,8 @@ def resolve_strategy(
     ]
     resolved = ResolvedStrategy(
         mechanisms=mechanisms,
-        hours=_hours(profile, advice, mechanisms),
+        hours=_overridden(_hours(profile, advice, mechanisms), strategy.hours_override or {}),
+        hours_override_reason=strategy.hours_override_reason,
         penalty_eur_per_hour=strategy.penalty_eur_per_hour,
         facilitator=strategy.facilitator,
         ccap_article=strategy.ccap_article,
@@ -93,4 +94,14 @@ def _hours(
         )
         for n, lot in enumerate(recommendation.lots, start=1)
         if not clause.lots or n in clause.lots
+    ]
+
+
+def _overridden(lines: list[HoursLine], overrides: dict[str, int]) -> list[HoursLine]:
+    """The buyer's hours where the strategy overrides them (per lot number, or « total »)."""
+    return [
+        line.model_copy(update={"hours": overrides[key], "overridden": True})
+        if (key := "total" if line.lot is None else str(line.lot)) in overrides
+        else line
+        for line in lines
     ]
