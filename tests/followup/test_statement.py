@@ -131,3 +131,13 @@ def test_the_readme_example_reads_without_error(library: Library) -> None:
     statement = read_statement(("lot;debut;fin" + block).encode(), library.followup, lots=2)
     assert statement.errors == []
     assert (len(statement.followup.records), len(statement.followup.non_imputable)) == (2, 1)
+
+
+def test_a_column_given_twice_is_refused(library: Library) -> None:
+    statement = read_statement(
+        b"debut;fin;modalite;heures;Heures\n2027-04-01;2027-06-30;direct_hiring;3;4\n",
+        library.followup,
+        lots=0,
+    )
+    assert [str(e) for e in statement.errors] == ["ligne 1 : colonnes en double : heures"]
+    assert statement.followup.records == []

@@ -125,6 +125,10 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
     if missing:
         errors.append(RowError(1, None, f"colonnes obligatoires manquantes : {', '.join(missing)}"))
         return Statement(FollowUp(), errors, 0)
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    if twice:
+        errors.append(RowError(1, None, f"colonnes en double : {', '.join(twice)}"))
+        return Statement(FollowUp(), errors, 0)
     for name in header:
         if name and name not in COLUMNS:
             errors.append(
@@ -143,7 +147,8 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
                 RowError(line, None, f"{len(cells)} cellules pour {len(header)} colonnes")
             )
             continue
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+        row = dict.fromkeys(header, "")  # a short row leaves its last cells empty
+        row.update((name, cell.strip()) for name, cell in zip(header, cells, strict=False))
         try:
             item = _row(row, vocabularies, lots)
         except _RowProblem as problem:
