@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from clauses.advisor import advise
 from clauses.cli import main
 from clauses.decp import (
+    Award,
     Contract,
     DecpError,
     DecpSchema,
@@ -279,3 +282,29 @@ def test_interim_strategy_takes_the_recommended_mechanisms_and_the_overrides(
     with pytest.raises(ProfileError) as caught:
         resolve_strategy(profile, advice, library, {"mechanisms": [{"id": "reserved_ess"}]})
     assert [e.field for e in caught.value.errors] == ["strategy.mechanisms[1].id"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(NAMES),
+    removed=st.sets(st.sampled_from(sorted(Award.model_fields)), max_size=4),
+    lot_removed=st.sets(st.sampled_from(["id", "amount_eur", "holders", "offers_received"])),
+)
+def test_whatever_is_left_out_is_named_or_the_object_is_valid(
+    library: Library, schema: DecpSchema, name: str, removed: set[str], lot_removed: set[str]
+) -> None:
+    data = example(name)
+    for key in removed:
+        data["award"].pop(key, None)
+    for lot in data["award"].get("lots") or []:
+        for key in lot_removed:
+            lot.pop(key, None)
+    try:
+        document = build(data, library, schema)
+    except ProfileError as exc:
+        assert exc.errors
+        assert all(e.field.startswith(("award", "cpv", "lots[")) for e in exc.errors), exc.errors
+        return
+    assert OFFICIAL.is_valid(document)
