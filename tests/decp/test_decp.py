@@ -284,9 +284,7 @@ def test_interim_strategy_takes_the_recommended_mechanisms_and_the_overrides(
     assert [e.field for e in caught.value.errors] == ["strategy.mechanisms[1].id"]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None)
 @given(
     name=st.sampled_from(NAMES),
     removed=st.sets(st.sampled_from(sorted(Award.model_fields)), max_size=4),
