@@ -68,7 +68,6 @@ def _hours(wr: Writer, result: Balance) -> None:
             french.number(line.deducted, 2),
             french.number(line.performed, 2),
             french.number(line.missing, 2),
-            share(line.performed_share),
             french.eur(line.penalty_eur) if line.penalty_eur is not None else "—",
         ]
         for line in result.lots
@@ -81,23 +80,22 @@ def _hours(wr: Writer, result: Balance) -> None:
             french.number(result.deducted, 2),
             french.number(result.performed, 2),
             french.number(result.missing, 2),
-            share(result.performed / owed if owed else None),
             french.eur(result.penalty_eur) if result.penalty_eur is not None else "—",
         ]
     )
     wr.table(
-        ["Lot", "Heures dues", "Non imputables déduites", "Réalisées", "Manquantes",
-         "Réalisation", "Pénalité"],
+        ["Lot", "Heures dues", "Non imputables", "Réalisées", "Manquantes", "Pénalité"],
         rows,
-        [5, 2, 2, 2, 2, 2, 2],
+        [5, 4, 4, 4, 5, 4],
         bold_last_row=True,
     )  # fmt: skip
     wr.paragraph(
         T(
-            "Heures manquantes = heures dues − heures non imputables déduites (au plus les heures "
-            "dues) − heures réalisées, lot par lot : chaque lot est un marché distinct. "
-            f"Soit {french.number(result.performed / result.hours_per_fte, 2)} équivalent(s) "
-            f"temps plein réalisé(s) ({french.number(result.hours_per_fte)} heures par ETP)."
+            "Heures manquantes = heures dues − heures non imputables (déduites au plus à hauteur "
+            "des heures dues) − heures réalisées, lot par lot : chaque lot est un marché distinct. "
+            f"Heures réalisées : {share(result.performed / owed if owed else None)} des heures "
+            f"dues, soit {french.number(result.fte_performed, 2)} équivalent(s) temps plein "
+            f"({french.number(result.hours_per_fte)} heures par ETP)."
         )
     )
     if result.penalty_eur_per_hour is None:
@@ -129,19 +127,27 @@ def _periods(wr: Writer, result: Balance) -> None:
     )
 
 
-def _counts(wr: Writer, header: str, counts: dict[str, float], labels: Mapping[str, Term]) -> None:
+def _counts(
+    wr: Writer,
+    header: str,
+    counts: dict[str, float],
+    labels: Mapping[str, Term],
+    unit: str = "Personnes",
+) -> None:
     rows = [
         [labels[key].label if key in labels else key, french.number(value, 2)]
         for key, value in sorted(counts.items(), key=lambda item: -item[1])
     ]
-    wr.table([header, "Nombre"], rows, [6, 2])
+    wr.table([header, unit], rows, [6, 2])
 
 
 def _ways(wr: Writer, result: Balance, library: Library) -> None:
     if not result.by_way:
         return
     wr.heading(1, "Heures réalisées par modalité")
-    _counts(wr, "Modalité de réalisation", dict(result.by_way), library.followup.ways.by_id)
+    _counts(
+        wr, "Modalité de réalisation", dict(result.by_way), library.followup.ways.by_id, "Heures"
+    )
 
 
 def _people(wr: Writer, result: Balance, library: Library) -> None:

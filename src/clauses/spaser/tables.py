@@ -154,7 +154,7 @@ def tables(ind: Indicators, library: Library) -> list[Table]:
             _count_value_rows(ind.by_environmental, ind.contracts),
             chart=True,
         ),
-        _national_table(ind),
+        _national_table(ind, library),
     ]
     if ind.left_out:
         out.append(
@@ -197,22 +197,33 @@ def _summary(ind: Indicators) -> Table:
     )
 
 
-def _national_table(ind: Indicators) -> Table:
+def _national_table(ind: Indicators, library: Library) -> Table:
     national = ind.national
+    figures = library.national_figures
     rows: list[list[Cell]] = [
-        [f"{ind.organisation} ({ind.year}, {national.eligible} marché(s) éligible(s))",
-         national.share],
+        [f"{ind.organisation} ({ind.year}, {national.eligible} marché(s) d’au moins "
+         f"{french.eur(figures.social_clause_share.min_amount_eur)} HT)", national.share],
     ]  # fmt: skip
     if national.national_year is not None:
         rows.append([f"Ensemble des acheteurs ({national.national_year})", national.national_all])
         rows.append([f"Collectivités ({national.national_year})", national.national_collectivites])
-    rows += [[f"{t.title} (part des marchés de {ind.organisation})", t.share] for t in ind.targets]
-    rows += [[f"Objectif {t.year}", t.target] for t in ind.targets]
+    for target in ind.targets:
+        rows.append(
+            [f"{ind.organisation} : marchés avec une considération sociale ({ind.year})",
+             target.share]
+        )  # fmt: skip
+        rows.append([f"Objectif national {target.year}", target.target])
+    sources = [s.title for s in figures.social_clause_share.sources]
+    sources += [s.title for t in figures.targets for s in t.sources]
     return Table(
         "Repères nationaux",
         "Repères nationaux",
         ["", "Part"],
         ["text", "share"],
         rows,
-        note=f"{national.title}. Source : OECP (DOMAIN §6).",
+        note=f"{national.title}. Objectifs : "
+        + " ; ".join(t.title for t in figures.targets)
+        + ". Sources : "
+        + " ; ".join(dict.fromkeys(sources))
+        + ".",
     )
