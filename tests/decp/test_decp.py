@@ -306,3 +306,20 @@ def test_whatever_is_left_out_is_named_or_the_object_is_valid(
         assert all(e.field.startswith(("award", "cpv", "lots[")) for e in exc.errors), exc.errors
         return
     assert OFFICIAL.is_valid(document)
+
+
+def test_cli_reads_json_and_names_a_missing_award(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "marche.json"
+    path.write_text(json.dumps(example("transport-scolaire"), default=str), encoding="utf-8")
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 0
+    assert json.loads(capsys.readouterr().out)["marches"]["marche"][0]["id"] == "2027-TS-009"
+    path.write_text(
+        json.dumps({**example("transport-scolaire"), "award": None}, default=str), encoding="utf-8"
+    )
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    assert "award : clé manquante" in capsys.readouterr().err
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    assert "le profil doit être un objet" in capsys.readouterr().err
