@@ -314,6 +314,11 @@ def describe_errors(error: ValidationError) -> list[FieldError]:
     return out
 
 
+# Keys a profile file or an API body may carry besides the tender's facts, each read by its own
+# part of the core (DESIGN §3.4: ``strategy``); ``parse_profile`` alone refuses them as unknown.
+OTHER_KEYS = ("strategy",)
+
+
 def parse_profile(data: Any) -> TenderProfile:
     if not isinstance(data, dict):
         raise ProfileError(
@@ -325,12 +330,22 @@ def parse_profile(data: Any) -> TenderProfile:
         raise ProfileError(describe_errors(exc)) from exc
 
 
-def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
-    """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
+def parse_document(data: Any) -> tuple[TenderProfile, dict[str, Any]]:
+    """A profile file's or an API body's data: the profile, and the other keys it carries
+    (:data:`OTHER_KEYS`), as given, for their own parsers."""
+    others: dict[str, Any] = {}
+    if isinstance(data, dict):
+        others = {key: data[key] for key in OTHER_KEYS if key in data}
+        data = {key: value for key, value in data.items() if key not in OTHER_KEYS}
+    return parse_profile(data), others
+
+
+def _read_text(text: str, source: str) -> Any:
+    """YAML (or JSON, which YAML reads too) into plain data."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PROFILE_BYTES:
         raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
     try:
-        data = (
+        return (
             json.loads(text) if source.endswith(".json") else yaml.load(text, Loader=_NoAliasLoader)
         )
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
@@ -344,10 +359,9 @@ def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
         raise ProfileError(
             [FieldError(source, "fichier illisible : imbrication trop profonde")]
         ) from exc
-    return parse_profile(data)
 
 
-def load_profile(path: Path) -> TenderProfile:
+def _read_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -356,4 +370,18 @@ def load_profile(path: Path) -> TenderProfile:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProfileError([FieldError(str(path), "le fichier doit être encodé en UTF-8")]) from exc
-    return loads_profile(text, source=str(path))
+    return _read_text(text, str(path))
+
+
+def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
+    """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
+    return parse_profile(_read_text(text, source))
+
+
+def load_profile(path: Path) -> TenderProfile:
+    return parse_profile(_read_file(path))
+
+
+def load_document(path: Path) -> tuple[TenderProfile, dict[str, Any]]:
+    """A profile file that may carry :data:`OTHER_KEYS` (see :func:`parse_document`)."""
+    return parse_document(_read_file(path))

@@ -7,7 +7,7 @@ reasons drawn from those facts; nothing here reads a clock, a file or a database
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from clauses import french
@@ -653,11 +653,15 @@ RULES: tuple[Rule, ...] = (
 
 
 def _decp_social(found: dict[MechanismId, Recommendation], library: Library) -> list[str]:
-    values = {
-        library.mechanisms[r.mechanism].decp_value
-        for r in found.values()
-        if r.level is Level.recommended and library.mechanisms[r.mechanism].decp_value is not None
-    }
+    return decp_social(
+        (r.mechanism for r in found.values() if r.level is Level.recommended), library
+    )
+
+
+def decp_social(mechanisms: Iterable[MechanismId], library: Library) -> list[str]:
+    """The DECP ``considerationSociale`` values of these mechanisms, in the order of the DECP
+    schema (« Pas de considération sociale » when none has one); the strategy uses it too."""
+    values = {library.mechanisms[m].decp_value for m in mechanisms}
     ordered = [
         v.value
         for v in (DecpSocial.clause, DecpSocial.criterion, DecpSocial.reserved)
