@@ -160,9 +160,13 @@ def test_reserved_insertion_and_both(library: Library) -> None:
         "duration_months": 36,
     }
     advice = run(library, local_offer={"insertion": "many", "disability": "some"}, **base)
+    # Only one reservation of the whole contract is « recommandé »: the one with the larger
+    # local offer; the other stays « possible » and names the rule (compatibility.yaml).
     assert level(advice, M.reserved_insertion) == "recommended"
-    assert level(advice, M.reserved_disability) == "recommended"
+    assert level(advice, M.reserved_disability) == "possible"
     assert level(advice, M.reserved_both) == "possible"
+    disability = advice.recommendation(M.reserved_disability)
+    assert disability and any("Un seul marché réservé" in r for r in disability.reasons)
     assert "Marché réservé" in advice.decp.considerationsSociales.considerationSociale
     one_sided = run(library, local_offer={"insertion": "none", "disability": "some"}, **base)
     assert level(one_sided, M.reserved_both) is None
@@ -219,9 +223,11 @@ def test_reserved_ess_three_year_limit(library: Library) -> None:
     base = {"nature": "services", "cpv": "85320000-8", "estimated_amount_eur": 500_000}
     assert level(run(library, duration_months=36, **base), M.reserved_ess) == "possible"
     long = run(library, duration_months=37, **base)
-    assert level(long, M.reserved_ess) == "discouraged"
-    assert any("maximum de 3 ans" in w for w in long.warnings)
+    assert level(long, M.reserved_ess) is None
+    excluded = {e.mechanism: e for e in long.excluded}
+    assert "36 mois" in excluded[M.reserved_ess].reasons[0]
     assert level(run(library), M.reserved_ess) is None
+    assert M.reserved_ess in {e.mechanism for e in run(library).excluded}
 
 
 def test_insertion_services_contract_for_training_with_region_warning(library: Library) -> None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from clauses import french
 from clauses.advisor import hours as h
+from clauses.advisor.compatibility import Selection, conflicts
 from clauses.advisor.model import (
     Advice,
     Decp,
     DecpEnvironmentalValues,
     DecpSocialValues,
+    Exclusion,
     Level,
     LotHours,
     ObligationResult,
@@ -43,6 +45,7 @@ from clauses.profile import OFFER_LABELS, OfferLevel, TenderProfile
 INSERTION_STRUCTURES = {StructureKind.ei, StructureKind.aci}
 DISABILITY_STRUCTURES = {StructureKind.ea, StructureKind.eatt, StructureKind.esat}
 ESS_MAX_MONTHS = 36
+MEETS_SOCIAL_OBLIGATION = {MechanismId.insertion_clause, MechanismId.other_social_condition}
 CSR_WARNING = (
     "Critère d’insertion : il doit noter la manière dont ce marché sera exécuté (tutorat, "
     "formation, parcours des personnes), jamais la politique sociale générale de l’entreprise "
@@ -109,6 +112,11 @@ def advise(profile: TenderProfile, library: Library, as_of: dt.date) -> Advice:
         recommendation = rule(facts, recommendations, warnings)
         if recommendation is not None:
             recommendations[recommendation.mechanism] = recommendation
+    excluded = _exclusions(facts)
+    for exclusion in excluded:
+        recommendations.pop(exclusion.mechanism, None)
+    recommendations = _compatible(facts, recommendations, library)
+    obligations = [_met_by(o, recommendations, library) for o in obligations]
 
     social_values = _decp_social(recommendations, library)
     env_applies = any(
@@ -137,7 +145,111 @@ def advise(profile: TenderProfile, library: Library, as_of: dt.date) -> Advice:
         decp=decp,
         warnings=warnings,
         sizing=sizing,
+        excluded=excluded,
     )
+
+
+def _exclusions(facts: Facts) -> list[Exclusion]:
+    """Mechanisms the law excludes for this tender, whatever the buyer wants."""
+    out: list[Exclusion] = []
+
+    def exclude(mechanism: MechanismId, reasons: list[str]) -> None:
+        content = facts.library.mechanisms[mechanism]
+        out.append(
+            Exclusion(
+                mechanism=mechanism,
+                title=content.title,
+                legal_basis=[b.article for b in content.legal_basis],
+                reasons=reasons,
+            )
+        )
+
+    cpv = facts.profile.cpv
+    if not facts.library.in_cpv_list("ess_reservable", cpv):
+        exclude(
+            MechanismId.reserved_ess,
+            [
+                f"Le code CPV {cpv} ne figure pas sur la liste fermée des services réservables aux "
+                "entreprises de l’ESS (L2113-15)."
+                if cpv
+                else "Sans code CPV, rien n’établit que le marché figure sur la liste fermée des "
+                "services réservables aux entreprises de l’ESS (L2113-15)."
+            ],
+        )
+    elif facts.profile.duration_months > ESS_MAX_MONTHS:
+        exclude(
+            MechanismId.reserved_ess,
+            [
+                f"Durée de {facts.profile.duration_months} mois : un marché réservé aux entreprises "
+                f"de l’ESS ne peut pas dépasser {ESS_MAX_MONTHS} mois (L2113-16)."
+            ],
+        )
+    if facts.regime is Regime.no_procedure:
+        exclude(
+            MechanismId.insertion_criterion,
+            [
+                "Achat sans publicité ni mise en concurrence (R2122-8) : il n’y a pas de critère "
+                "d’attribution."
+            ],
+        )
+    return out
+
+
+def _selection(r: Recommendation) -> Selection:
+    return Selection(r.mechanism, tuple(r.applies_to_lots))
+
+
+def _compatible(
+    facts: Facts, found: dict[MechanismId, Recommendation], library: Library
+) -> dict[MechanismId, Recommendation]:
+    """At most one of a pair that breaks a compatibility rule stays « recommandé »: the first
+    in the rules' order; the other becomes « possible » and says why."""
+    kept: list[Selection] = []
+    out: dict[MechanismId, Recommendation] = {}
+    for mechanism, r in sorted(found.items(), key=lambda item: -_priority(facts, item[0])):
+        if r.level is Level.recommended:
+            clash = conflicts([*kept, _selection(r)], library)
+            clash = [c for c in clash if c.index == len(kept)]
+            if clash:
+                r = r.model_copy(
+                    update={
+                        "level": Level.possible,
+                        "reasons": [*r.reasons, *(c.message for c in clash)],
+                    }
+                )
+            else:
+                kept.append(_selection(r))
+        out[mechanism] = r
+    return {mechanism: out[mechanism] for mechanism in found}
+
+
+OFFER_RANK = {OfferLevel.many: 2, OfferLevel.some: 1}
+
+
+def _priority(facts: Facts, mechanism: MechanismId) -> int:
+    """Between two reservations that exclude each other, the one with the larger local offer."""
+    offer = {
+        MechanismId.reserved_insertion: facts.profile.local_offer.insertion,
+        MechanismId.reserved_disability: facts.profile.local_offer.disability,
+    }.get(mechanism)
+    return OFFER_RANK.get(offer, 0) if offer else 0
+
+
+def _met_by(
+    result: ObligationResult, found: dict[MechanismId, Recommendation], library: Library
+) -> ObligationResult:
+    if result.id is not ObligationId.social_consideration_above_eu_threshold or not result.applies:
+        return result
+    met = [
+        r.mechanism
+        for r in found.values()
+        if r.level is Level.recommended and r.mechanism in MEETS_SOCIAL_OBLIGATION
+    ]
+    grounds: list[str] = []
+    if not met:
+        obligation = next(o for o in library.obligations.obligations if o.id is result.id)
+        grounds = [d.text for d in obligation.derogations]
+    return result.model_copy(update={"met_by": met, "derogation_grounds": grounds})
 
 
 def _obligation(obligation: Obligation, procedure: Procedure, launch: dt.date) -> ObligationResult:
@@ -362,6 +474,7 @@ def insertion_clause(
         reasons,
         parameters=_hours_parameters(facts),
         lots=facts.lots,
+        applies_to_lots=[i for i, lot in enumerate(facts.lots, 1) if lot.hours > 0],
     )
 
 
@@ -449,9 +562,21 @@ def _reserved(
             f"Offre locale {of_kind(kind)} inconnue : vérifiez-la avec le facilitateur avant de réserver."
         )
         level = Level.possible
+    fitting = [
+        i
+        for i, lot in enumerate(facts.profile.lots, 1)
+        if structures & set(_lot_structures(facts, lot.cpv))
+    ]
     if facts.profile.lots and level is not Level.discouraged:
         reasons.append("La réservation peut porter sur un ou plusieurs lots seulement.")
-    return _recommendation(facts, mechanism, level, reasons, parameters={"article": article})
+    return _recommendation(
+        facts, mechanism, level, reasons, parameters={"article": article}, applies_to_lots=fitting
+    )
+
+
+def _lot_structures(facts: Facts, cpv: str | None) -> list[StructureKind]:
+    sector = facts.library.sector_for(cpv or facts.profile.cpv)
+    return list(sector.typical_structures) if sector else []
 
 
 def reserved_disability(
@@ -527,22 +652,13 @@ def reserved_ess(
     if not facts.library.in_cpv_list("ess_reservable", facts.profile.cpv):
         return None
     article = facts.library.mechanisms[MechanismId.reserved_ess].legal_basis[0].article
-    months = facts.profile.duration_months
     reasons = [
         "Services de santé, sociaux ou culturels pouvant être réservés aux entreprises de l’ESS "
         "(liste des services à vérifier par votre service juridique).",
         "Condition : l’acheteur ne doit pas avoir attribué à la même entreprise un marché réservé "
         "pour les mêmes services au cours des trois années précédentes.",
     ]
-    if months > ESS_MAX_MONTHS:
-        warnings.append(
-            f"Réservation ESS : durée de {months} mois, au-delà du maximum de 3 ans ; "
-            "réduisez la durée ou renoncez à la réservation."
-        )
-        reasons.append(f"Durée de {months} mois supérieure au maximum de 36 mois.")
-        level = Level.discouraged
-    else:
-        level = Level.possible
+    level = Level.possible
     return _recommendation(
         facts, MechanismId.reserved_ess, level, reasons, parameters={"article": article}
     )

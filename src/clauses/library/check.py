@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -19,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
+    MESSAGE_FIELDS,
     ClauseText,
     LegalReference,
     Mechanism,
@@ -63,6 +65,7 @@ def review(library: Library, today: dt.date) -> Iterator[str]:
     yield from _review_obligations(library, files["obligations.yaml"])
     yield from _review_sizing(library, files["sizing.yaml"])
     yield from _review_questionnaire(library, files["questionnaire.yaml"])
+    yield from _review_compatibility(library, files["compatibility.yaml"])
     for mechanism in library.mechanisms.values():
         yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
     for practice in library.practices.values():
@@ -100,6 +103,8 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
             return library.cpv_lists.reviewed_on
         case "questionnaire.yaml":
             return library.questionnaire.reviewed_on
+        case "compatibility.yaml":
+            return library.compatibility.reviewed_on
     if name.startswith("mechanisms/"):
         mechanism = library.mechanisms.get(
             MechanismId(name.removeprefix("mechanisms/").removesuffix(".yaml"))
@@ -194,6 +199,25 @@ def _review_sizing(library: Library, path: Path) -> Iterator[str]:
     prefixes = [p for s in library.sizing.sectors for p in s.cpv_prefixes]
     for prefix in {p for p in prefixes if prefixes.count(p) > 1}:
         yield f"{path} : sectors : préfixe CPV « {prefix} » attribué à plusieurs secteurs"
+
+
+def _review_compatibility(library: Library, path: Path) -> Iterator[str]:
+    ids = [r.id for r in library.compatibility.rules]
+    for rule_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : rules : id « {rule_id} » en double"
+    for i, rule in enumerate(library.compatibility.rules):
+        where = f"{path} : rules[{i}]"
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(rule.message) if name}
+        except ValueError as exc:
+            yield f"{where}.message : accolades invalides : {exc}"
+            continue
+        for name in sorted(names - MESSAGE_FIELDS):
+            yield f"{where}.message : « {{{name}}} » inconnu (permis : first, second, lots)"
+        for name in sorted({"first", "second"} - names):
+            yield f"{where}.message : le message doit nommer les deux mécanismes ({{{name}}})"
+        yield from _statement_problems(rule.statement, f"{where}.statement")
+        yield from _cited_articles(library, rule.statement.text, f"{where}.statement")
 
 
 def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from clauses.library.models import (
+    Compatibility,
     CpvList,
     CpvLists,
     LegalReference,
@@ -113,6 +114,7 @@ class Library:
     mechanisms: dict[MechanismId, Mechanism]
     practices: dict[str, Practice]
     questionnaire: Questionnaire
+    compatibility: Compatibility
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -177,6 +179,7 @@ def load_library(root: Path | None = None) -> Library:
     sizing = load(Sizing, "sizing.yaml")
     cpv_lists = load(CpvLists, "cpv_lists.yaml")
     questionnaire = load(Questionnaire, "questionnaire.yaml")
+    compatibility = load(Compatibility, "compatibility.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -205,7 +208,7 @@ def load_library(root: Path | None = None) -> Library:
     if problems:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
-    assert questionnaire
+    assert questionnaire and compatibility
     return Library(
         root=root,
         manifest=manifest,
@@ -217,5 +220,6 @@ def load_library(root: Path | None = None) -> Library:
         mechanisms=mechanisms,
         practices=practices,
         questionnaire=questionnaire,
+        compatibility=compatibility,
         source_files=files,
     )

@@ -284,6 +284,44 @@ class CpvLists(Strict):
     lists: list[CpvList] = Field(min_length=1)
 
 
+class CompatibilityScope(StrEnum):
+    """Where two selections of a buyer meet for a compatibility rule."""
+
+    whole_contract = "whole_contract"  # both on the whole contract
+    same_lot = "same_lot"  # both on at least one common lot
+    whole_and_lots = "whole_and_lots"  # one on the whole contract, the other on some lots
+    overlapping = "overlapping"  # any common ground: the whole contract or a common lot
+
+
+MESSAGE_FIELDS = frozenset({"first", "second", "lots"})
+
+
+class CompatibilityRule(Strict):
+    """Two mechanisms of ``mechanisms`` may not be retained together within ``scope``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    mechanisms: list[MechanismId] = Field(min_length=1)
+    scope: CompatibilityScope
+    same_mechanism: bool = Field(
+        default=False, description="the same mechanism twice within the scope conflicts too"
+    )
+    message: str = Field(
+        min_length=20, description="French; {first}, {second}: the mechanisms' titles; {lots}"
+    )
+    statement: Statement
+
+    @model_validator(mode="after")
+    def _pairs(self) -> CompatibilityRule:
+        if len(set(self.mechanisms)) < 2 and not self.same_mechanism:
+            raise ValueError("une règle porte sur au moins deux mécanismes (ou same_mechanism)")
+        return self
+
+
+class Compatibility(Strict):
+    reviewed_on: dt.date
+    rules: list[CompatibilityRule] = Field(min_length=1)
+
+
 class LegalReferences(Strict):
     reviewed_on: dt.date
     references: list[LegalReference] = Field(min_length=1)
