@@ -32,7 +32,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
     advice = advise(profile, library, args.as_of)
     resolved = resolve(profile, advice, others.get("strategy"), library)
     if args.strategy_json and not isinstance(resolved, list):
-        sys.stdout.write(resolved.model_dump_json(indent=2, exclude_none=True) + "\n")
+        sys.stdout.write(resolved.model_dump_json(indent=2) + "\n")
     elif args.json:
         sys.stdout.write(advice.model_dump_json(indent=2, exclude_none=True) + "\n")
     else:

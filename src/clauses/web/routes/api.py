@@ -170,7 +170,6 @@ async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: 
 @router.post(
     "/strategy",
     response_model=ResolvedStrategy,
-    response_model_exclude_none=True,
     summary="Stratégie résolue : la clé strategy du corps complétée et vérifiée "
     "(identique à « clauses advise --strategy-json »)",
     openapi_extra=PROFILE_BODY,

@@ -78,7 +78,7 @@ def issue(
             sections=issued.sections,
             filename=issued.filename,
             advice=issued.advice.model_dump(mode="json", exclude_none=True),
-            strategy=issued.strategy.model_dump(mode="json", exclude_none=True),
+            strategy=issued.strategy.model_dump(mode="json"),
             content=issued.content,
         ),
     )
