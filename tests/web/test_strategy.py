@@ -89,7 +89,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
         },
     )
     assert saved.status_code == 303
-    assert saved.headers["location"].startswith(f"/dossiers/{dossier}?notice=choix")
+    assert saved.headers["location"] == f"/dossiers/{dossier}?notice=choix#strategy"
     page = browser.get(saved.headers["location"]).text
     text = text_of(page)
     assert "Choix enregistrés." in text
@@ -206,7 +206,8 @@ def test_htmx_checks_and_saves_on_change(browser: Browser) -> None:
     }
     fragment = browser.client.post(f"/dossiers/{dossier}/strategie", data=data, headers=headers)
     assert fragment.status_code == 200
-    assert '<section id="strategy"' in fragment.text
+    assert '<section id="strategy"' not in fragment.text  # the form's inside only
+    assert 'name="version"' in fragment.text
     assert 'id="penalty_eur_per_hour-error"' in fragment.text
     assert 'value="beaucoup"' in fragment.text
     assert 'hx-swap-oob="true"' in fragment.text  # the archive form's version follows

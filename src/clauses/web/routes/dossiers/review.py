@@ -142,14 +142,10 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
             return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
         return see_other(url)
     if not fragment:
-        return see_other(
-            with_query(
-                review_url,
-                anchor=ANCHOR,
-                notice="choix" if not generate else "",
-                verifier="1",
-            )
-        )
+        if assessment.strategy_errors:
+            # Their summary takes the focus (autofocus), which a #fragment in the URL would stop.
+            return see_other(with_query(review_url, verifier="1"))
+        return see_other(with_query(review_url, anchor=ANCHOR, notice="choix"))
     view = strategy_view(ctx, dossier, assessment, check=generate)
     view |= {
         "notice": NOTICES["choix"] if not generate else None,
@@ -160,6 +156,6 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
         request,
         "dossiers/review.html",
         view,
-        fragment="dossiers/_strategy.html",
+        fragment="dossiers/_strategy_fields.html",
         status_code=422 if generate else 200,
     )
