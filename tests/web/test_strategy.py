@@ -41,7 +41,7 @@ def works_dossier(browser: Browser) -> str:
     return dossier
 
 
-def choices(browser: Browser, dossier: str, action: str = "save", **fields: Any) -> Any:
+def choices(browser: Browser, dossier: str, fields: dict[str, Any], action: str = "save") -> Any:
     data: dict[str, Any] = {
         "version": str(browser.version(dossier)),
         "action": action,
@@ -75,7 +75,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
     saved = choices(
         browser,
         dossier,
-        **{
+        {
             "keep-insertion_clause": "1",
             "lots-insertion_clause": ["1"],
             "keep-reserved_insertion": "1",
@@ -104,7 +104,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
         browser,
         dossier,
         action="generate",
-        **{
+        fields={
             "keep-insertion_clause": "1",
             "lots-insertion_clause": ["1"],
             "keep-reserved_insertion": "1",
@@ -129,7 +129,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
     ]
     assert [line["lot"] for line in strategy["hours"]] == [1]
     # A second version has a name of its own.
-    again = choices(browser, dossier, action="generate", **{"keep-insertion_clause": "1"})
+    again = choices(browser, dossier, {"keep-insertion_clause": "1"}, action="generate")
     assert (
         browser.get(again.headers["location"]).headers["content-disposition"].endswith('-v2.docx"')
     )
@@ -179,7 +179,7 @@ def test_each_refusal_is_named_on_its_field(
     browser: Browser, fields: dict[str, Any], field: str, message: str
 ) -> None:
     dossier = works_dossier(browser)
-    saved = choices(browser, dossier, **fields)
+    saved = choices(browser, dossier, fields)
     assert saved.status_code == 303 and "verifier=1" in saved.headers["location"]
     page = browser.get(saved.headers["location"]).text
     summary = page[page.index('id="strategy-errors"') :]
@@ -188,7 +188,7 @@ def test_each_refusal_is_named_on_its_field(
     assert re.search(rf'<a href="#{field}">[^<]*{message}', summary), summary[:600]
     assert f'id="{field}-error"' in page or field.startswith("derogation")
     # Nothing typed is lost, and the refused choices cannot be drafted.
-    generated = choices(browser, dossier, action="generate", **fields)
+    generated = choices(browser, dossier, fields, action="generate")
     assert generated.status_code == 303 and "verifier=1" in generated.headers["location"]
     refused = browser.post(f"/dossiers/{dossier}/documents", {"sections": "summary"})
     assert refused.status_code == 422 and "strategy" in refused.text

@@ -312,7 +312,8 @@ def _check_parameters(strategy: Strategy, errors: list[StrategyError]) -> None:
         )
 
 
-def _social_obligation(advice: Advice) -> ObligationResult | None:
+def social_obligation(advice: Advice) -> ObligationResult | None:
+    """L2112-2-1 when it applies to this tender."""
     return next(
         (
             o
@@ -331,7 +332,7 @@ def _check_social_obligation(
 ) -> None:
     """L2112-2-1: a social consideration in the execution conditions, or a justified
     derogation; a derogation where none is needed is refused, so no draft carries one."""
-    obligation = _social_obligation(advice)
+    obligation = social_obligation(advice)
     meeting = set(obligation.met_by if obligation else ()) | EXECUTION_CONDITIONS
     met = any(m.id in meeting for m in retained)
     derogation = strategy.derogation

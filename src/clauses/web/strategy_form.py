@@ -18,7 +18,7 @@ from clauses.library import Library
 from clauses.library.models import MechanismId
 from clauses.profile import TenderProfile
 from clauses.strategy import StrategyError
-from clauses.strategy.choose import EXECUTION_CONDITIONS, default_mechanisms
+from clauses.strategy.choose import EXECUTION_CONDITIONS, default_mechanisms, social_obligation
 from clauses.web.wizard import form_text, parse_number
 
 M = MechanismId
@@ -135,8 +135,7 @@ def build_form(
             )
         )
     stored = stored or {}
-    facilitator = stored.get("facilitator") if isinstance(stored.get("facilitator"), dict) else {}
-    derogation = stored.get("derogation") if isinstance(stored.get("derogation"), dict) else {}
+    facilitator, derogation = _object(stored, "facilitator"), _object(stored, "derogation")
     values = {
         "penalty_eur_per_hour": _shown(stored.get("penalty_eur_per_hour")),
         "ccap_article": _shown(stored.get("ccap_article")),
@@ -144,18 +143,20 @@ def build_form(
         "derogation-justification": _shown(derogation.get("justification")),
         **{f"facilitator-{k}": _shown(facilitator.get(k)) for k in FACILITATOR_FIELDS},
     }
-    obligation = next(
-        (o for o in advice.obligations if o.id.value == "social_consideration_above_eu_threshold"),
-        None,
-    )
+    obligation = social_obligation(advice)
     form = StrategyForm(
         rows=rows,
         values=values,
-        social_obligation=bool(obligation and obligation.applies),
+        social_obligation=obligation is not None,
         derogation_grounds=list(obligation.derogation_grounds) if obligation else [],
     )
     _place_errors(form, mechanisms, errors, library)
     return form
+
+
+def _object(stored: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = stored.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def field_of(key: str, mechanisms: list[dict[str, Any]]) -> str:
