@@ -121,14 +121,26 @@ def generate(
     )
 
 
-@router.get("/{dossier_id}/documents/{document_id}")
-def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep) -> Response:
+def document_or_404(
+    session: Session, dossier_id: uuid.UUID, document_id: uuid.UUID
+) -> GeneratedDocument:
     try:
-        document = crud.get_document(
-            session=session, dossier_id=dossier_id, document_id=document_id
-        )
+        return crud.get_document(session=session, dossier_id=dossier_id, document_id=document_id)
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
+
+
+def snapshot(document: GeneratedDocument, content: object, name: str) -> JSONResponse:
+    """What a document was drafted from, as a JSON file named after it."""
+    filename = f"{document.filename.removesuffix('.docx')}-{name}.json"
+    return JSONResponse(
+        content, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/{dossier_id}/documents/{document_id}")
+def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep) -> Response:
+    document = document_or_404(session, dossier_id, document_id)
     return Response(
         document.content,
         media_type=DOCX_TYPE,
@@ -140,31 +152,15 @@ def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep)
 def advice_snapshot(
     dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep
 ) -> JSONResponse:
-    try:
-        document = crud.get_document(
-            session=session, dossier_id=dossier_id, document_id=document_id
-        )
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
-    name = document.filename.removesuffix(".docx") + "-conseil.json"
-    return JSONResponse(
-        document.advice, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    document = document_or_404(session, dossier_id, document_id)
+    return snapshot(document, document.advice, "conseil")
 
 
 @router.get("/{dossier_id}/documents/{document_id}/strategie.json")
 def strategy_snapshot(
     dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep
 ) -> JSONResponse:
-    try:
-        document = crud.get_document(
-            session=session, dossier_id=dossier_id, document_id=document_id
-        )
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
+    document = document_or_404(session, dossier_id, document_id)
     if document.strategy is None:  # drafted before strategies were stored
         raise HTTPException(status_code=404)
-    name = document.filename.removesuffix(".docx") + "-strategie.json"
-    return JSONResponse(
-        document.strategy, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return snapshot(document, document.strategy, "strategie")
