@@ -143,12 +143,11 @@ def test_reserved_disability_follows_local_offer(library: Library) -> None:
     none = run(library, local_offer={"disability": "none"}, **base)
     assert level(none, M.reserved_disability) == "discouraged"
     assert any("sans offre locale" in w for w in none.warnings)
-    # an activity not typical of EA/ESAT is proposed only where the buyer knows an offer
+    # a reservation needs the trade to fit the structures, not only a local offer (DOMAIN §8)
     it = {"nature": "services", "cpv": "79342000-3", "estimated_amount_eur": 400_000}
     assert level(run(library, **it), M.reserved_disability) is None
     assert (
-        level(run(library, local_offer={"disability": "some"}, **it), M.reserved_disability)
-        == "possible"
+        level(run(library, local_offer={"disability": "some"}, **it), M.reserved_disability) is None
     )
 
 
@@ -182,8 +181,9 @@ def test_large_unallotted_contract_reserves_a_lot_rather_than_the_whole(library:
         local_offer=offer,
     )
     found = whole.recommendation(M.reserved_disability)
-    assert found and found.level is Level.possible
+    assert found and found.level is Level.discouraged
     assert any("réservez plutôt un lot" in r for r in found.reasons)
+    assert level(whole, M.lots_division) == "recommended"
     allotted = run(
         library,
         nature="services",
@@ -202,7 +202,7 @@ def test_transport_is_not_reserved_to_placement_structures(library: Library) -> 
     # ETTI and GEIQ help fulfil a clause; they are not the ones to take a reserved contract
     advice = run(library, nature="services", cpv="60130000-8", estimated_amount_eur=200_000)
     assert level(advice, M.reserved_insertion) is None
-    # …unless the buyer knows local SIAE able to perform it
+    # …even when the buyer knows local SIAE: the trade must fit the structures (DOMAIN §8)
     known = run(
         library,
         nature="services",
@@ -210,7 +210,7 @@ def test_transport_is_not_reserved_to_placement_structures(library: Library) -> 
         estimated_amount_eur=200_000,
         local_offer={"insertion": "many"},
     )
-    assert level(known, M.reserved_insertion) == "possible"
+    assert level(known, M.reserved_insertion) is None
 
 
 def test_reserved_prison_only_for_typical_activities(library: Library) -> None:

@@ -155,7 +155,7 @@ def test_hours_override_replaces_the_lot_hours_with_its_reason(library: Library)
         ),
         # Exclusive mechanisms (the library's rules): the whole contract reserved twice.
         (
-            WORKS,
+            "espaces-verts",
             {
                 "mechanisms": [
                     {"id": "insertion_clause"},

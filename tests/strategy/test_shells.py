@@ -14,6 +14,8 @@ from clauses.cli import main
 from tests.conftest import EXAMPLES
 
 WORKS = EXAMPLES / "lycee-rehabilitation.yaml"  # 5 lots, L2112-2-1 applies
+# 2 lots, L2112-2-1 applies, both the SIAE and the EA/ESAT reservations offered: every rule.
+GREEN = EXAMPLES / "espaces-verts.yaml"
 RULES = [
     # exclusive mechanisms (the library's compatibility rules)
     (
@@ -31,10 +33,14 @@ RULES = [
             "mechanisms": [
                 {"id": "insertion_clause"},
                 {"id": "reserved_insertion", "lots": [2]},
-                {"id": "reserved_disability", "lots": [2, 3]},
+                {"id": "reserved_disability", "lots": [1, 2]},
             ]
         },
         "strategy.mechanisms[3].lots",
+    ),
+    (
+        {"mechanisms": [{"id": "reserved_insertion"}, {"id": "reserved_disability", "lots": [1]}]},
+        "strategy.mechanisms[2].lots",
     ),
     # a lot that does not exist
     ({"mechanisms": [{"id": "insertion_clause", "lots": [7]}]}, "strategy.mechanisms[1].lots"),
@@ -61,8 +67,8 @@ RULES = [
 ]
 
 
-def with_strategy(strategy: Any) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(WORKS.read_text(encoding="utf-8"))
+def with_strategy(strategy: Any, path: Path = GREEN) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {**data, "launch_date": str(data["launch_date"]), "strategy": strategy}
 
 
@@ -96,7 +102,7 @@ def test_cli_advise_shows_and_drafts_the_resolved_strategy(
         "penalty_eur_per_hour": 50,
     }
     profile = tmp_path / "profil.yaml"
-    profile.write_text(yaml.safe_dump(with_strategy(strategy), allow_unicode=True), "utf-8")
+    profile.write_text(yaml.safe_dump(with_strategy(strategy, WORKS), allow_unicode=True), "utf-8")
     assert main(["advise", str(profile), "--as-of", "2026-11-22"]) == 0
     out = capsys.readouterr().out
     assert "Stratégie retenue" in out

@@ -19,6 +19,7 @@ from clauses.library.models import (
     Compatibility,
     CpvList,
     CpvLists,
+    CpvRange,
     LegalReference,
     LegalReferences,
     Manifest,
@@ -29,6 +30,7 @@ from clauses.library.models import (
     Sector,
     Sizing,
     Thresholds,
+    significant,
 )
 from clauses.library.questionnaire import Questionnaire
 
@@ -128,7 +130,7 @@ class Library:
     @cached_property
     def sectors_by_prefix(self) -> list[tuple[str, Sector]]:
         """(prefix, sector) pairs, longest prefix first, for longest-prefix matching."""
-        pairs = [(p, s) for s in self.sizing.sectors for p in s.cpv_prefixes]
+        pairs = [(significant(p), s) for s in self.sizing.sectors for p in s.cpv_prefixes]
         return sorted(pairs, key=lambda pair: -len(pair[0]))
 
     @cached_property
@@ -142,6 +144,7 @@ class Library:
         raise KeyError(list_id)
 
     def sector_for(self, cpv: str | None) -> Sector | None:
+        """The sector of the longest prefix that covers the code in the CPV hierarchy."""
         if not cpv:
             return None
         for prefix, sector in self.sectors_by_prefix:
@@ -149,10 +152,11 @@ class Library:
                 return sector
         return None
 
+    def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
+        return self.cpv_list(list_id).match(cpv[:8]) if cpv else None
+
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
-        return cpv is not None and any(
-            cpv.startswith(p) for p in self.cpv_list(list_id).cpv_prefixes
-        )
+        return self.cpv_match(list_id, cpv) is not None
 
 
 def load_library(root: Path | None = None) -> Library:

@@ -38,9 +38,6 @@ from clauses.strategy.model import (
 M = MechanismId
 KEY = "strategy"
 TOTAL = "total"
-# Mechanisms that put a social consideration in the execution conditions: what L2112-2-1 asks
-# for (the reservations and the criterion are not execution conditions).
-EXECUTION_CONDITIONS = frozenset({M.insertion_clause, M.other_social_condition})
 # A weighting of 0 % is no criterion, one of 100 % leaves no room for price or cost.
 WEIGHT_MIN, WEIGHT_MAX = 0.0, 100.0
 MAX_HOURS = 10_000_000
@@ -75,7 +72,7 @@ def choose(
     retained = _retained(profile, advice, strategy, library, errors)
     hours = _hours(profile, advice, strategy, retained, errors)
     _check_parameters(strategy, errors)
-    _check_social_obligation(advice, strategy, retained, errors)
+    _check_social_obligation(advice, strategy, retained, library, errors)
     if errors:
         return errors
     return ResolvedStrategy(
@@ -312,6 +309,17 @@ def _check_parameters(strategy: Strategy, errors: list[StrategyError]) -> None:
         )
 
 
+def meeting_social_obligation(library: Library) -> frozenset[MechanismId]:
+    """The mechanisms that meet L2112-2-1 (a social consideration in the execution conditions),
+    as the library's obligation lists them."""
+    return frozenset(
+        m
+        for o in library.obligations.obligations
+        if o.id is ObligationId.social_consideration_above_eu_threshold
+        for m in o.met_by
+    )
+
+
 def social_obligation(advice: Advice) -> ObligationResult | None:
     """L2112-2-1 when it applies to this tender."""
     return next(
@@ -328,13 +336,13 @@ def _check_social_obligation(
     advice: Advice,
     strategy: Strategy,
     retained: list[ResolvedMechanism],
+    library: Library,
     errors: list[StrategyError],
 ) -> None:
     """L2112-2-1: a social consideration in the execution conditions, or a justified
     derogation; a derogation where none is needed is refused, so no draft carries one."""
     obligation = social_obligation(advice)
-    meeting = set(obligation.met_by if obligation else ()) | EXECUTION_CONDITIONS
-    met = any(m.id in meeting for m in retained)
+    met = any(m.id in meeting_social_obligation(library) for m in retained)
     derogation = strategy.derogation
     key = f"{KEY}.derogation"
     if derogation is not None and (obligation is None or met):

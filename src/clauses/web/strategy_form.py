@@ -18,7 +18,11 @@ from clauses.library import Library
 from clauses.library.models import MechanismId
 from clauses.profile import TenderProfile
 from clauses.strategy import StrategyError
-from clauses.strategy.choose import EXECUTION_CONDITIONS, default_mechanisms, social_obligation
+from clauses.strategy.choose import (
+    default_mechanisms,
+    meeting_social_obligation,
+    social_obligation,
+)
 from clauses.web.wizard import form_text, parse_number
 
 M = MechanismId
@@ -70,6 +74,7 @@ class StrategyForm:
     items: list[FormError] = field(default_factory=list)  # the error summary, in page order
     social_obligation: bool = False
     derogation_grounds: list[str] = field(default_factory=list)
+    meeting: frozenset[MechanismId] = frozenset()  # the mechanisms that meet L2112-2-1
 
     @property
     def asks_derogation(self) -> bool:
@@ -77,7 +82,7 @@ class StrategyForm:
         is kept (or a derogation was given, so that it can be cleared)."""
         kept = {r.id for r in self.rows if r.kept}
         given = self.values["derogation-ground"] or self.values["derogation-justification"]
-        return self.social_obligation and (bool(given) or not kept & EXECUTION_CONDITIONS)
+        return self.social_obligation and (bool(given) or not kept & self.meeting)
 
 
 def _shown(value: Any) -> str:
@@ -149,6 +154,7 @@ def build_form(
         values=values,
         social_obligation=obligation is not None,
         derogation_grounds=list(obligation.derogation_grounds) if obligation else [],
+        meeting=meeting_social_obligation(library),
     )
     _place_errors(form, mechanisms, errors, library)
     return form
