@@ -121,16 +121,16 @@ def test_advise_keeps_its_contract(data: dict[str, Any]) -> None:
         assert all(clause.lots[n - 1].hours > 0 for n in clause.applies_to_lots)
         assert advice.insertion_hours == sum(lot.hours for lot in clause.lots)
     # L2112-2-1: when it applies, met by a recommended mechanism, or derogation grounds shown.
-    social = next(
+    obligation = next(
         o
         for o in advice.obligations
         if o.id is ObligationId.social_consideration_above_eu_threshold
     )
-    if social.applies:
-        assert bool(social.met_by) != bool(social.derogation_grounds)
-        assert all(advice.recommendation(m) for m in social.met_by)
+    if obligation.applies:
+        assert bool(obligation.met_by) != bool(obligation.derogation_grounds)
+        assert all(advice.recommendation(m) for m in obligation.met_by)
     else:
-        assert not social.met_by and not social.derogation_grounds
+        assert not obligation.met_by and not obligation.derogation_grounds
     # Never an award criterion for a purchase without procedure.
     if advice.procedure.regime is Regime.no_procedure:
         assert advice.recommendation(MechanismId.insertion_criterion) is None

@@ -693,6 +693,7 @@ def social_options(facts: Facts) -> list[SocialOption]:
         for option in facts.library.mechanisms[M.other_social_condition].options
         if facts.profile.nature.value in option.natures
         and (not option.sectors or sector in option.sectors)
+        and sector not in option.not_sectors
     ]
 
 

@@ -333,9 +333,10 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
         where = f"{path} : options[{i}]"
         yield from _statement_problems(option.statement, f"{where}.statement")
         yield from _cited_articles(library, option.statement.text, f"{where}.statement")
-        for j, sector in enumerate(option.sectors):
-            if sector not in library.sectors:
-                yield f"{where}.sectors[{j}] : secteur « {sector} » absent de sizing.yaml"
+        for name, sectors in (("sectors", option.sectors), ("not_sectors", option.not_sectors)):
+            for j, sector in enumerate(sectors):
+                if sector not in library.sectors:
+                    yield f"{where}.{name}[{j}] : secteur « {sector} » absent de sizing.yaml"
         yield from _review_clause(library, option.clause, f"{where}.clause")
 
 

@@ -160,6 +160,9 @@ class SocialOption(Strict):
     sectors: list[str] = Field(
         default_factory=list, description="sector ids of sizing.yaml; [] = any sector"
     )
+    not_sectors: list[str] = Field(
+        default_factory=list, description="sector ids where it does not fit"
+    )
     statement: Statement
     clause: ClauseText
 
