@@ -20,6 +20,7 @@ from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from clauses.advisor.advise import ADVICE_NOTES
 from clauses.advisor.reads import CONDITIONAL
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
@@ -329,6 +330,12 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
+    for key in ADVICE_NOTES.get(mechanism.id, ()):
+        if key not in mechanism.notes:
+            yield f"{path} : notes : « {key} », cité par l’assistant, est manquant"
+    for key, note in mechanism.notes.items():
+        yield from _statement_problems(note, f"{path} : notes.{key}")
+        yield from _cited_articles(library, note.text, f"{path} : notes.{key}")
     for i, option in enumerate(mechanism.options):
         where = f"{path} : options[{i}]"
         yield from _statement_problems(option.statement, f"{where}.statement")
