@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from clauses.advisor import Level, Regime, advise
 from clauses.advisor.compatibility import Selection, conflicts
+from clauses.advisor.reads import Known, reads
 from clauses.library import Library, load_library
 from clauses.library.models import DecpSocial, MechanismId, ObligationId
 from clauses.profile import BuyerKind, Nature, OfferLevel, ProfileError, parse_profile
@@ -121,16 +122,16 @@ def test_advise_keeps_its_contract(data: dict[str, Any]) -> None:
         assert all(clause.lots[n - 1].hours > 0 for n in clause.applies_to_lots)
         assert advice.insertion_hours == sum(lot.hours for lot in clause.lots)
     # L2112-2-1: when it applies, met by a recommended mechanism, or derogation grounds shown.
-    social = next(
+    obligation = next(
         o
         for o in advice.obligations
         if o.id is ObligationId.social_consideration_above_eu_threshold
     )
-    if social.applies:
-        assert bool(social.met_by) != bool(social.derogation_grounds)
-        assert all(advice.recommendation(m) for m in social.met_by)
+    if obligation.applies:
+        assert bool(obligation.met_by) != bool(obligation.derogation_grounds)
+        assert all(advice.recommendation(m) for m in obligation.met_by)
     else:
-        assert not social.met_by and not social.derogation_grounds
+        assert not obligation.met_by and not obligation.derogation_grounds
     # Never an award criterion for a purchase without procedure.
     if advice.procedure.regime is Regime.no_procedure:
         assert advice.recommendation(MechanismId.insertion_criterion) is None
@@ -138,3 +139,25 @@ def test_advise_keeps_its_contract(data: dict[str, Any]) -> None:
             o for o in advice.obligations if o.id is ObligationId.environmental_award_criterion
         )
         assert not award.applies
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles, st.sampled_from(["none", "many"]), st.floats(min_value=0, max_value=5_000))
+def test_a_question_the_wizard_hides_cannot_change_the_advice(
+    data: dict[str, Any], offer: str, staff_hours: float
+) -> None:
+    """The wizard hides what clauses.advisor.reads says the rules do not read: changing such an
+    answer leaves the advice unchanged (one source for the rules and the questionnaire)."""
+    try:
+        profile = parse_profile(data)
+    except ProfileError:
+        assume(False)
+        return
+    known = Known(profile.nature, profile.cpv, tuple(lot.cpv for lot in profile.lots))
+    advice = advise(profile, LIBRARY, AS_OF)
+    if not reads("local_offer.disability", known, LIBRARY):
+        other = {**data, "local_offer": {**data.get("local_offer", {}), "disability": offer}}
+        assert advise(parse_profile(other), LIBRARY, AS_OF) == advice
+    if not reads("transferred_staff_monthly_hours", known, LIBRARY):
+        other = {**data, "transferred_staff_monthly_hours": staff_hours}
+        assert advise(parse_profile(other), LIBRARY, AS_OF) == advice

@@ -150,3 +150,16 @@ def test_healthz_checks_the_database(api: TestClient, library: Library) -> None:
     response = api.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "library_version": library.version}
+
+
+def test_contradictory_profile_is_422_naming_social_services(api: TestClient) -> None:
+    # Issue 9 §7: social services on an 8 M€ works contract is refused, not « procédure adaptée ».
+    body = {
+        **MINIMAL,
+        "nature": "works",
+        "estimated_amount_eur": 8_000_000,
+        "social_services": True,
+    }
+    response = api.post("/api/v1/advice", json=body)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["social_services"]

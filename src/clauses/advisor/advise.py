@@ -55,14 +55,13 @@ from clauses.library.models import (
 from clauses.profile import BuyerKind, Nature, OfferLevel, TenderProfile, cpv_nature
 
 M = MechanismId
-ESS_MAX_MONTHS = 36
 RESERVATIONS = (M.reserved_disability, M.reserved_insertion, M.reserved_both, M.reserved_prison)
 OFFER_RANK = {OfferLevel.many: 2, OfferLevel.some: 1}
-CSR_WARNING = (
-    "Critère d’insertion : il doit noter la manière dont ce marché sera exécuté (tutorat, "
-    "formation, parcours des personnes), jamais la politique sociale générale de l’entreprise "
-    "(CE, 25 mai 2018, Nantes Métropole, n° 417580)."
-)
+# The library's notes (legal prose, case law) each rule quotes, by mechanism: check-library
+# verifies they exist, so that no case law is written in code.
+ADVICE_NOTES = {
+    M.insertion_criterion: ("execution_only", "admitted", "combined", "not_this_contract"),
+}
 
 
 @dataclass(frozen=True)
@@ -402,11 +401,8 @@ def insertion_criterion(facts: Facts, clause: Recommendation | None) -> Outcome:
         )
     if clause is None:  # an insertion contract: its award already judges the insertion
         return Outcome()
-    not_this_contract = (
-        "un critère d’insertion ne pourrait pas porter sur son exécution et glisserait vers la "
-        "politique générale de l’entreprise, ce qui est illégal (CE, 25 mai 2018, Nantes "
-        "Métropole, n° 417580)."
-    )
+    notes = facts.library.mechanisms[M.insertion_criterion].notes
+    not_this_contract = notes["not_this_contract"].text
     if facts.labour_light and clause.level is Level.discouraged:
         reason = f"Peu de main-d’œuvre sur ce marché : {not_this_contract}"
     elif not facts.accessible and not facts.profile.lots:
@@ -422,16 +418,10 @@ def insertion_criterion(facts: Facts, clause: Recommendation | None) -> Outcome:
                 facts,
                 M.insertion_criterion,
                 Level.possible,
-                [
-                    "Le marché peut être exécuté en partie par des personnes en insertion : un critère "
-                    "sur la qualité de la démarche d’insertion est admis (CE, 25 mars 2013, Département "
-                    "de l’Isère, n° 364950, pondération de 15 %).",
-                    "À combiner avec la clause d’exécution : le critère note le tutorat, la formation "
-                    "et le parcours proposés pour ce marché.",
-                ],
+                [notes["admitted"].text, notes["combined"].text],
                 applies_to_lots=list(clause.applies_to_lots),
             ),
-            warnings=(CSR_WARNING,),
+            warnings=(notes["execution_only"].text,),
         )
     return Outcome(
         recommendation=_recommendation(facts, M.insertion_criterion, Level.discouraged, [reason])
@@ -567,6 +557,7 @@ def reserved_prison(facts: Facts) -> Outcome:
 def reserved_ess(facts: Facts) -> Outcome:
     """Only the closed list of art. 77 of directive 2014/24, for at most three years."""
     cpv, months = facts.profile.cpv, facts.profile.duration_months
+    limit = facts.library.mechanisms[M.reserved_ess].max_duration_months
     if not facts.library.in_cpv_list("ess_reservable", cpv):
         reason = (
             f"Le code CPV {cpv} ne figure pas sur la liste fermée des services de santé, sociaux "
@@ -577,14 +568,14 @@ def reserved_ess(facts: Facts) -> Outcome:
             "services réservables aux entreprises de l’ESS (L2113-15)."
         )
         return Outcome(exclusion=_exclusion(facts, M.reserved_ess, [reason]))
-    if months > ESS_MAX_MONTHS:
+    if limit is not None and months > limit:
         return Outcome(
             exclusion=_exclusion(
                 facts,
                 M.reserved_ess,
                 [
                     f"Durée de {months} mois : un marché réservé aux entreprises de l’ESS ne peut "
-                    f"pas dépasser {ESS_MAX_MONTHS} mois (L2113-16) ; réduisez la durée pour le réserver."
+                    f"pas dépasser {limit} mois (L2113-16) ; réduisez la durée pour le réserver."
                 ],
             )
         )
@@ -693,6 +684,7 @@ def social_options(facts: Facts) -> list[SocialOption]:
         for option in facts.library.mechanisms[M.other_social_condition].options
         if facts.profile.nature.value in option.natures
         and (not option.sectors or sector in option.sectors)
+        and sector not in option.not_sectors
     ]
 
 

@@ -20,6 +20,7 @@ from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from clauses.advisor.advise import ADVICE_NOTES
 from clauses.advisor.reads import CONDITIONAL
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
@@ -329,13 +330,20 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
+    for key in ADVICE_NOTES.get(mechanism.id, ()):
+        if key not in mechanism.notes:
+            yield f"{path} : notes : « {key} », cité par l’assistant, est manquant"
+    for key, note in mechanism.notes.items():
+        yield from _statement_problems(note, f"{path} : notes.{key}")
+        yield from _cited_articles(library, note.text, f"{path} : notes.{key}")
     for i, option in enumerate(mechanism.options):
         where = f"{path} : options[{i}]"
         yield from _statement_problems(option.statement, f"{where}.statement")
         yield from _cited_articles(library, option.statement.text, f"{where}.statement")
-        for j, sector in enumerate(option.sectors):
-            if sector not in library.sectors:
-                yield f"{where}.sectors[{j}] : secteur « {sector} » absent de sizing.yaml"
+        for name, sectors in (("sectors", option.sectors), ("not_sectors", option.not_sectors)):
+            for j, sector in enumerate(sectors):
+                if sector not in library.sectors:
+                    yield f"{where}.{name}[{j}] : secteur « {sector} » absent de sizing.yaml"
         yield from _review_clause(library, option.clause, f"{where}.clause")
 
 

@@ -160,6 +160,9 @@ class SocialOption(Strict):
     sectors: list[str] = Field(
         default_factory=list, description="sector ids of sizing.yaml; [] = any sector"
     )
+    not_sectors: list[str] = Field(
+        default_factory=list, description="sector ids where it does not fit"
+    )
     statement: Statement
     clause: ClauseText
 
@@ -179,6 +182,12 @@ class Mechanism(Strict):
     options: list[SocialOption] = Field(
         default_factory=list, description="concrete conditions the buyer chooses among"
     )
+    max_duration_months: int | None = Field(
+        default=None, gt=0, description="the law's limit on the contract's duration, if any"
+    )
+    # Legal prose the advisor quotes in its reasons and warnings (case law, limits), by key;
+    # check-library verifies that every key the advisor uses is here (ADVICE_NOTES).
+    notes: dict[str, Statement] = Field(default_factory=dict)
     reviewed_on: dt.date
 
     @model_validator(mode="after")
