@@ -98,3 +98,17 @@ def test_console_script_runs_as_a_process() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["procedure"]["regime"] == "no_procedure"
+
+
+def test_contradictory_profile_exits_2_naming_social_services(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "title: T\nnature: works\nestimated_amount_eur: 8000000\nduration_months: 24\n"
+        "social_services: true\n",
+        encoding="utf-8",
+    )
+    assert main(["advise", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "social_services" in err and "contradiction" in err and "Traceback" not in err

@@ -2,7 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from clauses.profile import MAX_PROFILE_BYTES, ProfileError, load_profile, loads_profile
+from clauses.profile import (
+    MAX_PROFILE_BYTES,
+    ProfileError,
+    TenderProfile,
+    load_profile,
+    loads_profile,
+)
 
 BASE = "title: Travaux\nnature: works\nestimated_amount_eur: 100000\nduration_months: 6\n"
 
@@ -135,3 +141,29 @@ def test_lot_errors_name_the_lot_fields() -> None:
     assert errors["lots[1].title"] == "ne doit pas être vide (intitulé du lot)"
     assert errors["lots[1].cpv"].endswith("(code CPV du lot)")
     assert errors["lots[1].estimated_amount_eur"].endswith("(montant estimé du lot)")
+
+
+@pytest.mark.parametrize("nature", ["works", "supplies"])
+@pytest.mark.parametrize("name", ["social_services", "insertion_contract"])
+def test_services_only_flags_contradict_works_and_supplies(nature: str, name: str) -> None:
+    # Issue 9 §7: social_services on an 8 M€ works contract yielded « procédure adaptée ».
+    text = BASE.replace("nature: works", f"nature: {nature}") + f"{name}: true\n"
+    errors = errors_of(text)
+    assert list(errors) == [name]
+    assert errors[name].startswith("contradiction : un marché de ")
+    assert loads_profile(BASE.replace("nature: works", f"nature: {nature}") + f"{name}: false\n")
+
+
+def test_services_only_flags_accepted_on_services() -> None:
+    profile = loads_profile(
+        BASE.replace("nature: works", "nature: services")
+        + "social_services: true\ninsertion_contract: true\n"
+    )
+    assert profile.social_services and profile.insertion_contract
+
+
+def test_schema_says_what_the_model_refuses() -> None:
+    # The API schema carries the same rule, so a client validating against it is never refused.
+    rule = TenderProfile.model_json_schema()["allOf"][0]
+    assert rule["if"]["properties"]["nature"]["enum"] == ["works", "supplies"]
+    assert set(rule["then"]["properties"]) == {"social_services", "insertion_contract"}

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clauses.library import LibraryError, load_library
-from clauses.profile import ProfileError, load_profile
+from clauses.profile import ProfileError, load_document
+from clauses.strategy.choose import StrategyRefused
+from clauses.strategy.report import errors_text
 
 EXIT_INPUT = 2
 
@@ -22,14 +24,29 @@ def _fail(message: str, code: int = EXIT_INPUT) -> int:
 def cmd_advise(args: argparse.Namespace) -> int:
     from clauses.advisor import advise
     from clauses.advisor.report import text_report
+    from clauses.strategy.choose import resolve
+    from clauses.strategy.report import strategy_report
 
     library = load_library(args.library)
-    profile = load_profile(args.profile)
+    profile, others = load_document(args.profile)
     advice = advise(profile, library, args.as_of)
-    if args.json:
+    resolved = resolve(profile, advice, others.get("strategy"), library)
+    if args.strategy_json and not isinstance(resolved, list):
+        sys.stdout.write(resolved.model_dump_json(indent=2) + "\n")
+    elif args.json:
         sys.stdout.write(advice.model_dump_json(indent=2, exclude_none=True) + "\n")
     else:
         sys.stdout.write(text_report(advice, profile, library))
+        if not isinstance(resolved, list):
+            sys.stdout.write("\n" + strategy_report(resolved, profile))
+    if isinstance(resolved, list):
+        if "strategy" in others or args.strategy_json:
+            return _fail("stratégie invalide :\n  " + errors_text(resolved))
+        # No strategy given: the advice stands; the pre-filled one is checked again on drafting.
+        print(
+            "clauses : note : stratégie par défaut incohérente :\n  " + errors_text(resolved),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -77,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     advise_p.add_argument("profile", type=Path, help="profil du marché (YAML ou JSON)")
     advise_p.add_argument("--json", action="store_true", help="sortie JSON (contrat Advice)")
     advise_p.add_argument(
+        "--strategy-json",
+        action="store_true",
+        help="sortie JSON de la stratégie résolue (clé strategy du profil, complétée et vérifiée)",
+    )
+    advise_p.add_argument(
         "--as-of",
         type=_date_arg,
         default=dt.date.today(),
@@ -104,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except ProfileError as exc:
         return _fail("profil invalide :\n  " + "\n  ".join(str(e) for e in exc.errors))
+    except StrategyRefused as exc:
+        return _fail("stratégie invalide :\n  " + errors_text(exc.errors))
     except LibraryError as exc:
         return _fail("bibliothèque invalide :\n  " + "\n  ".join(exc.problems), 1)
     except KeyboardInterrupt:

@@ -22,11 +22,12 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
 
-from clauses import french
+from clauses import french, vocabulary
 
 CPV_PATTERN = r"^[0-9]{8}(-[0-9])?$"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -60,24 +61,10 @@ class OfferLevel(StrEnum):
     many = "many"
 
 
-NATURE_LABELS = {
-    Nature.works: "travaux",
-    Nature.supplies: "fournitures",
-    Nature.services: "services",
-}
-BUYER_LABELS = {
-    BuyerKind.region: "Région",
-    BuyerKind.department: "Département",
-    BuyerKind.municipality: "Commune ou EPCI",
-    BuyerKind.state: "État",
-    BuyerKind.other: "Autre acheteur",
-}
-OFFER_LABELS = {
-    OfferLevel.unknown: "inconnue",
-    OfferLevel.none: "aucune",
-    OfferLevel.some: "quelques structures",
-    OfferLevel.many: "nombreuses structures",
-}
+# Re-exported: the labels live in clauses.vocabulary.
+NATURE_LABELS = vocabulary.NATURE_LABELS
+BUYER_LABELS = vocabulary.BUYER_LABELS
+OFFER_LABELS = vocabulary.OFFER_LABELS
 
 FIELD_LABELS = {
     "title": "objet du marché",
@@ -90,9 +77,8 @@ FIELD_LABELS = {
     "region_code": "code région INSEE",
     "lots": "lots",
     "social_services": "services sociaux et spécifiques",
-    "labour_share": "part de main-d’œuvre",
-    "insertion_rate": "taux d’insertion",
-    "hourly_cost_eur": "coût horaire chargé",
+    "insertion_contract": "marché d’insertion et de qualification",
+    **vocabulary.PARAMETER_LABELS,
     "transferred_staff_monthly_hours": "heures mensuelles du personnel repris",
     "facilitator_available": "facilitateur disponible",
     "local_offer": "offre locale",
@@ -142,6 +128,17 @@ Amount = Annotated[Number, Field(gt=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)]
 Cpv = Annotated[str, Field(pattern=CPV_PATTERN)]
 
 
+def cpv_nature(cpv: str | None) -> Nature | None:
+    """The nature a CPV code's division implies: 45 works, 03 to 44 and 48 supplies, the
+    others services (CPV 2008 structure)."""
+    if not cpv:
+        return None
+    division = int(cpv[:2])
+    if division == 45:
+        return Nature.works
+    return Nature.supplies if division <= 44 or division == 48 else Nature.services
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """Safe YAML without anchors and aliases: a few aliases can expand into billions of nodes."""
 
@@ -181,7 +178,30 @@ class Lot(_Strict):
     _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
 
 
+# Social and other specific services and insertion contracts are services: the schema says so
+# too, so that a client validating against it never sends what the model refuses.
+SERVICES_ONLY_SCHEMA: dict[str, Any] = {
+    "if": {
+        "properties": {"nature": {"enum": [Nature.works.value, Nature.supplies.value]}},
+        "required": ["nature"],
+    },
+    "then": {
+        "properties": {
+            "social_services": {"not": {"const": True}},
+            "insertion_contract": {"not": {"const": True}},
+        }
+    },
+}
+
+
 class TenderProfile(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra={"allOf": [SERVICES_ONLY_SCHEMA]},
+    )
+
     title: Text
     nature: Nature
     cpv: Cpv | None = None
@@ -192,6 +212,8 @@ class TenderProfile(_Strict):
     region_code: Annotated[str, Field(pattern=r"^[0-9]{2,3}$")] | None = None
     lots: list[Lot] = Field(default_factory=list, max_length=MAX_LOTS)
     social_services: Boolean | None = None
+    # The object of the contract is the insertion of the people it employs (R2123-1 3°).
+    insertion_contract: Boolean | None = None
     labour_share: Share | None = None
     insertion_rate: Share | None = None
     # At least 1 € an hour: hours = amount / hourly cost must stay a plausible figure.
@@ -209,6 +231,24 @@ class TenderProfile(_Strict):
     def _plausible_date(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and not dt.date(2016, 4, 1) <= value <= dt.date(2100, 12, 31):
             raise ValueError("date hors de la période couverte (1er avril 2016 – 2100)")
+        return value
+
+    @field_validator("social_services", "insertion_contract")
+    @classmethod
+    def _services_only(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        """Social and other specific services, and insertion contracts, are services: a works
+        or supplies contract that says so contradicts itself (R2123-1 3°)."""
+        nature = info.data.get("nature")
+        if value and nature in (Nature.works, Nature.supplies):
+            what = (
+                "des services sociaux et autres services spécifiques"
+                if info.field_name == "social_services"
+                else "un marché d’insertion et de qualification"
+            )
+            raise ValueError(
+                f"contradiction : un marché de {NATURE_LABELS[nature]} ne peut pas porter sur "
+                f"{what} (services seulement, R2123-1 3°) ; corrigez la nature ou ce champ"
+            )
         return value
 
     def launch_on(self, as_of: dt.date) -> dt.date:
@@ -314,6 +354,11 @@ def describe_errors(error: ValidationError) -> list[FieldError]:
     return out
 
 
+# Keys a profile file or an API body may carry besides the tender's facts, each read by its own
+# part of the core (DESIGN §3.4: ``strategy``); ``parse_profile`` alone refuses them as unknown.
+OTHER_KEYS = ("strategy",)
+
+
 def parse_profile(data: Any) -> TenderProfile:
     if not isinstance(data, dict):
         raise ProfileError(
@@ -325,12 +370,22 @@ def parse_profile(data: Any) -> TenderProfile:
         raise ProfileError(describe_errors(exc)) from exc
 
 
-def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
-    """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
+def parse_document(data: Any) -> tuple[TenderProfile, dict[str, Any]]:
+    """A profile file's or an API body's data: the profile, and the other keys it carries
+    (:data:`OTHER_KEYS`), as given, for their own parsers."""
+    others: dict[str, Any] = {}
+    if isinstance(data, dict):
+        others = {key: data[key] for key in OTHER_KEYS if key in data}
+        data = {key: value for key, value in data.items() if key not in OTHER_KEYS}
+    return parse_profile(data), others
+
+
+def _read_text(text: str, source: str) -> Any:
+    """YAML (or JSON, which YAML reads too) into plain data."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PROFILE_BYTES:
         raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
     try:
-        data = (
+        return (
             json.loads(text) if source.endswith(".json") else yaml.load(text, Loader=_NoAliasLoader)
         )
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
@@ -344,10 +399,9 @@ def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
         raise ProfileError(
             [FieldError(source, "fichier illisible : imbrication trop profonde")]
         ) from exc
-    return parse_profile(data)
 
 
-def load_profile(path: Path) -> TenderProfile:
+def _read_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -356,4 +410,18 @@ def load_profile(path: Path) -> TenderProfile:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProfileError([FieldError(str(path), "le fichier doit être encodé en UTF-8")]) from exc
-    return loads_profile(text, source=str(path))
+    return _read_text(text, str(path))
+
+
+def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
+    """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
+    return parse_profile(_read_text(text, source))
+
+
+def load_profile(path: Path) -> TenderProfile:
+    return parse_profile(_read_file(path))
+
+
+def load_document(path: Path) -> tuple[TenderProfile, dict[str, Any]]:
+    """A profile file that may carry :data:`OTHER_KEYS` (see :func:`parse_document`)."""
+    return parse_document(_read_file(path))

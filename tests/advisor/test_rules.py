@@ -143,12 +143,11 @@ def test_reserved_disability_follows_local_offer(library: Library) -> None:
     none = run(library, local_offer={"disability": "none"}, **base)
     assert level(none, M.reserved_disability) == "discouraged"
     assert any("sans offre locale" in w for w in none.warnings)
-    # an activity not typical of EA/ESAT is proposed only where the buyer knows an offer
+    # a reservation needs the trade to fit the structures, not only a local offer (DOMAIN §8)
     it = {"nature": "services", "cpv": "79342000-3", "estimated_amount_eur": 400_000}
     assert level(run(library, **it), M.reserved_disability) is None
     assert (
-        level(run(library, local_offer={"disability": "some"}, **it), M.reserved_disability)
-        == "possible"
+        level(run(library, local_offer={"disability": "some"}, **it), M.reserved_disability) is None
     )
 
 
@@ -160,9 +159,13 @@ def test_reserved_insertion_and_both(library: Library) -> None:
         "duration_months": 36,
     }
     advice = run(library, local_offer={"insertion": "many", "disability": "some"}, **base)
+    # Only one reservation of the whole contract is « recommandé »: the one with the larger
+    # local offer; the other stays « possible » and names the rule (compatibility.yaml).
     assert level(advice, M.reserved_insertion) == "recommended"
-    assert level(advice, M.reserved_disability) == "recommended"
+    assert level(advice, M.reserved_disability) == "possible"
     assert level(advice, M.reserved_both) == "possible"
+    disability = advice.recommendation(M.reserved_disability)
+    assert disability and any("Un seul marché réservé" in r for r in disability.reasons)
     assert "Marché réservé" in advice.decp.considerationsSociales.considerationSociale
     one_sided = run(library, local_offer={"insertion": "none", "disability": "some"}, **base)
     assert level(one_sided, M.reserved_both) is None
@@ -178,8 +181,9 @@ def test_large_unallotted_contract_reserves_a_lot_rather_than_the_whole(library:
         local_offer=offer,
     )
     found = whole.recommendation(M.reserved_disability)
-    assert found and found.level is Level.possible
+    assert found and found.level is Level.discouraged
     assert any("réservez plutôt un lot" in r for r in found.reasons)
+    assert level(whole, M.lots_division) == "recommended"
     allotted = run(
         library,
         nature="services",
@@ -198,7 +202,7 @@ def test_transport_is_not_reserved_to_placement_structures(library: Library) -> 
     # ETTI and GEIQ help fulfil a clause; they are not the ones to take a reserved contract
     advice = run(library, nature="services", cpv="60130000-8", estimated_amount_eur=200_000)
     assert level(advice, M.reserved_insertion) is None
-    # …unless the buyer knows local SIAE able to perform it
+    # …even when the buyer knows local SIAE: the trade must fit the structures (DOMAIN §8)
     known = run(
         library,
         nature="services",
@@ -206,7 +210,7 @@ def test_transport_is_not_reserved_to_placement_structures(library: Library) -> 
         estimated_amount_eur=200_000,
         local_offer={"insertion": "many"},
     )
-    assert level(known, M.reserved_insertion) == "possible"
+    assert level(known, M.reserved_insertion) is None
 
 
 def test_reserved_prison_only_for_typical_activities(library: Library) -> None:
@@ -219,9 +223,11 @@ def test_reserved_ess_three_year_limit(library: Library) -> None:
     base = {"nature": "services", "cpv": "85320000-8", "estimated_amount_eur": 500_000}
     assert level(run(library, duration_months=36, **base), M.reserved_ess) == "possible"
     long = run(library, duration_months=37, **base)
-    assert level(long, M.reserved_ess) == "discouraged"
-    assert any("maximum de 3 ans" in w for w in long.warnings)
+    assert level(long, M.reserved_ess) is None
+    excluded = {e.mechanism: e for e in long.excluded}
+    assert "36 mois" in excluded[M.reserved_ess].reasons[0]
     assert level(run(library), M.reserved_ess) is None
+    assert M.reserved_ess in {e.mechanism for e in run(library).excluded}
 
 
 def test_insertion_services_contract_for_training_with_region_warning(library: Library) -> None:

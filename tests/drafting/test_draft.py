@@ -49,7 +49,7 @@ def test_summary_states_facts_obligations_mechanisms_hours_and_decp(lycee: bytes
         "5 octobre 2026",
         "Pays de la Loire (code INSEE 52)",
         "22 novembre 2026",  # the date of the document
-        "bibliothèque de clauses 2026.11.0",
+        "bibliothèque de clauses 2026.12.0",
         "Considération sociale ou relative à l’emploi dans les conditions d’exécution (L2112-2-1)",
         "Comment elle est satisfaite",
         "L2112-2 (avant 2019 : CMP art. 14 ; ord. 2015-899 art. 38)",
@@ -103,7 +103,8 @@ def test_rc_extract_cites_reservation_article_criterion_and_clause(lycee: bytes)
     assert "performances en matière d’insertion professionnelle des publics en difficulté" in text
     assert "a) tutorat" in text
     assert "le marché comporte une clause d’insertion sociale" in text
-    assert "Ces réservations sont des options qui s’excluent" in text
+    # Building works fit SIAE, not EA/ESAT: the advice offers one reservation only (DOMAIN §8).
+    assert "Ces réservations sont des options qui s’excluent" not in text
 
 
 def test_follow_up_annex_is_a_real_table_with_header_row(lycee: bytes) -> None:

@@ -76,6 +76,13 @@ class Site:
         with httpx.Client(base_url=self.url) as client:
             return Browser(client).new_dossier("Dossier à modifier")  # type: ignore[arg-type]
 
+    def complete_copy(self) -> str:
+        """A copy of the complete dossier, for a page that changes its choices."""
+        with httpx.Client(base_url=self.url) as client:
+            http = Browser(client)  # type: ignore[arg-type]
+            copy = http.post(f"/dossiers/{self.complete}/dupliquer")
+            return str(copy.headers["location"]).split("/")[2].split("?")[0]
+
 
 def make_site(server: Server) -> Site:
     with httpx.Client(base_url=server.url) as client:
@@ -190,6 +197,46 @@ def incomplete_generation(page: Any, site: Site) -> None:
     expect(page.locator("h1")).to_contain_text("impossible")
 
 
+def refused_choices(page: Any, site: Site) -> None:
+    """The review page after choices that do not hold were saved without JavaScript."""
+    dossier = site.complete_copy()
+    with httpx.Client(base_url=site.url) as client:
+        http = Browser(client)  # type: ignore[arg-type]
+        http.get(f"/dossiers/{dossier}")
+        saved = http.post(
+            f"/dossiers/{dossier}/strategie",
+            {
+                "version": str(http.version(dossier)),
+                "mechanism": ["insertion_clause", "insertion_criterion"],
+                "keep-insertion_criterion": "1",
+                "weight-insertion_criterion": "dix",
+                "facilitator-email": "sans arobase",
+            },
+        )
+    page.goto(site.url + saved.headers["location"])
+    expect(page.locator("#strategy-errors")).to_be_focused()
+
+
+def live_choice_error(page: Any, site: Site) -> None:
+    """A choice refused by htmx as it is made, and the derogation it then asks for."""
+    page.goto(f"{site.url}/dossiers/{site.complete_copy()}")
+    page.locator("#keep-insertion_clause").uncheck()
+    expect(page.locator("#derogation-justification")).to_be_visible()
+    page.locator("#penalty_eur_per_hour").fill("beaucoup")
+    page.locator("#penalty_eur_per_hour").press("Tab")
+    expect(page.locator("#penalty_eur_per_hour-error")).to_be_visible()
+
+
+def narrow(path: str) -> Callable[[Any, Site], None]:
+    """A page at 320 px, the narrowest screen the pages are made for."""
+
+    def go(page: Any, site: Site) -> None:
+        page.set_viewport_size({"width": 320, "height": 720})
+        visit(path)(page, site)
+
+    return go
+
+
 def too_large(page: Any, site: Site) -> None:
     """A form sent over the size limit (typed text is capped, so the field is filled by script)."""
     page.goto(f"{site.url}/")
@@ -244,6 +291,10 @@ PAGES: dict[str, Callable[[Any, Site], None]] = {
     "step, lot added (htmx)": lot_added,
     "review": visit("/dossiers/{complete}"),
     "review, incomplete": visit("/dossiers/{invalid}"),
+    "review, choices refused": refused_choices,
+    "review, live choice error (htmx)": live_choice_error,
+    "review, 320 px": narrow("/dossiers/{complete}"),
+    "documents, 320 px": narrow("/dossiers/{complete}/documents"),
     "dossier list": visit("/dossiers"),
     "documents": visit("/dossiers/{complete}/documents"),
     "delete confirmation": visit("/dossiers/{complete}/supprimer"),

@@ -71,16 +71,19 @@ def check_review_and_download(page: Any) -> None:
         "L2112-2",
     ):
         assert expected in review.inner_text(), expected
+    page.get_by_text("Sections du document").click()  # a disclosure, closed by default
     page.get_by_label("Fiches de bonnes pratiques").uncheck()
-    page.get_by_role("button", name="Générer le document Word").click()
-    expect(page).to_have_url(re.compile(r"/documents\?"))
+    # One click: the choices are saved, the document drafted, stored and downloaded.
     with page.expect_download() as download_info:
-        page.locator("a[download]").first.click()
+        page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".docx")
+    assert download.suggested_filename.endswith("-v1.docx")
     content = Path(download.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         assert "word/document.xml" in package.namelist()
+        assert "Fiches de bonnes pratiques" not in package.read("word/document.xml").decode()
+    page.get_by_role("link", name=re.compile("Documents générés")).click()
+    expect(page).to_have_url(re.compile(r"/documents$"))
     assert "2026." in page.locator("table").inner_text()  # library version listed
 
 

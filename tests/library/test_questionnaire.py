@@ -11,11 +11,11 @@ from clauses.library import Library
 from clauses.library.check import review
 from clauses.library.questionnaire import Question, QuestionKind, Questionnaire
 from clauses.profile import TenderProfile
-from tests.conftest import AS_OF, SHARED_DATA
+from tests.conftest import SHARED_DATA
 
 
 def test_questionnaire_passes_the_library_review(library: Library) -> None:
-    problems = [p for p in review(library, AS_OF) if "questionnaire" in p]
+    problems = [p for p in review(library, library.manifest.reviewed_on) if "questionnaire" in p]
     assert problems == []
 
 
@@ -84,14 +84,14 @@ def test_review_catches_a_question_on_an_unknown_field(library: Library) -> None
         q for q in data["steps"][1]["questions"] if q["field"] != "buyer_kind"
     ]
     broken = replace(library, questionnaire=Questionnaire.model_validate(data))
-    problems = [p for p in review(broken, AS_OF) if "questionnaire" in p]
+    problems = [p for p in review(broken, library.manifest.reviewed_on) if "questionnaire" in p]
     assert any("« montant » n’est pas un champ de TenderProfile" in p for p in problems)
     assert any("« local_offer.handicap »" in p for p in problems)
     assert any("« province » refusé" in p for p in problems)
 
 
 def test_conditions(library: Library) -> None:
-    def asked(field: str, **answers: str) -> bool:
+    def asked(field: str, **answers: object) -> bool:
         from clauses.web.wizard import applies
 
         question = library.questionnaire.question(field)
@@ -101,9 +101,33 @@ def test_conditions(library: Library) -> None:
     assert asked("transferred_staff_monthly_hours", nature="services", cpv="90919200-4")
     assert not asked("transferred_staff_monthly_hours", nature="works", cpv="45214220-8")
     assert not asked("transferred_staff_monthly_hours")
+    # The local SIAE offer is read by the hours clause of every tender: asked for transport too.
     assert asked("local_offer.insertion", cpv="45214220-8")
+    assert asked("local_offer.insertion", nature="services", cpv="60130000-8")
+    assert asked("local_offer.insertion", cpv="80531200-7")
     assert not asked("local_offer.disability", cpv="45214220-8")  # building works: no EA/ESAT
     assert asked("local_offer.disability", cpv="79810000-5")  # printing
-    assert not asked("local_offer.insertion", cpv="80531200-7")  # training
+    # A lot whose trade fits EA/ESAT makes the question worth asking (green-spaces lot).
+    lots = [{"title": "Espaces verts", "cpv": "45112710-5", "estimated_amount_eur": "1"}]
+    assert asked("local_offer.disability", cpv="45214220-8", lots=lots)  # type: ignore[arg-type]
     assert asked("social_services", nature="services")
     assert not asked("social_services", nature="works")
+    assert asked("insertion_contract", nature="services")
+    assert not asked("insertion_contract", nature="supplies")
+
+
+def test_review_catches_a_condition_the_rules_do_not_have(library: Library) -> None:
+    from dataclasses import replace
+
+    data = library.questionnaire.model_dump(mode="json", exclude_none=True)
+    for step in data["steps"]:
+        for question in step["questions"]:
+            if question["field"] == "facilitator_available":
+                question["ask_when"] = "advice_reads_it"
+            if question["field"] == "transferred_staff_monthly_hours":
+                del question["ask_when"]
+    broken = replace(library, questionnaire=Questionnaire.model_validate(data))
+    problems = [p for p in review(broken, library.manifest.reviewed_on) if "ask_when" in p]
+    assert len(problems) == 2
+    assert any("pour tout marché : retirez ask_when" in p for p in problems)
+    assert any("dans certains cas : ajoutez ask_when" in p for p in problems)

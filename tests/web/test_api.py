@@ -118,6 +118,7 @@ def test_openapi_describes_the_api(api: TestClient) -> None:
     spec = api.get("/openapi.json").json()
     for path in (
         "/api/v1/advice",
+        "/api/v1/strategy",
         "/api/v1/draft",
         "/api/v1/mechanisms",
         "/api/v1/practices",
@@ -125,9 +126,11 @@ def test_openapi_describes_the_api(api: TestClient) -> None:
     ):
         assert path in spec["paths"], path
     body = spec["paths"]["/api/v1/advice"]["post"]["requestBody"]["content"]["application/json"]
-    assert body["schema"] == {"$ref": "#/components/schemas/TenderProfile"}
-    profile = spec["components"]["schemas"]["TenderProfile"]
+    assert body["schema"] == {"$ref": "#/components/schemas/TenderProfileWithStrategy"}
+    profile = spec["components"]["schemas"]["TenderProfileWithStrategy"]
     assert "estimated_amount_eur" in profile["properties"]
+    assert profile["properties"]["strategy"] == {"$ref": "#/components/schemas/Strategy"}
+    assert "mechanisms" in spec["components"]["schemas"]["Strategy"]["properties"]
     # Every reference resolves inside the document.
     for ref in re.findall(r'"\$ref": "#/([^"]+)"', json.dumps(spec)):
         node = spec
@@ -147,3 +150,16 @@ def test_healthz_checks_the_database(api: TestClient, library: Library) -> None:
     response = api.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "library_version": library.version}
+
+
+def test_contradictory_profile_is_422_naming_social_services(api: TestClient) -> None:
+    # Issue 9 §7: social services on an 8 M€ works contract is refused, not « procédure adaptée ».
+    body = {
+        **MINIMAL,
+        "nature": "works",
+        "estimated_amount_eur": 8_000_000,
+        "social_services": True,
+    }
+    response = api.post("/api/v1/advice", json=body)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["social_services"]

@@ -101,10 +101,9 @@ def test_local_offer_is_asked_only_when_a_reservation_could_apply(browser: Brows
     dossier = browser.new_dossier()
     browser.answer(
         dossier, "marche", **{**WORKS, "cpv": "80531200-7", "nature": "services"}
-    )  # training
+    )  # training: the hours clause reads the SIAE offer; EA/ESAT do not train
     page = browser.get(f"/dossiers/{dossier}/etapes/offre-locale").text
-    assert "local_offer__insertion" not in page and "local_offer__disability" not in page
-    assert "Aucune question de cette étape ne se pose pour ce marché" in page
+    assert 'id="local_offer__insertion"' in page and "local_offer__disability" not in page
     browser.answer(dossier, "marche", cpv="77310000-6")  # green spaces: SIAE and EA/ESAT
     page = browser.get(f"/dossiers/{dossier}/etapes/offre-locale").text
     assert 'id="local_offer__insertion"' in page and 'id="local_offer__disability"' in page

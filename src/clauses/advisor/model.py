@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clauses import vocabulary
 from clauses.library.models import MechanismId, ObligationId
 
 
@@ -26,16 +27,9 @@ class Regime(StrEnum):
     formalised = "formalised"
 
 
-LEVEL_LABELS = {
-    Level.recommended: "recommandé",
-    Level.possible: "possible",
-    Level.discouraged: "déconseillé",
-}
-REGIME_LABELS = {
-    Regime.no_procedure: "achat sans publicité ni mise en concurrence préalables (R2122-8)",
-    Regime.adapted: "procédure adaptée",
-    Regime.formalised: "procédure formalisée",
-}
+# Re-exported: the labels live in clauses.vocabulary.
+LEVEL_LABELS = vocabulary.LEVEL_LABELS
+REGIME_LABELS = vocabulary.REGIME_LABELS
 
 
 class _Out(BaseModel):

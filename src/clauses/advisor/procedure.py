@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from clauses import french
 from clauses.advisor.model import Procedure, Regime
 from clauses.library import Library
-from clauses.library.models import EuThresholdPeriod
+from clauses.library.models import CpvRange, EuThresholdPeriod, NationalThreshold, Status
 from clauses.profile import BuyerKind, Nature, TenderProfile
 
 
@@ -31,22 +32,105 @@ def threshold_warnings(library: Library, on: dt.date) -> list[str]:
     ]
 
 
-def no_procedure_threshold(library: Library, nature: Nature, on: dt.date) -> int:
+def no_procedure_period(library: Library, nature: Nature, on: dt.date) -> NationalThreshold:
+    """The R2122-8 threshold in force on ``on`` (before the first known period: the first)."""
     kind = "works" if nature is Nature.works else "supplies_services"
     ranges = sorted(
         (t for t in library.thresholds.no_procedure if t.nature == kind), key=lambda t: t.valid_from
     )
     for threshold in ranges:
         if threshold.valid_from <= on and (threshold.valid_to is None or on <= threshold.valid_to):
-            return threshold.amount_eur
-    return ranges[0].amount_eur
+            return threshold
+    return ranges[0]
+
+
+def no_procedure_threshold(library: Library, nature: Nature, on: dt.date) -> int:
+    return no_procedure_period(library, nature, on).amount_eur
+
+
+def no_procedure_warnings(library: Library, nature: Nature, on: dt.date) -> list[str]:
+    period = no_procedure_period(library, nature, on)
+    amount = french.eur(period.amount_eur)
+    if on < period.valid_from:
+        return [
+            f"Aucun seuil de dispense de procédure (R2122-8) dans la bibliothèque pour le "
+            f"{french.date(on)} : celui du {french.date(period.valid_from)} ({amount} HT) est "
+            "utilisé ; à vérifier par votre service juridique."
+        ]
+    if period.status is Status.to_verify:
+        return [
+            f"Seuil de dispense de procédure (R2122-8) retenu pour le {french.date(on)} : {amount} "
+            f"HT ({period.sources[0].title}) ; période à vérifier par votre service juridique."
+        ]
+    return []
+
+
+def social_services_match(profile: TenderProfile, library: Library) -> CpvRange | str | None:
+    """Where the main CPV code sits in the annex XIV table (services only)."""
+    if profile.nature is not Nature.services:
+        return None
+    return library.cpv_match("social_services", profile.cpv)
 
 
 def is_social_services(profile: TenderProfile, library: Library) -> bool:
-    """Declared by the buyer, or inferred from the main CPV code (list to verify)."""
+    """Declared by the buyer, or read from the main CPV code in the annex XIV table."""
     if profile.social_services is not None:
         return profile.social_services
-    return profile.nature is Nature.services and library.in_cpv_list("social_services", profile.cpv)
+    return social_services_match(profile, library) is not None
+
+
+def social_services_note(profile: TenderProfile, library: Library, threshold: int) -> str | None:
+    """Which family of annex XIV the code falls in, shown with the mark the table carries."""
+    if profile.social_services is not None:
+        return None
+    found = social_services_match(profile, library)
+    if not isinstance(found, CpvRange):
+        return None
+    services = library.cpv_list("social_services")
+    family = services.family(found.family)
+    where = f"famille « {family.title} »" if family else "annexe XIV"
+    mark = (
+        " ; liste à vérifier par votre service juridique"
+        if found.status is Status.to_verify
+        else ""
+    )
+    return (
+        f"Code CPV {profile.cpv} : services sociaux et autres services spécifiques ({where}, "
+        f"annexe XIV de la directive 2014/24/UE{mark}) : procédure adaptée quel que soit le "
+        f"montant (R2123-1 3°), avis européen à partir de {french.eur(threshold)} HT."
+    )
+
+
+@dataclass(frozen=True)
+class Amount:
+    """The value compared with the thresholds: the declared total, or the lots' sum when it is
+    larger (the total is then understated; R2121-1 and following)."""
+
+    value: float
+    lots_sum: float | None
+
+    @classmethod
+    def of(cls, profile: TenderProfile) -> Amount:
+        lots_sum = sum(lot.estimated_amount_eur for lot in profile.lots) if profile.lots else None
+        return cls(max(profile.estimated_amount_eur, lots_sum or 0.0), lots_sum)
+
+
+def amount_warnings(profile: TenderProfile) -> list[str]:
+    lots_sum = Amount.of(profile).lots_sum
+    total = profile.estimated_amount_eur
+    if lots_sum is None or abs(lots_sum - total) < 1:
+        return []
+    if lots_sum > total:
+        return [
+            f"La somme des lots ({french.eur(lots_sum)} HT) dépasse le montant total estimé "
+            f"({french.eur(total)} HT) : le montant total est sous-estimé ; les seuils sont "
+            "appréciés sur la somme des lots, la plus élevée des deux valeurs (R2121-1)."
+        ]
+    return [
+        f"La somme des lots ({french.eur(lots_sum)} HT) est inférieure au montant total estimé "
+        f"({french.eur(total)} HT) : les seuils sont appréciés sur le montant total, les heures "
+        "sur les lots."
+    ]
 
 
 def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> Procedure:
@@ -61,7 +145,7 @@ def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> 
     else:
         category, threshold = "other_supplies_services", period.other_supplies_services_eur
     floor = no_procedure_threshold(library, profile.nature, launch)
-    amount = profile.estimated_amount_eur
+    amount = Amount.of(profile).value
     above = amount >= threshold
     if amount < floor:
         regime = Regime.no_procedure
@@ -78,3 +162,16 @@ def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> 
         launch_date=launch,
         social_services=social,
     )
+
+
+def procedure_warnings(profile: TenderProfile, library: Library, procedure: Procedure) -> list[str]:
+    """What the buyer must know about the thresholds used, in a fixed order."""
+    launch = procedure.launch_date
+    out = threshold_warnings(library, launch)
+    out += no_procedure_warnings(library, profile.nature, launch)
+    out += amount_warnings(profile)
+    if procedure.social_services:
+        note = social_services_note(profile, library, procedure.eu_threshold_eur)
+        if note:
+            out.append(note)
+    return out

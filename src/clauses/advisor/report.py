@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from clauses import french
-from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice
+from clauses.advisor.compatibility import lots_text
+from clauses.advisor.model import Advice
 from clauses.library import Library
-from clauses.profile import NATURE_LABELS, TenderProfile
+from clauses.profile import TenderProfile
+from clauses.vocabulary import LEVEL_LABELS, NATURE_LABELS, PARAMETER_LABELS, REGIME_LABELS
 
-PARAMETER_TEXT = {
-    "labour_share": ("part de main-d’œuvre", french.percent),
-    "insertion_rate": ("taux d’insertion", french.percent),
-    "hourly_cost_eur": ("coût horaire chargé", french.eur),
+PARAMETER_FORMATS = {
+    "labour_share": french.percent,
+    "insertion_rate": french.percent,
+    "hourly_cost_eur": french.eur,
 }
 
 
@@ -38,6 +40,15 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         mark = "s’applique" if o.applies else "ne s’applique pas"
         lines.append(f"  • {o.title} ({', '.join(o.legal_basis)}) : {mark}.")
         lines.append(f"    {o.explanation}")
+        if o.met_by:
+            titles = ", ".join(library.mechanisms[m].title for m in o.met_by)
+            lines.append(f"    Satisfaite par : {titles}.")
+        if o.derogation_grounds:
+            lines.append(
+                "    Aucun mécanisme recommandé n’y répond : retenez-en un ou justifiez une "
+                "dérogation (motifs à vérifier par votre service juridique) :"
+            )
+            lines.extend(f"    – {ground}" for ground in o.derogation_grounds)
     lines += ["", "Mécanismes"]
     for r in advice.recommendations:
         former = (
@@ -45,9 +56,16 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         )
         lines.append(f"  • {r.title} — {LEVEL_LABELS[r.level]}")
         lines.append(f"    Base légale : {', '.join(r.legal_basis)}{former}")
+        if r.applies_to_lots:
+            lines.append(f"    Porte sur {lots_text(r.applies_to_lots)}.")
         lines.extend(f"    – {reason}" for reason in r.reasons)
         for pitfall in library.mechanisms[r.mechanism].pitfalls[:2]:
             lines.append(f"    ⚠ {pitfall.text}")
+    if advice.excluded:
+        lines += ["", "Mécanismes exclus pour ce marché"]
+        for e in advice.excluded:
+            lines.append(f"  • {e.title} ({', '.join(e.legal_basis)})")
+            lines.extend(f"    – {reason}" for reason in e.reasons)
     lines += [
         "",
         "Heures d’insertion",
@@ -55,9 +73,9 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         f"{french.number(library.sizing.hours_per_fte)} heures par an)",
         f"  Formule : {s.formula}",
     ]
-    for name, (label, fmt) in PARAMETER_TEXT.items():
+    for name, fmt in PARAMETER_FORMATS.items():
         adjust = " (valeur par défaut à ajuster)" if name in s.defaults_to_adjust else ""
-        lines.append(f"  {label} : {fmt(getattr(s, name))}{adjust}")
+        lines.append(f"  {PARAMETER_LABELS[name]} : {fmt(getattr(s, name))}{adjust}")
     if s.transferred_staff_weighting is not None:
         lines.append(
             f"  pondération du personnel repris P : {french.number(s.transferred_staff_weighting, 2)}"

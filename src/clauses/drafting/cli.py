@@ -16,12 +16,14 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
+from clauses.advisor import advise
 from clauses.cli import EXIT_INPUT, _date_arg
-from clauses.drafting.draft import SectionError, draft, parse_sections
+from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
 from clauses.drafting.sections import SECTION_IDS
 from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
 from clauses.library import Library, load_library
-from clauses.profile import ProfileError, load_profile
+from clauses.profile import ProfileError, load_document
+from clauses.strategy.choose import StrategyRefused, resolved_or_raise
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 EXIT_FAILURES = 1
@@ -114,6 +116,29 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def draft_file(
+    path: Path,
+    library: Library,
+    as_of: dt.date,
+    sections: tuple[str, ...],
+    template: bytes | None,
+) -> Draft:
+    """The draft of a profile file, from its strategy (``strategy:``, checked and completed);
+    raises :class:`ProfileError` or :class:`StrategyRefused`."""
+    profile, others = load_document(path)
+    resolved = resolved_or_raise(
+        profile, advise(profile, library, as_of), others.get("strategy"), library
+    )
+    return draft(
+        profile,
+        library,
+        as_of,
+        sections=sections,
+        template=template,
+        mechanisms={m.id for m in resolved.mechanisms},
+    )
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     try:
         sections = _sections(args.sections)
@@ -126,8 +151,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
     library = load_library(args.library)
-    profile = load_profile(args.profile)
-    result = draft(profile, library, args.as_of, sections=sections, template=template)
+    result = draft_file(args.profile, library, args.as_of, sections, template)
     try:
         write_atomic(output, result.content)
     except OSError as exc:
@@ -223,11 +247,19 @@ def run_batch(
     for done, path in enumerate(paths, start=1):
         progress.step(done, path.name)
         try:
-            result = draft(load_profile(path), library, as_of, sections=sections, template=template)
+            result = draft_file(path, library, as_of, sections, template)
             write_atomic(outdir / names[path], result.content)
         except ProfileError as exc:
             failures.append(
                 (path.name, "profil invalide : " + " ; ".join(str(e) for e in exc.errors))
+            )
+        except StrategyRefused as exc:
+            failures.append(
+                (
+                    path.name,
+                    "stratégie invalide : "
+                    + " ; ".join(f"{e.key} : {e.message}" for e in exc.errors),
+                )
             )
         except OSError as exc:
             failures.append((path.name, f"écriture impossible : {exc.strerror or exc}"))

@@ -7,8 +7,11 @@ sample parameters, and statements still to verify say so to the buyer.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -17,8 +20,11 @@ from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from clauses.advisor.advise import ADVICE_NOTES
+from clauses.advisor.reads import CONDITIONAL
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
+    MESSAGE_FIELDS,
     ClauseText,
     LegalReference,
     Mechanism,
@@ -26,6 +32,7 @@ from clauses.library.models import (
     ObligationId,
     Statement,
     Status,
+    significant,
 )
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.library.render import ClauseRenderError, render_sample, used_names
@@ -41,28 +48,53 @@ PRACTICE_HEADINGS = (
     "Sources",
 )
 TO_VERIFY_MARK = "à vérifier"
+REPO = Path(__file__).resolve().parents[3]
 
 
 def normalise_article(text: str) -> str:
     return re.sub(r"^([LRD])\.?\s?", r"\1", text)
 
 
-def check_library(root: Path | None = None, *, today: dt.date | None = None) -> list[str]:
-    """Every problem found, as « file : field : message » lines; [] when the library is sound."""
+def default_cpv_file() -> Path:
+    """``CLAUSES_CPV_FILE`` if set, else the shared CPV 2008 file beside this checkout."""
+    configured = os.environ.get("CLAUSES_CPV_FILE")
+    return Path(configured) if configured else REPO.parent / "shared/data/cpv/cpv_2008_fr_en.csv"
+
+
+def read_cpv_codes(path: Path) -> frozenset[str] | None:
+    """The 8-digit codes of the CPV nomenclature, or None when the file is absent."""
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as source:
+        return frozenset(row["code8"] for row in csv.DictReader(source))
+
+
+def check_library(
+    root: Path | None = None, *, today: dt.date | None = None, cpv_file: Path | None = None
+) -> list[str]:
+    """Every problem found, as « file : field : message » lines; [] when the library is sound.
+
+    CPV codes are checked against the nomenclature when its file is present."""
     try:
         library = load_library(root)
     except LibraryError as exc:
         return exc.problems
-    return list(review(library, today or dt.date.today()))
+    codes = read_cpv_codes(cpv_file or default_cpv_file())
+    return list(review(library, today or dt.date.today(), codes))
 
 
-def review(library: Library, today: dt.date) -> Iterator[str]:
+def review(
+    library: Library, today: dt.date, cpv_codes: frozenset[str] | None = None
+) -> Iterator[str]:
     files = library.source_files
+    yield from _review_cpv_lists(library, files["cpv_lists.yaml"], cpv_codes)
+    yield from _review_sector_codes(library, files["sizing.yaml"], cpv_codes)
     yield from _review_references(library, files["legal_references.yaml"])
     yield from _review_thresholds(library, files["thresholds.yaml"])
     yield from _review_obligations(library, files["obligations.yaml"])
     yield from _review_sizing(library, files["sizing.yaml"])
     yield from _review_questionnaire(library, files["questionnaire.yaml"])
+    yield from _review_compatibility(library, files["compatibility.yaml"])
     for mechanism in library.mechanisms.values():
         yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
     for practice in library.practices.values():
@@ -100,6 +132,8 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
             return library.cpv_lists.reviewed_on
         case "questionnaire.yaml":
             return library.questionnaire.reviewed_on
+        case "compatibility.yaml":
+            return library.compatibility.reviewed_on
     if name.startswith("mechanisms/"):
         mechanism = library.mechanisms.get(
             MechanismId(name.removeprefix("mechanisms/").removesuffix(".yaml"))
@@ -191,9 +225,77 @@ def _review_sizing(library: Library, path: Path) -> Iterator[str]:
     ids = [s.id for s in library.sizing.sectors]
     for sector_id in {i for i in ids if ids.count(i) > 1}:
         yield f"{path} : sectors : id « {sector_id} » en double"
-    prefixes = [p for s in library.sizing.sectors for p in s.cpv_prefixes]
+    prefixes = [significant(p) for s in library.sizing.sectors for p in s.cpv_prefixes]
     for prefix in {p for p in prefixes if prefixes.count(p) > 1}:
         yield f"{path} : sectors : préfixe CPV « {prefix} » attribué à plusieurs secteurs"
+
+
+def _unknown_code(code: str, cpv_codes: frozenset[str] | None) -> bool:
+    return cpv_codes is not None and code not in cpv_codes
+
+
+def _unknown_prefix(prefix: str, cpv_codes: frozenset[str] | None) -> bool:
+    return cpv_codes is not None and not any(c.startswith(prefix) for c in cpv_codes)
+
+
+def _review_cpv_lists(
+    library: Library, path: Path, cpv_codes: frozenset[str] | None
+) -> Iterator[str]:
+    ids = [cpv_list.id for cpv_list in library.cpv_lists.lists]
+    for list_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : lists : id « {list_id} » en double"
+    for i, cpv_list in enumerate(library.cpv_lists.lists):
+        where = f"{path} : lists[{i}]"
+        families = {f.id for f in cpv_list.families}
+        for j, cpv_range in enumerate(cpv_list.ranges):
+            at = f"{where}.ranges[{j}]"
+            if cpv_range.last < cpv_range.first:
+                yield f"{at} : plage inversée ({cpv_range.first} après {cpv_range.last})"
+            for end in sorted({cpv_range.first, cpv_range.last}):
+                if _unknown_code(end, cpv_codes):
+                    yield f"{at} : code CPV {end} absent de la nomenclature CPV 2008"
+            if cpv_range.family is not None and cpv_range.family not in families:
+                yield f"{at}.family : famille « {cpv_range.family} » absente de families"
+            if cpv_list.status is Status.sourced and cpv_range.status is Status.to_verify:
+                yield f"{at}.status : une plage à vérifier dans une liste dite sourcée"
+        for j, code in enumerate(cpv_list.codes):
+            if _unknown_code(code, cpv_codes):
+                yield f"{where}.codes[{j}] : code CPV {code} absent de la nomenclature CPV 2008"
+        for j, prefix in enumerate(cpv_list.cpv_prefixes):
+            if _unknown_prefix(prefix, cpv_codes):
+                yield f"{where}.cpv_prefixes[{j}] : aucun code CPV ne commence par {prefix}"
+        for family in cpv_list.families:
+            yield from _cited_articles(library, family.title, f"{where}.families[{family.id}]")
+            if family.id not in {r.family for r in cpv_list.ranges}:
+                yield f"{where}.families : famille « {family.id} » sans aucune plage"
+
+
+def _review_sector_codes(
+    library: Library, path: Path, cpv_codes: frozenset[str] | None
+) -> Iterator[str]:
+    for i, sector in enumerate(library.sizing.sectors):
+        for j, prefix in enumerate(sector.cpv_prefixes):
+            if _unknown_prefix(prefix, cpv_codes):
+                yield f"{path} : sectors[{i}].cpv_prefixes[{j}] : aucun code CPV ne commence par {prefix}"
+
+
+def _review_compatibility(library: Library, path: Path) -> Iterator[str]:
+    ids = [r.id for r in library.compatibility.rules]
+    for rule_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : rules : id « {rule_id} » en double"
+    for i, rule in enumerate(library.compatibility.rules):
+        where = f"{path} : rules[{i}]"
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(rule.message) if name}
+        except ValueError as exc:
+            yield f"{where}.message : accolades invalides : {exc}"
+            continue
+        for name in sorted(names - MESSAGE_FIELDS):
+            yield f"{where}.message : « {{{name}}} » inconnu (permis : first, second, lots)"
+        for name in sorted({"first", "second"} - names):
+            yield f"{where}.message : le message doit nommer les deux mécanismes ({{{name}}})"
+        yield from _statement_problems(rule.statement, f"{where}.statement")
+        yield from _cited_articles(library, rule.statement.text, f"{where}.statement")
 
 
 def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:
@@ -228,6 +330,21 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
+    for key in ADVICE_NOTES.get(mechanism.id, ()):
+        if key not in mechanism.notes:
+            yield f"{path} : notes : « {key} », cité par l’assistant, est manquant"
+    for key, note in mechanism.notes.items():
+        yield from _statement_problems(note, f"{path} : notes.{key}")
+        yield from _cited_articles(library, note.text, f"{path} : notes.{key}")
+    for i, option in enumerate(mechanism.options):
+        where = f"{path} : options[{i}]"
+        yield from _statement_problems(option.statement, f"{where}.statement")
+        yield from _cited_articles(library, option.statement.text, f"{where}.statement")
+        for name, sectors in (("sectors", option.sectors), ("not_sectors", option.not_sectors)):
+            for j, sector in enumerate(sectors):
+                if sector not in library.sectors:
+                    yield f"{where}.{name}[{j}] : secteur « {sector} » absent de sizing.yaml"
+        yield from _review_clause(library, option.clause, f"{where}.clause")
 
 
 def _profile_field(model: type[BaseModel], dotted: str) -> FieldInfo | None:
@@ -265,6 +382,18 @@ def _review_questionnaire(library: Library, path: Path) -> Iterator[str]:
             yield from _review_question(
                 question, TenderProfile, f"{path} : steps[{i}].questions[{j}]"
             )
+    for i, step in enumerate(library.questionnaire.steps):
+        for j, question in enumerate(step.questions):
+            conditional = question.field in CONDITIONAL
+            if conditional != (question.ask_when is not None):
+                rule = (
+                    "l’assistant ne lit ce champ que dans certains cas : ajoutez ask_when"
+                    if conditional
+                    else "l’assistant lit ce champ pour tout marché : retirez ask_when"
+                )
+                yield f"{path} : steps[{i}].questions[{j}].ask_when : {rule}"
+    for field in sorted(set(CONDITIONAL) - {q.field for q in library.questionnaire.questions}):
+        yield f"{path} : steps : le champ « {field} », lu par l’assistant, n’est demandé par aucune question"
     asked = {q.field for q in library.questionnaire.questions}
     for name, info in TenderProfile.model_fields.items():
         if info.is_required() and name not in asked:

@@ -16,8 +16,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from clauses.library.models import (
+    Compatibility,
     CpvList,
     CpvLists,
+    CpvRange,
     LegalReference,
     LegalReferences,
     Manifest,
@@ -28,6 +30,7 @@ from clauses.library.models import (
     Sector,
     Sizing,
     Thresholds,
+    significant,
 )
 from clauses.library.questionnaire import Questionnaire
 from clauses.library.reporting import FollowupVocabularies, NationalFigures
@@ -116,6 +119,7 @@ class Library:
     questionnaire: Questionnaire
     followup: FollowupVocabularies
     national_figures: NationalFigures
+    compatibility: Compatibility
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -129,7 +133,7 @@ class Library:
     @cached_property
     def sectors_by_prefix(self) -> list[tuple[str, Sector]]:
         """(prefix, sector) pairs, longest prefix first, for longest-prefix matching."""
-        pairs = [(p, s) for s in self.sizing.sectors for p in s.cpv_prefixes]
+        pairs = [(significant(p), s) for s in self.sizing.sectors for p in s.cpv_prefixes]
         return sorted(pairs, key=lambda pair: -len(pair[0]))
 
     @cached_property
@@ -143,6 +147,7 @@ class Library:
         raise KeyError(list_id)
 
     def sector_for(self, cpv: str | None) -> Sector | None:
+        """The sector of the longest prefix that covers the code in the CPV hierarchy."""
         if not cpv:
             return None
         for prefix, sector in self.sectors_by_prefix:
@@ -150,10 +155,11 @@ class Library:
                 return sector
         return None
 
+    def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
+        return self.cpv_list(list_id).match(cpv[:8]) if cpv else None
+
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
-        return cpv is not None and any(
-            cpv.startswith(p) for p in self.cpv_list(list_id).cpv_prefixes
-        )
+        return self.cpv_match(list_id, cpv) is not None
 
 
 def load_library(root: Path | None = None) -> Library:
@@ -182,6 +188,7 @@ def load_library(root: Path | None = None) -> Library:
     questionnaire = load(Questionnaire, "questionnaire.yaml")
     followup = load(FollowupVocabularies, "followup.yaml")
     national_figures = load(NationalFigures, "national_figures.yaml")
+    compatibility = load(Compatibility, "compatibility.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -210,7 +217,7 @@ def load_library(root: Path | None = None) -> Library:
     if problems:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
-    assert questionnaire and followup and national_figures
+    assert questionnaire and followup and national_figures and compatibility
     return Library(
         root=root,
         manifest=manifest,
@@ -224,5 +231,6 @@ def load_library(root: Path | None = None) -> Library:
         questionnaire=questionnaire,
         followup=followup,
         national_figures=national_figures,
+        compatibility=compatibility,
         source_files=files,
     )

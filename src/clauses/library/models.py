@@ -150,6 +150,23 @@ class ClauseText(Strict):
     parameters: list[ClauseParameter] = Field(default_factory=list)
 
 
+class SocialOption(Strict):
+    """A concrete social execution condition (DOMAIN §8), offered where it fits the tender."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    summary: str = Field(min_length=20)
+    natures: list[Literal["works", "supplies", "services"]] = Field(min_length=1)
+    sectors: list[str] = Field(
+        default_factory=list, description="sector ids of sizing.yaml; [] = any sector"
+    )
+    not_sectors: list[str] = Field(
+        default_factory=list, description="sector ids where it does not fit"
+    )
+    statement: Statement
+    clause: ClauseText
+
+
 class Mechanism(Strict):
     id: MechanismId
     title: str
@@ -162,11 +179,20 @@ class Mechanism(Strict):
     avise_recommendation: Statement
     structures: list[StructureKind] = Field(min_length=1)
     clauses: list[ClauseText] = Field(min_length=1)
+    options: list[SocialOption] = Field(
+        default_factory=list, description="concrete conditions the buyer chooses among"
+    )
+    max_duration_months: int | None = Field(
+        default=None, gt=0, description="the law's limit on the contract's duration, if any"
+    )
+    # Legal prose the advisor quotes in its reasons and warnings (case law, limits), by key;
+    # check-library verifies that every key the advisor uses is here (ADVICE_NOTES).
+    notes: dict[str, Statement] = Field(default_factory=dict)
     reviewed_on: dt.date
 
     @model_validator(mode="after")
     def _unique_clause_ids(self) -> Mechanism:
-        ids = [c.id for c in self.clauses]
+        ids = [c.id for c in self.clauses] + [o.clause.id for o in self.options]
         if len(ids) != len(set(ids)):
             raise ValueError("identifiants de clauses en double")
         return self
@@ -207,11 +233,12 @@ class Obligation(Strict):
     id: ObligationId
     title: str
     legal_basis: list[str] = Field(min_length=1)
-    scope: Literal["above_eu_threshold", "all_contracts"]
+    scope: Literal["above_eu_threshold", "all_contracts", "with_procedure"]
     valid_from: dt.date
     valid_from_status: Status
     explanation: str
     statement: Statement
+    met_by: list[MechanismId] = Field(default_factory=list)
     derogations: list[Statement] = Field(default_factory=list)
 
 
@@ -233,6 +260,10 @@ class Sector(Strict):
     insertion_rate: float = Field(ge=0, le=1)
     insertion_rate_status: Status
     sizing_method: Literal["general", "cleaning_branch"] = "general"
+    # Whether people in insertion can do the sector's work: not for architects' and engineers'
+    # assignments, software, artistic services or training by qualified trainers (DOMAIN §8).
+    insertion_accessible: bool
+    insertion_accessible_status: Status
     typical_structures: list[StructureKind] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
@@ -246,7 +277,6 @@ class NatureDefault(Strict):
 
 
 class CleaningMethod(Strict):
-    coefficient: float = Field(gt=0, description="C: € of contract per labour hour")
     floor_hours: int = Field(ge=0)
     sources: list[Source] = Field(min_length=1)
 
@@ -269,19 +299,106 @@ class Sizing(Strict):
         return self
 
 
+Cpv8 = Annotated[str, Field(pattern=r"^[0-9]{8}$")]
+
+
+class CpvFamily(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+
+
+class CpvRange(Strict):
+    """CPV codes from ``first`` to ``last`` inclusive, in the numeric order of the 8 digits."""
+
+    first: Cpv8
+    last: Cpv8
+    label: str
+    family: str | None = None
+    status: Status
+
+    def __contains__(self, code8: str) -> bool:
+        return self.first <= code8 <= self.last
+
+
 class CpvList(Strict):
-    """A list of CPV prefixes with a status, e.g. the social and other specific services."""
+    """A list of CPV codes: prefixes (a code and its children in the hierarchy), exact codes
+    and inclusive ranges, e.g. the social and other specific services of annex XIV."""
 
     id: str
     title: str
-    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(min_length=1)
+    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(default_factory=list)
+    codes: list[Cpv8] = Field(default_factory=list, description="exact codes, without children")
+    ranges: list[CpvRange] = Field(default_factory=list)
+    families: list[CpvFamily] = Field(default_factory=list)
     status: Status
     sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CpvList:
+        if not (self.cpv_prefixes or self.codes or self.ranges):
+            raise ValueError("la liste doit donner des préfixes, des codes ou des plages")
+        return self
+
+    def match(self, code8: str) -> CpvRange | str | None:
+        """What puts ``code8`` on the list: its range, or the code or prefix; None if off it."""
+        for cpv_range in self.ranges:
+            if code8 in cpv_range:
+                return cpv_range
+        if code8 in self.codes:
+            return code8
+        return next((p for p in self.cpv_prefixes if code8.startswith(significant(p))), None)
+
+    def family(self, family_id: str | None) -> CpvFamily | None:
+        return next((f for f in self.families if f.id == family_id), None)
+
+
+def significant(prefix: str) -> str:
+    """A CPV code's place in the hierarchy: its digits before the trailing zeros (at least the
+    two of the division), so that 45112700 covers 45112710 and 45000000 the whole division."""
+    return prefix.rstrip("0").ljust(2, "0")
 
 
 class CpvLists(Strict):
     reviewed_on: dt.date
     lists: list[CpvList] = Field(min_length=1)
+
+
+class CompatibilityScope(StrEnum):
+    """Where two selections of a buyer meet for a compatibility rule."""
+
+    whole_contract = "whole_contract"  # both on the whole contract
+    same_lot = "same_lot"  # both on at least one common lot
+    whole_and_lots = "whole_and_lots"  # one on the whole contract, the other on some lots
+    overlapping = "overlapping"  # any common ground: the whole contract or a common lot
+
+
+MESSAGE_FIELDS = frozenset({"first", "second", "lots"})
+
+
+class CompatibilityRule(Strict):
+    """Two mechanisms of ``mechanisms`` may not be retained together within ``scope``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    mechanisms: list[MechanismId] = Field(min_length=1)
+    scope: CompatibilityScope
+    same_mechanism: bool = Field(
+        default=False, description="the same mechanism twice within the scope conflicts too"
+    )
+    message: str = Field(
+        min_length=20, description="French; {first}, {second}: the mechanisms' titles; {lots}"
+    )
+    statement: Statement
+
+    @model_validator(mode="after")
+    def _pairs(self) -> CompatibilityRule:
+        if len(set(self.mechanisms)) < 2 and not self.same_mechanism:
+            raise ValueError("une règle porte sur au moins deux mécanismes (ou same_mechanism)")
+        return self
+
+
+class Compatibility(Strict):
+    reviewed_on: dt.date
+    rules: list[CompatibilityRule] = Field(min_length=1)
 
 
 class LegalReferences(Strict):

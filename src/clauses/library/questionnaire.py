@@ -3,18 +3,19 @@ tender, each mapped to a :class:`~clauses.profile.TenderProfile` field, with the
 says why it matters and the condition under which it is worth asking.
 
 Content, not code: the web wizard only walks these steps. ``clauses check-library`` verifies that
-every question names a real profile field and that its choices are values that field accepts.
+every question names a real profile field and that its choices are values that field accepts,
+and that a question is conditional (``ask_when``) exactly when the advisor reads its field
+conditionally.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import Field, model_validator
 
-from clauses.library.models import Sector, Strict, StructureKind
+from clauses.library.models import Strict
 
 FIELD_PATH = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)?$"
 
@@ -38,32 +39,13 @@ class Choice(Strict):
     label: str
 
 
-class Condition(Strict):
-    """When a question can change the advice; every criterion given must hold.
+class AskWhen(StrEnum):
+    """When a question is asked: only when the advisor reads its field for the tender known so
+    far (:func:`clauses.advisor.reads.reads`, the rules' own predicates). Without the facts
+    the rules read (no nature, no CPV sector yet), the question is not asked: the advisor could
+    not use the answer either."""
 
-    Without the facts a criterion reads (no nature, no CPV sector yet), the question is not asked:
-    the advisor could not use the answer either.
-    """
-
-    nature_in: list[Literal["works", "supplies", "services"]] | None = None
-    sizing_method: Literal["general", "cleaning_branch"] | None = None
-    sector_structures_any: list[StructureKind] | None = Field(
-        default=None,
-        description="the CPV sector's typical structures include one of these (a reservation "
-        "to such structures could apply)",
-    )
-
-    def holds(self, *, nature: str | None, sector: Sector | None) -> bool:
-        if self.nature_in is not None and nature not in self.nature_in:
-            return False
-        if self.sizing_method is not None and (
-            sector is None or sector.sizing_method != self.sizing_method
-        ):
-            return False
-        return self.sector_structures_any is None or (
-            sector is not None
-            and bool(set(sector.typical_structures) & set(self.sector_structures_any))
-        )
+    advice_reads_it = "advice_reads_it"
 
 
 class Question(Strict):
@@ -75,7 +57,7 @@ class Question(Strict):
     unit: str | None = None
     example: str | None = None
     choices: list[Choice] = Field(default_factory=list)
-    ask_when: Condition | None = None
+    ask_when: AskWhen | None = None
     items: list[Question] = Field(
         default_factory=list, description="lots: the questions asked for each lot (Lot fields)"
     )

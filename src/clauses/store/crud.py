@@ -64,11 +64,14 @@ def list_dossiers(
 
 
 def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) -> Dossier:
-    """A new draft with a copy of the answers; generated documents stay with the original."""
+    """A new draft with a copy of the answers and the strategy; generated documents stay with
+    the original."""
     original = get_dossier(session=session, dossier_id=dossier_id)
     return create_dossier(
         session=session,
-        dossier_in=DossierCreate(title=title, answers=dict(original.answers)),
+        dossier_in=DossierCreate(
+            title=title, answers=dict(original.answers), strategy=original.strategy
+        ),
     )
 
 

@@ -2,8 +2,10 @@
 
 A dossier keeps the wizard's answers as given (raw text per question, so that nothing the buyer
 typed is lost, even when it does not validate yet) and a version number for optimistic locking.
-Each generated document keeps the advice snapshot, the library version and the .docx bytes, so
-that what was issued can be re-downloaded and explained.
+The dossier also keeps the buyer's strategy (DESIGN §3.4, the review page's decisions; None until
+the buyer changes the pre-filled one), as given, so that an entry that does not validate is kept
+too. Each generated document keeps the advice and the resolved strategy it was drafted from, the
+library version and the .docx bytes, so that what was issued can be re-downloaded and explained.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class DossierBase(SQLModel):
 
 class DossierCreate(DossierBase):
     answers: dict[str, Any] = Field(default_factory=dict)
+    strategy: dict[str, Any] | None = None
 
 
 class DossierPublic(DossierBase):
@@ -55,6 +58,7 @@ class Dossier(DossierBase, table=True):
         default=DossierStatus.draft, sa_column=Column(String(20), nullable=False, index=True)
     )
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    strategy: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     version: int = Field(default=1)
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
@@ -76,6 +80,7 @@ class GeneratedDocumentBase(SQLModel):
 
 class GeneratedDocumentCreate(GeneratedDocumentBase):
     advice: dict[str, Any]
+    strategy: dict[str, Any] | None = None
     content: bytes
 
 
@@ -98,4 +103,6 @@ class GeneratedDocument(GeneratedDocumentBase, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     advice: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The resolved strategy drafted from (None for documents generated before it existed).
+    strategy: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

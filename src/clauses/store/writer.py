@@ -72,9 +72,9 @@ class _Request:
 
 
 # The statements are built once; each execution only binds its values. The UPDATE writes the
-# three columns a change may set (those it leaves keep the value read in the same transaction).
+# columns a change may set (those it leaves keep the value read in the same transaction).
 SELECT_MANY = select(DOSSIER).where(DOSSIER.c.id.in_(bindparam("ids", expanding=True)))
-CHANGEABLE = ("answers", "title", "status")
+CHANGEABLE = ("answers", "strategy", "title", "status")
 UPDATE_ONE = (
     update(DOSSIER)
     .where(DOSSIER.c.id == bindparam("w_id"), DOSSIER.c.version == bindparam("w_version"))

@@ -12,6 +12,7 @@ from clauses.advisor.model import Advice
 from clauses.drafting import SECTION_IDS, SECTION_TITLES, SectionError, check_sections, draft
 from clauses.library import Library
 from clauses.profile import TenderProfile
+from clauses.strategy import ResolvedStrategy
 
 SECTIONS = {s: SECTION_TITLES[s] for s in SECTION_IDS}
 # What ``sections`` accepts, for the API's schema: ids separated by commas (spaces allowed).
@@ -34,6 +35,7 @@ __all__ = [
 class Issued:
     content: bytes
     advice: Advice
+    strategy: ResolvedStrategy
     filename: str
     sections: list[str]
     messages: list[str]
@@ -49,20 +51,37 @@ def parse_sections(values: Sequence[str]) -> tuple[str, ...]:
     return check_sections(wanted) if values else SECTION_IDS
 
 
-def filename_for(title: str, as_of: dt.date) -> str:
+def filename_for(title: str, as_of: dt.date, number: int | None = None) -> str:
+    """« clauses-sociales-<objet>-<date>.docx »; with ``number``, the dossier's n-th document
+    (« …-v3.docx »), so that each generated version has a name of its own."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
-    return f"clauses-sociales-{slug or 'marche'}-{as_of.isoformat()}.docx"
+    suffix = f"-v{number}" if number is not None else ""
+    return f"clauses-sociales-{slug or 'marche'}-{as_of.isoformat()}{suffix}.docx"
 
 
 def issue_draft(
-    profile: TenderProfile, library: Library, as_of: dt.date, sections: Sequence[str]
+    profile: TenderProfile,
+    advice: Advice,
+    strategy: ResolvedStrategy,
+    library: Library,
+    as_of: dt.date,
+    sections: Sequence[str],
+    number: int | None = None,
 ) -> Issued:
-    result = draft(profile, library, as_of, sections=sections)
+    """The draft of what ``strategy`` retains (``number``: see :func:`filename_for`)."""
+    result = draft(
+        profile,
+        library,
+        as_of,
+        sections=sections,
+        mechanisms={m.id for m in strategy.mechanisms},
+    )
     return Issued(
         content=result.content,
-        advice=result.advice,
-        filename=filename_for(profile.title, as_of),
+        advice=advice,
+        strategy=strategy,
+        filename=filename_for(profile.title, as_of, number),
         sections=list(result.sections),
         messages=list(result.messages),
     )

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clauses import french
+from clauses.advisor.reads import Known, reads
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
-from clauses.profile import FIELD_LABELS, ProfileError, TenderProfile, parse_profile
+from clauses.profile import FIELD_LABELS, Nature, ProfileError, TenderProfile, parse_profile
 from clauses.web.cpv import normalise_code
 
 Answers = dict[str, Any]
@@ -27,13 +28,22 @@ BOOLEAN_VALUES = {"true": True, "false": False}
 MAX_ANSWER = 10_000
 
 
+def known(answers: Answers) -> Known:
+    """What the answers so far say of the facts a question's relevance depends on."""
+    nature = str(answers.get("nature") or "")
+    return Known(
+        nature=Nature(nature) if nature in set(Nature) else None,
+        cpv=normalise_code(str(answers.get("cpv") or "")) or None,
+        lot_cpvs=tuple(normalise_code(_text(lot.get("cpv"))) or None for lot in lots_of(answers)),
+    )
+
+
 def applies(question: Question, answers: Answers, library: Library) -> bool:
-    """Whether the question can change the advice, given the answers so far."""
+    """Whether the question can change the advice, given the answers so far: the advisor's own
+    conditions (clauses.advisor.reads), never a copy of them."""
     if question.ask_when is None:
         return True
-    nature = answers.get("nature") or None
-    cpv = normalise_code(str(answers.get("cpv") or ""))
-    return question.ask_when.holds(nature=nature, sector=library.sector_for(cpv or None))
+    return reads(question.field, known(answers), library)
 
 
 def visible(step: Step, answers: Answers, library: Library) -> list[Question]:

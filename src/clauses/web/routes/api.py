@@ -16,8 +16,10 @@ from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
 from clauses.library.models import Mechanism, Practice
-from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_profile
+from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_document
 from clauses.store.db import ping
+from clauses.strategy import ResolvedStrategy, Strategy
+from clauses.strategy.choose import StrategyRefused, resolved_or_raise
 from clauses.web.deps import ContextDep, LibraryDep
 from clauses.web.drafting import (
     DOCX_TYPE,
@@ -59,17 +61,42 @@ health = APIRouter(tags=["santé"])
 
 
 # The body is read by hand (for French errors), so FastAPI does not document it: its schema goes
-# in the components, where its references (``#/components/schemas/Lot``…) resolve.
-PROFILE_SCHEMA = TenderProfile.model_json_schema(ref_template="#/components/schemas/{model}")
-PROFILE_COMPONENTS = {**PROFILE_SCHEMA.pop("$defs", {}), "TenderProfile": PROFILE_SCHEMA}
+# in the components, where its references (``#/components/schemas/Lot``…) resolve. It is the
+# profile (DESIGN §3.1) with the optional ``strategy`` key (§3.4), as in a profile file.
+REF = "#/components/schemas/{model}"
+PROFILE_SCHEMA = TenderProfile.model_json_schema(ref_template=REF)
+STRATEGY_SCHEMA = Strategy.model_json_schema(ref_template=REF)
+BODY_SCHEMA = {
+    **PROFILE_SCHEMA,
+    "title": "TenderProfileWithStrategy",
+    "description": "Profil du marché et, facultative, la stratégie de l’acheteur (clé strategy).",
+    "properties": {
+        **PROFILE_SCHEMA["properties"],
+        "strategy": {"$ref": REF.format(model="Strategy")},
+    },
+}
+BODY_SCHEMA.pop("$defs", None)
+PROFILE_COMPONENTS = {
+    **PROFILE_SCHEMA.pop("$defs", {}),
+    **STRATEGY_SCHEMA.pop("$defs", {}),
+    "TenderProfile": PROFILE_SCHEMA,
+    "Strategy": STRATEGY_SCHEMA,
+    "TenderProfileWithStrategy": BODY_SCHEMA,
+}
 PROFILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenderProfile"}}},
+        "content": {
+            "application/json": {"schema": {"$ref": REF.format(model="TenderProfileWithStrategy")}}
+        },
     }
 }
 INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ValidationProblem, "description": "Profil invalide (champs nommés)"},
+    422: {
+        "model": ValidationProblem,
+        "description": "Profil ou stratégie invalide (champs nommés : lots[2].title, "
+        "strategy.mechanisms[2].lots…)",
+    },
     413: {"model": Problem, "description": "Corps de la requête trop volumineux"},
 }
 AsOf = Annotated[
@@ -100,7 +127,8 @@ def problems(errors: list[FieldError]) -> JSONResponse:
     )
 
 
-async def read_profile(request: Request) -> TenderProfile:
+async def read_body(request: Request) -> tuple[TenderProfile, dict[str, Any]]:
+    """The profile of the body and its other keys (``strategy``), as given."""
     body = await request.body()
     try:
         data = json.loads(body or b"null")
@@ -110,7 +138,11 @@ async def read_profile(request: Request) -> TenderProfile:
         raise ProfileError(
             [FieldError("(corps)", "JSON invalide : imbrication trop profonde")]
         ) from None
-    return parse_profile(data)
+    return parse_document(data)
+
+
+def refused(exc: StrategyRefused) -> JSONResponse:
+    return problems([FieldError(e.key, e.message) for e in exc.errors])
 
 
 @router.post(
@@ -122,11 +154,39 @@ async def read_profile(request: Request) -> TenderProfile:
     responses=INVALID,
 )
 async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
+    """The advice; a ``strategy`` in the body is checked against it (422 naming its key)."""
     try:
-        profile = await read_profile(request)
+        profile, others = await read_body(request)
+        result = advise(profile, library, as_of or ctx.today())
+        if "strategy" in others:
+            resolved_or_raise(profile, result, others["strategy"], library)
     except ProfileError as exc:
         return problems(exc.errors)
-    return advise(profile, library, as_of or ctx.today())
+    except StrategyRefused as exc:
+        return refused(exc)
+    return result
+
+
+@router.post(
+    "/strategy",
+    response_model=ResolvedStrategy,
+    summary="Stratégie résolue : la clé strategy du corps complétée et vérifiée "
+    "(identique à « clauses advise --strategy-json »)",
+    openapi_extra=PROFILE_BODY,
+    responses=INVALID,
+)
+async def strategy(
+    request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None
+) -> Any:
+    try:
+        profile, others = await read_body(request)
+        return resolved_or_raise(
+            profile, advise(profile, library, as_of or ctx.today()), others.get("strategy"), library
+        )
+    except ProfileError as exc:
+        return problems(exc.errors)
+    except StrategyRefused as exc:
+        return refused(exc)
 
 
 @router.post(
@@ -150,15 +210,20 @@ async def draft(
         ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
 ) -> Response:
+    day = as_of or ctx.today()
     try:
-        profile = await read_profile(request)
+        profile, others = await read_body(request)
         wanted = parse_sections(sections)
+        result = advise(profile, library, day)
+        resolved = resolved_or_raise(profile, result, others.get("strategy"), library)
     except ProfileError as exc:
         return problems(exc.errors)
     except SectionError as exc:
         return problems([FieldError("sections", str(exc))])
+    except StrategyRefused as exc:
+        return refused(exc)
     # Drafting takes a tenth of a second of CPU: in the thread pool, not on the event loop.
-    issued = await run_in_threadpool(issue_draft, profile, library, as_of or ctx.today(), wanted)
+    issued = await run_in_threadpool(issue_draft, profile, result, resolved, library, day, wanted)
     return Response(
         issued.content,
         media_type=DOCX_TYPE,

@@ -1,5 +1,5 @@
-"""What the dossier routes share: loading a dossier, its assessment (profile and advice), the
-writer, URLs, notices and the conflict page."""
+"""What the dossier routes share: loading a dossier, its assessment (profile, advice and
+strategy, computed once per request), the writer, URLs, notices and the conflict page."""
 
 import uuid
 from collections.abc import Mapping
@@ -15,12 +15,15 @@ from clauses.advisor import advise
 from clauses.advisor.model import Advice
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
+from clauses.profile import TenderProfile
 from clauses.store import crud
 from clauses.store.db import new_session
 from clauses.store.models import (
     Dossier,
 )
 from clauses.store.writer import Change, Saved
+from clauses.strategy import ResolvedStrategy, StrategyError
+from clauses.strategy.choose import resolve
 from clauses.web import wizard
 from clauses.web.context import AppContext
 from clauses.web.deps import csrf_protected
@@ -45,7 +48,8 @@ NOTICES = {
     "archive": "Dossier archivé.",
     "restaure": "Dossier restauré.",
     "supprime": "Dossier supprimé.",
-    "genere": "Document généré : il est enregistré avec le conseil et la version de la bibliothèque utilisés.",
+    "genere": "Document généré : il est enregistré avec le conseil, vos choix et la version de la bibliothèque utilisés.",
+    "choix": "Choix enregistrés.",
 }
 REVIEW = "synthese"
 
@@ -140,23 +144,48 @@ def error_items(
 
 @dataclass
 class Assessment:
-    """The dossier's answers read as a profile: the advice, or what is missing for it."""
+    """The dossier read once per request: its answers as a profile, the advice, and the
+    buyer's strategy resolved against it, or what is missing or wrong in each."""
 
+    profile: TenderProfile | None
     advice: Advice | None
-    errors: dict[str, str]
+    errors: dict[str, str]  # the answers': form id → message
     items: list[ErrorItem]
+    strategy: ResolvedStrategy | None = None
+    strategy_errors: list[StrategyError] | None = None  # None: not resolved (no advice)
+
+    @property
+    def ready(self) -> bool:
+        """A document can be drafted: the profile reads, the strategy is consistent."""
+        return self.strategy is not None
 
 
-def assess(ctx: AppContext, answers: dict[str, Any]) -> Assessment:
+def assess(
+    ctx: AppContext, answers: dict[str, Any], strategy: dict[str, Any] | None = None
+) -> Assessment:
+    """The profile, the advice and (when there is advice) the strategy as stored with the
+    dossier (None: pre-filled from the advice)."""
     library = ctx.library
     outcome = wizard.build_profile(answers, library)
-    advice = advise(outcome.profile, library, ctx.today()) if outcome.profile else None
+    profile = outcome.profile
+    advice = advise(profile, library, ctx.today()) if profile else None
     items = []
     for step in library.questionnaire.steps:
         for item in error_items(wizard.visible(step, answers, library), answers, outcome.errors):
             item.step = step
             items.append(item)
-    return Assessment(advice, outcome.errors, items)
+    assessment = Assessment(profile, advice, outcome.errors, items)
+    if profile is not None and advice is not None:
+        resolved = resolve(profile, advice, strategy, library)
+        if isinstance(resolved, list):
+            assessment.strategy_errors = resolved
+        else:
+            assessment.strategy, assessment.strategy_errors = resolved, []
+    return assessment
+
+
+def assess_dossier(ctx: AppContext, dossier: Dossier) -> Assessment:
+    return assess(ctx, dossier.answers, dossier.strategy)
 
 
 def step_url(dossier_id: uuid.UUID, step: Step) -> str:

@@ -1,37 +1,78 @@
-"""The review page: the answers and the advice."""
+"""The review page: the answers, the advice, and the buyer's decisions (the strategy), saved
+with the dossier and drafted in one click."""
 
 import uuid
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.store import crud
+from clauses.store.db import new_session
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import wizard
+from clauses.web import strategy_form, wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.drafting import SECTIONS
-from clauses.web.rendering import render
+from clauses.web.forms import read_form
+from clauses.web.rendering import context_of, render, wants_fragment
 from clauses.web.routes.dossiers.common import (
-    assess,
+    NOTICES,
+    Assessment,
+    assess_dossier,
     dossier_router,
     dossier_url,
     load,
     notice_of,
+    see_other,
+    stale_page,
+    with_query,
+    write_change,
 )
+from clauses.web.routes.dossiers.documents import issue
 
 router = dossier_router()
+STRATEGY = "strategie"
+ANCHOR = "strategy"
 
 
-def review_view(ctx: AppContext, session: Session, dossier: Dossier) -> dict[str, Any]:
+def strategy_view(
+    ctx: AppContext, dossier: Dossier, assessment: Assessment, *, check: bool = False
+) -> dict[str, Any]:
+    """What the decisions form shows (``_strategy.html``); ``check``: the buyer has just sent
+    it, so its error summary takes the focus."""
+    form = None
+    if assessment.profile and assessment.advice and assessment.strategy_errors is not None:
+        form = strategy_form.build_form(
+            dossier.strategy,
+            assessment.advice,
+            assessment.profile,
+            ctx.library,
+            assessment.strategy_errors,
+        )
+    return {
+        "dossier": dossier,
+        "assessment": assessment,
+        "profile": assessment.profile,
+        "strategy": assessment.strategy,
+        "form": form,
+        "check": check,
+        "section_choices": SECTIONS,
+        "strategy_url": dossier_url(dossier.id, STRATEGY),
+    }
+
+
+def review_view(
+    ctx: AppContext, session: Session, dossier: Dossier, *, check: bool = False
+) -> dict[str, Any]:
     library = ctx.library
-    assessment = assess(ctx, dossier.answers)
+    assessment = assess_dossier(ctx, dossier)
     sections = []
     for step in library.questionnaire.steps:
         rows: list[tuple[Question, str | None, list[dict[str, str]] | None]] = []
@@ -43,14 +84,12 @@ def review_view(ctx: AppContext, session: Session, dossier: Dossier) -> dict[str
                 rows.append((question, wizard.display(question, raw), None))
         sections.append((step, rows))
     return {
+        **strategy_view(ctx, dossier, assessment, check=check),
         "page_title": dossier.title,
-        "dossier": dossier,
         "sections": sections,
-        "assessment": assessment,
         "advice": assessment.advice,
         "errors": assessment.errors,
         "documents": crud.list_documents(session=session, dossier_id=dossier.id),
-        "section_choices": SECTIONS,
         "cpv_entry": ctx.cpv.find(normalise_code(str(dossier.answers.get("cpv") or ""))),
         "review_url": dossier_url(dossier.id),
     }
@@ -58,9 +97,65 @@ def review_view(ctx: AppContext, session: Session, dossier: Dossier) -> dict[str
 
 @router.get("/{dossier_id}", response_class=HTMLResponse)
 def review(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier_id: uuid.UUID,
+    session: SessionDep,
+    ctx: ContextDep,
+    verifier: str = "",
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
-    view = review_view(ctx, session, dossier)
+    view = review_view(ctx, session, dossier, check=bool(verifier))
     view["notice"] = notice_of(request)
     return render(request, "dossiers/review.html", view, fragment="dossiers/_review.html")
+
+
+@router.post("/{dossier_id}/" + STRATEGY, response_class=HTMLResponse)
+async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
+    """Save the decisions as sent; « Générer » then drafts them and answers the .docx (a
+    redirect to its download, which leaves the page in place), when they hold."""
+    ctx = context_of(request)
+    form = await read_form(request)
+    generate = form.get("action") == "generate"
+    try:
+        saved = await write_change(
+            ctx,
+            dossier_id,
+            form,
+            lambda current: {"strategy": strategy_form.read_form(form, current.strategy)},
+        )
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, "vos choix")
+    dossier = saved.dossier
+    assessment = assess_dossier(ctx, dossier)
+    fragment = wants_fragment(request)
+    review_url = dossier_url(dossier_id)
+    if generate and assessment.ready:
+        sections = [s for s in SECTIONS if s in form.getlist("sections")] or list(SECTIONS)
+
+        def issued() -> str:
+            with new_session(ctx.engine) as session:
+                document = issue(ctx, session, dossier, assessment, sections)
+            return dossier_url(dossier_id, "documents", str(document.id))
+
+        url = await run_in_threadpool(issued)
+        if fragment:
+            return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
+        return see_other(url)
+    if not fragment:
+        if assessment.strategy_errors:
+            # Their summary takes the focus (autofocus), which a #fragment in the URL would stop.
+            return see_other(with_query(review_url, verifier="1"))
+        return see_other(with_query(review_url, anchor=ANCHOR, notice="choix"))
+    view = strategy_view(ctx, dossier, assessment, check=generate)
+    view |= {
+        "notice": NOTICES["choix"] if not generate else None,
+        "oob": True,
+        "sections_chosen": [s for s in SECTIONS if s in form.getlist("sections")],
+    }
+    return render(
+        request,
+        "dossiers/review.html",
+        view,
+        fragment="dossiers/_strategy_fields.html",
+        status_code=422 if generate else 200,
+    )

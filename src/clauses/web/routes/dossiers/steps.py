@@ -19,7 +19,8 @@ from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
 from clauses.web.routes.dossiers.common import (
     NOTICES,
-    assess,
+    Assessment,
+    assess_dossier,
     dossier_router,
     dossier_url,
     error_items,
@@ -45,10 +46,11 @@ def wizard_view(
     notice: str | None = None,
     cpv_query: str = "",
     focus: str = "",
+    assessment: Assessment | None = None,
 ) -> dict[str, Any]:
     library = ctx.library
     answers = dossier.answers
-    assessment = assess(ctx, answers)
+    assessment = assessment or assess_dossier(ctx, dossier)
     questions = wizard.visible(step, answers, library)
     errors = wizard.step_errors(step, assessment.errors)
     if not check:
@@ -161,9 +163,17 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         focus = "add-lot"
     steps = library.questionnaire.steps
     index = steps.index(step)
+    # One assessment of the saved answers serves the whole answer (blocking errors, view and
+    # state), made only when read: a plain « Enregistrer » redirects without it.
+    fragment = wants_fragment(request)
+    assessment = assess_dossier(ctx, dossier) if fragment or action == "next" else None
     # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
     # « Enregistrer » never block: the answers are saved as they are.
-    blocking = blocking_errors(ctx, step, answers) if action == "next" else {}
+    blocking = (
+        blocking_errors(ctx, step, answers, assessment.errors)
+        if assessment is not None and action == "next"
+        else {}
+    )
     target: Step | None = step
     if action == "prev" or (action == "next" and not blocking):
         moved = index + (1 if action == "next" else -1)
@@ -174,15 +184,26 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     notice = "enregistre" if action == "save" else ""
     if target is None:
         url = dossier_url(dossier_id)
-        if wants_fragment(request):
+        if fragment:
             return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
         return see_other(url)
     url = step_url(dossier_id, target)
-    if not wants_fragment(request):
+    if assessment is None or not fragment:
         return see_other(with_query(url, verifier="1" if check else "", notice=notice, focus=focus))
-    view = wizard_view(ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus)
-    unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
-    if not (action or picked) and unchanged:
+    view = wizard_view(
+        ctx,
+        dossier,
+        target,
+        check=check,
+        notice=NOTICES.get(notice),
+        focus=focus,
+        assessment=assessment,
+    )
+    if not (action or picked) and render_state(
+        ctx, step, answers, assessment.errors
+    ) == render_state(
+        ctx, step, previous_answers, wizard.build_profile(previous_answers, library).errors
+    ):
         # An answer saved as it was given, with the form unchanged: refresh the advice panel and
         # the version (out of band) and leave the form, where the buyer is typing, in place.
         return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
@@ -205,23 +226,25 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     )
 
 
-def blocking_errors(ctx: AppContext, step: Step, answers: dict[str, Any]) -> dict[str, str]:
-    """What keeps « Suivant » from leaving the step: errors of its visible questions and lots."""
-    outcome = wizard.build_profile(answers, ctx.library)
+def blocking_errors(
+    ctx: AppContext, step: Step, answers: dict[str, Any], errors: dict[str, str]
+) -> dict[str, str]:
+    """What keeps « Suivant » from leaving the step: errors (of the answers' assessment) of its
+    visible questions and lots."""
     visible_ids = {q.id for q in wizard.visible(step, answers, ctx.library)}
     return {
         k: v
-        for k, v in wizard.step_errors(step, outcome.errors).items()
+        for k, v in wizard.step_errors(step, errors).items()
         if k in visible_ids or k.startswith(f"{wizard.LOTS}-")
     }
 
 
-def render_state(ctx: AppContext, step: Step, answers: dict[str, Any]) -> tuple[object, ...]:
-    """What the step's form shows besides the values typed: its questions and its errors."""
-    outcome = wizard.build_profile(answers, ctx.library)
-    errors = {
-        k: v for k, v in wizard.step_errors(step, outcome.errors).items() if raw_answer(answers, k)
-    }
+def render_state(
+    ctx: AppContext, step: Step, answers: dict[str, Any], errors: dict[str, str]
+) -> tuple[object, ...]:
+    """What the step's form shows besides the values typed: its questions and the errors of
+    the answers (as :func:`clauses.web.wizard.build_profile` gives them)."""
+    errors = {k: v for k, v in wizard.step_errors(step, errors).items() if raw_answer(answers, k)}
     questions = [q.field for q in wizard.visible(step, answers, ctx.library)]
     cpv = ctx.cpv.find(normalise_code(str(answers.get("cpv") or "")))
     lots = [ctx.cpv.find(lot.get("cpv")) for lot in wizard.lots_of(answers)]

@@ -2,8 +2,10 @@
 (function () {
   "use strict";
 
-  var FORM_ID = "step-form";
-  var sent = null; // the step form's values when its last request left
+  // The forms htmx saves on every change and swaps back: the wizard's step, the review's choices.
+  var FORM_IDS = ["step-form", "strategy-form"];
+  var formId = null; // the form of the last request
+  var sent = null; // that form's values when its last request left
   var typed = null; // values changed while that request was on its way
 
   function valueOf(el) {
@@ -19,7 +21,8 @@
   }
 
   document.addEventListener("htmx:configRequest", function (event) {
-    if (event.detail.elt && event.detail.elt.id === FORM_ID) {
+    if (event.detail.elt && FORM_IDS.indexOf(event.detail.elt.id) >= 0) {
+      formId = event.detail.elt.id;
       sent = {};
       fields(event.detail.elt, function (el) { sent[el.id] = valueOf(el); });
     }
@@ -28,7 +31,7 @@
   // When a saved answer changes the questions, the fields are swapped: what the buyer typed
   // while the request was on its way must survive the swap, and be saved in turn.
   document.addEventListener("htmx:beforeSwap", function () {
-    var form = document.getElementById(FORM_ID);
+    var form = formId && document.getElementById(formId);
     typed = null;
     if (form && sent) {
       fields(form, function (el) {
@@ -41,7 +44,7 @@
   });
 
   document.addEventListener("htmx:afterSwap", function () {
-    var form = document.getElementById(FORM_ID);
+    var form = formId && document.getElementById(formId);
     if (!form || !typed) {
       return;
     }
@@ -67,7 +70,9 @@
   // read out and its links reached (never while the buyer is typing elsewhere).
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt;
-    var summary = root && root.querySelector ? root.querySelector("#error-summary[autofocus]") : null;
+    var summary = root && root.querySelector
+      ? root.querySelector("#error-summary[autofocus], #strategy-errors[autofocus]")
+      : null;
     if (summary && document.activeElement !== summary) {
       summary.focus();
     }

@@ -1,0 +1,415 @@
+"""``choose(profile, advice, strategy, library)``: the buyer's decisions, checked and completed.
+
+A pure function. What the buyer left out is filled from the advice (every « recommandé »
+mechanism, on the lots the advice applies it to); what the buyer said is checked against the
+advice (a mechanism the law excludes here, or the advice does not offer, is refused; a
+« déconseillé » one is kept with its warning), against the tender (lot numbers), against the
+library's compatibility rules (:func:`clauses.advisor.compatibility.conflicts`: exclusive
+mechanisms and preconditions, not repeated here) and against L2112-2-1 (a social consideration
+in the execution conditions, or a justified derogation). The result is a
+:class:`ResolvedStrategy`, the drafter's only input of decisions, or the list of refusals, each
+naming its key as DESIGN §3.4 does (``strategy.mechanisms[2].lots``, 1-based like the profile's
+``lots[2].title``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from clauses import french
+from clauses.advisor.advise import decp_social
+from clauses.advisor.compatibility import Selection, conflicts
+from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult
+from clauses.library import Library
+from clauses.library.models import MechanismId, ObligationId
+from clauses.profile import TenderProfile, describe_errors
+from clauses.strategy.model import (
+    HoursLine,
+    ResolvedMechanism,
+    ResolvedStrategy,
+    RetainedMechanism,
+    Strategy,
+    StrategyError,
+)
+
+M = MechanismId
+KEY = "strategy"
+TOTAL = "total"
+# A weighting of 0 % is no criterion, one of 100 % leaves no room for price or cost.
+WEIGHT_MIN, WEIGHT_MAX = 0.0, 100.0
+MAX_HOURS = 10_000_000
+MAX_PENALTY_EUR = 1_000_000
+CCAP_ARTICLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z .\-]{0,19}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def parse_strategy(data: Any) -> Strategy | list[StrategyError]:
+    """The ``strategy`` key of a profile file or an API body, or its errors named from
+    ``strategy`` (unknown keys, wrong types), worded like the profile's."""
+    if data is None:
+        return Strategy()
+    if not isinstance(data, dict):
+        return [StrategyError(key=KEY, message="objet attendu (clés et valeurs)")]
+    try:
+        return Strategy.model_validate(data)
+    except ValidationError as exc:
+        return [
+            StrategyError(
+                key=f"{KEY}.{e.field}" if e.field != "(profil)" else KEY, message=e.message
+            )
+            for e in describe_errors(exc)
+        ]
+
+
+def choose(
+    profile: TenderProfile, advice: Advice, strategy: Strategy | None, library: Library
+) -> ResolvedStrategy | list[StrategyError]:
+    strategy = strategy or Strategy()
+    errors: list[StrategyError] = []
+    retained = _retained(profile, advice, strategy, library, errors)
+    hours = _hours(profile, advice, strategy, retained, errors)
+    _check_parameters(strategy, errors)
+    _check_social_obligation(advice, strategy, retained, library, errors)
+    if errors:
+        return errors
+    return ResolvedStrategy(
+        mechanisms=retained,
+        hours=hours,
+        hours_override_reason=strategy.hours_override_reason if strategy.hours_override else None,
+        penalty_eur_per_hour=strategy.penalty_eur_per_hour,
+        facilitator=strategy.facilitator,
+        ccap_article=strategy.ccap_article,
+        derogation=strategy.derogation,
+        decp_social=decp_social((m.id for m in retained), library),
+    )
+
+
+def default_mechanisms(advice: Advice) -> list[RetainedMechanism]:
+    """What a strategy without ``mechanisms`` retains: every « recommandé » mechanism, on the
+    lots the advice applies it to."""
+    return [
+        RetainedMechanism(id=r.mechanism, lots=list(r.applies_to_lots) or None)
+        for r in advice.recommendations
+        if r.level is Level.recommended
+    ]
+
+
+def _retained(
+    profile: TenderProfile,
+    advice: Advice,
+    strategy: Strategy,
+    library: Library,
+    errors: list[StrategyError],
+) -> list[ResolvedMechanism]:
+    chosen = strategy.mechanisms if strategy.mechanisms is not None else default_mechanisms(advice)
+    excluded = {e.mechanism: e for e in advice.excluded}
+    lot_count = len(profile.lots)
+    kept: list[tuple[int, ResolvedMechanism]] = []  # (1-based position in the list, resolved)
+    seen: set[MechanismId] = set()
+    for n, item in enumerate(chosen, start=1):
+        key = f"{KEY}.mechanisms[{n}]"
+        title = library.mechanisms[item.id].short_title
+        recommendation = advice.recommendation(item.id)
+        if item.id in seen:
+            errors.append(StrategyError(key=f"{key}.id", message=f"« {title} » est déjà retenu."))
+            continue
+        seen.add(item.id)
+        if item.id in excluded:
+            why = " ".join(excluded[item.id].reasons)
+            errors.append(
+                StrategyError(
+                    key=f"{key}.id",
+                    message=f"« {title} » est exclu pour ce marché{' : ' + why if why else '.'}",
+                )
+            )
+            continue
+        if recommendation is None:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.id",
+                    message=f"« {title} » n’est pas proposé par le conseil pour ce marché.",
+                )
+            )
+            continue
+        lots = sorted(set(item.lots or ()))
+        if lots and not lot_count:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.lots",
+                    message="le marché n’est pas alloti : omettez les lots (tout le marché).",
+                )
+            )
+            continue
+        unknown = [lot for lot in lots if not 1 <= lot <= lot_count]
+        if unknown:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.lots",
+                    message=f"lot{'s' if len(unknown) > 1 else ''} "
+                    f"{', '.join(map(str, unknown))} inexistant{'s' if len(unknown) > 1 else ''} : "
+                    f"le marché compte {lot_count} lot{'s' if lot_count > 1 else ''} "
+                    f"(numéros 1 à {lot_count}).",
+                )
+            )
+            continue
+        if item.weight_percent is not None and item.id is not M.insertion_criterion:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.weight_percent",
+                    message="une pondération ne s’applique qu’au critère d’insertion.",
+                )
+            )
+            continue
+        if item.weight_percent is not None and not WEIGHT_MIN < item.weight_percent < WEIGHT_MAX:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.weight_percent",
+                    message="la pondération doit être strictement comprise entre 0 et 100 %.",
+                )
+            )
+            continue
+        warnings = []
+        if recommendation.level is Level.discouraged:
+            warnings = [
+                f"« {title} » est {LEVEL_LABELS[Level.discouraged]} pour ce marché : {reason}"
+                for reason in recommendation.reasons
+            ]
+        kept.append(
+            (
+                n,
+                ResolvedMechanism(
+                    id=item.id,
+                    title=recommendation.title,
+                    level=recommendation.level,
+                    legal_basis=list(recommendation.legal_basis),
+                    lots=lots,
+                    weight_percent=item.weight_percent,
+                    warnings=warnings,
+                ),
+            )
+        )
+    selections = [Selection(mechanism=m.id, lots=tuple(m.lots)) for _, m in kept]
+    refused = set()
+    for conflict in conflicts(selections, library):
+        n, mechanism = kept[conflict.index]
+        refused.add(conflict.index)
+        errors.append(StrategyError(key=_conflict_key(n, mechanism), message=conflict.message))
+    return [m for i, (_, m) in enumerate(kept) if i not in refused]
+
+
+def _conflict_key(n: int, mechanism: ResolvedMechanism) -> str:
+    """A conflict is about where the mechanism applies when it is a reservation (a whole contract
+    reserved twice) or on lots; otherwise about the mechanism itself."""
+    reservation = mechanism.id.value.startswith("reserved_")
+    field = "lots" if mechanism.lots or reservation else "id"
+    return f"{KEY}.mechanisms[{n}].{field}"
+
+
+def _hours(
+    profile: TenderProfile,
+    advice: Advice,
+    strategy: Strategy,
+    retained: list[ResolvedMechanism],
+    errors: list[StrategyError],
+) -> list[HoursLine]:
+    """The insertion hours owed, per lot the clause is retained on (or for the whole contract),
+    from the advice's sizing, with the buyer's overrides."""
+    override = strategy.hours_override or {}
+    key = f"{KEY}.hours_override"
+    clause = next((m for m in retained if m.id is M.insertion_clause), None)
+    if override and clause is None:
+        errors.append(
+            StrategyError(
+                key=key, message="la clause d’insertion n’est pas retenue : pas d’heures."
+            )
+        )
+        return []
+    if override and not (strategy.hours_override_reason or "").strip():
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.hours_override_reason",
+                message="indiquez pourquoi les heures calculées sont remplacées.",
+            )
+        )
+    if clause is None:
+        return []
+    recommendation = advice.recommendation(M.insertion_clause)
+    sized = recommendation.lots if recommendation else []
+    if profile.lots:
+        numbers = clause.lots or list(range(1, len(profile.lots) + 1))
+        lines = [
+            HoursLine(
+                lot=n,
+                title=sized[n - 1].title,
+                estimated_amount_eur=sized[n - 1].estimated_amount_eur,
+                hours=sized[n - 1].hours,
+            )
+            for n in numbers
+        ]
+    else:
+        lines = [
+            HoursLine(
+                lot=None,
+                title=profile.title,
+                estimated_amount_eur=profile.estimated_amount_eur,
+                hours=advice.insertion_hours,
+            )
+        ]
+    by_key = {TOTAL if line.lot is None else str(line.lot): i for i, line in enumerate(lines)}
+    for name, value in override.items():
+        if name not in by_key:
+            where = (
+                f"les lots où la clause est retenue ({', '.join(k for k in by_key)})"
+                if profile.lots
+                else f"« {TOTAL} » (marché non alloti)"
+            )
+            errors.append(
+                StrategyError(key=f"{key}.{name}", message=f"clé inconnue : indiquez {where}.")
+            )
+        elif not 0 <= value <= MAX_HOURS:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.{name}",
+                    message=f"doit être compris entre 0 et {french.number(MAX_HOURS)} heures.",
+                )
+            )
+        else:
+            i = by_key[name]
+            lines[i] = lines[i].model_copy(update={"hours": value, "overridden": True})
+    return lines
+
+
+def _check_parameters(strategy: Strategy, errors: list[StrategyError]) -> None:
+    penalty = strategy.penalty_eur_per_hour
+    if penalty is not None and not 0 < penalty <= MAX_PENALTY_EUR:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.penalty_eur_per_hour",
+                message=f"doit être supérieur à 0 et au plus {french.eur(MAX_PENALTY_EUR)}.",
+            )
+        )
+    email = strategy.facilitator.email if strategy.facilitator else None
+    if email is not None and not EMAIL.fullmatch(email.strip()):
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.facilitator.email",
+                message="adresse électronique invalide (ex. clauses@facilitateur.fr).",
+            )
+        )
+    article = strategy.ccap_article
+    if article is not None and not CCAP_ARTICLE.fullmatch(article.strip()):
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.ccap_article",
+                message="numéro d’article invalide (ex. 9, 9.2 ou 12 bis ; 20 caractères au plus).",
+            )
+        )
+
+
+def meeting_social_obligation(library: Library) -> frozenset[MechanismId]:
+    """The mechanisms that meet L2112-2-1 (a social consideration in the execution conditions),
+    as the library's obligation lists them."""
+    return frozenset(
+        m
+        for o in library.obligations.obligations
+        if o.id is ObligationId.social_consideration_above_eu_threshold
+        for m in o.met_by
+    )
+
+
+def social_obligation(advice: Advice) -> ObligationResult | None:
+    """L2112-2-1 when it applies to this tender."""
+    return next(
+        (
+            o
+            for o in advice.obligations
+            if o.id is ObligationId.social_consideration_above_eu_threshold and o.applies
+        ),
+        None,
+    )
+
+
+def _check_social_obligation(
+    advice: Advice,
+    strategy: Strategy,
+    retained: list[ResolvedMechanism],
+    library: Library,
+    errors: list[StrategyError],
+) -> None:
+    """L2112-2-1: a social consideration in the execution conditions, or a justified
+    derogation; a derogation where none is needed is refused, so no draft carries one."""
+    obligation = social_obligation(advice)
+    met = any(m.id in meeting_social_obligation(library) for m in retained)
+    derogation = strategy.derogation
+    key = f"{KEY}.derogation"
+    if derogation is not None and (obligation is None or met):
+        errors.append(
+            StrategyError(
+                key=key,
+                message="sans objet : "
+                + (
+                    "l’obligation de L2112-2-1 ne s’applique pas à ce marché."
+                    if obligation is None
+                    else "une considération sociale est retenue dans les conditions d’exécution."
+                ),
+            )
+        )
+        return
+    if obligation is None or met:
+        return
+    if derogation is None:
+        errors.append(
+            StrategyError(
+                key=key,
+                message="L2112-2-1 s’applique : retenez une considération sociale dans les "
+                "conditions d’exécution (clause d’insertion ou autre condition sociale) ou "
+                "justifiez la dérogation (motif et justification).",
+            )
+        )
+        return
+    grounds = obligation.derogation_grounds
+    if grounds and derogation.ground.strip().casefold() not in {g.casefold() for g in grounds}:
+        errors.append(
+            StrategyError(
+                key=f"{key}.ground",
+                message="motif non reconnu ; motifs possibles : " + " ; ".join(grounds) + ".",
+            )
+        )
+    if not derogation.justification.strip():
+        errors.append(
+            StrategyError(
+                key=f"{key}.justification",
+                message="justifiez la dérogation : ce texte figure au dossier (à vérifier).",
+            )
+        )
+
+
+def resolve(
+    profile: TenderProfile, advice: Advice, data: Any, library: Library
+) -> ResolvedStrategy | list[StrategyError]:
+    """:func:`choose` on the ``strategy`` key as given (a file's or a body's), parsed first."""
+    strategy = parse_strategy(data)
+    if isinstance(strategy, list):
+        return strategy
+    return choose(profile, advice, strategy, library)
+
+
+class StrategyRefused(ValueError):
+    """An inconsistent strategy, for the shells that stop on it (exit 2, HTTP 422)."""
+
+    def __init__(self, errors: list[StrategyError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(f"{e.key} : {e.message}" for e in errors))
+
+
+def resolved_or_raise(
+    profile: TenderProfile, advice: Advice, data: Any, library: Library
+) -> ResolvedStrategy:
+    """:func:`resolve`, raising :class:`StrategyRefused` on errors."""
+    resolved = resolve(profile, advice, data, library)
+    if isinstance(resolved, list):
+        raise StrategyRefused(resolved)
+    return resolved

@@ -1,0 +1,133 @@
+"""The buyer decides on the review page, in a real browser, with and without JavaScript: drop a
+mechanism, reserve a lot, generate in one click, and the document says so; at 390 px nothing
+is wider than the screen and the draft is reachable before the whole advice."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Server
+from tests.web.conftest import Browser
+
+pytestmark = pytest.mark.browser
+
+MARKET = {
+    "title": "Réhabilitation du lycée Jules-Verne",
+    "nature": "works",
+    "cpv": "45214220-8",
+    "estimated_amount_eur": "6 200 000",
+    "duration_months": "24",
+    "launch_date": "2026-10-05",
+}
+LOTS = {
+    "lots-count": "2",
+    "lots-0-title": "Gros œuvre",
+    "lots-0-estimated_amount_eur": "4 000 000",
+    "lots-1-title": "Peinture",
+    "lots-1-cpv": "45442100-8",
+    "lots-1-estimated_amount_eur": "2 200 000",
+}
+
+
+def works_dossier(server: Server, title: str) -> str:
+    with httpx.Client(base_url=server.url) as client:
+        http = Browser(client)  # type: ignore[arg-type]  # same interface as the TestClient
+        dossier = http.new_dossier(title)
+        http.answer(dossier, "marche", **MARKET)
+        http.answer(dossier, "acheteur", region_code="52", facilitator_available="true")
+        http.answer(dossier, "lots", **LOTS)
+        http.answer(dossier, "offre-locale", local_offer__insertion="many")
+    return dossier
+
+
+def document_text(path: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(Path(path).read_bytes())) as package:
+        return re.sub(r"<[^>]+>", "", package.read("word/document.xml").decode())
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_decide_reserve_a_lot_and_download(chromium: Any, server: Server, javascript: bool) -> None:
+    dossier = works_dossier(server, f"Choix {'avec' if javascript else 'sans'} JavaScript")
+    context = chromium.new_context(
+        java_script_enabled=javascript, accept_downloads=True, locale="fr-FR"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{server.url}/dossiers/{dossier}")
+        form = page.locator("#strategy-form")
+        # Drop the lots division, reserve lot 2 only to the SIAE, keep the clause on lot 1 only
+        # (both are pre-filled on the lots the advice applies them to).
+        form.get_by_label(re.compile("^recommandé Allotissement")).uncheck()
+        reservation = form.locator(
+            ".mechanism-choice", has=page.locator("#keep-reserved_insertion")
+        )
+        reservation.get_by_label("Lot 2 : Peinture").check()
+        reservation.get_by_label("Lot 1 : Gros œuvre").uncheck()
+        clause = form.locator(".mechanism-choice", has=page.locator("#keep-insertion_clause"))
+        clause.get_by_label("Lot 1 : Gros œuvre").check()
+        clause.get_by_label("Lot 2 : Peinture").uncheck()
+        # A bad penalty is named on its field (live with htmx, on saving without).
+        form.get_by_label(re.compile("^Pénalité")).fill("beaucoup")
+        if javascript:
+            form.get_by_label(re.compile("^Pénalité")).press("Tab")
+        else:
+            form.get_by_role("button", name="Enregistrer mes choix").first.click()
+        expect(page.locator("#penalty_eur_per_hour-error")).to_contain_text("nombre")
+        expect(page.locator("#strategy-errors")).to_contain_text("Pénalité")
+        page.locator("#penalty_eur_per_hour").fill("50")
+        if javascript:
+            page.locator("#penalty_eur_per_hour").press("Tab")
+            expect(page.locator("#strategy-errors")).to_have_count(0)
+        summary = page.locator(".strategy-summary")
+        if javascript:  # refreshed as the choices change
+            expect(summary).to_contain_text("lot 2 (Peinture)")
+            expect(summary).not_to_contain_text("Allotissement")
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
+        download = download_info.value
+        assert re.search(r"-v1\.docx$", download.suggested_filename)
+        text = document_text(download.path())
+        assert "est divisée en lots, chacun faisant l’objet" not in text  # dropped
+        assert "est réservée aux structures d’insertion" in text  # the lot reserved
+        page.goto(f"{server.url}/dossiers/{dossier}")
+        expect(page.locator("#keep-lots_division")).not_to_be_checked()
+        expect(page.locator("#lots-reserved_insertion-2")).to_be_checked()
+        expect(page.locator("#penalty_eur_per_hour")).to_have_value("50")
+    finally:
+        context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["", "/documents"])
+def test_narrow_screen_has_no_horizontal_scroll(chromium: Any, server: Server, path: str) -> None:
+    dossier = works_dossier(server, "Écran étroit")
+    with httpx.Client(base_url=server.url) as client:
+        http = Browser(client)  # type: ignore[arg-type]
+        http.get(f"/dossiers/{dossier}")
+        assert (
+            http.post(f"/dossiers/{dossier}/documents", {"sections": "summary"}).status_code == 303
+        )
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/dossiers/{dossier}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path or 'review'}: {width} px wide"
+        if not path:
+            button = page.get_by_role(
+                "button", name="Générer et télécharger le document Word"
+            ).first
+            advice_top = page.locator("#advice-panel").bounding_box()["y"]
+            assert button.bounding_box()["y"] < advice_top  # before the advice, not after it
+    finally:
+        context.close()
