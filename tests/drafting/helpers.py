@@ -11,9 +11,13 @@ from typing import Any
 import docx
 from docx.document import Document as DocxDocument
 
+from clauses.advisor import advise
 from clauses.drafting import Draft, draft
 from clauses.library import Library
+from clauses.library.models import MechanismId
 from clauses.profile import TenderProfile
+from clauses.strategy.default import decp_social, default_strategy, hours_lines
+from clauses.strategy.model import ResolvedMechanism, ResolvedStrategy
 from tests.conftest import AS_OF
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,9 +25,48 @@ HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2, "Heading 3": 3}
 
 
 def make_draft(
-    profile: TenderProfile, library: Library, as_of: dt.date = AS_OF, **options: Any
+    profile: TenderProfile,
+    library: Library,
+    as_of: dt.date = AS_OF,
+    *,
+    strategy: ResolvedStrategy | None = None,
+    **options: Any,
 ) -> Draft:
-    return draft(profile, library, as_of, **options)
+    """The draft of ``strategy``, by default the one the advice suggests."""
+    advice = advise(profile, library, as_of)
+    resolved = strategy or default_strategy(profile, advice, library)
+    return draft(profile, advice, resolved, library, as_of, **options)
+
+
+def retain(
+    profile: TenderProfile,
+    library: Library,
+    mechanisms: dict[MechanismId, list[int]],
+    as_of: dt.date = AS_OF,
+    **parameters: Any,
+) -> ResolvedStrategy:
+    """A strategy retaining ``mechanisms`` (id → lot numbers) of the advice, with ``parameters``
+    (facilitator, penalty…), as ``choose()`` would resolve it."""
+    advice = advise(profile, library, as_of)
+    retained = [
+        ResolvedMechanism(
+            id=m,
+            title=library.mechanisms[m].title,
+            level=r.level,
+            legal_basis=r.legal_basis,
+            lots=lots,
+            weight_percent=parameters.pop(f"{m.value}_weight", None),
+        )
+        for m, lots in mechanisms.items()
+        if (r := advice.recommendation(m)) is not None
+    ]
+    clause = mechanisms.get(MechanismId.insertion_clause)
+    return ResolvedStrategy(
+        mechanisms=retained,
+        hours=[] if clause is None else hours_lines(profile, advice, clause),
+        decp_social=decp_social(library, [m.id for m in retained]),
+        **parameters,
+    )
 
 
 def reopen(content: bytes) -> DocxDocument:

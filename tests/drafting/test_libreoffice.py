@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from clauses.drafting import draft
 from clauses.library import Library
 from clauses.profile import load_profile
 from tests.conftest import AS_OF, EXAMPLES, require_tool
-from tests.drafting.helpers import plain
+from tests.drafting.helpers import make_draft, plain
 
 
 def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
@@ -41,7 +40,7 @@ def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
 @pytest.mark.libreoffice
 def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) -> None:
     soffice = require_tool("soffice")
-    result = draft(load_profile(EXAMPLES / "lycee-rehabilitation.yaml"), library, AS_OF)
+    result = make_draft(load_profile(EXAMPLES / "lycee-rehabilitation.yaml"), library, AS_OF)
     source = tmp_path / "clauses-sociales.docx"
     source.write_bytes(result.content)
     profile = tmp_path / "lo-profile"
@@ -71,7 +70,7 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         "R2152-7",
         "4 651 heures",
         "2 167 heures",
-        "Article « Clause d’insertion sociale »",
+        "– Clause d’insertion sociale",
         "[à compléter : Coordonnées du facilitateur",
         *(attached.practice.title for attached in result.practices),
         "Références juridiques citées",

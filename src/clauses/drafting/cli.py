@@ -16,12 +16,15 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
+from clauses.advisor import advise
 from clauses.cli import EXIT_INPUT, _date_arg
-from clauses.drafting.draft import SectionError, draft, parse_sections
+from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
+from clauses.drafting.pieces import draft_pieces
 from clauses.drafting.sections import SECTION_IDS
 from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
 from clauses.library import Library, load_library
-from clauses.profile import ProfileError, load_profile
+from clauses.profile import ProfileError, TenderProfile, load_profile
+from clauses.strategy.default import default_strategy
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 EXIT_FAILURES = 1
@@ -38,7 +41,13 @@ def add_draft_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     one = sub.add_parser("draft", help="rédige le document Word des clauses sociales d’un marché")
     one.add_argument("profile", type=Path, help="profil du marché (YAML ou JSON)")
-    one.add_argument("-o", "--output", type=Path, required=True, help="fichier .docx à écrire")
+    one.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="fichier .docx à écrire, ou .zip pour un .docx par pièce du DCE",
+    )
     _common(one, sections_help)
     one.set_defaults(handler=cmd_draft)
 
@@ -127,18 +136,42 @@ def cmd_draft(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     library = load_library(args.library)
     profile = load_profile(args.profile)
-    result = draft(profile, library, args.as_of, sections=sections, template=template)
+    advice = advise(profile, library, args.as_of)
+    strategy = default_strategy(profile, advice, library)
+    if output.suffix.lower() == ".zip":
+        pieces = draft_pieces(profile, advice, strategy, library, args.as_of, template=template)
+        content, messages = pieces.content, pieces.messages
+        summary = f"{len(pieces.names)} pièce(s) du DCE"
+    else:
+        result = draft(
+            profile, advice, strategy, library, args.as_of, sections=sections, template=template
+        )
+        content, messages = result.content, result.messages
+        summary = (
+            f"{len(result.sections)} section(s), "
+            f"{len(result.practices)} fiche(s) de bonnes pratiques"
+        )
     try:
-        write_atomic(output, result.content)
+        write_atomic(output, content)
     except OSError as exc:
         return _fail(f"impossible d’écrire {output} : {exc.strerror}")
-    for message in result.messages:
+    for message in messages:
         print(f"clauses : note : {message}", file=sys.stderr)
-    print(
-        f"{output} écrit ({len(result.sections)} section(s), "
-        f"{len(result.practices)} fiche(s) de bonnes pratiques)."
-    )
+    print(f"{output} écrit ({summary}).")
     return 0
+
+
+def draft_default(
+    profile: TenderProfile,
+    library: Library,
+    as_of: dt.date,
+    sections: tuple[str, ...],
+    template: bytes | None,
+) -> Draft:
+    """The draft of the strategy the advice suggests (until the profile carries its own)."""
+    advice = advise(profile, library, as_of)
+    strategy = default_strategy(profile, advice, library)
+    return draft(profile, advice, strategy, library, as_of, sections=sections, template=template)
 
 
 class Progress:
@@ -223,7 +256,7 @@ def run_batch(
     for done, path in enumerate(paths, start=1):
         progress.step(done, path.name)
         try:
-            result = draft(load_profile(path), library, as_of, sections=sections, template=template)
+            result = draft_default(load_profile(path), library, as_of, sections, template)
             write_atomic(outdir / names[path], result.content)
         except ProfileError as exc:
             failures.append(
