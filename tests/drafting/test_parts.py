@@ -70,6 +70,23 @@ def test_practice_ties_are_broken_by_id_and_zero_scores_left_out(library: Librar
     assert choose_practices(library, mechanisms=set(), sector=None, region_code="99") == []
 
 
+def test_a_sheet_needs_a_retained_mechanism_or_the_sector_and_never_another_trade(
+    library: Library,
+) -> None:
+    # The region alone attaches nothing: Pays de la Loire's sheets are about other mechanisms.
+    assert choose_practices(library, mechanisms=set(), sector=None, region_code="52") == []
+    cleaning = choose_practices(
+        library, mechanisms={M.insertion_clause}, sector="cleaning", region_code=None
+    )
+    works = choose_practices(
+        library, mechanisms={M.insertion_clause}, sector="painting", region_code=None
+    )
+    for attached in cleaning:
+        sectors = attached.practice.sectors
+        assert not sectors or "cleaning" in sectors, attached.practice.id
+    assert all(not a.practice.sectors for a in works)  # no sheet is written for painting
+
+
 def test_markdown_blocks() -> None:
     text = (
         "## Démarche\n\n**Ce qu’a fait la Région**\n\n1. **2017 :** premier schéma.\n"

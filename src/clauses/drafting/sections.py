@@ -358,8 +358,9 @@ def _mechanisms(wr: Writer, ctx: Context) -> None:
             detail = LEVEL_LABELS[m.level]
             if m.weight_percent is not None:
                 detail += f" ; pondération {french.number(m.weight_percent, 1)} %"
-            rows.append([m.title, where(ctx, m), ", ".join(m.legal_basis), detail])
-        wr.table(["Mécanisme", "Porte sur", "Base légale", "Avis"], rows, [46, 18, 18, 18])
+            name = ctx.library.mechanisms[m.id].short_title
+            rows.append([name, where(ctx, m), ", ".join(m.legal_basis), detail])
+        wr.table(["Mécanisme", "Porte sur", "Base légale", "Avis"], rows, [28, 26, 26, 20])
     retained = {m.id for m in ctx.retained}
     set_aside = [r for r in ctx.advice.recommendations if r.mechanism not in retained]
     if set_aside:
@@ -424,7 +425,15 @@ def _hours(wr: Writer, ctx: Context) -> None:
 
 
 def _vigilance(wr: Writer, ctx: Context) -> None:
-    warnings = list(ctx.advice.warnings)
+    # The advice warns about mechanisms the buyer may not have retained (« Critère d’insertion :
+    # … »): only the warnings about what the document contains are repeated.
+    retained = {m.id for m in ctx.retained}
+    set_aside = tuple(
+        f"{mechanism.short_title} :"
+        for mechanism in ctx.library.mechanisms.values()
+        if mechanism.id not in retained
+    )
+    warnings = [w for w in ctx.advice.warnings if not w.startswith(set_aside)]
     for m in ctx.retained:
         if m.level is Level.discouraged:
             warnings.append(f"{m.title} : déconseillé par l’avis, retenu par l’acheteur.")
