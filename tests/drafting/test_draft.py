@@ -353,3 +353,18 @@ def test_every_example_reopens_with_python_docx(path: Path, library: Library) ->
     assert top == [SECTION_TITLES[s] for s in SECTION_IDS]
     for text, marked in run_highlights(result.content):
         assert marked == bool(PLACEHOLDER_RE.fullmatch(text)), text
+
+
+# Ordinary spaces where French typography wants a no-break one (before « : ; ! ? % € », after
+# « « »), in any paragraph, table cell or footer of the document.
+BAD_SPACE = re.compile(r" (?=[:;!?%€»])|« ")
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_text_run_has_french_spacing(path: Path, library: Library) -> None:
+    result = make_draft(load_profile(path), library, AS_OF)
+    for name in ("word/document.xml", "word/footer1.xml"):
+        xml = part_xml(result.content, name)
+        for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+            text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph))
+            assert not BAD_SPACE.search(text), text

@@ -4,16 +4,21 @@ One conversion to PDF (plus one to plain text when pdftotext is not installed): 
 seconds, so the whole check is one test on the richest example.
 """
 
+import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from clauses.advisor import advise
+from clauses.drafting import draft_pieces
 from clauses.library import Library
 from clauses.profile import load_profile
+from clauses.strategy.default import default_strategy
 from tests.conftest import AS_OF, EXAMPLES, require_tool
-from tests.drafting.helpers import make_draft, plain
+from tests.drafting.helpers import make_draft, plain, reopen
 
 
 def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
@@ -76,3 +81,45 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         "Références juridiques citées",
     ):
         assert " ".join(expected.split()) in text, expected
+
+
+@pytest.mark.libreoffice
+def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
+    tmp_path: Path, library: Library
+) -> None:
+    soffice = require_tool("soffice")
+    profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
+    advice = advise(profile, library, AS_OF)
+    strategy = default_strategy(profile, advice, library)
+    pieces = draft_pieces(profile, advice, strategy, library, AS_OF)
+    with zipfile.ZipFile(io.BytesIO(pieces.content)) as archive:
+        assert archive.namelist() == pieces.names
+        archive.extractall(tmp_path / "pieces")
+    assert pieces.names[:4] == [
+        "00-synthese.docx",
+        "01-avis-et-reglement-de-la-consultation.docx",
+        "02-ccap-article.docx",
+        "03-annexe-insertion-commitment.docx",
+    ]
+    sources = sorted((tmp_path / "pieces").glob("*.docx"))
+    for source in sources:
+        assert reopen(source.read_bytes()).paragraphs, source.name
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for source in sources:
+        pdf = tmp_path / "pdf" / source.with_suffix(".pdf").name
+        assert pdf.read_bytes().startswith(b"%PDF-"), source.name

@@ -135,7 +135,9 @@ def _ccag_article(ctx: Context) -> str:
 
 def _hours_commitment(ctx: Context) -> str:
     lines = ctx.strategy.hours
-    if not lines or lines[0].lot is None:
+    if not lines:  # the clause is retained on lots for which no hour was calculated
+        return placeholder("nombre d’heures de travail dû (aucune heure calculée)")
+    if lines[0].lot is None:
         return f"au moins {french.hours(ctx.strategy.total_hours)} de travail"
     owed = " ; ".join(f"{ctx.lot_label(h.lot)} : {french.hours(h.hours)}" for h in lines if h.lot)
     return f"au moins le nombre d’heures de travail fixé pour chaque lot concerné ({owed})"
