@@ -1,4 +1,4 @@
-"""Benchmark of the drafter: draft() on a 10-lot tender that gets three good-practice sheets.
+"""Benchmark of the drafter: draft() on a 10-lot tender that gets its good-practice sheets.
 
 The advice and the strategy are computed once, outside the timings: draft() receives them.
 Prints one JSON object:
@@ -21,6 +21,7 @@ from clauses.advisor import advise
 from clauses.drafting import draft
 from clauses.drafting.draft import build
 from clauses.drafting.package import write_docx
+from clauses.drafting.practices import PRACTICES_ATTACHED
 from clauses.drafting.sections import SECTION_IDS
 from clauses.library import load_library
 from clauses.profile import parse_profile
@@ -38,7 +39,7 @@ def measure(runs: int = RUNS) -> dict[str, float | int]:
     start = time.perf_counter()
     first = draft(profile, advice, strategy, library, AS_OF)
     first_ms = (time.perf_counter() - start) * 1000
-    assert len(first.practices) == 3, first.practices
+    assert len(first.practices) == PRACTICES_ATTACHED, [p.practice.id for p in first.practices]
     drafts, floors, ratios = [], [], []
     for _ in range(runs):
         start = time.perf_counter()

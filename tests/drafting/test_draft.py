@@ -9,6 +9,7 @@ import pytest
 
 from clauses.advisor import Level, advise
 from clauses.drafting import SECTION_IDS, SectionError, parse_sections
+from clauses.drafting.practices import PRACTICES_ATTACHED
 from clauses.drafting.sections import SECTION_TITLES, legifrance_url
 from clauses.library import Library
 from clauses.library.models import MechanismId
@@ -151,7 +152,7 @@ def test_every_table_has_a_repeated_header_row(lycee: bytes) -> None:
 
 def test_practice_sheets_are_attached_with_a_reason(library: Library) -> None:
     result = make_draft(load_profile(LYCEE), library, AS_OF)
-    assert len(result.practices) == 3
+    assert len(result.practices) == PRACTICES_ATTACHED
     text = full_text(reopen(result.content))
     for attached in result.practices:
         assert attached.practice.title in text

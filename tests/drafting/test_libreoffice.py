@@ -123,3 +123,43 @@ def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
     for source in sources:
         pdf = tmp_path / "pdf" / source.with_suffix(".pdf").name
         assert pdf.read_bytes().startswith(b"%PDF-"), source.name
+
+
+@pytest.mark.libreoffice
+def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Library) -> None:
+    """RC + CCAP + annexes ≤ 8 pages, whole document ≤ 14 (bench/draft_quality.py reports the
+    figures; page counts need the Carlito and Caladea fonts that .ci/run installs)."""
+    soffice = require_tool("soffice")
+    pdfinfo = require_tool("pdfinfo")
+    profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
+    sources = []
+    for name, sections in (("dce", ["rc", "ccap", "annexes"]), ("whole", None)):
+        options = {} if sections is None else {"sections": sections}
+        source = tmp_path / f"{name}.docx"
+        source.write_bytes(make_draft(profile, library, AS_OF, **options).content)
+        sources.append(source)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+    def pages(name: str) -> int:
+        info = subprocess.run(
+            [pdfinfo, str(tmp_path / f"{name}.pdf")], check=True, capture_output=True, text=True
+        ).stdout
+        return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+    assert pages("dce") <= 8
+    assert pages("whole") <= 14

@@ -3,7 +3,7 @@
 A sheet is attached only when it illustrates a mechanism retained for the tender or is about the
 tender's sector; a sheet written for given sectors is never attached to a tender of another one
 (no works sheet on a cleaning contract). Among those, a sheet scores for each mechanism shared,
-for the sector and for the buyer's region; the best three are attached, ties broken by sheet id
+for the sector and for the buyer's region; the best two are attached, ties broken by sheet id
 so that the same tender always gets the same sheets.
 """
 
@@ -16,7 +16,7 @@ from clauses.drafting.regions import REGION_NAMES
 from clauses.library import Library
 from clauses.library.models import MechanismId, Practice
 
-PRACTICES_ATTACHED = 3
+PRACTICES_ATTACHED = 2  # a sheet is one to two pages: two keep the draft short
 MECHANISM_POINTS = 2
 SECTOR_POINTS = 3
 REGION_POINTS = 3
