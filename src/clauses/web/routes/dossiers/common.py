@@ -46,6 +46,8 @@ NOTICES = {
     "restaure": "Dossier restauré.",
     "supprime": "Dossier supprimé.",
     "genere": "Document généré : il est enregistré avec le conseil et la version de la bibliothèque utilisés.",
+    "modele": "Modèle Word enregistré : les prochains documents seront rédigés avec ses styles, sa mise en page, son en-tête et son pied de page.",
+    "modele-retire": "Modèle Word retiré : les prochains documents utiliseront le modèle de l’application.",
 }
 REVIEW = "synthese"
 

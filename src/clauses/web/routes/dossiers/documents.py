@@ -1,17 +1,19 @@
-"""Generated documents: generate, list, download, advice snapshot."""
+"""Generated documents: generate, list, download, advice snapshot; the council's Word template."""
 
 import uuid
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import UploadFile
 
+from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
 from clauses.store import crud
 from clauses.store.models import (
     GeneratedDocumentCreate,
 )
 from clauses.web import wizard
 from clauses.web.deps import ContextDep, FormDep, SessionDep
-from clauses.web.drafting import DOCX_TYPE, SECTIONS, issue_draft
+from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     assess,
@@ -30,6 +32,15 @@ router = dossier_router()
 def documents(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> HTMLResponse:
+    return documents_page(request, session, dossier_id)
+
+
+def documents_page(
+    request: Request,
+    session: SessionDep,
+    dossier_id: uuid.UUID,
+    template_error: str | None = None,
+) -> HTMLResponse:
     dossier = load(session, dossier_id)
     return render(
         request,
@@ -41,7 +52,10 @@ def documents(
             "section_choices": SECTIONS,
             "notice": notice_of(request),
             "new_id": request.query_params.get("nouveau", ""),
+            "word_template": crud.get_word_template(session=session),
+            "template_error": template_error,
         },
+        status_code=422 if template_error else 200,
     )
 
 
@@ -64,7 +78,14 @@ def generate(
             },
             status_code=422,
         )
-    issued = issue_draft(outcome.profile, ctx.library, ctx.today(), sections)
+    stored = crud.get_word_template(session=session)
+    issued = issue_draft(
+        outcome.profile,
+        ctx.library,
+        ctx.today(),
+        sections,
+        template=stored.content if stored else None,
+    )
     document = crud.add_document(
         session=session,
         dossier_id=dossier_id,
@@ -96,7 +117,7 @@ def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep)
         raise HTTPException(status_code=404) from None
     return Response(
         document.content,
-        media_type=DOCX_TYPE,
+        media_type=ZIP_TYPE if document.filename.endswith(".zip") else DOCX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
     )
 
@@ -115,3 +136,38 @@ def advice_snapshot(
     return JSONResponse(
         document.advice, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+TEMPLATE_FIELD = "modele"
+TEMPLATE_SUFFIXES = (".docx", ".dotx")
+
+
+@router.post("/{dossier_id}/documents/modele", response_class=HTMLResponse)
+def upload_template(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+) -> Response:
+    """Store the council's Word template for every later draft, once the drafter has opened it
+    with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb…)."""
+    load(session, dossier_id)
+    upload = form.get(TEMPLATE_FIELD)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return documents_page(request, session, dossier_id, "Modèle Word : choisissez un fichier.")
+    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    if not name.lower().endswith(TEMPLATE_SUFFIXES):
+        return documents_page(
+            request, session, dossier_id, "Modèle Word : fichier .docx ou .dotx attendu."
+        )
+    data = upload.file.read(MAX_FILE_BYTES + 1)
+    try:
+        open_template(data)
+    except TemplateError as exc:
+        return documents_page(request, session, dossier_id, f"Modèle Word : {exc}.")
+    crud.set_word_template(session=session, filename=name, content=data)
+    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele"))
+
+
+@router.post("/{dossier_id}/documents/modele/supprimer", response_class=HTMLResponse)
+def delete_template(dossier_id: uuid.UUID, session: SessionDep) -> Response:
+    load(session, dossier_id)
+    crud.delete_word_template(session=session)
+    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele-retire"))
