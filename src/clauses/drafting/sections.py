@@ -59,9 +59,11 @@ FOLLOW_UP_WIDTHS = (22, 12, 14, 20, 10, 10, 12)
 FOLLOW_UP_BLANK_ROWS = 3
 NUMBER_INDENT = 709  # hanging indent of Word-numbered sub-clauses (1.25 cm)
 _POINT_REFERENCE = re.compile(r"(au point |aux points? )(\d{1,2})\b")
+# Légifrance's search of the codes by article number. No article identifier (LEGIARTI) of the
+# library is sourced yet: when one is, the link should go to the article itself.
 LEGIFRANCE_SEARCH = (
     "https://www.legifrance.gouv.fr/search/code?tab_selection=code&searchField=NUM_ARTICLE"
-    "&query={query}&typeRecherche=date&dateVersion=&sortValue=PERTINENCE&pageSize=10&page=1"
+    "&query={query}&page=1&init=true"
 )
 
 
@@ -657,23 +659,22 @@ def write_references(wr: Writer, ctx: Context) -> None:
         wr.paragraph("Aucune référence juridique citée dans les sections retenues.")
         return
     wr.paragraph(
-        "Textes cités dans ce document. Les liens mènent à une recherche de l’article sur "
-        "Légifrance ; vérifiez la version en vigueur à la date de la consultation."
+        "Textes cités dans ce document. Les liens mènent à la recherche de l’article dans les "
+        "codes sur Légifrance (choisissez le Code de la commande publique) ; vérifiez la version "
+        "en vigueur à la date de la consultation."
     )
     rows: list[list[Any]] = []
     for ref in cited:
         title = ref.title
         if ref.text == "CCAG" and ctx.ccag is not None:
-            ccag = ctx.ccag
+            ccag = ctx.ccag  # the contract's CCAG, not the generic reference
             article = ccag.insertion_article or "numéro à vérifier"
             title = f"{ccag.short_title} 2021, article « Clause d’insertion sociale » ({article})"
-            status = ccag.status
             rows.append([ccag.short_title, title, "—"])
             continue
-        status = ref.status
         if ref.former:
             title += f" (avant 2019 : {' ; '.join(ref.former)})"
-        if status is Status.to_verify and "à vérifier" not in title:
+        if ref.status is Status.to_verify and "à vérifier" not in title:
             title += " (à vérifier par votre service juridique)"
         url = legifrance_url(ref.id) if ref.text == "CCP" else (str(ref.url) if ref.url else "—")
         rows.append([ref.id, title, url])
