@@ -6,6 +6,7 @@ One place for every figure the product shows: advice text, clause texts, Word dr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"  # before : ; ! ? », after «, before units, between thousands
@@ -65,25 +66,16 @@ def quote(text: str) -> str:
 
 
 # One no-break space for all: the thin one (U+202F) lacks a glyph in many Word fonts.
-_SPACED_AFTER = frozenset(":;!?»")
+_BEFORE = re.compile(r" (?=[:;!?»%€])")
+_AFTER = re.compile(r"(?<=«) ")
 
 
 def typography(text: str) -> str:
-    """French spacing: no-break space before « : ; ! ? » » and after « « ».
+    """French spacing: no-break space before « : ; ! ? » % € » and after « « ».
 
     Applied once where text leaves the product (report, Word draft, pages), so content and code
     can be written with ordinary spaces.
     """
-    out = []
-    for i, char in enumerate(text):
-        if char == " ":
-            following = text[i + 1] if i + 1 < len(text) else ""
-            previous = text[i - 1] if i else ""
-            if following in _SPACED_AFTER:
-                out.append(NBSP)
-                continue
-            if previous == "«":
-                out.append(NBSP)
-                continue
-        out.append(char)
-    return "".join(out)
+    if " " not in text:
+        return text
+    return _AFTER.sub(NBSP, _BEFORE.sub(NBSP, text))

@@ -11,9 +11,17 @@ from typing import Any
 import docx
 from docx.document import Document as DocxDocument
 
+from clauses.advisor import advise
+from clauses.advisor.advise import decp_social
+from clauses.advisor.model import Advice
 from clauses.drafting import Draft, draft
+from clauses.drafting.sanitize import one_line
 from clauses.library import Library
+from clauses.library.models import MechanismId
 from clauses.profile import TenderProfile
+from clauses.profile import TenderProfile as _Profile
+from clauses.strategy.choose import resolved_or_raise
+from clauses.strategy.model import HoursLine, ResolvedMechanism, ResolvedStrategy
 from tests.conftest import AS_OF
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,9 +29,74 @@ HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2, "Heading 3": 3}
 
 
 def make_draft(
-    profile: TenderProfile, library: Library, as_of: dt.date = AS_OF, **options: Any
+    profile: TenderProfile,
+    library: Library,
+    as_of: dt.date = AS_OF,
+    *,
+    strategy: ResolvedStrategy | None = None,
+    **options: Any,
 ) -> Draft:
-    return draft(profile, library, as_of, **options)
+    """The draft of ``strategy``, by default the one the advice suggests."""
+    advice = advise(profile, library, as_of)
+    resolved = strategy or resolved_or_raise(profile, advice, None, library)
+    return draft(profile, advice, resolved, library, as_of, **options)
+
+
+def retain(
+    profile: TenderProfile,
+    library: Library,
+    mechanisms: dict[MechanismId, list[int]],
+    as_of: dt.date = AS_OF,
+    **parameters: Any,
+) -> ResolvedStrategy:
+    """A strategy retaining ``mechanisms`` (id → lot numbers) of the advice, with ``parameters``
+    (facilitator, penalty…), built directly rather than through ``choose()`` so that the tests
+    can also draft what ``choose()`` would refuse (no derogation, say) and see what is written."""
+    advice = advise(profile, library, as_of)
+    retained = [
+        ResolvedMechanism(
+            id=m,
+            title=library.mechanisms[m].title,
+            level=r.level,
+            legal_basis=r.legal_basis,
+            lots=lots,
+            weight_percent=parameters.pop(f"{m.value}_weight", None),
+        )
+        for m, lots in mechanisms.items()
+        if (r := advice.recommendation(m)) is not None
+    ]
+    clause = mechanisms.get(MechanismId.insertion_clause)
+    return ResolvedStrategy(
+        mechanisms=retained,
+        hours=[] if clause is None else hours_lines(profile, advice, clause),
+        decp_social=decp_social([m.id for m in retained], library),
+        **parameters,
+    )
+
+
+def hours_lines(profile: _Profile, advice: Advice, lots: list[int]) -> list[HoursLine]:
+    """The advice's hours on ``lots`` (all lots when empty), or for the whole contract."""
+    recommendation = advice.recommendation(MechanismId.insertion_clause)
+    if not profile.lots or recommendation is None or not recommendation.lots:
+        return [
+            HoursLine(
+                lot=None,
+                title=one_line(profile.title),
+                estimated_amount_eur=profile.estimated_amount_eur,
+                hours=advice.sizing.hours,
+            )
+        ]
+    wanted = set(lots) or set(range(1, len(recommendation.lots) + 1))
+    return [
+        HoursLine(
+            lot=number,
+            title=one_line(lot.title) or f"lot {number}",
+            estimated_amount_eur=lot.estimated_amount_eur,
+            hours=lot.hours,
+        )
+        for number, lot in enumerate(recommendation.lots, start=1)
+        if number in wanted and lot.hours > 0
+    ]
 
 
 def reopen(content: bytes) -> DocxDocument:

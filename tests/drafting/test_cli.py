@@ -2,6 +2,7 @@
 
 import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,26 @@ def test_draft_writes_the_document(tmp_path: Path, capsys: pytest.CaptureFixture
     assert reopen(out.read_bytes()).paragraphs
     assert f"{out} écrit" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["clauses-sociales.docx"]  # no temporary left
+
+
+def test_a_zip_output_gives_one_docx_per_dce_piece(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dce.zip"
+    assert main(["draft", LYCEE, "-o", str(out), "--as-of", "2026-11-22"]) == 0
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        pieces = {name: reopen(archive.read(name)) for name in names}
+    assert all(name.endswith(".docx") for name in names)
+    assert len(names) == 6  # summary, RC, CCAP, commitment form, follow-up table, sheets
+    ccap = outline(pieces["02-ccap-article.docx"])
+    assert [text for level, text in ccap if level == 2] == [
+        "Article [à compléter\u00a0: numéro de l’article] – Clause d’insertion sociale"
+    ]
+    assert f"{out} écrit (6 pièce(s) du DCE)." in capsys.readouterr().out
+    again = tmp_path / "again.zip"
+    assert main(["draft", LYCEE, "-o", str(again), "--as-of", "2026-11-22"]) == 0
+    assert again.read_bytes() == out.read_bytes()
 
 
 def test_draft_is_reproducible_from_the_command_line(tmp_path: Path) -> None:

@@ -7,20 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from clauses.drafting import SECTION_IDS, SectionError, draft, parse_sections
-from clauses.drafting.sections import SECTION_TITLES
+from clauses.advisor import Level, advise
+from clauses.drafting import SECTION_IDS, SectionError, parse_sections
+from clauses.drafting.practices import PRACTICES_ATTACHED
+from clauses.drafting.sections import SECTION_TITLES, legifrance_url
 from clauses.library import Library
 from clauses.library.models import MechanismId
 from clauses.library.render import PLACEHOLDER_RE
 from clauses.profile import load_profile
+from clauses.strategy.model import Derogation
 from tests.conftest import AS_OF, EXAMPLES, make_profile
 from tests.drafting.helpers import (
     W,
     full_text,
+    make_draft,
     outline,
     part_xml,
     plain,
     reopen,
+    retain,
     run_highlights,
     style_name,
 )
@@ -30,7 +35,7 @@ LYCEE = EXAMPLES / "lycee-rehabilitation.yaml"
 
 @pytest.fixture(scope="module")
 def lycee(library: Library) -> bytes:
-    return draft(load_profile(LYCEE), library, AS_OF).content
+    return make_draft(load_profile(LYCEE), library, AS_OF).content
 
 
 def test_sections_come_in_order_with_their_headings(lycee: bytes) -> None:
@@ -50,78 +55,92 @@ def test_summary_states_facts_obligations_mechanisms_hours_and_decp(lycee: bytes
         "Pays de la Loire (code INSEE 52)",
         "22 novembre 2026",  # the date of the document
         "bibliothèque de clauses 2026.12.0",
-        "Considération sociale ou relative à l’emploi dans les conditions d’exécution (L2112-2-1)",
-        "Comment elle est satisfaite",
-        "L2112-2 (avant 2019 : CMP art. 14 ; ord. 2015-899 art. 38)",
-        "Formule : heures = montant HT",
-        "Gros œuvre – maçonnerie",
+        "Considération sociale ou relative à l’emploi dans les conditions d’exécution (L2112-2-1)"
+        " : satisfaite par Clause d’insertion sociale",
+        "heures = montant HT",
+        "lot n° 1 « Gros œuvre – maçonnerie »",
         "4 651 heures",
-        "considerationsSociales : Clause sociale",
+        "Données essentielles : considération sociale « Clause sociale",
     ):
         assert expected in text, expected
+    assert "considerationsSociales" not in text
 
 
-def test_hours_table_has_one_row_per_lot_and_a_total(lycee: bytes, library: Library) -> None:
+def test_hours_table_has_one_row_per_lot_and_a_total(lycee: bytes) -> None:
     document = reopen(lycee)
-    hours = next(t for t in document.tables if t.rows[0].cells[0].text == "Lot")
+    tables = [
+        t for t in document.tables if len(t.columns) == 4 and "Heures" in t.rows[0].cells[2].text
+    ]
+    assert len(tables) == 2  # the summary's and the CCAP's, the same
+    hours = tables[0]
     assert [c.text for c in hours.rows[0].cells] == [
         "Lot",
-        "Montant HT",
-        "Main-d’œuvre",
-        "Taux",
-        "Coût horaire",
-        "Heures",
-        "ETP",
+        "Montant estimé HT",
+        "Heures d’insertion dues",
+        "ETP environ",
     ]
     assert len(hours.rows) == 1 + 5 + 1
-    assert plain(hours.rows[-1].cells[5].text) == "4 651"
-    assert plain(hours.rows[1].cells[5].text) == "2 167"
-
-
-def test_ccap_has_one_sub_article_per_lot_with_its_hours(lycee: bytes) -> None:
-    headings = outline(reopen(lycee))
-    start = headings.index((1, SECTION_TITLES["ccap"]))
-    end = headings.index((1, SECTION_TITLES["annexes"]))
-    ccap = headings[start + 1 : end]
-    assert ccap[0] == (2, "Article « Clause d’insertion sociale »")
-    lots = [plain(text) for level, text in ccap if level == 3]
-    assert lots == [
-        "Lot n° 1 : Gros œuvre – maçonnerie (2 167 heures)",
-        "Lot n° 2 : Charpente métallique (300 heures)",
-        "Lot n° 3 : Peinture intérieure (817 heures)",
-        "Lot n° 4 : Menuiseries intérieures (917 heures)",
-        "Lot n° 5 : Voirie et réseaux divers (450 heures)",
+    assert plain(hours.rows[-1].cells[2].text) == "4 651 heures"
+    assert plain(hours.rows[1].cells[2].text) == "2 167 heures"
+    assert [c.text for r in tables[0].rows for c in r.cells] == [
+        c.text for r in tables[1].rows for c in r.cells
     ]
-    text = plain(full_text(reopen(lycee)))
-    assert "réserve au moins 2 167 heures de travail" in text
-    assert "lot n° 1 : Gros œuvre – maçonnerie" in text
 
 
-def test_rc_extract_cites_reservation_article_criterion_and_clause(lycee: bytes) -> None:
-    text = plain(full_text(reopen(lycee)))
+def test_ccap_is_one_article_numbered_by_word_with_references_as_fields(library: Library) -> None:
+    profile = load_profile(LYCEE)
+    strategy = retain(profile, library, {MechanismId.insertion_clause: [1, 3]}, ccap_article="9")
+    result = make_draft(profile, library, AS_OF, strategy=strategy, sections=["ccap"])
+    headings = outline(reopen(result.content))
+    assert headings == [(1, SECTION_TITLES["ccap"]), (2, "Article 9 – Clause d’insertion sociale")]
+    numbering = part_xml(result.content, "word/numbering.xml")
+    assert '<w:lvlText w:val="9.%1"/>' in numbering
+    assert '<w:lvlText w:val="9.%1.%2"/>' in numbering
+    body = part_xml(result.content, "word/document.xml")
+    assert "REF _Refccap_insertion_clause_3 \\w \\h" in body  # « au point 3 »
+    assert 'w:name="_Refccap_insertion_clause_3"' in body
+    text = plain(full_text(reopen(result.content)))
+    assert "aux lots n° 1 « Gros œuvre – maçonnerie » et n° 3 « Peinture intérieure »" in text
+    assert "Charpente métallique" not in text  # only the lots the clause applies to
+    assert "2 167 heures" in text and "817 heures" in text
+
+
+def test_rc_extract_cites_reservation_criterion_and_clause_once(library: Library) -> None:
+    profile = load_profile(LYCEE)
+    strategy = retain(
+        profile,
+        library,
+        {
+            MechanismId.reserved_insertion: [3],
+            MechanismId.lots_division: [],
+            MechanismId.insertion_criterion: [],
+            MechanismId.insertion_clause: [1, 2, 4, 5],
+        },
+        insertion_criterion_weight=10,
+    )
+    result = make_draft(profile, library, AS_OF, strategy=strategy, sections=["rc"])
+    text = plain(full_text(reopen(result.content)))
     assert "en application de l’article L2113-13 du code de la commande publique" in text
-    assert "performances en matière d’insertion professionnelle des publics en difficulté" in text
-    assert "a) tutorat" in text
-    assert "le marché comporte une clause d’insertion sociale" in text
-    # Building works fit SIAE, not EA/ESAT: the advice offers one reservation only (DOMAIN §8).
-    assert "Ces réservations sont des options qui s’excluent" not in text
+    assert "Lot réservé : lot n° 3 « Peinture intérieure »" in text
+    assert "pondéré à 10 % de la note globale" in text
+    assert text.count("le marché comporte une clause d’insertion sociale") == 1
+    assert "lot n° 3 « Peinture intérieure » : 817 heures" not in text
+    assert "lot n° 4 « Menuiseries intérieures » : 917 heures" in text
 
 
-def test_follow_up_annex_is_a_real_table_with_header_row(lycee: bytes) -> None:
+def test_follow_up_annex_is_one_table_with_a_row_per_lot(lycee: bytes) -> None:
     document = reopen(lycee)
-    follow_ups = [t for t in document.tables if t.rows[0].cells[0].text == "Mois"]
-    assert len(follow_ups) == 5  # one per lot with hours
-    header = follow_ups[0].rows[0]
-    assert [c.text for c in header.cells] == [
-        "Mois",
-        "Personne (initiales)",
-        "Type de contrat",
-        "Structure",
-        "Heures réalisées",
-        "Heures cumulées",
-        "Justificatif",
+    follow_ups = [t for t in document.tables if t.rows[0].cells[0].text == "Heures dues"]
+    assert len(follow_ups) == 1
+    rows = follow_ups[0].rows
+    assert [plain(r.cells[0].text) for r in rows[1:6]] == [
+        "Lot n° 1 : 2 167 heures",
+        "Lot n° 2 : 300 heures",
+        "Lot n° 3 : 817 heures",
+        "Lot n° 4 : 917 heures",
+        "Lot n° 5 : 450 heures",
     ]
-    assert header._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    assert rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     assert follow_ups[0].style is not None and follow_ups[0].style.name == "Table Grid"
 
 
@@ -132,8 +151,8 @@ def test_every_table_has_a_repeated_header_row(lycee: bytes) -> None:
 
 
 def test_practice_sheets_are_attached_with_a_reason(library: Library) -> None:
-    result = draft(load_profile(LYCEE), library, AS_OF)
-    assert len(result.practices) == 3
+    result = make_draft(load_profile(LYCEE), library, AS_OF)
+    assert len(result.practices) == PRACTICES_ATTACHED
     text = full_text(reopen(result.content))
     for attached in result.practices:
         assert attached.practice.title in text
@@ -167,22 +186,23 @@ def test_references_list_every_cited_article_with_a_legifrance_link(
         "L2152-7",
         "R2152-7",
         "L2113-10",
-        "CE 364950",
-        "CCAG 2021 art. 16.1",
+        "CCAG-Travaux",
     ):
         assert article in cited, article
     body_text = full_text(document)
     before_references = body_text[: body_text.index(SECTION_TITLES["references"])]
-    for article in cited:
-        ref = library.references[article]
+    articles = [library.references[a] for a in cited if a in library.references]
+    for ref in articles:
         if ref.text == "CCP":
-            assert re.search(rf"{re.escape(article)}(?![\d-])", before_references), article
+            assert re.search(rf"{re.escape(ref.id)}(?![\d-])", before_references), ref.id
     rels = document.part.rels.values()
     links = [r.target_ref for r in rels if r.reltype.endswith("/hyperlink")]
-    assert links and all(link.startswith("https://www.legifrance.gouv.fr/") for link in links)
-    assert len(table._tbl.findall(f".//{W}hyperlink")) == sum(
-        1 for a in cited if library.references[a].url
+    # No article identifier is sourced yet: each CCP article links to a Légifrance search for it.
+    assert links and all(
+        link.startswith("https://www.legifrance.gouv.fr/search/") for link in links
     )
+    assert legifrance_url("L2113-13") in links
+    assert len(table._tbl.findall(f".//{W}hyperlink")) == sum(1 for a in articles if a.url)
 
 
 def test_headings_lists_and_tables_use_real_word_styles(lycee: bytes) -> None:
@@ -238,10 +258,10 @@ def test_core_properties_are_fixed(lycee: bytes) -> None:
 
 def test_same_inputs_give_byte_identical_files(library: Library) -> None:
     profile = load_profile(LYCEE)
-    first = draft(profile, library, AS_OF).content
-    again = draft(profile, library, AS_OF).content
+    first = make_draft(profile, library, AS_OF).content
+    again = make_draft(profile, library, AS_OF).content
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(again).hexdigest()
-    other_day = draft(profile, library, dt.date(2026, 11, 23)).content
+    other_day = make_draft(profile, library, dt.date(2026, 11, 23)).content
     assert other_day != first
 
 
@@ -257,31 +277,34 @@ def test_every_placeholder_is_highlighted_and_nothing_else(lycee: bytes) -> None
     assert any("pénalité par heure non réalisée" in text for text in highlighted)
 
 
-def test_derogation_placeholder_when_no_social_execution_condition(library: Library) -> None:
+def test_derogation_is_written_and_marked_to_verify(library: Library) -> None:
     profile = load_profile(LYCEE)
-    result = draft(
-        profile,
-        library,
-        AS_OF,
-        sections=["summary"],
-        mechanisms=[MechanismId.reserved_insertion, MechanismId.lots_division],
-    )
+    mechanisms = {MechanismId.reserved_insertion: [], MechanismId.lots_division: []}
+    bare = retain(profile, library, mechanisms)
+    result = make_draft(profile, library, AS_OF, strategy=bare, sections=["summary"])
     highlighted = [text for text, marked in run_highlights(result.content) if marked]
     assert any("justification de la dérogation" in text for text in highlighted)
-    text = full_text(reopen(result.content))
-    assert "Aucune condition d’exécution sociale n’est retenue" in text
-    assert "Motifs de dérogation" in text
+    justified = retain(
+        profile,
+        library,
+        mechanisms,
+        derogation=Derogation(ground="marché réservé", justification="lots réservés aux SIAE"),
+    )
+    result = make_draft(profile, library, AS_OF, strategy=justified, sections=["summary"])
+    text = plain(full_text(reopen(result.content)))
+    assert "dérogation retenue (marché réservé) : lots réservés aux SIAE" in text
+    assert "(motif et rédaction à vérifier par votre service juridique)" in text
 
 
 def test_no_derogation_below_eu_threshold(library: Library) -> None:
-    result = draft(
+    result = make_draft(
         load_profile(EXAMPLES / "petite-reparation.yaml"), library, AS_OF, sections=["summary"]
     )
     assert "justification de la dérogation" not in full_text(reopen(result.content))
 
 
 def test_section_subset_keeps_only_the_chosen_sections(library: Library) -> None:
-    result = draft(load_profile(LYCEE), library, AS_OF, sections=["references", "ccap"])
+    result = make_draft(load_profile(LYCEE), library, AS_OF, sections=["references", "ccap"])
     top = [text for level, text in outline(reopen(result.content)) if level == 1]
     assert top == [SECTION_TITLES["ccap"], SECTION_TITLES["references"]]
     assert result.sections == ("ccap", "references")
@@ -299,30 +322,31 @@ def test_unknown_sections_are_refused_in_french() -> None:
     assert parse_sections("ccap, summary") == ("summary", "ccap")
 
 
-def test_unknown_mechanism_selection_is_reported(library: Library) -> None:
-    result = draft(
-        load_profile(EXAMPLES / "petite-reparation.yaml"),
-        library,
-        AS_OF,
-        sections=["summary"],
-        mechanisms=[MechanismId.reserved_prison],
-    )
-    assert any("reserved_prison" in m for m in result.messages)
-
-
-def test_tender_without_lots_gets_one_ccap_article(library: Library) -> None:
-    result = draft(make_profile(), library, AS_OF, sections=["ccap", "annexes"])
-    headings = outline(reopen(result.content))
-    assert (2, "Article « Clause d’insertion sociale »") in headings
-    assert not any(text.startswith("Lot n°") for _, text in headings)
+def test_a_discouraged_mechanism_retained_is_warned_in_the_summary(library: Library) -> None:
+    profile = load_profile(EXAMPLES / "fournitures-ordinateurs.yaml")
+    advice = advise(profile, library, AS_OF)
+    discouraged = next(r for r in advice.recommendations if r.level is Level.discouraged)
+    strategy = retain(profile, library, {discouraged.mechanism: []})
+    result = make_draft(profile, library, AS_OF, strategy=strategy, sections=["summary"])
     text = plain(full_text(reopen(result.content)))
-    assert "réserve au moins 833 heures de travail" in text
-    assert len([t for t in reopen(result.content).tables if t.rows[0].cells[0].text == "Mois"]) == 1
+    assert f"{discouraged.title} : déconseillé par l’avis, retenu par l’acheteur." in text
+
+
+def test_tender_without_lots_says_nothing_about_lots(library: Library) -> None:
+    result = make_draft(make_profile(), library, AS_OF)
+    headings = outline(reopen(result.content))
+    assert (2, "Article [à compléter : numéro de l’article] – Clause d’insertion sociale") in [
+        (level, plain(text)) for level, text in headings
+    ]
+    text = plain(full_text(reopen(result.content)))
+    dce = text[text.index(SECTION_TITLES["rc"]) : text.index(SECTION_TITLES["practices"])]
+    assert " lot" not in dce.lower(), dce
+    assert "au moins 833 heures de travail" in text
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_example_reopens_with_python_docx(path: Path, library: Library) -> None:
-    result = draft(load_profile(path), library, AS_OF)
+    result = make_draft(load_profile(path), library, AS_OF)
     document = reopen(result.content)
     assert document.paragraphs
     assert not result.messages
@@ -330,3 +354,18 @@ def test_every_example_reopens_with_python_docx(path: Path, library: Library) ->
     assert top == [SECTION_TITLES[s] for s in SECTION_IDS]
     for text, marked in run_highlights(result.content):
         assert marked == bool(PLACEHOLDER_RE.fullmatch(text)), text
+
+
+# Ordinary spaces where French typography wants a no-break one (before « : ; ! ? % € », after
+# « « »), in any paragraph, table cell or footer of the document.
+BAD_SPACE = re.compile(r" (?=[:;!?%€»])|« ")
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_text_run_has_french_spacing(path: Path, library: Library) -> None:
+    result = make_draft(load_profile(path), library, AS_OF)
+    for name in ("word/document.xml", "word/footer1.xml"):
+        xml = part_xml(result.content, name)
+        for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+            text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph))
+            assert not BAD_SPACE.search(text), text

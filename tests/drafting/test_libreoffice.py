@@ -4,17 +4,21 @@ One conversion to PDF (plus one to plain text when pdftotext is not installed): 
 seconds, so the whole check is one test on the richest example.
 """
 
+import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from clauses.drafting import draft
+from clauses.advisor import advise
+from clauses.drafting import draft_pieces
 from clauses.library import Library
 from clauses.profile import load_profile
+from clauses.strategy.choose import resolved_or_raise
 from tests.conftest import AS_OF, EXAMPLES, require_tool
-from tests.drafting.helpers import plain
+from tests.drafting.helpers import make_draft, plain, reopen
 
 
 def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
@@ -41,7 +45,7 @@ def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
 @pytest.mark.libreoffice
 def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) -> None:
     soffice = require_tool("soffice")
-    result = draft(load_profile(EXAMPLES / "lycee-rehabilitation.yaml"), library, AS_OF)
+    result = make_draft(load_profile(EXAMPLES / "lycee-rehabilitation.yaml"), library, AS_OF)
     source = tmp_path / "clauses-sociales.docx"
     source.write_bytes(result.content)
     profile = tmp_path / "lo-profile"
@@ -71,9 +75,91 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         "R2152-7",
         "4 651 heures",
         "2 167 heures",
-        "Article « Clause d’insertion sociale »",
+        "– Clause d’insertion sociale",
         "[à compléter : Coordonnées du facilitateur",
         *(attached.practice.title for attached in result.practices),
         "Références juridiques citées",
     ):
         assert " ".join(expected.split()) in text, expected
+
+
+@pytest.mark.libreoffice
+def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
+    tmp_path: Path, library: Library
+) -> None:
+    soffice = require_tool("soffice")
+    profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
+    advice = advise(profile, library, AS_OF)
+    strategy = resolved_or_raise(profile, advice, None, library)
+    pieces = draft_pieces(profile, advice, strategy, library, AS_OF)
+    with zipfile.ZipFile(io.BytesIO(pieces.content)) as archive:
+        assert archive.namelist() == pieces.names
+        archive.extractall(tmp_path / "pieces")
+    assert pieces.names[:4] == [
+        "00-synthese.docx",
+        "01-avis-et-reglement-de-la-consultation.docx",
+        "02-ccap-article.docx",
+        "03-annexe-insertion-commitment.docx",
+    ]
+    sources = sorted((tmp_path / "pieces").glob("*.docx"))
+    for source in sources:
+        assert reopen(source.read_bytes()).paragraphs, source.name
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for source in sources:
+        pdf = tmp_path / "pdf" / source.with_suffix(".pdf").name
+        assert pdf.read_bytes().startswith(b"%PDF-"), source.name
+
+
+@pytest.mark.libreoffice
+def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Library) -> None:
+    """RC + CCAP + annexes ≤ 8 pages, whole document ≤ 14 (bench/draft_quality.py reports the
+    figures; page counts need the Carlito and Caladea fonts that .ci/run installs)."""
+    soffice = require_tool("soffice")
+    pdfinfo = require_tool("pdfinfo")
+    profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
+    sources = []
+    for name, sections in (("dce", ["rc", "ccap", "annexes"]), ("whole", None)):
+        options = {} if sections is None else {"sections": sections}
+        source = tmp_path / f"{name}.docx"
+        source.write_bytes(make_draft(profile, library, AS_OF, **options).content)
+        sources.append(source)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+    def pages(name: str) -> int:
+        info = subprocess.run(
+            [pdfinfo, str(tmp_path / f"{name}.pdf")], check=True, capture_output=True, text=True
+        ).stdout
+        return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+    assert pages("dce") <= 8
+    assert pages("whole") <= 14

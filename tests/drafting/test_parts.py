@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from clauses.drafting.blocks import Block, clause_blocks, markdown_blocks
+from clauses.drafting.blocks import TABLE, Block, clause_blocks, markdown_blocks
 from clauses.drafting.practices import PRACTICES_ATTACHED, choose_practices
 from clauses.drafting.references import cited_references
 from clauses.drafting.regions import REGION_NAMES, region_label
 from clauses.library import Library
 from clauses.library.models import MechanismId as M
 from tests.conftest import SHARED_DATA
+from tests.drafting.helpers import make_draft
 
 
 def ids(library: Library, text: str) -> list[str]:
@@ -64,9 +65,26 @@ def test_practice_ties_are_broken_by_id_and_zero_scores_left_out(library: Librar
     chosen = choose_practices(
         library, mechanisms={M.insertion_clause}, sector=None, region_code=None
     )
-    assert [c.score for c in chosen] == [2, 2, 2]
+    assert [c.score for c in chosen] == [2] * PRACTICES_ATTACHED
     assert [c.practice.id for c in chosen] == sorted(c.practice.id for c in chosen)
     assert choose_practices(library, mechanisms=set(), sector=None, region_code="99") == []
+
+
+def test_a_sheet_needs_a_retained_mechanism_or_the_sector_and_never_another_trade(
+    library: Library,
+) -> None:
+    # The region alone attaches nothing: Pays de la Loire's sheets are about other mechanisms.
+    assert choose_practices(library, mechanisms=set(), sector=None, region_code="52") == []
+    cleaning = choose_practices(
+        library, mechanisms={M.insertion_clause}, sector="cleaning", region_code=None
+    )
+    works = choose_practices(
+        library, mechanisms={M.insertion_clause}, sector="painting", region_code=None
+    )
+    for attached in cleaning:
+        sectors = attached.practice.sectors
+        assert not sectors or "cleaning" in sectors, attached.practice.id
+    assert all(not a.practice.sectors for a in works)  # no sheet is written for painting
 
 
 def test_markdown_blocks() -> None:
@@ -84,14 +102,18 @@ def test_markdown_blocks() -> None:
     )
 
 
-def test_clause_blocks_keep_numbering_as_text_and_bold_point_titles() -> None:
+def test_clause_blocks_leave_numbers_to_word_and_keep_them_for_references() -> None:
     text = (
         "1. Objet et périmètre\n1.1. En application de l’article L2112-2, le titulaire…\n"
+        f"{TABLE}\n"
         "Sont éligibles :\n– les demandeurs d’emploi ;\n– les jeunes.\na) l’embauche directe ;\n"
     )
     assert clause_blocks(text) == (
-        Block("point", "1. Objet et périmètre"),
-        Block("paragraph", "1.1. En application de l’article L2112-2, le titulaire…"),
+        Block("point", "Objet et périmètre", items=("1",)),
+        Block(
+            "item", "En application de l’article L2112-2, le titulaire…", items=("1.1",), level=1
+        ),
+        Block("table"),
         Block("paragraph", "Sont éligibles :"),
         Block("bullets", items=("les demandeurs d’emploi ;", "les jeunes.")),
         Block("paragraph", "a) l’embauche directe ;"),
@@ -115,10 +137,10 @@ def test_region_names_match_the_official_list() -> None:
 
 
 def test_zip_entries_have_fixed_dates_and_attributes(library: Library) -> None:
-    from clauses.drafting import draft
+
     from tests.conftest import AS_OF, make_profile
 
-    content = draft(make_profile(), library, AS_OF, sections=["summary"]).content
+    content = make_draft(make_profile(), library, AS_OF, sections=["summary"]).content
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         infos = archive.infolist()
     assert infos[0].filename == "[Content_Types].xml"

@@ -12,11 +12,19 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, RGBColor
 
-from clauses.drafting import TemplateError, draft
+from clauses.drafting import TemplateError
 from clauses.drafting.template import MAX_UNPACKED_BYTES, open_template
 from clauses.library import Library
 from tests.conftest import AS_OF, make_profile
-from tests.drafting.helpers import W, outline, part_xml, reopen, run_highlights, style_name
+from tests.drafting.helpers import (
+    W,
+    make_draft,
+    outline,
+    part_xml,
+    reopen,
+    run_highlights,
+    style_name,
+)
 
 HEADER_TEXT = "Région Exemple — Direction de la commande publique"
 COUNCIL_BLUE = RGBColor(0x00, 0x33, 0x66)
@@ -68,7 +76,7 @@ def as_dotx(data: bytes) -> bytes:
 
 
 def test_template_styles_header_and_page_setup_are_kept(library: Library) -> None:
-    result = draft(make_profile(), library, AS_OF, template=council_template())
+    result = make_draft(make_profile(), library, AS_OF, template=council_template())
     assert result.messages == []
     document = reopen(result.content)
     section = document.sections[0]
@@ -91,7 +99,7 @@ def test_styles_are_found_by_name_whatever_their_ids(library: Library) -> None:
             )
         return content
 
-    result = draft(
+    result = make_draft(
         make_profile(),
         library,
         AS_OF,
@@ -107,7 +115,7 @@ def test_styles_are_found_by_name_whatever_their_ids(library: Library) -> None:
 
 def test_missing_styles_fall_back_to_the_house_ones_with_a_message(library: Library) -> None:
     template = council_template(drop_styles=("List Number", "Heading 3", "Table Grid"))
-    result = draft(make_profile(), library, AS_OF, template=template)
+    result = make_draft(make_profile(), library, AS_OF, template=template)
     assert len(result.messages) == 3
     assert any(
         "« Titre 3 » (heading 3)" in m and "style de la maison" in m for m in result.messages
@@ -133,7 +141,7 @@ def test_template_without_numbering_part_still_gets_numbered_lists(library: Libr
         return content
 
     template = rewrite(council_template(drop_styles=("List Number", "List Bullet")), change)
-    result = draft(make_profile(), library, AS_OF, template=template, sections=["practices"])
+    result = make_draft(make_profile(), library, AS_OF, template=template, sections=["practices"])
     document = reopen(result.content)
     assert {"List Number", "List Bullet"} <= {style_name(p) for p in document.paragraphs}
     assert document.part.numbering_part.element.findall(f"{W}num")
@@ -160,13 +168,15 @@ def test_template_body_images_are_not_carried_over(library: Library) -> None:
     document.save(buffer)
     with zipfile.ZipFile(buffer) as archive:
         assert any(name.startswith("word/media/") for name in archive.namelist())
-    result = draft(make_profile(), library, AS_OF, template=buffer.getvalue(), sections=["summary"])
+    result = make_draft(
+        make_profile(), library, AS_OF, template=buffer.getvalue(), sections=["summary"]
+    )
     with zipfile.ZipFile(io.BytesIO(result.content)) as archive:
         assert not any(name.startswith("word/media/") for name in archive.namelist())
 
 
 def test_template_without_footer_gets_page_numbers(library: Library) -> None:
-    result = draft(
+    result = make_draft(
         make_profile(),
         library,
         AS_OF,
@@ -179,7 +189,7 @@ def test_template_without_footer_gets_page_numbers(library: Library) -> None:
 
 
 def test_a_dotx_template_is_accepted_and_drafted_as_a_document(library: Library) -> None:
-    result = draft(
+    result = make_draft(
         make_profile(), library, AS_OF, template=as_dotx(council_template()), sections=["summary"]
     )
     types = part_xml(result.content, "[Content_Types].xml")
@@ -190,12 +200,12 @@ def test_a_dotx_template_is_accepted_and_drafted_as_a_document(library: Library)
 
 def test_template_drafts_are_byte_identical(library: Library) -> None:
     template = council_template(drop_styles=("List Number",))
-    first = draft(make_profile(), library, AS_OF, template=template).content
-    assert draft(make_profile(), library, AS_OF, template=template).content == first
+    first = make_draft(make_profile(), library, AS_OF, template=template).content
+    assert make_draft(make_profile(), library, AS_OF, template=template).content == first
 
 
 def test_the_house_template_is_used_without_a_template(library: Library) -> None:
-    document = reopen(draft(make_profile(), library, AS_OF, sections=["summary"]).content)
+    document = reopen(make_draft(make_profile(), library, AS_OF, sections=["summary"]).content)
     section = document.sections[0]
     assert section.orientation == WD_ORIENT.PORTRAIT
     assert section.header.is_linked_to_previous  # no header in the house template
@@ -272,7 +282,7 @@ REFUSED = {
 def test_unusable_templates_are_refused_in_french(name: str, library: Library) -> None:
     data, reason = REFUSED[name]
     with pytest.raises(TemplateError, match="modèle Word refusé") as caught:
-        draft(make_profile(), library, AS_OF, template=data)
+        make_draft(make_profile(), library, AS_OF, template=data)
     assert reason in str(caught.value)
 
 

@@ -10,12 +10,12 @@ import re
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from clauses.drafting import draft
 from clauses.drafting.sanitize import one_line, xml_text
+from clauses.french import typography
 from clauses.library import Library, load_library
 from clauses.profile import MAX_TEXT, ProfileError
 from tests.conftest import AS_OF, make_profile
-from tests.drafting.helpers import full_text, part_xml, reopen
+from tests.drafting.helpers import full_text, make_draft, part_xml, reopen
 
 LIBRARY: Library = load_library()
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -46,22 +46,23 @@ def test_any_user_text_gives_a_document_word_can_open(title: str, lot_titles: li
         # the field; the drafter's own guard against them is tested on xml_text below.
         assume(False)
         raise
-    result = draft(profile, LIBRARY, AS_OF, sections=["summary", "ccap"])
+    result = make_draft(profile, LIBRARY, AS_OF, sections=["summary", "ccap"])
     document = reopen(result.content)
     body = part_xml(result.content, "word/document.xml")
     core = part_xml(result.content, "docProps/core.xml")
     assert not NOT_XML.search(body) and not NOT_XML.search(core)
     text = full_text(document)
+    # Written as typed, with French spacing (a no-break space before « : ; ! ? % € »).
     shown = one_line(profile.title) or "(objet non renseigné)"
-    assert shown in text
+    assert typography(shown) in text
     for lot in profile.lots:
-        assert one_line(lot.title) in text
+        assert typography(one_line(lot.title)) in text
     assert document.core_properties.title == one_line(shown, 255)
 
 
 def test_a_ten_thousand_character_title_is_kept_whole_in_the_body() -> None:
     title = ("Réhabilitation <&> du lycée 🏫 " * 400)[:MAX_TEXT]
-    result = draft(make_profile(title=title), LIBRARY, AS_OF, sections=["summary"])
+    result = make_draft(make_profile(title=title), LIBRARY, AS_OF, sections=["summary"])
     document = reopen(result.content)
     assert one_line(title) in full_text(document)
     assert len(document.core_properties.title) <= 255
@@ -69,7 +70,7 @@ def test_a_ten_thousand_character_title_is_kept_whole_in_the_body() -> None:
 
 
 def test_a_title_of_control_characters_only_still_drafts() -> None:
-    result = draft(make_profile(title="\x00\x01\x02"), LIBRARY, AS_OF, sections=["summary"])
+    result = make_draft(make_profile(title="\x00\x01\x02"), LIBRARY, AS_OF, sections=["summary"])
     assert "(objet non renseigné)" in full_text(reopen(result.content))
 
 

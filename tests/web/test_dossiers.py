@@ -10,6 +10,7 @@ import zipfile
 from clauses.library import Library
 from tests.web.conftest import Browser, text_of
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKET = {
     "title": "Réhabilitation du lycée",
     "nature": "works",
@@ -107,3 +108,38 @@ def test_documents_of_another_dossier_are_not_served(browser: Browser) -> None:
     document = re.search(r"/documents/([0-9a-f-]{36})", listing).group(1)  # type: ignore[union-attr]
     other = browser.new_dossier()
     assert browser.get(f"/dossiers/{other}/documents/{document}").status_code == 404
+
+
+def test_the_councils_word_template_is_checked_stored_and_used(browser: Browser) -> None:
+    from tests.drafting.test_template import HEADER_TEXT, council_template
+
+    dossier = browser.new_dossier("Lycée modèle")
+    browser.answer(dossier, "marche", **MARKET)
+    page = browser.get(f"/dossiers/{dossier}/documents").text
+    assert 'enctype="multipart/form-data"' in page and '<label for="modele">' in page
+    url = f"/dossiers/{dossier}/documents/modele"
+
+    refused = browser.post(url, files={"modele": ("modele.docx", b"pas un zip", DOCX)})
+    assert refused.status_code == 422
+    assert "Modèle Word : modèle Word refusé : ce n’est pas un document Word" in text_of(
+        refused.text
+    )
+    assert 'aria-invalid="true"' in refused.text
+    wrong_kind = browser.post(url, files={"modele": ("modele.doc", council_template(), DOCX)})
+    assert wrong_kind.status_code == 422 and ".docx ou .dotx attendu" in text_of(wrong_kind.text)
+
+    stored = browser.post(url, files={"modele": ("charte-region.docx", council_template(), DOCX)})
+    assert stored.status_code == 303
+    assert "Modèle Word enregistré" in browser.get(stored.headers["location"]).text
+    assert "charte-region.docx" in browser.get(f"/dossiers/{dossier}/documents").text
+    generated = browser.post(f"/dossiers/{dossier}/documents", {"sections": ["ccap"]})
+    listing = browser.get(generated.headers["location"]).text
+    link = re.search(rf'href="(/dossiers/{dossier}/documents/[0-9a-f-]+)" download', listing)
+    assert link
+    with zipfile.ZipFile(io.BytesIO(browser.get(link.group(1)).content)) as package:
+        headers = [n for n in package.namelist() if n.startswith("word/header")]
+        assert any(HEADER_TEXT in package.read(n).decode() for n in headers)
+
+    removed = browser.post(f"/dossiers/{dossier}/documents/modele/supprimer")
+    assert removed.status_code == 303
+    assert "charte-region.docx" not in browser.get(f"/dossiers/{dossier}/documents").text

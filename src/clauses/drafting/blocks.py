@@ -15,8 +15,12 @@ _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 # « 1. Objet et périmètre », « 2. Tutorat (sous-critère a) »: a short numbered line without final
 # punctuation (nor comma) is the title of a point in a model clause.
 _POINT_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[^.,;:!?…]{1,80}$")
+# « 2. », « 2.1. » at the start of a clause line: the number Word writes instead.
+_ITEM = re.compile(r"^(\d{1,2}(?:\.\d{1,2})?)\.\s+")
+# The line of a clause where the drafter writes a table (the hours owed, lot by lot).
+TABLE = "⟦tableau⟧"
 
-Kind = Literal["heading", "paragraph", "point", "bullets", "numbered"]
+Kind = Literal["heading", "paragraph", "point", "item", "table", "bullets", "numbered"]
 
 
 class Block(NamedTuple):
@@ -72,7 +76,9 @@ def markdown_blocks(text: str) -> tuple[Block, ...]:
 
 
 def clause_blocks(text: str) -> tuple[Block, ...]:
-    """A model clause: one paragraph per line, « – » lines as bullets, point titles in bold."""
+    """A model clause: one paragraph per line, « – » lines as bullets; « 2. Title » point titles
+    and « 2.1. » or « 2. » numbered lines as items numbered by Word (their number is kept in
+    ``items`` to find the point a text refers to); a :data:`TABLE` line marks a table."""
     blocks: list[Block] = []
     items: list[str] = []
     for raw in text.splitlines():
@@ -85,15 +91,26 @@ def clause_blocks(text: str) -> tuple[Block, ...]:
             items = []
         if not line:
             continue
-        point = line[0].isdigit() and _POINT_TITLE.match(line) is not None
-        blocks.append(Block("point" if point else "paragraph", line))
+        if line == TABLE:
+            blocks.append(Block("table"))
+            continue
+        number = _ITEM.match(line) if line[0].isdigit() else None
+        if number is None:
+            blocks.append(Block("paragraph", line))
+            continue
+        label = number.group(1)
+        body = line[number.end() :]
+        point = _POINT_TITLE.match(line) is not None and "." not in label
+        blocks.append(
+            Block("point" if point else "item", body, items=(label,), level=label.count("."))
+        )
     if items:
         blocks.append(Block("bullets", items=tuple(items)))
     return tuple(blocks)
 
 
 def write_blocks(writer: Writer, blocks: tuple[Block, ...], *, top_heading: int) -> None:
-    """Write ``blocks``; a level-2 Markdown heading becomes a Word heading of ``top_heading``."""
+    """Write Markdown ``blocks``; a level-2 heading becomes a Word heading of ``top_heading``."""
     for block in blocks:
         match block.kind:
             case "heading":
@@ -102,8 +119,6 @@ def write_blocks(writer: Writer, blocks: tuple[Block, ...], *, top_heading: int)
                     writer.heading(level, block.text)
                 else:
                     writer.paragraph(block.text, bold=True, markup=True, keep_next=True)
-            case "point":
-                writer.paragraph(block.text, bold=True, keep_next=True)
             case "paragraph":
                 writer.paragraph(block.text, markup=True)
             case "bullets":

@@ -19,6 +19,7 @@ from typing import TextIO
 from clauses.advisor import advise
 from clauses.cli import EXIT_INPUT, _date_arg
 from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
+from clauses.drafting.pieces import Pieces, draft_pieces
 from clauses.drafting.sections import SECTION_IDS
 from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
 from clauses.library import Library, load_library
@@ -40,7 +41,13 @@ def add_draft_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     one = sub.add_parser("draft", help="rédige le document Word des clauses sociales d’un marché")
     one.add_argument("profile", type=Path, help="profil du marché (YAML ou JSON)")
-    one.add_argument("-o", "--output", type=Path, required=True, help="fichier .docx à écrire")
+    one.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="fichier .docx à écrire, ou .zip pour un .docx par pièce du DCE",
+    )
     _common(one, sections_help)
     one.set_defaults(handler=cmd_draft)
 
@@ -122,21 +129,18 @@ def draft_file(
     as_of: dt.date,
     sections: tuple[str, ...],
     template: bytes | None,
-) -> Draft:
-    """The draft of a profile file, from its strategy (``strategy:``, checked and completed);
-    raises :class:`ProfileError` or :class:`StrategyRefused`."""
+    *,
+    pieces: bool = False,
+) -> Draft | Pieces:
+    """The draft of a profile file, from its strategy (``strategy:``, checked and completed),
+    as one document or one document per DCE piece; raises :class:`ProfileError` or
+    :class:`StrategyRefused`."""
     profile, others = load_document(path)
-    resolved = resolved_or_raise(
-        profile, advise(profile, library, as_of), others.get("strategy"), library
-    )
-    return draft(
-        profile,
-        library,
-        as_of,
-        sections=sections,
-        template=template,
-        mechanisms={m.id for m in resolved.mechanisms},
-    )
+    advice = advise(profile, library, as_of)
+    strategy = resolved_or_raise(profile, advice, others.get("strategy"), library)
+    if pieces:
+        return draft_pieces(profile, advice, strategy, library, as_of, template=template)
+    return draft(profile, advice, strategy, library, as_of, sections=sections, template=template)
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
@@ -151,17 +155,26 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
     library = load_library(args.library)
-    result = draft_file(args.profile, library, args.as_of, sections, template)
+    result = draft_file(
+        args.profile,
+        library,
+        args.as_of,
+        sections,
+        template,
+        pieces=output.suffix.lower() == ".zip",
+    )
+    content, messages = result.content, result.messages
+    if isinstance(result, Pieces):
+        summary = f"{len(result.names)} pièce(s) du DCE"
+    else:
+        summary = f"{len(result.sections)} section(s), {len(result.practices)} fiche(s) de bonnes pratiques"
     try:
-        write_atomic(output, result.content)
+        write_atomic(output, content)
     except OSError as exc:
         return _fail(f"impossible d’écrire {output} : {exc.strerror}")
-    for message in result.messages:
+    for message in messages:
         print(f"clauses : note : {message}", file=sys.stderr)
-    print(
-        f"{output} écrit ({len(result.sections)} section(s), "
-        f"{len(result.practices)} fiche(s) de bonnes pratiques)."
-    )
+    print(f"{output} écrit ({summary}).")
     return 0
 
 

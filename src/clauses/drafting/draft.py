@@ -1,19 +1,19 @@
-"""``draft(profile, library, as_of)``: the Word document of social clauses for one tender.
+"""``draft(profile, advice, strategy, library, as_of)``: the Word document of one tender.
 
-A pure function of its inputs: no clock (dates come from ``as_of``), no file read (a council
-template comes in as bytes), no random ids. The same inputs give a byte-identical .docx.
+It writes what the strategy retained and nothing else, and never recomputes the advice. A pure
+function of its inputs: no clock (dates come from ``as_of``), no file read (a council template
+comes in as bytes), no random ids. The same inputs give a byte-identical .docx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 
-from clauses.advisor import advise
-from clauses.advisor.model import Advice, Level, Recommendation
+from clauses.advisor.model import Advice
 from clauses.drafting.house import house, new_house_document, text_width
 from clauses.drafting.ooxml import Element, NumberedLists, StyleIds, Writer, w
 from clauses.drafting.package import write_docx
@@ -23,8 +23,8 @@ from clauses.drafting.sections import SECTION_IDS, SECTION_TITLES, WRITERS, Cont
 from clauses.drafting.styles import list_abstract_num, resolve, style_ids
 from clauses.drafting.template import open_template
 from clauses.library import Library
-from clauses.library.models import MechanismId
 from clauses.profile import TenderProfile
+from clauses.strategy.model import ResolvedStrategy
 
 AUTHOR = "Clauses"
 CORE_TITLE_MAX = 255  # the longest title Word's document properties accept
@@ -40,6 +40,7 @@ class Draft:
 
     content: bytes  # the .docx
     advice: Advice
+    strategy: ResolvedStrategy
     practices: list[AttachedPractice]
     messages: list[str]  # notes for the user, e.g. template styles replaced by the house ones
     outline: list[tuple[int, str]]  # headings in order, (level, text)
@@ -68,20 +69,21 @@ def check_sections(sections: Iterable[str]) -> tuple[str, ...]:
 
 def draft(
     profile: TenderProfile,
+    advice: Advice,
+    strategy: ResolvedStrategy,
     library: Library,
     as_of: dt.date,
     *,
     sections: Iterable[str] = SECTION_IDS,
     template: bytes | None = None,
-    mechanisms: Collection[MechanismId] | None = None,
 ) -> Draft:
-    """Draft the document; ``mechanisms`` narrows the retained mechanisms (default: every
-    mechanism the advice recommends or finds possible)."""
+    """The document of ``sections`` for what ``strategy`` retained."""
     chosen = check_sections(sections)
-    built, messages = build(profile, library, as_of, chosen, template, mechanisms)
+    built, messages = build(profile, advice, strategy, library, as_of, chosen, template)
     return Draft(
         content=write_docx(built.docx, as_of),
-        advice=built.context.advice,
+        advice=advice,
+        strategy=strategy,
         practices=built.context.practices,
         messages=messages,
         outline=built.writer.outline,
@@ -98,22 +100,52 @@ class Built:
     writer: Writer
 
 
+def context_for(
+    profile: TenderProfile, advice: Advice, strategy: ResolvedStrategy, library: Library
+) -> Context:
+    practices = choose_practices(
+        library,
+        mechanisms={m.id for m in strategy.mechanisms},
+        sector=advice.sizing.sector,
+        region_code=profile.region_code,
+    )
+    title = one_line(profile.title) or "(objet non renseigné)"
+    return Context(
+        profile=profile,
+        library=library,
+        advice=advice,
+        strategy=strategy,
+        title=title,
+        practices=practices,
+    )
+
+
 def build(
     profile: TenderProfile,
+    advice: Advice,
+    strategy: ResolvedStrategy,
     library: Library,
     as_of: dt.date,
     sections: tuple[str, ...],
     template: bytes | None,
-    mechanisms: Collection[MechanismId] | None,
+    write: Callable[[Writer, Context], None] | None = None,
 ) -> tuple[Built, list[str]]:
-    advice = advise(profile, library, as_of)
-    retained, set_aside, messages = _retained(advice, mechanisms)
-    practices = choose_practices(
-        library,
-        mechanisms={r.mechanism for r in retained},
-        sector=advice.sizing.sector,
-        region_code=profile.region_code,
-    )
+    """Build the document of ``sections`` (or of one ``write`` function, for a DCE piece)."""
+    context = context_for(profile, advice, strategy, library)
+    writer, document, messages = new_writer(template)
+    if write is not None:
+        write(writer, context)
+    for section in sections:
+        WRITERS[section](writer, context)
+    writer.finish()
+    _core_properties(document, context.title, as_of, library.version)
+    messages.extend(context.messages)
+    return Built(document, context, writer), list(dict.fromkeys(messages))  # each note once
+
+
+def new_writer(template: bytes | None) -> tuple[Writer, DocxDocument, list[str]]:
+    """A writer on the house document or on the council's template, and the template's notes."""
+    messages: list[str] = []
     if template is None:
         document = new_house_document()
         reference = house()
@@ -128,40 +160,8 @@ def build(
         messages.extend(template_messages)
         ids, abstract, numbering = _template_styles(document)
         width = text_width(document.element.body.find(w("sectPr")))
-    title = one_line(profile.title) or "(objet non renseigné)"
-    context = Context(
-        profile=profile,
-        library=library,
-        advice=advice,
-        title=title,
-        retained=retained,
-        set_aside=set_aside,
-        practices=practices,
-    )
-    writer = Writer(
-        document.part, ids, width, NumberedLists(numbering if abstract else None, abstract)
-    )
-    for section in sections:
-        WRITERS[section](writer, context)
-    writer.finish()
-    _core_properties(document, title, as_of, library.version)
-    messages.extend(context.messages)
-    return Built(document, context, writer), list(dict.fromkeys(messages))  # each note once
-
-
-def _retained(
-    advice: Advice, mechanisms: Collection[MechanismId] | None
-) -> tuple[list[Recommendation], list[Recommendation], list[str]]:
-    messages: list[str] = []
-    if mechanisms is None:
-        keep = [r for r in advice.recommendations if r.level is not Level.discouraged]
-    else:
-        offered = {r.mechanism for r in advice.recommendations}
-        for mechanism in sorted(set(mechanisms) - offered):
-            messages.append(f"Mécanisme « {mechanism.value} » non proposé pour ce marché : ignoré.")
-        keep = [r for r in advice.recommendations if r.mechanism in mechanisms]
-    set_aside = [r for r in advice.recommendations if r not in keep]
-    return keep, set_aside, messages
+    writer = Writer(document.part, ids, width, NumberedLists(numbering, abstract))
+    return writer, document, messages
 
 
 def _template_styles(document: DocxDocument) -> tuple[StyleIds, str | None, Element]:

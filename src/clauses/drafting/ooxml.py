@@ -19,6 +19,7 @@ from docx.parts.document import DocumentPart
 from lxml import etree  # type: ignore[import-untyped]
 
 from clauses.drafting.sanitize import xml_text
+from clauses.french import typography
 from clauses.library.render import PLACEHOLDER_RE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -45,6 +46,15 @@ class Span:
     text: str
     bold: bool = False
     italic: bool = False
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A cross-reference: a REF field to ``bookmark`` showing its paragraph number, so that the
+    reference follows when Word renumbers (``shown`` is the value until fields are updated)."""
+
+    bookmark: str
+    shown: str
 
 
 def markup_spans(text: str, *, bold: bool = False, italic: bool = False) -> list[Span]:
@@ -114,10 +124,12 @@ class Writer:
         # the part takes it as its element at the end, so nothing has to be moved across trees.
         self._root = etree.Element(original.tag, attrib=dict(original.attrib), nsmap=original.nsmap)
         self._body = etree.SubElement(self._root, w("body"))
-        self._paragraphs: dict[tuple[str | None, bool, int | None], Element] = {}
+        self._paragraphs: dict[tuple[str | None, bool, int | None, int], Element] = {}
         self._runs: dict[tuple[bool, bool, bool, str | None], Element] = {}
         self._rows: dict[tuple[tuple[int, ...], bool], Element] = {}
         self._written: dict[tuple[Any, ...], Element] = {}  # never changed once written
+        self._bookmarks = 0
+        self._bookmark_end: Element | None = None
 
     def finish(self) -> None:
         """Give the part its new body: the content, then the original section properties."""
@@ -134,7 +146,7 @@ class Writer:
 
     def paragraph(
         self,
-        text: str | Sequence[Span] = "",
+        text: str | Sequence[Span | Ref] = "",
         *,
         style: str | None = None,
         bold: bool = False,
@@ -142,29 +154,47 @@ class Writer:
         markup: bool = False,
         keep_next: bool = False,
         num_id: int | None = None,
+        level: int = 0,
+        bookmark: str | None = None,
     ) -> None:
-        # Lot-by-lot clauses repeat most of their paragraphs: an identical paragraph is copied.
+        # Repeated paragraphs (table cells, list items) are copied once written.
         content = text if isinstance(text, str) else tuple(text)
-        written_key = (content, style, bold, italic, markup, keep_next, num_id)
-        written = self._written.get(written_key)
+        written_key = (content, style, bold, italic, markup, keep_next, num_id, level)
+        written = None if bookmark else self._written.get(written_key)
         if written is not None:
             self._body.append(written.__deepcopy__(None))
             return
-        key = (style, keep_next, num_id)
+        key = (style, keep_next, num_id, level)
         prototype = self._paragraphs.get(key)
         if prototype is None:
             prototype = self._paragraphs[key] = _paragraph_prototype(*key)
         p = prototype.__deepcopy__(None)
         self._body.append(p)
-        self._written[written_key] = p
+        if bookmark:
+            self._bookmark(p, bookmark)
+        else:
+            self._written[written_key] = p
         if not isinstance(text, str):
             for span in text:
-                self._text(p, span.text, span.bold, span.italic, None)
+                if isinstance(span, Ref):
+                    self.texts.append(span.shown)
+                    field_runs(p, f"REF {span.bookmark} \\w \\h", span.shown)
+                else:
+                    self._text(p, span.text, span.bold or bold, span.italic or italic, None)
         elif markup and "**" in text:
             for span in markup_spans(text, bold=bold, italic=italic):
                 self._text(p, span.text, span.bold, span.italic, None)
         elif text:
             self._text(p, text, bold, italic, None)
+
+    def _bookmark(self, p: Element, name: str) -> None:
+        """A bookmark around the paragraph's content (ids sequential: drafts stay identical)."""
+        self._bookmarks += 1
+        start = _SE(p, w("bookmarkStart"))
+        start.set(w("id"), str(self._bookmarks))
+        start.set(w("name"), name)
+        _SE(p, w("bookmarkEnd")).set(w("id"), str(self._bookmarks))
+        self._bookmark_end = p[-1]
 
     def runs(self, parent: Element, span: Span, *, style: str | None = None) -> None:
         """Runs for ``span`` in ``parent``, placeholders highlighted."""
@@ -173,7 +203,7 @@ class Writer:
     def _text(
         self, parent: Element, text: str, bold: bool, italic: bool, style: str | None
     ) -> None:
-        text = xml_text(text)
+        text = typography(xml_text(text))
         if not text:
             return
         self.texts.append(text)
@@ -203,7 +233,10 @@ class Writer:
         if prototype is None:
             prototype = self._runs[key] = _run_prototype(*key)
         r = prototype.__deepcopy__(None)
-        parent.append(r)
+        if self._bookmark_end is not None and self._bookmark_end.getparent() is parent:
+            self._bookmark_end.addprevious(r)  # inside the bookmark
+        else:
+            parent.append(r)
         if "\t" in text or "\n" in text or "\r" in text:
             r.remove(r[-1])
             _text_with_breaks(r, text)
@@ -315,7 +348,9 @@ class Writer:
                     self._text(p, span.text, span.bold or bold, span.italic, None)
 
 
-def _paragraph_prototype(style: str | None, keep_next: bool, num_id: int | None) -> Element:
+def _paragraph_prototype(
+    style: str | None, keep_next: bool, num_id: int | None, level: int
+) -> Element:
     p = etree.Element(P)
     if style or keep_next or num_id is not None:
         ppr = _SE(p, PPR)
@@ -325,7 +360,7 @@ def _paragraph_prototype(style: str | None, keep_next: bool, num_id: int | None)
             _SE(ppr, KEEP_NEXT)
         if num_id is not None:
             numpr = _SE(ppr, NUMPR)
-            _SE(numpr, ILVL).set(W_VAL, "0")
+            _SE(numpr, ILVL).set(W_VAL, str(level))
             _SE(numpr, NUM_ID).set(W_VAL, str(num_id))
     return p
 
@@ -401,16 +436,54 @@ def plain_run(parent: Element, text: str) -> None:
 
 
 class NumberedLists:
-    """New ``w:num`` instances so that each numbered list starts again at 1."""
+    """Numbering instances: each numbered list starts again at 1, each article gets its own
+    multi-level numbering (« 9.1 », « 9.1.1 ») under its number."""
 
-    def __init__(self, numbering: Element | None, abstract_num_id: str | None) -> None:
+    def __init__(self, numbering: Element, abstract_num_id: str | None) -> None:
         self._numbering = numbering
         self._abstract = abstract_num_id
         self._next: int | None = None
+        self._next_abstract: int | None = None
 
     def restart(self) -> int | None:
-        if self._numbering is None or self._abstract is None:
+        if self._abstract is None:
             return None  # the style's own numbering, continuing from list to list
+        return self._num(self._abstract, restart=True)
+
+    def outline(self, prefix: str, indent: int) -> int:
+        """A new two-level numbering « prefix.1 », « prefix.1.1 » (« 1 », « 1.1 » without a
+        prefix); ``indent`` is the hanging indent of the numbers, in twentieths of a point."""
+        if self._next_abstract is None:
+            ids = [
+                int(a.get(w("abstractNumId"), "0"))
+                for a in self._numbering.findall(w("abstractNum"))
+            ]
+            self._next_abstract = max(ids, default=-1) + 1
+        abstract_id = str(self._next_abstract)
+        self._next_abstract += 1
+        abstract = etree.Element(w("abstractNum"))
+        abstract.set(w("abstractNumId"), abstract_id)
+        _SE(abstract, w("multiLevelType")).set(W_VAL, "multilevel")
+        # « 9.1 », « 9.1.1 » under an article number; « 1. », « 1.1. » on their own.
+        head, tail = (f"{xml_text(prefix)}.", "") if prefix else ("", ".")
+        for level, text in enumerate((f"{head}%1{tail}", f"{head}%1.%2{tail}")):
+            lvl = _SE(abstract, w("lvl"))
+            lvl.set(w("ilvl"), str(level))
+            _SE(lvl, w("start")).set(W_VAL, "1")
+            _SE(lvl, w("numFmt")).set(W_VAL, "decimal")
+            _SE(lvl, w("lvlText")).set(W_VAL, text)
+            _SE(lvl, w("lvlJc")).set(W_VAL, "left")
+            ind = _SE(_SE(lvl, PPR), w("ind"))
+            ind.set(w("left"), str(indent * (level + 1)))
+            ind.set(w("hanging"), str(indent))
+        existing = self._numbering.findall(w("abstractNum"))
+        if existing:
+            existing[-1].addnext(abstract)
+        else:
+            self._numbering.insert(0, abstract)
+        return self._num(abstract_id, restart=False)
+
+    def _num(self, abstract_id: str, *, restart: bool) -> int:
         if self._next is None:
             ids = [int(n.get(w("numId"), "0")) for n in self._numbering.findall(w("num"))]
             self._next = max(ids, default=0) + 1
@@ -423,8 +496,9 @@ class NumberedLists:
         else:
             cleanup.addprevious(num)
         num.set(w("numId"), str(num_id))
-        etree.SubElement(num, w("abstractNumId")).set(W_VAL, self._abstract)
-        override = etree.SubElement(num, w("lvlOverride"))
-        override.set(w("ilvl"), "0")
-        etree.SubElement(override, w("startOverride")).set(W_VAL, "1")
+        etree.SubElement(num, w("abstractNumId")).set(W_VAL, abstract_id)
+        if restart:
+            override = etree.SubElement(num, w("lvlOverride"))
+            override.set(w("ilvl"), "0")
+            etree.SubElement(override, w("startOverride")).set(W_VAL, "1")
         return num_id

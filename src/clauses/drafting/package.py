@@ -24,8 +24,6 @@ def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:
 
 
 def write_package(package: OpcPackage, stamp: dt.date, *, compress: bool = True) -> bytes:
-    day = min(max(stamp, ZIP_EPOCH), ZIP_LAST)
-    date_time = (day.year, day.month, day.day, 0, 0, 0)
     parts = list(package.iter_parts())
     for part in parts:
         part.before_marshal()  # type: ignore[no-untyped-call]
@@ -37,6 +35,13 @@ def write_package(package: OpcPackage, stamp: dt.date, *, compress: bool = True)
         entries.append((part.partname.membername, part.blob))
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, part.rels.xml))
+    return write_zip(entries, stamp, compress=compress)
+
+
+def write_zip(entries: list[tuple[str, bytes]], stamp: dt.date, *, compress: bool = True) -> bytes:
+    """A zip of ``entries`` in their order, each dated ``stamp`` at midnight."""
+    day = min(max(stamp, ZIP_EPOCH), ZIP_LAST)
+    date_time = (day.year, day.month, day.day, 0, 0, 0)
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", method) as archive:

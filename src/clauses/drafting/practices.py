@@ -1,8 +1,10 @@
 """Which good-practice sheets go with a tender, and why.
 
-A sheet scores for each mechanism it shares with those retained for the tender, for the tender's
-sector and for the buyer's region; the best three with a positive score are attached, ties broken
-by sheet id so that the same tender always gets the same sheets.
+A sheet is attached only when it illustrates a mechanism retained for the tender or is about the
+tender's sector; a sheet written for given sectors is never attached to a tender of another one
+(no works sheet on a cleaning contract). Among those, a sheet scores for each mechanism shared,
+for the sector and for the buyer's region; the best two are attached, ties broken by sheet id
+so that the same tender always gets the same sheets.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from clauses.drafting.regions import REGION_NAMES
 from clauses.library import Library
 from clauses.library.models import MechanismId, Practice
 
-PRACTICES_ATTACHED = 3
+PRACTICES_ATTACHED = 2  # a sheet is one to two pages: two keep the draft short
 MECHANISM_POINTS = 2
 SECTOR_POINTS = 3
 REGION_POINTS = 3
@@ -42,19 +44,19 @@ def choose_practices(
         shared = [m for m in practice.mechanisms if m in mechanisms]
         same_sector = sector is not None and sector in practice.sectors
         same_region = region_code is not None and region_code in practice.region_codes
+        if practice.sectors and not same_sector:
+            continue  # written for other trades
+        if not shared and not same_sector:
+            continue  # the region alone does not make a sheet relevant to this tender
         score = (
             MECHANISM_POINTS * len(shared)
             + (SECTOR_POINTS if same_sector else 0)
             + (REGION_POINTS if same_region else 0)
         )
-        if score > 0:
-            reason = _reason(
-                library,
-                shared,
-                sector if same_sector else None,
-                region_code if same_region else None,
-            )
-            scored.append(AttachedPractice(practice, score, reason))
+        reason = _reason(
+            library, shared, sector if same_sector else None, region_code if same_region else None
+        )
+        scored.append(AttachedPractice(practice, score, reason))
     scored.sort(key=lambda attached: (-attached.score, attached.practice.id))
     return scored[:limit]
 

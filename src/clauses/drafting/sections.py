@@ -1,37 +1,36 @@
-"""The six sections of a draft, each written from the tender, the advice and the library.
+"""The sections of a draft, written from the tender, the advice, the strategy and the library.
 
-Section ids (the caller selects any subset; the document keeps this order): ``summary`` (cover
-and synthesis), ``rc`` (extract for the notice and the consultation rules), ``ccap`` (CCAP
-articles), ``annexes`` (commitment forms, hours follow-up table), ``practices`` (good-practice
-sheets) and ``references`` (legal references cited).
+The drafter writes only what the strategy retained, once: one text for the notice and the
+consultation rules, one CCAP article per retained mechanism that has one (the insertion clause
+with a table of the hours owed, lot by lot), one commitment form and one follow-up table with a
+row per lot. Section ids (the caller selects any subset; the document keeps this order):
+``summary`` (cover and synthesis), ``rc`` (notice and consultation rules), ``ccap`` (CCAP
+articles), ``annexes`` (commitment form, follow-up table, memo outline), ``practices``
+(good-practice sheets) and ``references`` (legal references cited).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from clauses import french
-from clauses.advisor.model import (
-    LEVEL_LABELS,
-    REGIME_LABELS,
-    Advice,
-    Level,
-    LotHours,
-    Recommendation,
-)
-from clauses.drafting.blocks import clause_blocks, markdown_blocks, write_blocks
-from clauses.drafting.ooxml import Span, Writer
+from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice, Level, Recommendation
+from clauses.drafting.blocks import TABLE, clause_blocks, markdown_blocks, write_blocks
+from clauses.drafting.ooxml import Ref, Span, Writer
 from clauses.drafting.practices import AttachedPractice
 from clauses.drafting.references import cited_references
 from clauses.drafting.regions import region_label
 from clauses.drafting.sanitize import one_line
 from clauses.library import Library
-from clauses.library.models import ClauseText, Mechanism, MechanismId, ObligationId, Section
+from clauses.library.models import Ccag, ClauseText, MechanismId, ObligationId, Section, Status
 from clauses.library.render import placeholder, render_clause
-from clauses.profile import BUYER_LABELS, NATURE_LABELS, OFFER_LABELS, TenderProfile
+from clauses.profile import BUYER_LABELS, NATURE_LABELS, TenderProfile
+from clauses.strategy.model import HoursLine, ResolvedMechanism, ResolvedStrategy
 
 SECTION_IDS = ("summary", "rc", "ccap", "annexes", "practices", "references")
 SECTION_TITLES = {
@@ -48,25 +47,24 @@ M = MechanismId
 SOCIAL_EXECUTION_CONDITIONS = (M.insertion_clause, M.other_social_condition)
 RESERVATIONS = (M.reserved_disability, M.reserved_insertion, M.reserved_both, M.reserved_prison,
                 M.reserved_ess)  # fmt: skip
-# The notice and RC extract, by theme, in the order a buyer reads the consultation rules.
-RC_GROUPS: tuple[tuple[str, tuple[MechanismId, ...]], ...] = (
-    ("Marché ou lots réservés", RESERVATIONS),
-    ("Objet du marché", (M.insertion_services_contract,)),
-    ("Allotissement", (M.lots_division,)),
-    ("Critères d’attribution", (M.insertion_criterion,)),
-    ("Conditions d’exécution à caractère social", SOCIAL_EXECUTION_CONDITIONS),
-)
-DOCUMENT_ORDER = (M.insertion_clause, M.other_social_condition, M.insertion_criterion,
-                  M.insertion_services_contract, M.lots_division, *RESERVATIONS)  # fmt: skip
-SOURCE_LABELS = {Section.notice: "Avis de publicité", Section.rc: "Règlement de la consultation"}
+# The order a buyer reads the consultation rules in: who may bid, the object, the lots, the
+# award, then the execution conditions.
+DOCUMENT_ORDER = (*RESERVATIONS, M.insertion_services_contract, M.lots_division,
+                  M.insertion_criterion, M.insertion_clause, M.other_social_condition)  # fmt: skip
 FOLLOW_UP_CLAUSE = "annex_insertion_follow_up"
-FOLLOW_UP_COLUMNS = ("Mois", "Personne (initiales)", "Type de contrat", "Structure",
-                     "Heures réalisées", "Heures cumulées", "Justificatif")  # fmt: skip
-FOLLOW_UP_WIDTHS = (11, 14, 15, 18, 13, 13, 16)
-FOLLOW_UP_ROWS = 6
-# Clause parameters the drafter fills only in some places (for a lot, for a reservation); left
-# for the buyer elsewhere. Any other unfilled parameter is a content change the drafter missed.
-CONTEXT_PARAMETERS = frozenset({"lot_title", "article"})
+COMMITMENT_CLAUSE = "annex_insertion_commitment"
+FOLLOW_UP_COLUMNS = ("Heures dues", "Période", "Personne", "Modalité, structure",
+                     "Heures", "Cumul", "Pièces")  # fmt: skip
+FOLLOW_UP_WIDTHS = (22, 12, 14, 20, 10, 10, 12)
+FOLLOW_UP_BLANK_ROWS = 3
+NUMBER_INDENT = 709  # hanging indent of Word-numbered sub-clauses (1.25 cm)
+_POINT_REFERENCE = re.compile(r"(au point |aux points? )(\d{1,2})\b")
+# Légifrance's search of the codes by article number. No article identifier (LEGIARTI) of the
+# library is sourced yet: when one is, the link should go to the article itself.
+LEGIFRANCE_SEARCH = (
+    "https://www.legifrance.gouv.fr/search/code?tab_selection=code&searchField=NUM_ARTICLE"
+    "&query={query}&page=1&init=true"
+)
 
 
 @dataclass
@@ -76,154 +74,207 @@ class Context:
     profile: TenderProfile
     library: Library
     advice: Advice
+    strategy: ResolvedStrategy
     title: str  # the tender's title, sanitised
-    retained: list[Recommendation]
-    set_aside: list[Recommendation]
     practices: list[AttachedPractice]
     messages: list[str] = field(default_factory=list)
 
     @cached_property
-    def lots(self) -> list[LotHours]:
-        """Hours per lot, with titles cleaned like every user text."""
-        clause = self.advice.recommendation(M.insertion_clause)
-        return [
-            lot.model_copy(update={"title": one_line(lot.title) or f"lot {n}"})
-            for n, lot in enumerate(clause.lots if clause else [], start=1)
-        ]
+    def retained(self) -> list[ResolvedMechanism]:
+        by_id = {m.id: m for m in self.strategy.mechanisms}
+        return [by_id[m] for m in DOCUMENT_ORDER if m in by_id]
 
     def is_retained(self, mechanism: MechanismId) -> bool:
-        return any(r.mechanism is mechanism for r in self.retained)
+        return self.strategy.retained(mechanism) is not None
 
-    def retained_in(self, order: tuple[MechanismId, ...]) -> list[Recommendation]:
-        by_id = {r.mechanism: r for r in self.retained}
-        return [by_id[m] for m in order if m in by_id]
+    def recommendation(self, mechanism: MechanismId) -> Recommendation | None:
+        return self.advice.recommendation(mechanism)
+
+    @cached_property
+    def lot_titles(self) -> list[str]:
+        return [one_line(lot.title) or f"lot {n}" for n, lot in enumerate(self.profile.lots, 1)]
+
+    def lot_label(self, number: int) -> str:
+        """« lot n° 3 « Peinture intérieure » »."""
+        return f"lot n° {number} {french.quote(self.lot_titles[number - 1])}"
+
+    def lots_label(self, numbers: list[int]) -> str:
+        """« lot n° 3 « A » », « lots n° 1 « A », n° 2 « B » et n° 5 « C » »."""
+        if len(numbers) == 1:
+            return self.lot_label(numbers[0])
+        labels = [f"n° {n} {french.quote(self.lot_titles[n - 1])}" for n in numbers]
+        return "lots " + ", ".join(labels[:-1]) + " et " + labels[-1]
+
+    @cached_property
+    def ccag(self) -> Ccag | None:
+        return self.library.legal.ccag_for(self.profile.nature.value, self.profile.cpv)
+
+    @cached_property
+    def facilitator(self) -> str | None:
+        f = self.strategy.facilitator
+        parts = [] if f is None else [f.name, f.organisation, f.phone, f.email]
+        text = ", ".join(one_line(p) for p in parts if p and one_line(p))
+        return text or None
 
 
-# Clause rendering ------------------------------------------------------------------------------
+# Values the drafter knows ------------------------------------------------------------------------
 
 
-def _article(ctx: Context, recommendation: Recommendation) -> str | None:
-    article = recommendation.parameters.get("article")
+def _ccag_article(ctx: Context) -> str:
+    ccag = ctx.ccag
+    if ccag is None:
+        return "l’article « Clause d’insertion sociale » du CCAG auquel le marché se réfère"
+    if ccag.insertion_article and ccag.status is Status.sourced:
+        return (
+            f"l’article {ccag.insertion_article} « Clause d’insertion sociale » du "
+            f"{ccag.title} ({ccag.short_title})"
+        )
+    return (
+        f"l’article « Clause d’insertion sociale » du {ccag.title} ({ccag.short_title}) "
+        "(numéro de l’article à vérifier)"
+    )
+
+
+def _hours_commitment(ctx: Context) -> str:
+    lines = ctx.strategy.hours
+    if not lines:  # the clause is retained on lots for which no hour was calculated
+        return placeholder("nombre d’heures de travail dû (aucune heure calculée)")
+    if lines[0].lot is None:
+        return f"au moins {french.hours(ctx.strategy.total_hours)} de travail"
+    owed = " ; ".join(f"{ctx.lot_label(h.lot)} : {french.hours(h.hours)}" for h in lines if h.lot)
+    return f"au moins le nombre d’heures de travail fixé pour chaque lot concerné ({owed})"
+
+
+def _clause_scope(ctx: Context) -> str:
+    lots = [h.lot for h in ctx.strategy.hours if h.lot is not None]
+    if not lots:
+        return f"à l’ensemble des prestations du marché {french.quote(ctx.title)}"
+    return (
+        f"{'au' if len(lots) == 1 else 'aux'} {ctx.lots_label(lots)} de la consultation {french.quote(ctx.title)} ; chaque lot "
+        "faisant l’objet d’un marché distinct, l’engagement s’apprécie lot par lot"
+    )
+
+
+def _article_of(ctx: Context, mechanism: ResolvedMechanism) -> str | None:
+    recommendation = ctx.recommendation(mechanism.id)
+    article = recommendation.parameters.get("article") if recommendation else None
     if isinstance(article, str):
         return article
-    if recommendation.mechanism is M.lots_division:
-        # The lot to reserve is reserved under the article of the reservation retained.
-        for reserved in ctx.retained_in(RESERVATIONS):
-            found = reserved.parameters.get("article")
-            if isinstance(found, str):
-                return found
-    return None
+    return mechanism.legal_basis[0] if mechanism.legal_basis else None
 
 
-def _known_values(
-    ctx: Context, recommendation: Recommendation, lot: tuple[int, LotHours] | None
-) -> dict[str, Any]:
-    s = ctx.advice.sizing
+def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
+    """Every clause parameter the dossier fills; the others stay « à compléter »."""
+    s, p = ctx.advice.sizing, ctx.profile
     values: dict[str, Any] = {
         "contract_title": ctx.title,
-        "amount_eur": ctx.profile.estimated_amount_eur,
-        "duration_months": ctx.profile.duration_months,
-        "hours": s.hours,
+        "amount_eur": p.estimated_amount_eur,
+        "duration_months": p.duration_months,
+        "hours": ctx.strategy.total_hours or s.hours,
         "fte": s.fte,
         "labour_share": s.labour_share,
         "insertion_rate": s.insertion_rate,
         "hourly_cost_eur": s.hourly_cost_eur,
+        "hours_commitment": _hours_commitment(ctx),
+        "hours_table": TABLE,
+        "clause_scope": _clause_scope(ctx),
+        "ccag_article": _ccag_article(ctx),
+        "lot_count": len(p.lots),
+        "lot_list": " ; ".join(ctx.lot_label(n) for n in range(1, len(p.lots) + 1)),
     }
-    if lot is not None:
-        number, hours = lot
-        values.update(
-            {
-                "contract_title": f"{ctx.title}, lot n° {number} : {hours.title}",
-                "lot_title": hours.title,
-                "amount_eur": hours.estimated_amount_eur,
-                "hours": hours.hours,
-                "fte": hours.fte,
-                "labour_share": hours.labour_share,
-                "insertion_rate": hours.insertion_rate,
-                "hourly_cost_eur": hours.hourly_cost_eur,
-            }
-        )
-    article = _article(ctx, recommendation)
+    if ctx.facilitator:
+        values["facilitator_contact"] = ctx.facilitator
+    if ctx.strategy.penalty_eur_per_hour is not None:
+        values["penalty_per_hour_eur"] = ctx.strategy.penalty_eur_per_hour
+    criterion = ctx.strategy.retained(M.insertion_criterion)
+    if criterion is not None and criterion.weight_percent is not None:
+        values["criterion_weighting"] = criterion.weight_percent / 100
+    article = _article_of(ctx, mechanism)
     if article:
         values["article"] = article
+    if mechanism.id in RESERVATIONS and mechanism.lots:
+        values["contract_title"] = f"{ctx.title}, {ctx.lots_label(mechanism.lots)}"
     return values
 
 
-def render(
-    ctx: Context,
-    recommendation: Recommendation,
-    clause: ClauseText,
-    lot: tuple[int, LotHours] | None = None,
-) -> str:
-    known = _known_values(ctx, recommendation, lot)
+def render(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) -> str:
+    known = known_values(ctx, mechanism)
     values: dict[str, Any] = {}
     for parameter in clause.parameters:
-        if parameter.placeholder or parameter.name not in known:
+        if parameter.name in known:
+            values[parameter.name] = known[parameter.name]
+        else:
             values[parameter.name] = placeholder(parameter.label)
-            if not parameter.placeholder and parameter.name not in CONTEXT_PARAMETERS:
+            if not parameter.placeholder:
                 ctx.messages.append(
                     f"Clause « {clause.id} » : paramètre « {parameter.name} » inconnu du rédacteur, "
                     "laissé à compléter."
                 )
-        else:
-            values[parameter.name] = known[parameter.name]
     return render_clause(clause, values)
 
 
-def _per_lot(ctx: Context, clause: ClauseText) -> bool:
-    """Hours are owed lot by lot: a clause stating hours is written once per lot."""
-    return bool(ctx.lots) and any(p.name == "hours" for p in clause.parameters)
+def _clauses(ctx: Context, mechanism: ResolvedMechanism, *sections: Section) -> list[ClauseText]:
+    clauses = ctx.library.mechanisms[mechanism.id].clauses
+    return [c for s in sections for c in clauses if c.section is s]
 
 
-def _lots_with_hours(ctx: Context) -> Iterator[tuple[int, LotHours]]:
-    for number, lot in enumerate(ctx.lots, start=1):
-        if lot.hours > 0:
-            yield number, lot
+# Writing a clause: sub-clauses numbered by Word, references to them as fields ---------------------
 
 
-def _lots_without_hours_note(wr: Writer, ctx: Context) -> None:
-    empty = [f"lot n° {n} « {lot.title} »" for n, lot in enumerate(ctx.lots, 1) if lot.hours <= 0]
-    if empty:
-        wr.paragraph(
-            "Aucune heure d’insertion calculée, donc pas de clause, pour : "
-            + ", ".join(empty)
-            + ".",
-            italic=True,
-        )
-
-
-def _clause(
+def write_clause(
     wr: Writer,
-    ctx: Context,
-    recommendation: Recommendation,
-    clause: ClauseText,
-    heading: str,
-    level: int,
-    after: Callable[[], None] | None = None,
+    text: str,
+    *,
+    prefix: str = "",
+    bookmark: str = "",
+    table: Callable[[], None] | None = None,
 ) -> None:
-    """A clause under ``heading``, once or once per lot with hours."""
-    wr.heading(level, heading)
-    if not _per_lot(ctx, clause):
-        write_blocks(wr, clause_blocks(render(ctx, recommendation, clause)), top_heading=level + 1)
-        if after:
-            after()
-        return
-    for number, lot in _lots_with_hours(ctx):
-        lot_heading = f"Lot n° {number} : {lot.title} ({french.hours(lot.hours)})"
-        if level < 3:
-            wr.heading(level + 1, lot_heading)
-        else:  # no heading level left under a level-3 heading
-            wr.paragraph(lot_heading, bold=True, keep_next=True)
-        write_blocks(
-            wr, clause_blocks(render(ctx, recommendation, clause, (number, lot))), top_heading=3
-        )
-        if after:
-            after()
-    _lots_without_hours_note(wr, ctx)
+    """``text`` with its numbered lines as a Word multi-level list under ``prefix`` (« 9 » gives
+    « 9.1 », « 9.1.1 »); « au point 3 » becomes a REF field to point 3's bookmark."""
+    blocks = clause_blocks(text)
+    numbered = any(b.kind in ("point", "item") for b in blocks)
+    num_id = wr.number_list.outline(prefix, NUMBER_INDENT) if numbered else None
+    has_points = any(b.kind == "point" for b in blocks)
+    marks = {b.items[0]: f"_Ref{bookmark}_{b.items[0]}" for b in blocks if b.kind == "point"}
 
+    def shown(label: str) -> str:
+        return f"{prefix}.{label}" if prefix else label
 
-def _clauses(mechanism: Mechanism, *sections: Section) -> list[ClauseText]:
-    return [c for s in sections for c in mechanism.clauses if c.section is s]
+    def spans(line: str) -> list[Span | Ref] | str:
+        if not marks or "point" not in line:
+            return line
+        out: list[Span | Ref] = []
+        position = 0
+        for match in _POINT_REFERENCE.finditer(line):
+            target = marks.get(match.group(2))
+            if target is None:
+                continue
+            out.append(Span(line[position : match.end(1)]))
+            out.append(Ref(target, shown(match.group(2))))
+            position = match.end()
+        out.append(Span(line[position:]))
+        return out if len(out) > 1 else line
+
+    for block in blocks:
+        match block.kind:
+            case "point":
+                wr.paragraph(
+                    block.text,
+                    bold=True,
+                    keep_next=True,
+                    num_id=num_id,
+                    bookmark=marks[block.items[0]] if bookmark else None,
+                )
+            case "item":
+                level = block.level if has_points else 0
+                wr.paragraph(spans(block.text), num_id=num_id, level=level)
+            case "paragraph":
+                wr.paragraph(spans(block.text), markup=True)
+            case "bullets":
+                wr.bullets(block.items, markup=True)
+            case "table":
+                if table is not None:
+                    table()
 
 
 # 1. Summary ------------------------------------------------------------------------------------
@@ -234,49 +285,17 @@ def write_summary(wr: Writer, ctx: Context) -> None:
     wr.title("Clauses sociales", ctx.title)
     wr.paragraph(
         f"Document préparé le {french.date(a.as_of)} avec la bibliothèque de clauses "
-        f"{a.library_version}."
-    )
-    _in_brief(wr, ctx)
-    wr.paragraph(
-        f"Les passages surlignés en jaune, comme {placeholder('valeur')}, sont à compléter par "
-        "l’acheteur. Faites relire le document par votre service juridique avant publication.",
+        f"{a.library_version}, à partir des choix de l’acheteur. Les passages surlignés en jaune "
+        "sont à compléter ; faites relire le document par votre service juridique avant "
+        "publication.",
         italic=True,
     )
-    wr.page_break()
     wr.heading(1, SECTION_TITLES["summary"])
     _facts(wr, ctx)
-    _obligations(wr, ctx)
     _mechanisms(wr, ctx)
+    _obligations(wr, ctx)
     _hours(wr, ctx)
-    _decp(wr, ctx)
-    if a.warnings:
-        wr.heading(2, "Points de vigilance")
-        wr.bullets(a.warnings)
-
-
-def _in_brief(wr: Writer, ctx: Context) -> None:
-    a = ctx.advice
-    recommended = [
-        ctx.library.mechanisms[r.mechanism].short_title
-        for r in ctx.retained
-        if r.level is Level.recommended
-    ]
-    possible = [
-        ctx.library.mechanisms[r.mechanism].short_title
-        for r in ctx.retained
-        if r.level is Level.possible
-    ]
-    lines = [
-        f"Montant estimé : {french.eur(ctx.profile.estimated_amount_eur)} HT, "
-        f"{REGIME_LABELS[a.procedure.regime]}",
-        f"Heures d’insertion calculées : {french.hours(a.sizing.hours)} "
-        f"(environ {french.number(a.sizing.fte, 1)} ETP)",
-        "Mécanismes recommandés : " + (", ".join(recommended) or "aucun"),
-    ]
-    if possible:
-        lines.append("Mécanismes possibles : " + ", ".join(possible))
-    wr.paragraph("En bref", bold=True, keep_next=True)
-    wr.bullets(lines)
+    _vigilance(wr, ctx)
 
 
 def _facts(wr: Writer, ctx: Context) -> None:
@@ -291,84 +310,46 @@ def _facts(wr: Writer, ctx: Context) -> None:
         else f"non renseignée : date du document retenue ({french.date(proc.launch_date)})"
     )
     reached = "atteint" if proc.above_eu_threshold else "non atteint"
-    facilitator = {True: "oui", False: "non", None: "à vérifier"}[p.facilitator_available]
+    lots = (
+        f"{len(p.lots)} lots : " + " ; ".join(ctx.lot_label(n) for n in range(1, len(p.lots) + 1))
+        if p.lots
+        else "marché non alloti"
+    )
     rows = [
         ["Objet", ctx.title],
-        ["Nature", NATURE_LABELS[p.nature].capitalize()],
-        ["Code CPV principal", cpv],
-        ["Montant estimé", f"{french.eur(p.estimated_amount_eur)} HT (tous lots, toute la durée)"],
-        ["Durée", f"{french.number(p.duration_months)} mois"],
-        ["Date de lancement", launch],
-        ["Acheteur", BUYER_LABELS[p.buyer_kind]],
-        ["Région", region_label(p.region_code)],
+        ["Nature et CPV", f"{NATURE_LABELS[p.nature].capitalize()} ; {cpv}"],
+        [
+            "Montant et durée",
+            f"{french.eur(p.estimated_amount_eur)} HT "
+            f"({'tous lots, ' if p.lots else ''}toute la durée) ; "
+            f"{french.number(p.duration_months)} mois",
+        ],
+        ["Lancement", launch],
+        ["Acheteur", f"{BUYER_LABELS[p.buyer_kind]} ; {region_label(p.region_code)}"],
         [
             "Procédure",
-            f"{REGIME_LABELS[proc.regime]} ; seuil européen applicable : "
-            f"{french.eur(proc.eu_threshold_eur)} HT ({reached})",
+            f"{REGIME_LABELS[proc.regime]} ; seuil européen de "
+            f"{french.eur(proc.eu_threshold_eur)} HT {reached}",
         ],
-        ["Lots", f"{len(p.lots)} lots" if p.lots else "marché non alloti"],
-        ["Facilitateur de clauses sociales", facilitator],
-        ["Offre locale d’insertion (SIAE)", OFFER_LABELS[p.local_offer.insertion]],
-        ["Offre locale du handicap (EA, ESAT)", OFFER_LABELS[p.local_offer.disability]],
+        ["Lots", lots],
+        ["CCAG", ctx.ccag.short_title if ctx.ccag else "à préciser"],
+        ["Facilitateur", ctx.facilitator or "non désigné"],
     ]
     wr.heading(2, "Le marché")
-    wr.table(["Élément", "Valeur"], rows, [32, 68])
+    wr.table(["Élément", "Valeur"], rows, [24, 76])
 
 
-def _obligations(wr: Writer, ctx: Context) -> None:
-    wr.heading(2, "Obligations")
-    obligations = {o.id: o for o in ctx.library.obligations.obligations}
-    for result in ctx.advice.obligations:
-        wr.heading(3, f"{result.title} ({', '.join(result.legal_basis)})")
-        status = "S’applique à ce marché." if result.applies else "Ne s’applique pas à ce marché."
-        wr.paragraph([Span(status, bold=True), Span(" " + result.explanation)])
-        if result.valid_from_to_verify:
-            wr.paragraph(
-                f"Date d’application retenue : {french.date(result.valid_from)} "
-                "(à vérifier par votre service juridique).",
-                italic=True,
-            )
-        if not result.applies:
-            continue
-        if result.id is ObligationId.social_consideration_above_eu_threshold:
-            meeting = ctx.retained_in(SOCIAL_EXECUTION_CONDITIONS)
-            if meeting:
-                wr.paragraph("Comment elle est satisfaite :", bold=True, keep_next=True)
-                wr.bullets(f"{r.title}, article {r.legal_basis[0]}" for r in meeting)
-            else:
-                wr.paragraph(
-                    "Aucune condition d’exécution sociale n’est retenue : la dérogation doit être "
-                    "justifiée dans les documents de la consultation.",
-                    bold=True,
-                )
-                wr.paragraph(
-                    placeholder(
-                        "justification de la dérogation à l’obligation de l’article L2112-2-1 "
-                        "(motif et circonstances propres au marché)"
-                    )
-                )
-                derogations = obligations[result.id].derogations
-                if derogations:
-                    wr.paragraph("Motifs de dérogation :", keep_next=True)
-                    wr.bullets(d.text for d in derogations)
-        elif result.id is ObligationId.environmental_execution_condition:
-            wr.paragraph(
-                "Hors du champ des clauses sociales : "
-                + placeholder("condition d’exécution environnementale retenue")
-            )
-        elif result.id is ObligationId.environmental_award_criterion:
-            wr.paragraph(
-                "Hors du champ des clauses sociales : "
-                + placeholder("critère d’attribution environnemental et sa pondération")
-            )
-
-
-def _legal_basis_text(mechanism: Mechanism) -> str:
-    parts = []
-    for basis in mechanism.legal_basis:
-        former = f" (avant 2019 : {' ; '.join(basis.former)})" if basis.former else ""
-        parts.append(basis.article + former)
-    return " ; ".join(parts)
+def where(ctx: Context, mechanism: ResolvedMechanism) -> str:
+    """Where a retained mechanism applies, as the summary writes it."""
+    if mechanism.id is M.insertion_clause and ctx.strategy.hours:
+        lots = [h.lot for h in ctx.strategy.hours if h.lot is not None]
+        if lots:
+            return "Lots n° " + ", ".join(str(n) for n in lots)
+    if mechanism.lots:
+        return "Lots n° " + ", ".join(str(n) for n in mechanism.lots)
+    if mechanism.id is M.lots_division:
+        return f"{len(ctx.profile.lots)} lots" if ctx.profile.lots else "Lots à définir"
+    return "Tous les lots" if ctx.profile.lots else "Marché entier"
 
 
 def _mechanisms(wr: Writer, ctx: Context) -> None:
@@ -376,137 +357,149 @@ def _mechanisms(wr: Writer, ctx: Context) -> None:
     if not ctx.retained:
         wr.paragraph("Aucun mécanisme retenu pour ce marché.")
     else:
+        rows: list[list[str]] = []
+        for m in ctx.retained:
+            detail = LEVEL_LABELS[m.level]
+            if m.weight_percent is not None:
+                detail += f" ; pondération {french.number(m.weight_percent, 1)} %"
+            name = ctx.library.mechanisms[m.id].short_title
+            rows.append([name, where(ctx, m), ", ".join(m.legal_basis), detail])
+        wr.table(["Mécanisme", "Porte sur", "Base légale", "Avis"], rows, [28, 26, 26, 20])
+    retained = {m.id for m in ctx.retained}
+    set_aside = [r for r in ctx.advice.recommendations if r.mechanism not in retained]
+    if set_aside:
         wr.paragraph(
-            "Mécanismes recommandés ou possibles pour ce marché ; un mécanisme possible "
-            "est une option à confirmer avec le facilitateur."
+            "Non retenus : "
+            + " ; ".join(f"{r.title} ({LEVEL_LABELS[r.level]} par l’avis)" for r in set_aside)
+            + ".",
+            italic=True,
         )
-    for r in ctx.retained:
-        mechanism = ctx.library.mechanisms[r.mechanism]
-        wr.heading(3, f"{r.title} — {LEVEL_LABELS[r.level]}")
-        wr.paragraph([Span("Base légale : ", bold=True), Span(_legal_basis_text(mechanism))])
-        wr.bullets(r.reasons)
-        if mechanism.pitfalls:
-            wr.paragraph("Points de vigilance :", bold=True, keep_next=True)
-            wr.bullets(p.text for p in mechanism.pitfalls[:2])
-    if ctx.set_aside:
-        wr.heading(2, "Mécanismes écartés")
-        wr.bullets(
-            f"{r.title} ({LEVEL_LABELS[r.level] if r.level is Level.discouraged else 'non retenu'}) : "
-            + " ".join(r.reasons)
-            for r in ctx.set_aside
-        )
+
+
+def _obligations(wr: Writer, ctx: Context) -> None:
+    wr.heading(2, "Obligations")
+    lines: list[str | list[Span]] = []
+    for result in ctx.advice.obligations:
+        head = f"{result.title} ({', '.join(result.legal_basis)}) : "
+        if not result.applies:
+            lines.append(head + "ne s’applique pas à ce marché.")
+            continue
+        if result.id is ObligationId.social_consideration_above_eu_threshold:
+            meeting = [m for m in ctx.retained if m.id in SOCIAL_EXECUTION_CONDITIONS]
+            if meeting:
+                lines.append(head + "satisfaite par " + ", ".join(m.title for m in meeting) + ".")
+            elif ctx.strategy.derogation is not None:
+                d = ctx.strategy.derogation
+                lines.append(
+                    head
+                    + f"dérogation retenue ({one_line(d.ground)}) : {one_line(d.justification)} "
+                    "(motif et rédaction à vérifier par votre service juridique)."
+                )
+            else:
+                lines.append(
+                    head
+                    + "aucune condition d’exécution sociale n’est retenue : "
+                    + placeholder("justification de la dérogation (à vérifier)")
+                )
+        else:
+            lines.append(head + "s’applique ; à prévoir dans les documents, hors clauses sociales.")
+        if result.valid_from_to_verify:
+            lines[-1] = str(lines[-1]) + (
+                f" Date d’application retenue : {french.date(result.valid_from)} (à vérifier)."
+            )
+    wr.bullets(lines)
 
 
 def _hours(wr: Writer, ctx: Context) -> None:
-    s, lib = ctx.advice.sizing, ctx.library
-    wr.heading(2, "Heures d’insertion")
+    s = ctx.advice.sizing
     if not ctx.is_retained(M.insertion_clause):
+        return
+    wr.heading(2, "Heures d’insertion")
+    adjust = " (valeurs par défaut à ajuster avec le facilitateur)" if s.defaults_to_adjust else ""
+    wr.paragraph(
+        f"{s.formula} ; part de main-d’œuvre {french.percent(s.labour_share)}, taux "
+        f"{french.percent(s.insertion_rate)}, coût horaire {french.eur(s.hourly_cost_eur)}"
+        f"{adjust}."
+    )
+    hours_table(wr, ctx, kind="summary")
+    if ctx.strategy.hours_override_reason:
         wr.paragraph(
-            "La clause d’insertion n’est pas retenue pour ce marché : le calcul est donné "
-            "pour information.",
-            italic=True,
+            "Heures modifiées par l’acheteur : " + one_line(ctx.strategy.hours_override_reason)
         )
-    wr.paragraph([Span("Formule : ", bold=True), Span(s.formula)])
-    adjust = set(s.defaults_to_adjust)
 
-    def note(name: str) -> str:
-        return " (valeur par défaut à ajuster avec le facilitateur)" if name in adjust else ""
 
-    parameters = [
-        f"Part de main-d’œuvre : {french.percent(s.labour_share)}{note('labour_share')}",
-        f"Taux d’insertion : {french.percent(s.insertion_rate)}{note('insertion_rate')}",
-        f"Coût horaire chargé : {french.eur(s.hourly_cost_eur)}{note('hourly_cost_eur')}",
-        f"Un équivalent temps plein (ETP) compte {french.hours(lib.sizing.hours_per_fte)} par an",
+def _vigilance(wr: Writer, ctx: Context) -> None:
+    # The advice warns about mechanisms the buyer may not have retained (« Critère d’insertion :
+    # … »): only the warnings about what the document contains are repeated.
+    retained = {m.id for m in ctx.retained}
+    set_aside = tuple(
+        f"{mechanism.short_title} :"
+        for mechanism in ctx.library.mechanisms.values()
+        if mechanism.id not in retained
+    )
+    warnings = [w for w in ctx.advice.warnings if not w.startswith(set_aside)]
+    for m in ctx.retained:
+        if m.level is Level.discouraged:
+            warnings.append(f"{m.title} : déconseillé par l’avis, retenu par l’acheteur.")
+        warnings.extend(m.warnings)
+    if ctx.is_retained(M.lots_division) and not ctx.profile.lots:
+        warnings.append(
+            "Allotissement retenu mais aucun lot au dossier : décrivez les lots pour que le "
+            "règlement de la consultation les énumère."
+        )
+    if not ctx.facilitator and ctx.is_retained(M.insertion_clause):
+        warnings.append("Facilitateur non désigné : ses coordonnées restent à compléter.")
+    if warnings:
+        wr.heading(2, "Points de vigilance")
+        wr.bullets(dict.fromkeys(warnings))
+    decp = ", ".join(ctx.strategy.decp_social)
+    wr.paragraph(
+        [Span("Données essentielles : ", bold=True), Span(f"considération sociale « {decp} ».")]
+    )
+
+
+def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
+    """The hours owed, one row per lot the clause applies to (one row without lots)."""
+    lines = ctx.strategy.hours
+
+    def label(line: HoursLine) -> str:
+        if line.lot is None:
+            return f"Marché {french.quote(ctx.title)}"
+        return f"Lot n° {line.lot} : {ctx.lot_titles[line.lot - 1]}"
+
+    first = "Lot" if lines and lines[0].lot is not None else "Marché"
+
+    def fte(line: HoursLine) -> str:
+        return french.number(line.hours / ctx.library.sizing.hours_per_fte, 1)
+
+    if kind == "commitment":
+        rows = [[label(h), french.hours(h.hours)] for h in lines]
+        header = [first, "Heures d’insertion dues"]
+        widths = [70, 30]
+        if lines and lines[0].lot is not None:
+            header.append("Lot visé par l’offre")
+            widths = [58, 24, 18]
+            rows = [[*row, "☐"] for row in rows]
+        wr.table(header, rows, widths)
+        return
+    rows = [
+        [label(h), french.eur(h.estimated_amount_eur), french.hours(h.hours), fte(h)] for h in lines
     ]
-    if s.transferred_staff_weighting is not None:
-        parameters.append(
-            f"Pondération du personnel repris (P) : {french.number(s.transferred_staff_weighting, 2)}"
-        )
-    wr.bullets(parameters)
-    header = ["Lot", "Montant HT", "Main-d’œuvre", "Taux", "Coût horaire", "Heures", "ETP"]
-    widths = [30, 16, 12, 9, 11, 12, 10]
-    if ctx.lots:
-        rows = [
-            [
-                f"{n}. {lot.title}",
-                french.eur(lot.estimated_amount_eur),
-                french.percent(lot.labour_share),
-                french.percent(lot.insertion_rate),
-                french.eur(lot.hourly_cost_eur),
-                french.number(lot.hours),
-                french.number(lot.fte, 1),
-            ]
-            for n, lot in enumerate(ctx.lots, start=1)
-        ]
-        amount = sum(lot.estimated_amount_eur for lot in ctx.lots)
+    if len(lines) > 1:
         rows.append(
             [
                 "Total",
-                french.eur(amount),
-                "",
-                "",
-                "",
-                french.number(s.hours),
-                french.number(s.fte, 1),
+                french.eur(sum(h.estimated_amount_eur for h in lines)),
+                french.hours(ctx.strategy.total_hours),
+                french.number(ctx.strategy.total_hours / ctx.library.sizing.hours_per_fte, 1),
             ]
         )
-        wr.table(header, rows, widths, bold_last_row=True)
-    else:
-        wr.table(
-            header,
-            [
-                [
-                    "Marché entier",
-                    french.eur(ctx.profile.estimated_amount_eur),
-                    french.percent(s.labour_share),
-                    french.percent(s.insertion_rate),
-                    french.eur(s.hourly_cost_eur),
-                    french.number(s.hours),
-                    french.number(s.fte, 1),
-                ]
-            ],
-            widths,
-        )
-    wr.paragraph(
-        [
-            Span("Heures d’insertion à prévoir : ", bold=True),
-            Span(f"{french.hours(s.hours)}, soit environ {french.number(s.fte, 1)} ETP."),
-        ]
+    wr.table(
+        [first, "Montant estimé HT", "Heures d’insertion dues", "ETP environ"],
+        rows,
+        [46, 20, 20, 14],
+        bold_last_row=len(lines) > 1,
     )
-    if s.below_floor:
-        wr.paragraph(
-            f"Méthode de la branche propreté : sous le plancher de "
-            f"{french.hours(lib.sizing.cleaning.floor_hours)}, la méthode ne prévoit pas de clause.",
-            italic=True,
-        )
-
-
-def _decp(wr: Writer, ctx: Context) -> None:
-    decp = ctx.advice.decp
-    wr.heading(2, "Données essentielles (DECP)")
-    wr.paragraph("Valeurs à déclarer si les mécanismes recommandés sont utilisés :", keep_next=True)
-    lines = [
-        "considerationsSociales : " + ", ".join(decp.considerationsSociales.considerationSociale)
-    ]
-    if decp.considerationsEnvironnementales:
-        lines.append(
-            "considerationsEnvironnementales : "
-            + ", ".join(decp.considerationsEnvironnementales.considerationEnvironnementale)
-        )
-    wr.bullets(lines)
-    declared = set(decp.considerationsSociales.considerationSociale)
-    extra = []
-    for r in ctx.retained:
-        value = ctx.library.mechanisms[r.mechanism].decp_value
-        if r.level is not Level.recommended and value is not None and value.value not in declared:
-            extra.append(f"{value.value} ({r.title})")
-            declared.add(value.value)
-    if extra:
-        wr.paragraph(
-            "Si vous retenez aussi les mécanismes possibles, ajoutez : "
-            + ", ".join(extra)
-            + " ; la valeur « Pas de considération sociale » ne se combine avec aucune autre."
-        )
 
 
 # 2. Notice and consultation rules ----------------------------------------------------------------
@@ -514,69 +507,67 @@ def _decp(wr: Writer, ctx: Context) -> None:
 
 def write_rc(wr: Writer, ctx: Context) -> None:
     wr.heading(1, SECTION_TITLES["rc"])
-    wr.paragraph(
-        "Clauses types à reprendre dans l’avis de publicité et dans le règlement de la "
-        "consultation (RC)."
-    )
-    written = False
-    for title, order in RC_GROUPS:
-        recommendations = ctx.retained_in(order)
-        env_criterion = title == "Critères d’attribution" and _env_criterion_applies(ctx)
-        clauses = [
-            (r, c)
-            for r in recommendations
-            for c in _clauses(ctx.library.mechanisms[r.mechanism], Section.notice, Section.rc)
-        ]
-        if not clauses and not env_criterion:
-            continue
-        written = True
-        wr.heading(2, title)
-        if order == RESERVATIONS and len(recommendations) > 1:
-            wr.paragraph(
-                "Ces réservations sont des options qui s’excluent : retenez-en une seule "
-                "par marché ou par lot.",
-                italic=True,
-            )
-        if env_criterion:
-            wr.paragraph(
-                [
-                    Span("Critère environnemental obligatoire (L2152-7, R2152-7) : "),
-                    Span(placeholder("critère environnemental et sa pondération")),
-                ]
-            )
-        for recommendation, clause in clauses:
-            heading = f"{SOURCE_LABELS[clause.section]} : {clause.title}"
-            _clause(wr, ctx, recommendation, clause, heading, 3)
-    if not written:
-        wr.paragraph(
-            "Aucun mécanisme retenu ne comporte de clause pour l’avis ou le règlement de la "
-            "consultation."
-        )
+    # Dividing into lots is advice until the dossier lists the lots: no text without them.
+    written = [m for m in ctx.retained if m.id is not M.lots_division or ctx.profile.lots]
+    notice = [(m, c) for m in written for c in _clauses(ctx, m, Section.notice)]
+    rules = [(m, c) for m in written for c in _clauses(ctx, m, Section.rc)]
+    if not notice and not rules:
+        wr.paragraph("Aucun mécanisme retenu ne comporte de clause pour l’avis ou le règlement.")
+        return
+    if notice:
+        wr.heading(2, "Avis de publicité")
+        for mechanism, clause in notice:
+            write_clause(wr, render(ctx, mechanism, clause))
+    if rules:
+        wr.heading(2, "Règlement de la consultation : clauses sociales")
+        for mechanism, clause in rules:
+            wr.heading(3, _rc_title(ctx, mechanism, clause))
+            write_clause(wr, render(ctx, mechanism, clause))
 
 
-def _env_criterion_applies(ctx: Context) -> bool:
-    return any(
-        o.applies
-        for o in ctx.advice.obligations
-        if o.id is ObligationId.environmental_award_criterion
-    )
+def _rc_title(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) -> str:
+    if mechanism.id in RESERVATIONS and mechanism.lots:
+        which = "Lot réservé" if len(mechanism.lots) == 1 else "Lots réservés"
+        return f"{which} : {ctx.lots_label(mechanism.lots)}"
+    return clause.title
 
 
 # 3. CCAP -----------------------------------------------------------------------------------------
 
 
+def ccap_numbers(ctx: Context, count: int) -> list[str]:
+    """Article numbers: the chosen one, then the next ones when it is a number."""
+    first = (ctx.strategy.ccap_article or "").strip()
+    if first.isdigit():
+        return [str(int(first) + i) for i in range(count)]
+    return [first] * count if first else [""] * count
+
+
 def write_ccap(wr: Writer, ctx: Context) -> None:
     wr.heading(1, SECTION_TITLES["ccap"])
-    wr.paragraph(
-        "Articles à insérer dans le cahier des clauses administratives particulières (CCAP)."
-    )
-    written = False
-    for recommendation in ctx.retained_in(DOCUMENT_ORDER):
-        for clause in _clauses(ctx.library.mechanisms[recommendation.mechanism], Section.ccap):
-            written = True
-            _clause(wr, ctx, recommendation, clause, f"Article « {clause.title} »", 2)
-    if not written:
+    articles = [(m, c) for m in ctx.retained for c in _clauses(ctx, m, Section.ccap)]
+    if ctx.is_retained(M.insertion_criterion):
+        wr.heading(2, "Pièces contractuelles (à ajouter à la liste du CCAP)")
+        wr.paragraph(
+            "Le mémoire d’insertion remis par le titulaire à l’appui de son offre, selon le cadre "
+            "de réponse annexé au règlement de la consultation, est une pièce contractuelle du "
+            "marché ; il prend place dans la liste des pièces contractuelles après le mémoire "
+            "technique."
+        )
+    if not articles:
         wr.paragraph("Aucun mécanisme retenu ne comporte d’article de CCAP.")
+        return
+    for number, (mechanism, clause) in zip(ccap_numbers(ctx, len(articles)), articles, strict=True):
+        label = number or placeholder("numéro de l’article")
+        wr.heading(2, f"Article {label} – {clause.title}")
+        table = (
+            (lambda: hours_table(wr, ctx, kind="ccap"))
+            if mechanism.id is M.insertion_clause
+            else None
+        )
+        write_clause(
+            wr, render(ctx, mechanism, clause), prefix=number, bookmark=clause.id, table=table
+        )
 
 
 # 4. Annexes --------------------------------------------------------------------------------------
@@ -584,32 +575,50 @@ def write_ccap(wr: Writer, ctx: Context) -> None:
 
 def write_annexes(wr: Writer, ctx: Context) -> None:
     wr.heading(1, SECTION_TITLES["annexes"])
-    number = 0
-    follow_up_written = False
-    for recommendation in ctx.retained_in(DOCUMENT_ORDER):
-        for clause in _clauses(ctx.library.mechanisms[recommendation.mechanism], Section.annex):
-            number += 1
-            is_follow_up = clause.id == FOLLOW_UP_CLAUSE
-            follow_up_written |= is_follow_up
-            _clause(
-                wr,
-                ctx,
-                recommendation,
-                clause,
-                f"Annexe {number} – {clause.title}",
-                2,
-                after=(lambda: _follow_up_table(wr)) if is_follow_up else None,
-            )
-    if ctx.is_retained(M.insertion_clause) and not follow_up_written:
-        number += 1
-        wr.heading(2, f"Annexe {number} – Tableau de suivi des heures d’insertion")
-        _follow_up_table(wr)
-    if number == 0:
+    annexes = annexes_of(ctx)
+    if not annexes:
         wr.paragraph("Aucune annexe pour les mécanismes retenus.")
+    for number, (mechanism, clause) in enumerate(annexes, start=1):
+        write_annex(wr, ctx, mechanism, clause, number)
 
 
-def _follow_up_table(wr: Writer) -> None:
-    wr.table(FOLLOW_UP_COLUMNS, [[""] * len(FOLLOW_UP_COLUMNS)] * FOLLOW_UP_ROWS, FOLLOW_UP_WIDTHS)
+def annexes_of(ctx: Context) -> list[tuple[ResolvedMechanism, ClauseText]]:
+    """The annexes in their order: the commitment form and the follow-up table, which go with
+    the CCAP, then the others (the memo outline of the criterion)."""
+    annexes = [(m, c) for m in ctx.retained for c in _clauses(ctx, m, Section.annex)]
+    annexes.sort(key=lambda pair: pair[1].id not in (COMMITMENT_CLAUSE, FOLLOW_UP_CLAUSE))
+    return annexes
+
+
+def write_annex(
+    wr: Writer,
+    ctx: Context,
+    mechanism: ResolvedMechanism,
+    clause: ClauseText,
+    number: int,
+    level: int = 2,
+) -> None:
+    wr.heading(level, f"Annexe {number} – {clause.title}")
+    table: Callable[[], None] | None = None
+    if clause.id == COMMITMENT_CLAUSE:
+        table = lambda: hours_table(wr, ctx, kind="commitment")  # noqa: E731
+    elif clause.id == FOLLOW_UP_CLAUSE:
+        table = lambda: follow_up_table(wr, ctx)  # noqa: E731
+    write_clause(wr, render(ctx, mechanism, clause), table=table)
+
+
+def follow_up_table(wr: Writer, ctx: Context) -> None:
+    rows: list[list[str]] = []
+    for line in ctx.strategy.hours:
+        owed = french.hours(line.hours)
+        rows.append(
+            [
+                owed if line.lot is None else f"Lot n° {line.lot} : {owed}",
+                *[""] * (len(FOLLOW_UP_COLUMNS) - 1),
+            ]
+        )
+    rows.extend([[""] * len(FOLLOW_UP_COLUMNS)] * FOLLOW_UP_BLANK_ROWS)
+    wr.table(FOLLOW_UP_COLUMNS, rows, FOLLOW_UP_WIDTHS)
 
 
 # 5. Good-practice sheets -------------------------------------------------------------------------
@@ -621,17 +630,26 @@ def write_practices(wr: Writer, ctx: Context) -> None:
         wr.paragraph("Aucune fiche de bonnes pratiques ne correspond à ce marché.")
         return
     for attached in ctx.practices:
-        sheet = attached.practice
-        wr.heading(2, sheet.title)
-        wr.paragraph(attached.reason, italic=True)
-        wr.paragraph(
-            f"Faits de {sheet.facts_year} ; fiche relue le {french.date(sheet.reviewed_on)}.",
-            italic=True,
-        )
-        write_blocks(wr, markdown_blocks(sheet.body), top_heading=3)
+        write_practice(wr, attached)
+
+
+def write_practice(wr: Writer, attached: AttachedPractice) -> None:
+    sheet = attached.practice
+    wr.heading(2, sheet.title)
+    wr.paragraph(
+        f"{attached.reason} Faits de {sheet.facts_year} ; fiche relue le "
+        f"{french.date(sheet.reviewed_on)}.",
+        italic=True,
+    )
+    write_blocks(wr, markdown_blocks(sheet.body), top_heading=3)
 
 
 # 6. Legal references -----------------------------------------------------------------------------
+
+
+def legifrance_url(article: str) -> str:
+    """A Légifrance search for the article number: no article identifier is sourced yet."""
+    return LEGIFRANCE_SEARCH.format(query=url_quote(article))
 
 
 def write_references(wr: Writer, ctx: Context) -> None:
@@ -641,17 +659,25 @@ def write_references(wr: Writer, ctx: Context) -> None:
         wr.paragraph("Aucune référence juridique citée dans les sections retenues.")
         return
     wr.paragraph(
-        "Textes cités dans ce document. Les liens mènent au Code de la commande publique "
-        "sur Légifrance ; vérifiez la version en vigueur à la date de la consultation."
+        "Textes cités dans ce document. Les liens mènent à la recherche de l’article dans les "
+        "codes sur Légifrance (choisissez le Code de la commande publique) ; vérifiez la version "
+        "en vigueur à la date de la consultation."
     )
     rows: list[list[Any]] = []
     for ref in cited:
         title = ref.title
+        if ref.text == "CCAG" and ctx.ccag is not None:
+            ccag = ctx.ccag  # the contract's CCAG, not the generic reference
+            article = ccag.insertion_article or "numéro à vérifier"
+            title = f"{ccag.short_title} 2021, article « Clause d’insertion sociale » ({article})"
+            rows.append([ccag.short_title, title, "—"])
+            continue
         if ref.former:
             title += f" (avant 2019 : {' ; '.join(ref.former)})"
-        if ref.status.value == "to_verify" and "à vérifier" not in title:
+        if ref.status is Status.to_verify and "à vérifier" not in title:
             title += " (à vérifier par votre service juridique)"
-        rows.append([ref.id, title, str(ref.url) if ref.url else "—"])
+        url = legifrance_url(ref.id) if ref.text == "CCP" else (str(ref.url) if ref.url else "—")
+        rows.append([ref.id, title, url])
     wr.table(["Référence", "Intitulé", "Lien"], rows, [21, 61, 18], link_column=2)
 
 

@@ -401,9 +401,42 @@ class Compatibility(Strict):
     rules: list[CompatibilityRule] = Field(min_length=1)
 
 
+class Ccag(Strict):
+    """A CCAG of 2021 and its article « Clause d’insertion sociale », for the contracts it governs."""
+
+    id: str = Field(pattern=r"^[A-Za-z]+$")
+    short_title: str  # « CCAG-FCS »
+    title: str
+    insertion_article: str | None = Field(
+        default=None,
+        description="number of its article « Clause d’insertion sociale »; none: à vérifier",
+    )
+    natures: list[Literal["works", "supplies", "services"]] = Field(min_length=1)
+    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(
+        default_factory=list,
+        description="the contracts it governs; none: the default for its natures",
+    )
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
 class LegalReferences(Strict):
     reviewed_on: dt.date
     references: list[LegalReference] = Field(min_length=1)
+    ccags: list[Ccag] = Field(default_factory=list)
+
+    def ccag_for(self, nature: str, cpv: str | None) -> Ccag | None:
+        """The CCAG of a contract: the longest CPV prefix among its nature's, else the default."""
+        candidates = [c for c in self.ccags if nature in c.natures]
+        matching = [
+            (len(prefix), c)
+            for c in candidates
+            for prefix in c.cpv_prefixes
+            if cpv is not None and cpv.startswith(prefix)
+        ]
+        if matching:
+            return max(matching, key=lambda pair: pair[0])[1]
+        return next((c for c in candidates if not c.cpv_prefixes), None)
 
 
 class Manifest(Strict):

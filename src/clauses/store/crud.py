@@ -23,6 +23,7 @@ from clauses.store.models import (
     DossierStatus,
     GeneratedDocument,
     GeneratedDocumentCreate,
+    WordTemplate,
 )
 
 
@@ -118,3 +119,27 @@ def get_document(
     if document is None or document.dossier_id != dossier_id:
         raise DossierNotFound(str(document_id))
     return document
+
+
+def get_word_template(*, session: Session) -> WordTemplate | None:
+    """The application's Word template, if one was uploaded."""
+    query = select(WordTemplate).where(col(WordTemplate.organisation_id).is_(None))
+    return session.exec(query.order_by(col(WordTemplate.uploaded_at).desc())).first()
+
+
+def set_word_template(*, session: Session, filename: str, content: bytes) -> WordTemplate:
+    """Replace the application's Word template (the caller has checked it)."""
+    template = WordTemplate(filename=filename, content=content)
+    with writing(session):
+        session.execute(delete(WordTemplate).where(col(WordTemplate.organisation_id).is_(None)))
+        session.add(template)
+        session.commit()
+    session.refresh(template)
+    return template
+
+
+def delete_word_template(*, session: Session) -> None:
+    """Back to the house template."""
+    with writing(session):
+        session.execute(delete(WordTemplate).where(col(WordTemplate.organisation_id).is_(None)))
+        session.commit()

@@ -106,3 +106,21 @@ class GeneratedDocument(GeneratedDocumentBase, table=True):
     # The resolved strategy drafted from (None for documents generated before it existed).
     strategy: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class WordTemplate(SQLModel, table=True):
+    """The council's own Word template, checked when uploaded and used for every later draft.
+
+    The application has no organisations yet: one template serves the whole application
+    (``organisation_id`` None); the column is there for the organisations to come.
+    """
+
+    __tablename__ = "word_template"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organisation_id: uuid.UUID | None = Field(default=None, index=True)
+    filename: str = Field(max_length=255)
+    uploaded_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

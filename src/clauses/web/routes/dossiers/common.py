@@ -50,6 +50,8 @@ NOTICES = {
     "supprime": "Dossier supprimé.",
     "genere": "Document généré : il est enregistré avec le conseil, vos choix et la version de la bibliothèque utilisés.",
     "choix": "Choix enregistrés.",
+    "modele": "Modèle Word enregistré : les prochains documents seront rédigés avec ses styles, sa mise en page, son en-tête et son pied de page.",
+    "modele-retire": "Modèle Word retiré : les prochains documents utiliseront le modèle de l’application.",
 }
 REVIEW = "synthese"
 

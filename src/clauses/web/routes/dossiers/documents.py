@@ -1,4 +1,5 @@
-"""Generated documents: generate, list, download, advice and strategy snapshots."""
+"""Generated documents: generate, list, download, advice and strategy snapshots; the council's
+Word template."""
 
 import uuid
 from collections.abc import Sequence
@@ -6,7 +7,9 @@ from collections.abc import Sequence
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
+from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
@@ -15,7 +18,7 @@ from clauses.store.models import (
 )
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
-from clauses.web.drafting import DOCX_TYPE, SECTIONS, issue_draft
+from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     Assessment,
@@ -35,6 +38,15 @@ router = dossier_router()
 def documents(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> HTMLResponse:
+    return documents_page(request, session, dossier_id)
+
+
+def documents_page(
+    request: Request,
+    session: SessionDep,
+    dossier_id: uuid.UUID,
+    template_error: str | None = None,
+) -> HTMLResponse:
     dossier = load(session, dossier_id)
     return render(
         request,
@@ -46,7 +58,10 @@ def documents(
             "section_choices": SECTIONS,
             "notice": notice_of(request),
             "new_id": request.query_params.get("nouveau", ""),
+            "word_template": crud.get_word_template(session=session),
+            "template_error": template_error,
         },
+        status_code=422 if template_error else 200,
     )
 
 
@@ -56,11 +71,16 @@ def issue(
     dossier: Dossier,
     assessment: Assessment,
     sections: Sequence[str],
+    *,
+    pieces: bool = False,
 ) -> GeneratedDocument:
-    """Draft the dossier's strategy and store the document with the advice and the strategy it
-    was drafted from; its file name carries its rank among the dossier's documents."""
+    """Draft the dossier's strategy (one .docx, or with ``pieces`` a zip of one .docx per DCE
+    piece) in the council's Word template when one is stored, and store the document with the
+    advice and the strategy it was drafted from; its file name carries its rank among the
+    dossier's documents."""
     assert assessment.profile and assessment.advice and assessment.strategy  # callers check
     number = len(crud.list_documents(session=session, dossier_id=dossier.id)) + 1
+    stored = crud.get_word_template(session=session)
     issued = issue_draft(
         assessment.profile,
         assessment.advice,
@@ -69,6 +89,8 @@ def issue(
         ctx.today(),
         sections,
         number,
+        template=stored.content if stored else None,
+        pieces=pieces,
     )
     return crud.add_document(
         session=session,
@@ -101,6 +123,10 @@ def refusal(
     )
 
 
+# « un document » (.docx) or « une pièce par fichier » (.zip of one .docx per DCE piece).
+FORMAT_FIELD = "format"
+
+
 @router.post("/{dossier_id}/documents", response_class=HTMLResponse)
 def generate(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
@@ -110,7 +136,8 @@ def generate(
     assessment = assess_dossier(ctx, dossier)
     if not sections or not assessment.ready:
         return refusal(request, dossier, assessment, not sections)
-    document = issue(ctx, session, dossier, assessment, sections)
+    pieces = form.get(FORMAT_FIELD) == "zip"
+    document = issue(ctx, session, dossier, assessment, sections, pieces=pieces)
     return see_other(
         with_query(
             dossier_url(dossier_id, "documents"),
@@ -143,7 +170,7 @@ def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep)
     document = document_or_404(session, dossier_id, document_id)
     return Response(
         document.content,
-        media_type=DOCX_TYPE,
+        media_type=ZIP_TYPE if document.filename.endswith(".zip") else DOCX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
     )
 
@@ -164,3 +191,38 @@ def strategy_snapshot(
     if document.strategy is None:  # drafted before strategies were stored
         raise HTTPException(status_code=404)
     return snapshot(document, document.strategy, "strategie")
+
+
+TEMPLATE_FIELD = "modele"
+TEMPLATE_SUFFIXES = (".docx", ".dotx")
+
+
+@router.post("/{dossier_id}/documents/modele", response_class=HTMLResponse)
+def upload_template(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+) -> Response:
+    """Store the council's Word template for every later draft, once the drafter has opened it
+    with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb…)."""
+    load(session, dossier_id)
+    upload = form.get(TEMPLATE_FIELD)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return documents_page(request, session, dossier_id, "Modèle Word : choisissez un fichier.")
+    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    if not name.lower().endswith(TEMPLATE_SUFFIXES):
+        return documents_page(
+            request, session, dossier_id, "Modèle Word : fichier .docx ou .dotx attendu."
+        )
+    data = upload.file.read(MAX_FILE_BYTES + 1)
+    try:
+        open_template(data)
+    except TemplateError as exc:
+        return documents_page(request, session, dossier_id, f"Modèle Word : {exc}.")
+    crud.set_word_template(session=session, filename=name, content=data)
+    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele"))
+
+
+@router.post("/{dossier_id}/documents/modele/supprimer", response_class=HTMLResponse)
+def delete_template(dossier_id: uuid.UUID, session: SessionDep) -> Response:
+    load(session, dossier_id)
+    crud.delete_word_template(session=session)
+    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele-retire"))

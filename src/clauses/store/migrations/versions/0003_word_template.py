@@ -1,0 +1,32 @@
+"""The council's Word template, used for every draft.
+
+Revision ID: 0003_word_template
+Revises: 0002_strategy
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_word_template"
+down_revision = "0002_strategy"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "word_template",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("organisation_id", sa.Uuid(), nullable=True),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+    )
+    op.create_index("ix_word_template_organisation_id", "word_template", ["organisation_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("word_template")
