@@ -168,23 +168,81 @@ def test_lots_are_added_and_removed_with_post_buttons(browser: Browser) -> None:
     assert 'id="lots-0-title" name="lots-0-title" value="Peinture"' in page
 
 
-def test_cpv_search_works_with_a_get_form_and_a_pick_button(browser: Browser) -> None:
+def test_cpv_search_sits_in_the_step_form_and_keeps_the_answers(browser: Browser) -> None:
     if not Settings().cpv_file.is_file():
         pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
     dossier = browser.new_dossier()
     page = browser.get(
         f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "nettoyage bureaux"}
     ).text
-    assert 'method="get"' in page and 'id="cpv-search"' in page
-    assert "90919200-4" in page
-    assert 'form="step-form" name="cpv_pick" value="90919200-4"' in page
+    assert 'id="cpv-search"' in page
+    form = page[page.index('id="step-form"') : page.index("</form>")]
+    assert 'id="cpv_q"' in form and 'name="action" value="cpv_search"' in form
+    assert 'name="cpv_pick" value="90919200-4"' in form
     assert '<option value="90919200-4">' in page  # datalist
     code = browser.get(f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "4521422"}).text
     assert "45214220-8" in code
+    # « Rechercher » without JavaScript: the answers typed are saved, then the results shown.
+    searched = browser.post(
+        f"/dossiers/{dossier}/etapes/marche",
+        {
+            "title": "Nettoyage des lycées",
+            "nature": "services",
+            "cpv_q": "nettoyage de locaux",
+            "action": "cpv_search",
+            "version": browser.version(dossier),
+        },
+    )
+    assert searched.status_code == 303
+    assert "cpv_q=nettoyage+de+locaux" in searched.headers["location"]
+    page = browser.get(searched.headers["location"]).text
+    assert 'value="Nettoyage des lycées"' in page
+    assert 'name="cpv_pick" value="90911000-6"' in page
+    # Enter in the search field sends « Suivant »: a query not searched yet is searched.
+    entered = browser.post(
+        f"/dossiers/{dossier}/etapes/marche",
+        {"cpv_q": "espaces verts", "action": "next", "version": browser.version(dossier)},
+    )
+    assert "/etapes/marche?" in entered.headers["location"]
+    assert "cpv_q=espaces+verts" in entered.headers["location"]
     browser.answer(dossier, "marche", cpv_pick="90919200-4")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
     assert 'value="90919200-4"' in page
     assert "Services de nettoyage de bureaux" in page
+    assert 'value="Nettoyage des lycées"' in page
+
+
+def test_a_label_typed_as_a_code_starts_the_search(browser: Browser) -> None:
+    if not Settings().cpv_file.is_file():
+        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", nature="services", cpv="nettoyage")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "n’est pas un code" in page
+    assert 'name="cpv_pick" value="90911000-6"' in page
+
+
+def test_a_wrong_check_digit_is_flagged_with_the_correction(browser: Browser) -> None:
+    if not Settings().cpv_file.is_file():
+        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", cpv="90911000-7")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "Chiffre de contrôle erroné" in page
+    assert 'name="cpv_pick" value="cpv=90911000-6"' in page
+    browser.answer(dossier, "marche", cpv_pick="cpv=90911000-6")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="90911000-6"' in page and "Chiffre de contrôle" not in page
+    # A lot's code: corrected on the lot.
+    browser.answer(
+        dossier,
+        "lots",
+        **{"lots-count": "1", "lots-0-title": "Vitres", "lots-0-cpv": "90911300-8"},
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert 'name="cpv_pick" value="lots-0-cpv=90911300-9"' in page
+    browser.answer(dossier, "lots", cpv_pick="lots-0-cpv=90911300-9")
+    assert 'value="90911300-9"' in browser.get(f"/dossiers/{dossier}/etapes/lots").text
 
 
 def test_unknown_cpv_is_flagged_but_kept(browser: Browser) -> None:
@@ -194,7 +252,7 @@ def test_unknown_cpv_is_flagged_but_kept(browser: Browser) -> None:
     assert 'value="12345678"' in page
     browser.answer(dossier, "marche", cpv="pas un code")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
-    assert "code CPV invalide" in page
+    assert "n’est pas un code" in page
 
 
 def test_region_list(browser: Browser) -> None:

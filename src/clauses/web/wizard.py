@@ -17,7 +17,7 @@ from clauses import french
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import FIELD_LABELS, ProfileError, TenderProfile, parse_profile
-from clauses.web.cpv import normalise_code
+from clauses.web.cpv import looks_like_words, normalise_code
 
 Answers = dict[str, Any]
 LOTS = "lots"
@@ -133,6 +133,10 @@ def convert(question: Question, raw: str) -> Any:
         except ValueError:
             raise ValueError("date attendue (JJ/MM/AAAA)") from None
     if kind is QuestionKind.cpv:
+        if looks_like_words(raw):
+            raise ValueError(
+                f"{french.quote(raw[:60])} n’est pas un code : choisissez un des codes trouvés"
+            )
         return normalise_code(raw)
     return raw
 

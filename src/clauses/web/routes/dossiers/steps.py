@@ -1,5 +1,6 @@
 """The guided wizard: a step's page and its save."""
 
+import re
 import uuid
 from typing import Any
 
@@ -13,7 +14,7 @@ from clauses.store.models import (
 )
 from clauses.web import wizard
 from clauses.web.context import AppContext
-from clauses.web.cpv import normalise_code
+from clauses.web.cpv import looks_like_words, normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
@@ -34,6 +35,22 @@ from clauses.web.routes.dossiers.common import (
 )
 
 router = dossier_router()
+CPV_LIMIT = 10
+CPV_PICK = re.compile(r"^(?:(cpv|lots-[0-9]+-cpv)=)?(.*)$", re.DOTALL)
+
+
+def cpv_search_query(step: Step, answers: dict[str, Any], typed: str) -> str:
+    """What the step's CPV search shows: the query typed, else a label typed in a code field
+    (« nettoyage » typed where a code is expected starts the search)."""
+    if typed.strip():
+        return typed.strip()[:100]
+    kinds = {q.kind for q in step.questions}
+    candidates = []
+    if QuestionKind.cpv in kinds:
+        candidates.append(str(answers.get("cpv") or ""))
+    if QuestionKind.lots in kinds:
+        candidates += [str(lot.get("cpv") or "") for lot in wizard.lots_of(answers)]
+    return next((c.strip()[:100] for c in candidates if looks_like_words(c)), "")
 
 
 def wizard_view(
@@ -58,7 +75,8 @@ def wizard_view(
     steps = library.questionnaire.steps
     index = steps.index(step)
     cpv_answer = normalise_code(str(answers.get("cpv") or ""))
-    cpv_query = cpv_query.strip()[:100]
+    cpv_query = cpv_search_query(step, answers, cpv_query)
+    lots_question = next((q for q in step.questions if q.kind is QuestionKind.lots), None)
     return {
         "page_title": f"{step.title} — {dossier.title}",
         "dossier": dossier,
@@ -85,12 +103,23 @@ def wizard_view(
         "assessment": assessment,
         "advice": assessment.advice,
         "cpv_available": ctx.cpv.available,
-        "cpv_entry": ctx.cpv.find(cpv_answer),
-        "cpv_lot_entries": {
-            i: ctx.cpv.find(lot.get("cpv")) for i, lot in enumerate(wizard.lots_of(answers))
+        "cpv_check": ctx.cpv.check(cpv_answer),
+        "cpv_lot_checks": {
+            i: ctx.cpv.check(lot.get("cpv")) for i, lot in enumerate(wizard.lots_of(answers))
         },
+        "cpv_item": next((i for i in lots_question.items if i.kind is QuestionKind.cpv), None)
+        if lots_question
+        else None,
         "cpv_query": cpv_query,
-        "cpv_results": ctx.cpv.search(cpv_query) if cpv_query else [],
+        "cpv_limit": CPV_LIMIT,
+        "cpv_results": ctx.cpv.search(
+            cpv_query,
+            CPV_LIMIT,
+            nature=str(answers.get("nature") or "") or None,
+            known_sector=lambda code: library.sector_for(code) is not None,
+        )
+        if cpv_query
+        else [],
         "lot_input": wizard.lot_input,
         "review_url": dossier_url(dossier.id),
     }
@@ -134,12 +163,27 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     action = str(form.get("action") or "")
     picked = form.get("cpv_pick")
     removed = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    cpv_typed = wizard.form_text(form.get("cpv_q"))[:100]
+    # Enter in the search field submits the form with its first button (« Suivant »): a query
+    # typed and not searched yet is searched, rather than leaving the step.
+    if cpv_typed and action == "next" and cpv_typed != wizard.form_text(form.get("cpv_q_shown")):
+        action = "cpv_search"
+    pick_target, pick_code = "", ""
+    if isinstance(picked, str) and picked:
+        match = CPV_PICK.match(picked)
+        pick_target, pick_code = (match[1] or "cpv", normalise_code(wizard.form_text(match[2])))
 
     def submitted(answers: dict[str, Any]) -> dict[str, Any]:
         """The saved answers updated with the form (and the lot added or removed)."""
         answers = wizard.read_step(step, form, answers)
-        if isinstance(picked, str) and picked:
-            answers["cpv"] = normalise_code(picked)
+        if pick_target == "cpv":
+            answers["cpv"] = pick_code
+        elif pick_target:
+            index = int(pick_target.split("-")[1])
+            lots = wizard.lots_of(answers)
+            if index < len(lots):
+                lots[index]["cpv"] = pick_code
+                answers[wizard.LOTS] = lots
         if action == "add_lot":
             answers = wizard.add_lot(answers, step)
         elif removed.isdigit():
@@ -159,6 +203,10 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
     elif removed.isdigit():
         focus = "add-lot"
+    elif pick_target:
+        focus = pick_target
+    elif action == "cpv_search":
+        focus = "cpv_q"
     steps = library.questionnaire.steps
     index = steps.index(step)
     # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
@@ -178,9 +226,21 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
             return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
         return see_other(url)
     url = step_url(dossier_id, target)
+    query = cpv_typed if action == "cpv_search" else ""
     if not wants_fragment(request):
-        return see_other(with_query(url, verifier="1" if check else "", notice=notice, focus=focus))
-    view = wizard_view(ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus)
+        return see_other(
+            with_query(
+                url,
+                "cpv-results" if query else "",
+                verifier="1" if check else "",
+                notice=notice,
+                focus=focus,
+                cpv_q=query,
+            )
+        )
+    view = wizard_view(
+        ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus, cpv_query=query
+    )
     unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
     if not (action or picked) and unchanged:
         # An answer saved as it was given, with the form unchanged: refresh the advice panel and

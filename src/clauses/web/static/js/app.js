@@ -72,4 +72,27 @@
       summary.focus();
     }
   });
+  // The CPV search: Enter searches (instead of « Suivant », the form's first button), and a
+  // label typed in a code field is searched as it is typed.
+  var CODE = /^\s*([0-9][0-9\s-]*$|[0-9]{8})/;
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target && event.target.id === "cpv_q") {
+      event.preventDefault();
+      htmx.trigger(event.target, "search");
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var search = document.getElementById("cpv_q");
+    if (!search || !el || !el.hasAttribute || !el.hasAttribute("data-cpv-field")) {
+      return;
+    }
+    var text = el.value.trim();
+    if (text.length > 2 && !CODE.test(text) && search.value !== text) {
+      search.value = text;
+      htmx.trigger(search, "search");
+    }
+  });
 })();
