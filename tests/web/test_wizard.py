@@ -325,3 +325,27 @@ def test_region_preset_fills_new_dossiers(settings: Settings) -> None:
     assert '<option value="53" selected>' in page
     assert 'value="region" checked' in page
     app.state.ctx.engine.dispose()
+
+
+def test_hidden_questions_say_which_and_why(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", nature="works", cpv="45214220-8")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "Question non posée" in page
+    assert "services sociaux" in page
+    assert "ne concerne que les marchés portant sur des services, pas sur des travaux" in page
+    hours = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    assert "Heures mensuelles du personnel repris" in hours
+    assert "branche propreté" in hours
+
+
+def test_the_objet_names_the_dossier_unless_renamed(browser: Browser) -> None:
+    response = browser.post("/dossiers", {"title": ""})
+    dossier = response.headers["location"].split("/")[2]
+    browser.answer(dossier, "marche", title="Nettoyage des lycées")
+    assert "<h1>Nettoyage des lycées" in browser.get(f"/dossiers/{dossier}").text
+    browser.answer(dossier, "marche", title="Nettoyage des lycées du Morbihan")
+    assert "<h1>Nettoyage des lycées du Morbihan" in browser.get(f"/dossiers/{dossier}").text
+    named = browser.new_dossier("Mon dossier à moi")
+    browser.answer(named, "marche", title="Entretien des espaces verts")
+    assert "<h1>Mon dossier à moi" in browser.get(f"/dossiers/{named}").text

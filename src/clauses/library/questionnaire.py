@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from clauses.library.models import Sector, Strict, StructureKind
 
+NBSP = "\u00a0"
 FIELD_PATH = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)?$"
 
 
@@ -52,6 +53,45 @@ class Condition(Strict):
         description="the CPV sector's typical structures include one of these (a reservation "
         "to such structures could apply)",
     )
+
+    def why_not(self, *, nature: str | None, sector: Sector | None) -> str:
+        """Why the question is not asked, in French (the first criterion that fails), to follow
+        « Question non posée : »."""
+        natures = {"works": "travaux", "supplies": "fournitures", "services": "services"}
+        if self.nature_in is not None and nature not in self.nature_in:
+            wanted = " ou ".join(f"des {natures[n]}" for n in self.nature_in)
+            if nature is None:
+                return (
+                    f"elle ne concerne que les marchés portant sur {wanted}{NBSP}; "
+                    "choisissez d’abord la nature du marché"
+                )
+            return f"elle ne concerne que les marchés portant sur {wanted}, pas sur des {natures[nature]}"
+        if self.sizing_method == "cleaning_branch" and (
+            sector is None or sector.sizing_method != self.sizing_method
+        ):
+            where = (
+                f"le code CPV relève du secteur «{NBSP}{sector.label}{NBSP}»"
+                if sector
+                else "aucun code CPV de ce secteur n’est donné"
+            )
+            return f"elle ne sert qu’à la méthode de calcul de la branche propreté, et {where}"
+        if self.sector_structures_any is not None:
+            disability = {StructureKind.ea, StructureKind.eatt, StructureKind.esat}
+            who = (
+                "des entreprises adaptées et des ESAT"
+                if set(self.sector_structures_any) <= disability
+                else "des structures d’insertion (SIAE)"
+            )
+            if sector is None:
+                return (
+                    f"elle ne se pose que si le code CPV désigne une activité courante {who}, "
+                    "qui pourrait leur être réservée, et aucun code CPV reconnu n’est donné"
+                )
+            return (
+                f"le secteur «{NBSP}{sector.label}{NBSP}» n’est pas une activité courante {who}{NBSP}: "
+                "une réservation à leur profit ne s’y appliquerait pas"
+            )
+        return "sa réponse ne changerait pas les conseils pour ce marché"
 
     def holds(self, *, nature: str | None, sector: Sector | None) -> bool:
         if self.nature_in is not None and nature not in self.nature_in:

@@ -24,10 +24,34 @@ CODE_TYPED = re.compile(r"^\s*[0-9][0-9\s-]*$")
 WORD_SPLIT = re.compile(r"[^0-9a-z]+")
 # Words that do not tell one label from another.
 STOP_WORDS = frozenset(
-    "a au aux avec d de des du en et l la le les ou par pour sur un une autres autre divers".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "autres",
+        "autre",
+        "divers",
+    ]
 )
 # Words of almost every label of a division: they do not count as words left unmatched.
-GENERIC_WORDS = frozenset("service travail traval produit fourniture materiel".split())
+GENERIC_WORDS = frozenset(["service", "travail", "traval", "produit", "fourniture", "materiel"])
 
 
 def fold(text: str) -> str:
@@ -84,7 +108,9 @@ class CodeCheck:
 class CpvCatalogue:
     def __init__(self, entries: list[CpvEntry]) -> None:
         self.entries = [
-            e if e.words else CpvEntry(e.code, e.code8, e.label, e.level, e.folded, words_of(e.label))
+            e
+            if e.words
+            else CpvEntry(e.code, e.code8, e.label, e.level, e.folded, words_of(e.label))
             for e in entries
         ]
         self._by_code8 = {e.code8: e for e in self.entries}

@@ -17,6 +17,7 @@ from clauses import french
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import FIELD_LABELS, ProfileError, TenderProfile, parse_profile
+from clauses.store.models import TITLE_MAX
 from clauses.web.cpv import looks_like_words, normalise_code
 
 Answers = dict[str, Any]
@@ -25,6 +26,7 @@ NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€%]|HT|ht")
 FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 BOOLEAN_VALUES = {"true": True, "false": False}
 MAX_ANSWER = 10_000
+UNNAMED = "Nouveau dossier du "  # the title of a dossier created without one, and its date
 
 
 def applies(question: Question, answers: Answers, library: Library) -> bool:
@@ -38,6 +40,17 @@ def applies(question: Question, answers: Answers, library: Library) -> bool:
 
 def visible(step: Step, answers: Answers, library: Library) -> list[Question]:
     return [q for q in step.questions if applies(q, answers, library)]
+
+
+def hidden(step: Step, answers: Answers, library: Library) -> list[tuple[Question, str]]:
+    """The step's questions not asked, each with why (« elle ne concerne que … »)."""
+    nature = answers.get("nature") or None
+    sector = library.sector_for(normalise_code(str(answers.get("cpv") or "")) or None)
+    return [
+        (q, q.ask_when.why_not(nature=nature, sector=sector))
+        for q in step.questions
+        if q.ask_when is not None and not applies(q, answers, library)
+    ]
 
 
 def lot_input(index: int, item: Question) -> str:
@@ -87,6 +100,16 @@ def remove_lot(answers: Answers, index: int) -> Answers:
     if 0 <= index < len(lots):
         del lots[index]
     return {**answers, LOTS: lots}
+
+
+def title_after(title: str, before: Answers, after: Answers) -> str | None:
+    """The dossier's new title when the objet du marché changed and still names the dossier
+    (the dossier was not named, or named after the objet); None to keep the title."""
+    objet = _text(after.get("title"))[:TITLE_MAX]
+    previous = _text(before.get("title"))[:TITLE_MAX]
+    if not objet or objet in (previous, title):
+        return None
+    return objet if title.startswith(UNNAMED) or title == previous else None
 
 
 @dataclass

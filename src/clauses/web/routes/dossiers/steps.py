@@ -92,7 +92,7 @@ def wizard_view(
         "previous": steps[index - 1] if index > 0 else None,
         "next": steps[index + 1] if index + 1 < len(steps) else None,
         "questions": questions,
-        "hidden_count": len(step.questions) - len(questions),
+        "hidden": wizard.hidden(step, answers, library),
         "answers": answers,
         "lots": wizard.lots_of(answers),
         "errors": errors,
@@ -190,10 +190,13 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
             answers = wizard.remove_lot(answers, int(removed))
         return answers
 
+    def change(current: Dossier) -> dict[str, Any]:
+        answers = submitted(current.answers)
+        title = wizard.title_after(current.title, current.answers, answers)
+        return {"answers": answers, **({"title": title} if title else {})}
+
     try:
-        saved = await write_change(
-            ctx, dossier_id, form, lambda current: {"answers": submitted(current.answers)}
-        )
+        saved = await write_change(ctx, dossier_id, form, change)
     except crud.StaleVersion as stale:
         return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
     dossier, previous_answers = saved.dossier, saved.previous.answers
