@@ -349,3 +349,66 @@ def test_the_objet_names_the_dossier_unless_renamed(browser: Browser) -> None:
     named = browser.new_dossier("Mon dossier à moi")
     browser.answer(named, "marche", title="Entretien des espaces verts")
     assert "<h1>Mon dossier à moi" in browser.get(f"/dossiers/{named}").text
+
+
+def test_the_sizing_step_explains_its_numbers(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier,
+        "marche",
+        title="Nettoyage des lycées",
+        nature="services",
+        cpv="90911000-6",
+        estimated_amount_eur="1 800 000",
+        duration_months="48",
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    # The values used when a field is left blank, and where they come from.
+    assert "Sans réponse\u00a0: 80\u00a0%, valeur" in page
+    assert "Sans réponse\u00a0: 20\u00a0€ par heure" in page
+    # The formula's symbols are defined.
+    for symbol in (
+        "<dt>A</dt>",
+        "<dt>N</dt>",
+        "<dt>S</dt>",
+        "<dt>C</dt>",
+        "<dt>P</dt>",
+        "<dt>T</dt>",
+    ):
+        assert symbol in page
+    before = re.search(r'class="sizing-result"[^>]*><strong>([^<]+)</strong>', page)
+    assert before is not None
+    browser.answer(dossier, "heures", transferred_staff_monthly_hours="900")
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    effect = re.search(
+        r"Heures mensuelles du personnel repris \(([^)]+)\)\u00a0: ([^<]+)</li>", page
+    )
+    assert effect is not None, page
+    assert effect[1] == "900\u00a0heures par mois"
+    assert effect[2].startswith(before[1] + " → ")
+
+
+def test_a_cleaning_lot_under_the_floor_is_flagged(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier,
+        "marche",
+        title="Nettoyage",
+        nature="services",
+        cpv="90911000-6",
+        estimated_amount_eur="1 050 000",
+        duration_months="48",
+    )
+    browser.answer(
+        dossier,
+        "lots",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Bureaux",
+            "lots-0-estimated_amount_eur": "1 000 000",
+            "lots-1-title": "Vitres",
+            "lots-1-estimated_amount_eur": "50 000",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    assert "Lot «\u00a0Vitres\u00a0»" in page and "sous le plancher" in page

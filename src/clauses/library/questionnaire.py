@@ -60,12 +60,12 @@ class Condition(Strict):
         natures = {"works": "travaux", "supplies": "fournitures", "services": "services"}
         if self.nature_in is not None and nature not in self.nature_in:
             wanted = " ou ".join(f"des {natures[n]}" for n in self.nature_in)
-            if nature is None:
+            if nature not in natures:
                 return (
                     f"elle ne concerne que les marchés portant sur {wanted}{NBSP}; "
                     "choisissez d’abord la nature du marché"
                 )
-            return f"elle ne concerne que les marchés portant sur {wanted}, pas sur des {natures[nature]}"
+            return f"elle ne concerne que les marchés portant sur {wanted}, pas sur des {natures[str(nature)]}"
         if self.sizing_method == "cleaning_branch" and (
             sector is None or sector.sizing_method != self.sizing_method
         ):

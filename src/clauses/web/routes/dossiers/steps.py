@@ -12,7 +12,7 @@ from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import wizard
+from clauses.web import explain, wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import looks_like_words, normalise_code
 from clauses.web.deps import ContextDep, SessionDep
@@ -93,6 +93,7 @@ def wizard_view(
         "next": steps[index + 1] if index + 1 < len(steps) else None,
         "questions": questions,
         "hidden": wizard.hidden(step, answers, library),
+        "sizing": explain.sizing_view(step, answers, assessment.advice, library, ctx.today()),
         "answers": answers,
         "lots": wizard.lots_of(answers),
         "errors": errors,
@@ -169,9 +170,9 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     if cpv_typed and action == "next" and cpv_typed != wizard.form_text(form.get("cpv_q_shown")):
         action = "cpv_search"
     pick_target, pick_code = "", ""
-    if isinstance(picked, str) and picked:
-        match = CPV_PICK.match(picked)
-        pick_target, pick_code = (match[1] or "cpv", normalise_code(wizard.form_text(match[2])))
+    match = CPV_PICK.match(picked) if isinstance(picked, str) and picked else None
+    if match:
+        pick_target, pick_code = match[1] or "cpv", normalise_code(wizard.form_text(match[2]))
 
     def submitted(answers: dict[str, Any]) -> dict[str, Any]:
         """The saved answers updated with the form (and the lot added or removed)."""
