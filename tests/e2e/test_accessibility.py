@@ -301,10 +301,12 @@ def test_wizard_with_the_keyboard_alone(chromium: Any, server: Server, javascrip
         keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/etapes/marche"))
 
-        # « Suivant » with required answers missing: the error summary takes the focus.
+        # The first skip link of a step lands on its first field.
         keyboard.press("Tab")
-        expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+        expect(page.get_by_role("link", name="Aller au premier champ")).to_be_focused()
         keyboard.press("Enter")
+        expect(page.get_by_label("Objet du marché")).to_be_focused()
+        # « Suivant » with required answers missing: the error summary takes the focus.
         tab_to(page.get_by_role("button", name="Suivant"))
         keyboard.press("Enter")
         summary = page.locator("#error-summary")

@@ -150,19 +150,22 @@ def test_lots_are_added_and_removed_with_post_buttons(browser: Browser) -> None:
     )
     page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
     assert 'value="Peinture"' in page and 'name="action" value="remove_lot-1"' in page
-    browser.answer(
-        dossier,
-        "lots",
-        action="remove_lot-0",
-        **{
-            "lots-count": "2",
-            "lots-0-title": "Gros œuvre",
-            "lots-0-estimated_amount_eur": "2 600 000",
-            "lots-1-title": "Peinture",
-            "lots-1-estimated_amount_eur": "700 000",
-            "lots-1-cpv": "45442100-8",
-        },
-    )
+    two_lots = {
+        "lots-count": "2",
+        "lots-0-title": "Gros œuvre",
+        "lots-0-estimated_amount_eur": "2 600 000",
+        "lots-1-title": "Peinture",
+        "lots-1-estimated_amount_eur": "700 000",
+        "lots-1-cpv": "45442100-8",
+    }
+    # Removing a lot asks first; « Non » keeps it.
+    asked = browser.answer(dossier, "lots", action="remove_lot-0", **two_lots)
+    assert "retirer=0" in asked.headers["location"]
+    page = browser.get(asked.headers["location"]).text
+    assert 'value="confirm_remove_lot-0"' in page and "Retirer le lot 1 «\u00a0Gros œuvre" in page
+    browser.answer(dossier, "lots", action="save", **two_lots)
+    assert 'value="Gros œuvre"' in browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    browser.answer(dossier, "lots", action="confirm_remove_lot-0", **two_lots)
     page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
     assert 'value="Gros œuvre"' not in page
     assert 'id="lots-0-title" name="lots-0-title" value="Peinture"' in page
@@ -412,3 +415,34 @@ def test_a_cleaning_lot_under_the_floor_is_flagged(browser: Browser) -> None:
     )
     page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
     assert "Lot «\u00a0Vitres\u00a0»" in page and "sous le plancher" in page
+
+
+def test_an_empty_lot_does_not_block_the_advice_and_goes_without_asking(
+    browser: Browser,
+) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "lots", action="add_lot", **{"lots-count": "0"})
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert "Lot vide" in page
+    assert "Heures d’insertion" in page  # the advice is given
+    moved = browser.answer(dossier, "lots", action="next", **{"lots-count": "1"})
+    assert "/etapes/heures" in moved.headers["location"]
+    removed = browser.answer(dossier, "lots", action="remove_lot-0", **{"lots-count": "1"})
+    assert "retirer" not in removed.headers["location"]
+    assert 'id="lots-0-title"' not in browser.get(f"/dossiers/{dossier}/etapes/lots").text
+
+
+def test_a_lots_total_other_than_the_contracts_is_shown_beside_the_fields(
+    browser: Browser,
+) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(
+        dossier,
+        "lots",
+        **{"lots-count": "1", "lots-0-title": "Tout", "lots-0-estimated_amount_eur": "1 000"},
+    )
+    for step in ("lots", "marche"):
+        page = browser.get(f"/dossiers/{dossier}/etapes/{step}").text
+        assert "Somme des lots\u00a0: 1\u00a0000\u00a0€ HT, soit" in page, step

@@ -112,10 +112,30 @@ def title_after(title: str, before: Answers, after: Answers) -> str | None:
     return objet if title.startswith(UNNAMED) or title == previous else None
 
 
+def lot_is_empty(lot: Mapping[str, Any]) -> bool:
+    """A lot added and left blank: ignored by the advice rather than blocking it."""
+    return not any(_text(value) for value in lot.values())
+
+
+def lots_total(answers: Answers) -> float | None:
+    """The sum of the lots' amounts as typed (None without a readable amount on every lot)."""
+    amounts = []
+    for lot in lots_of(answers):
+        if lot_is_empty(lot):
+            continue
+        try:
+            amounts.append(parse_number(_text(lot.get("estimated_amount_eur"))))
+        except ValueError:
+            return None
+    return sum(amounts) if amounts else None
+
+
 @dataclass
 class Conversion:
     data: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # form id → French message
+    # The answers' index of each lot given to the profile (empty lots are left out).
+    lot_positions: list[int] = field(default_factory=list)
 
 
 def parse_number(text: str) -> float:
@@ -171,11 +191,13 @@ def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
     data[name] = value
 
 
-def _error_id(loc: str) -> str:
+def _error_id(loc: str, lot_positions: list[int]) -> str:
     """A profile error's field (``lots[2].title``, ``local_offer.insertion``) → its form id."""
     match = re.fullmatch(r"lots\[(\d+)\]\.(\w+)", loc)
     if match:
-        return f"{LOTS}-{int(match[1]) - 1}-{match[2]}"
+        position = int(match[1]) - 1
+        index = lot_positions[position] if position < len(lot_positions) else position
+        return f"{LOTS}-{index}-{match[2]}"
     return loc.replace(".", "__")
 
 
@@ -188,6 +210,9 @@ def to_profile_data(answers: Answers, library: Library) -> Conversion:
         if question.kind is QuestionKind.lots:
             lots = []
             for i, lot in enumerate(lots_of(answers)):
+                if lot_is_empty(lot):
+                    continue
+                result.lot_positions.append(i)
                 typed: dict[str, Any] = {}
                 for item in question.items:
                     raw = _text(lot.get(item.field))
@@ -225,7 +250,7 @@ def build_profile(answers: Answers, library: Library) -> Outcome:
     except ProfileError as exc:
         errors = dict(conversion.errors)
         for error in exc.errors:
-            errors.setdefault(_error_id(error.field), error.message)
+            errors.setdefault(_error_id(error.field, conversion.lot_positions), error.message)
         return Outcome(None, errors)
     if conversion.errors:
         return Outcome(None, conversion.errors)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from clauses import french
 from clauses.library.questionnaire import QuestionKind, Step
 from clauses.store import crud
 from clauses.store.models import (
@@ -36,7 +37,27 @@ from clauses.web.routes.dossiers.common import (
 
 router = dossier_router()
 CPV_LIMIT = 10
+NBSP = "\u00a0"
 CPV_PICK = re.compile(r"^(?:(cpv|lots-[0-9]+-cpv)=)?(.*)$", re.DOTALL)
+
+
+def lots_total_note(answers: dict[str, Any]) -> str:
+    """The lots' total beside the contract's when they differ (thresholds are read on the
+    contract's total, the hours on the lots)."""
+    total = wizard.lots_total(answers)
+    try:
+        contract = wizard.parse_number(wizard.form_text(answers.get("estimated_amount_eur")))
+    except ValueError:
+        return ""
+    if total is None or abs(total - contract) < 1:
+        return ""
+    gap = french.eur(abs(total - contract))
+    return (
+        f"Somme des lots{NBSP}: {french.eur(total)} HT, soit {gap} de "
+        f"{'plus' if total > contract else 'moins'} que le montant total estimé "
+        f"({french.eur(contract)} HT). Les seuils se lisent sur le montant total, les heures "
+        "sur les lots."
+    )
 
 
 def cpv_search_query(step: Step, answers: dict[str, Any], typed: str) -> str:
@@ -62,6 +83,7 @@ def wizard_view(
     notice: str | None = None,
     cpv_query: str = "",
     focus: str = "",
+    confirm_remove: int | None = None,
 ) -> dict[str, Any]:
     library = ctx.library
     answers = dossier.answers
@@ -93,7 +115,13 @@ def wizard_view(
         "next": steps[index + 1] if index + 1 < len(steps) else None,
         "questions": questions,
         "hidden": wizard.hidden(step, answers, library),
+        "confirm_remove": confirm_remove,
+        "lots_total": lots_total_note(answers),
+        "empty_lots": [
+            i for i, lot in enumerate(wizard.lots_of(answers)) if wizard.lot_is_empty(lot)
+        ],
         "sizing": explain.sizing_view(step, answers, assessment.advice, library, ctx.today()),
+        "notes": {"estimated_amount_eur": lots_total_note(answers)} if step.id != "lots" else {},
         "answers": answers,
         "lots": wizard.lots_of(answers),
         "errors": errors,
@@ -101,6 +129,7 @@ def wizard_view(
         "check": check,
         "focus": "error-summary" if items and check else focus,
         "notice": notice,
+        "saved": notice == NOTICES["enregistre"],  # focused, so that the save is announced
         "assessment": assessment,
         "advice": assessment.advice,
         "cpv_available": ctx.cpv.available,
@@ -136,6 +165,7 @@ def step_page(
     cpv_q: str = "",
     verifier: str = "",
     focus: str = "",
+    retirer: str = "",
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
     step = step_or_404(ctx.library, step_id)
@@ -147,6 +177,7 @@ def step_page(
         notice=notice_of(request),
         cpv_query=cpv_q,
         focus=focus if focus.replace("-", "").replace("_", "").isalnum() else "",
+        confirm_remove=int(retirer) if retirer.isdigit() else None,
     )
     return render(request, "dossiers/step.html", view, fragment="dossiers/_wizard.html")
 
@@ -163,12 +194,19 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     step = step_or_404(library, step_id)
     action = str(form.get("action") or "")
     picked = form.get("cpv_pick")
-    removed = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    # Removing a lot asks first (« confirm_remove_lot-N » removes), unless the lot is empty.
+    removing = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    removed = (
+        action.removeprefix("confirm_remove_lot-")
+        if action.startswith("confirm_remove_lot-")
+        else ""
+    )
     cpv_typed = wizard.form_text(form.get("cpv_q"))[:100]
     # Enter in the search field submits the form with its first button (« Suivant »): a query
     # typed and not searched yet is searched, rather than leaving the step.
     if cpv_typed and action == "next" and cpv_typed != wizard.form_text(form.get("cpv_q_shown")):
         action = "cpv_search"
+    asked: list[int] = []  # the lot whose removal is to be confirmed
     pick_target, pick_code = "", ""
     match = CPV_PICK.match(picked) if isinstance(picked, str) and picked else None
     if match:
@@ -189,6 +227,13 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
             answers = wizard.add_lot(answers, step)
         elif removed.isdigit():
             answers = wizard.remove_lot(answers, int(removed))
+        elif removing.isdigit():
+            lots = wizard.lots_of(answers)
+            index = int(removing)
+            if index < len(lots) and wizard.lot_is_empty(lots[index]):
+                answers = wizard.remove_lot(answers, index)
+            elif index < len(lots):
+                asked[:] = [index]
         return answers
 
     def change(current: Dossier) -> dict[str, Any]:
@@ -205,7 +250,10 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     focus = ""
     if action == "add_lot":
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
-    elif removed.isdigit():
+    confirm = asked[0] if asked else None
+    if confirm is not None:
+        focus = "remove-confirm"
+    elif removed.isdigit() or removing.isdigit():
         focus = "add-lot"
     elif pick_target:
         focus = pick_target
@@ -240,10 +288,18 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
                 notice=notice,
                 focus=focus,
                 cpv_q=query,
+                retirer=str(confirm) if confirm is not None else "",
             )
         )
     view = wizard_view(
-        ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus, cpv_query=query
+        ctx,
+        dossier,
+        target,
+        check=check,
+        notice=NOTICES.get(notice),
+        focus=focus,
+        cpv_query=query,
+        confirm_remove=confirm,
     )
     unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
     if not (action or picked) and unchanged:

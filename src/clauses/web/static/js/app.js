@@ -63,15 +63,23 @@
     }
   });
 
-  // Focus what needs attention in the content just swapped in: the error summary, so that it is
-  // read out and its links reached (never while the buyer is typing elsewhere).
+  // Focus what needs attention in the content just swapped in, so that it is read out: the
+  // error summary, a confirmation, a new lot's first field, the notice of a save ([autofocus]);
+  // or, on arriving at another step, its heading.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt;
-    var summary = root && root.querySelector ? root.querySelector("#error-summary[autofocus]") : null;
-    if (summary && document.activeElement !== summary) {
-      summary.focus();
+    if (!root || !root.querySelector) {
+      return;
+    }
+    var target = root.querySelector("[autofocus]");
+    if (!target && root.id === "wizard") {
+      target = root.querySelector("h1");
+    }
+    if (target && document.activeElement !== target) {
+      target.focus();
     }
   });
+
   // The CPV search: Enter searches (instead of « Suivant », the form's first button), and a
   // label typed in a code field is searched as it is typed.
   var CODE = /^\s*([0-9][0-9\s-]*$|[0-9]{8})/;
