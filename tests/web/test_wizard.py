@@ -69,7 +69,7 @@ def test_missing_required_answers_block_next_with_accessible_errors(browser: Bro
     assert 'aria-invalid="true"' in amount
     assert 'aria-describedby="estimated_amount_eur-help estimated_amount_eur-error"' in amount
     assert 'id="estimated_amount_eur-error"' in page
-    assert "nombre attendu" in page
+    assert "montant en euros attendu, en chiffres (par exemple 1\u00a0200\u00a0000)" in page
     assert "champ obligatoire manquant (objet du marché)" in page
     assert 'value="beaucoup"' in page  # nothing typed is lost
 

@@ -26,6 +26,11 @@ NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€%]|HT|ht")
 FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 BOOLEAN_VALUES = {"true": True, "false": False}
 MAX_ANSWER = 10_000
+NUMBER_EXPECTED = {
+    QuestionKind.amount: "montant en euros attendu, en chiffres (par exemple 1\u00a0200\u00a0000)",
+    QuestionKind.percent: "pourcentage attendu, en chiffres (par exemple 5 ou 12,5)",
+    QuestionKind.number: "nombre attendu, en chiffres (par exemple 900)",
+}
 UNNAMED = "Nouveau dossier du "  # the title of a dossier created without one, and its date
 
 
@@ -158,7 +163,7 @@ def convert(question: Question, raw: str) -> Any:
         try:
             number = parse_number(raw)
         except ValueError:
-            raise ValueError("nombre attendu (par exemple 1 000 000 ou 12,5)") from None
+            raise ValueError(NUMBER_EXPECTED[kind]) from None
         return number / 100 if kind is QuestionKind.percent else number
     if kind is QuestionKind.integer:
         try:
