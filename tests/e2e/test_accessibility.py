@@ -350,6 +350,20 @@ NEW_STATES: dict[str, Callable[[Any, Site], None]] = {
 }
 
 
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_is_wider_than_a_phone(name: str, audit_context: Any, site: Site) -> None:
+    """320 px, the narrowest phone: no horizontal scroll on any page."""
+    page = audit_context.new_page()
+    try:
+        page.set_viewport_size({"width": 320, "height": 640})
+        PAGES[name](page, site)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        url = page.url
+    finally:
+        page.close()
+    assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
+
+
 @pytest.mark.parametrize("width", [320, 1280], ids=["320px", "1280px"])
 @pytest.mark.parametrize("name", list(NEW_STATES))
 def test_new_page_states_at_phone_and_desktop_widths(
