@@ -10,7 +10,9 @@ bench/README.md).
     concurrent clients, ≥ 6000 saves (a few seconds, so that the rate is stable); the trivial route ``GET /robots.txt`` the same way, before
     and after, for the ratio of requests per second;
   - downloading the Word draft of a dossier (10 lots) by 10 concurrent clients;
-  - the server's memory (VmRSS, its child processes included) after the load.
+  - the server's memory (VmRSS, its child processes included) after the load;
+- the buyer's journeys in Chromium (``bench/journey.py``, on the same server, before the loads):
+  answers given and requests sent from a blank dossier to the Word file.
 
 Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
@@ -38,6 +40,7 @@ import httpx
 
 import advise as advise_bench  # bench/advise.py
 import draft as draft_bench  # bench/draft.py
+import journey as journey_bench  # bench/journey.py
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -188,6 +191,7 @@ def measure_web() -> dict[str, Any]:
             pid,
         ),
     ):
+        journeys = journey_bench.measure_url(url)
         hello_before = load(url, "hello", STEP_CLIENTS, HELLO_REQUESTS)
         step = load(url, "step", STEP_CLIENTS, STEP_REQUESTS)
         hello_after = load(url, "hello", STEP_CLIENTS, HELLO_REQUESTS)
@@ -206,6 +210,7 @@ def measure_web() -> dict[str, Any]:
         "docx_download_p95_ms": download["p95_ms"],
         "docx_download_requests": download["requests"],
         "server_rss_mb": rss,
+        **journeys,
     }
 
 

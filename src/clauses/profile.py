@@ -306,10 +306,10 @@ def _message(error: Any) -> str:
         if isinstance(bound, int | float):
             bound = french.number(bound, 2)
         words = {
-            "greater_than": "strictement supérieur à",
-            "greater_than_equal": "supérieur ou égal à",
-            "less_than": "strictement inférieur à",
-            "less_than_equal": "inférieur ou égal à",
+            "greater_than": "supérieur à",
+            "greater_than_equal": "au moins égal à",
+            "less_than": "inférieur à",
+            "less_than_equal": "au plus égal à",
         }
         return f"doit être {words[kind]} {bound}"
     if kind == "enum":

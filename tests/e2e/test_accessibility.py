@@ -327,6 +327,112 @@ def test_no_serious_accessibility_violation(name: str, audit_context: Any, site:
     assert not violations, f"{name} ({url}):\n{report(violations)}"
 
 
+def cleaning_dossier(site: Site) -> str:
+    """A cleaning contract in lots (the branch method: symbols, floor, transferred staff)."""
+    with httpx.Client(base_url=site.url) as client:
+        http = Browser(client)  # type: ignore[arg-type]
+        dossier = http.new_dossier("Nettoyage")
+        http.answer(
+            dossier,
+            "marche",
+            title="Nettoyage des lycées",
+            nature="services",
+            cpv="90911000-7",  # a wrong check digit, flagged with its correction
+            estimated_amount_eur="1 800 000",
+            duration_months="48",
+        )
+        http.answer(
+            dossier,
+            "lots",
+            **{
+                "lots-count": "3",
+                "lots-0-title": "Bureaux",
+                "lots-0-estimated_amount_eur": "1 000 000",
+                "lots-1-title": "Vitres",
+                "lots-1-estimated_amount_eur": "50 000",
+                "lots-2-title": "",
+            },
+        )
+        http.answer(dossier, "heures", transferred_staff_monthly_hours="900")
+    return dossier
+
+
+def on_cleaning(path: str) -> Callable[[Any, Site], None]:
+    def go(page: Any, site: Site) -> None:
+        page.goto(f"{site.url}/dossiers/{cleaning_dossier(site)}/{path}")
+
+    return go
+
+
+def live_cpv_search(page: Any, site: Site) -> None:
+    """Results swapped in by htmx as the words are typed."""
+    page.goto(f"{site.url}/dossiers/{site.new_dossier()}/etapes/marche")
+    page.get_by_label("Trouver un code par mots-clés").fill("espaces verts")
+    expect(page.locator("#cpv-results")).to_contain_text("77310000-6")
+
+
+def remove_asked(page: Any, site: Site) -> None:
+    """« Retirer le lot » asks first (htmx)."""
+    page.goto(f"{site.url}/dossiers/{cleaning_dossier(site)}/etapes/lots")
+    page.get_by_role("button", name="Retirer le lot 1").click()
+    expect(page.locator("#remove-confirm")).to_be_focused()
+
+
+def saved_notice(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/dossiers/{site.new_dossier()}/etapes/marche")
+    page.get_by_label("Objet du marché").fill("Nettoyage")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#step-notice")).to_be_focused()
+
+
+NEW_STATES: dict[str, Callable[[Any, Site], None]] = {
+    "step, CPV results": visit("/dossiers/{complete}/etapes/marche?cpv_q=nettoyage+de+locaux"),
+    "step, CPV results on lots": visit("/dossiers/{complete}/etapes/lots?cpv_q=peinture"),
+    "step, CPV results (htmx)": live_cpv_search,
+    "step, wrong check digit, hidden question": on_cleaning("etapes/marche"),
+    "step, sizing explained": on_cleaning("etapes/heures"),
+    "step, empty lot and lots total": on_cleaning("etapes/lots"),
+    "step, removal asked": on_cleaning("etapes/lots?retirer=0&focus=remove-confirm"),
+    "step, removal asked (htmx)": remove_asked,
+    "step, saved (htmx)": saved_notice,
+    "library, filtered": visit("/bibliotheque?famille=reserved&secteur=cleaning"),
+    "library, nothing found": visit("/bibliotheque?q=zzzz"),
+    "sheets, region without a sheet": visit("/fiches?region=94"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_is_wider_than_a_phone(name: str, audit_context: Any, site: Site) -> None:
+    """320 px, the narrowest phone: no horizontal scroll on any page."""
+    page = audit_context.new_page()
+    try:
+        page.set_viewport_size({"width": 320, "height": 640})
+        PAGES[name](page, site)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        url = page.url
+    finally:
+        page.close()
+    assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
+
+
+@pytest.mark.parametrize("width", [320, 1280], ids=["320px", "1280px"])
+@pytest.mark.parametrize("name", list(NEW_STATES))
+def test_new_page_states_at_phone_and_desktop_widths(
+    name: str, width: int, audit_context: Any, site: Site
+) -> None:
+    page = audit_context.new_page()
+    try:
+        page.set_viewport_size({"width": width, "height": 800})
+        NEW_STATES[name](page, site)
+        violations = audit(page)
+        url = page.url
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    finally:
+        page.close()
+    assert not violations, f"{name} ({url}, {width} px):\n{report(violations)}"
+    assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_wizard_with_the_keyboard_alone(chromium: Any, server: Server, javascript: bool) -> None:
     context = chromium.new_context(java_script_enabled=javascript, locale="fr-FR")
@@ -352,10 +458,12 @@ def test_wizard_with_the_keyboard_alone(chromium: Any, server: Server, javascrip
         keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/etapes/marche"))
 
-        # « Suivant » with required answers missing: the error summary takes the focus.
+        # The first skip link of a step lands on its first field.
         keyboard.press("Tab")
-        expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+        expect(page.get_by_role("link", name="Aller au premier champ")).to_be_focused()
         keyboard.press("Enter")
+        expect(page.get_by_label("Objet du marché")).to_be_focused()
+        # « Suivant » with required answers missing: the error summary takes the focus.
         tab_to(page.get_by_role("button", name="Suivant"))
         keyboard.press("Enter")
         summary = page.locator("#error-summary")

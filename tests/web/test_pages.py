@@ -183,3 +183,26 @@ def test_pages_follow_french_typography(browser: Browser) -> None:
         assert "Aucun code pour «\u00a0xyzzy\u00a0»" in page
     assert "Exemple\u00a0:" in page
     assert " :" not in re.sub(r"<[^>]+>", "", page)  # text only: typed values stay as typed
+
+
+def test_the_mechanisms_library_has_the_filters_of_the_sheets(api: TestClient) -> None:
+    every = api.get("/bibliotheque").text
+    assert 'name="famille"' in every and 'name="base"' in every and 'name="secteur"' in every
+    reserved = api.get("/bibliotheque", params={"famille": "reserved"}).text
+    assert 'href="/bibliotheque/reserved_disability"' in reserved
+    assert 'href="/bibliotheque/insertion_clause"' not in reserved
+    award = api.get("/bibliotheque", params={"base": "L2152-7"}).text
+    assert 'href="/bibliotheque/insertion_criterion"' in award
+    assert 'href="/bibliotheque/reserved_ess"' not in award
+    fragment = api.get("/bibliotheque", params={"q": "zzzz"}, headers={"HX-Request": "true"})
+    assert '<section id="mechanism-results"' in fragment.text and "<html" not in fragment.text
+    assert "Aucun mécanisme ne correspond" in fragment.text
+    # Both ways: a mechanism's card links to its sheets, the sheet to the mechanism.
+    assert 'href="/fiches?mecanisme=insertion_clause"' in every
+
+
+def test_a_region_without_a_sheet_gets_the_thematic_ones(api: TestClient) -> None:
+    page = api.get("/fiches", params={"region": "94"}).text  # Corse: no sheet of its own
+    assert "Pas encore de fiche pour la région Corse" in page
+    assert "Fiches thématiques les plus proches" in page
+    assert page.count('<li class="card">') >= 1

@@ -69,7 +69,7 @@ def test_missing_required_answers_block_next_with_accessible_errors(browser: Bro
     assert 'aria-invalid="true"' in amount
     assert 'aria-describedby="estimated_amount_eur-help estimated_amount_eur-error"' in amount
     assert 'id="estimated_amount_eur-error"' in page
-    assert "nombre attendu" in page
+    assert "montant en euros attendu, en chiffres (par exemple 1\u00a0200\u00a0000)" in page
     assert "champ obligatoire manquant (objet du marché)" in page
     assert 'value="beaucoup"' in page  # nothing typed is lost
 
@@ -149,41 +149,102 @@ def test_lots_are_added_and_removed_with_post_buttons(browser: Browser) -> None:
     )
     page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
     assert 'value="Peinture"' in page and 'name="action" value="remove_lot-1"' in page
-    browser.answer(
-        dossier,
-        "lots",
-        action="remove_lot-0",
-        **{
-            "lots-count": "2",
-            "lots-0-title": "Gros œuvre",
-            "lots-0-estimated_amount_eur": "2 600 000",
-            "lots-1-title": "Peinture",
-            "lots-1-estimated_amount_eur": "700 000",
-            "lots-1-cpv": "45442100-8",
-        },
-    )
+    two_lots = {
+        "lots-count": "2",
+        "lots-0-title": "Gros œuvre",
+        "lots-0-estimated_amount_eur": "2 600 000",
+        "lots-1-title": "Peinture",
+        "lots-1-estimated_amount_eur": "700 000",
+        "lots-1-cpv": "45442100-8",
+    }
+    # Removing a lot asks first; « Non » keeps it.
+    asked = browser.answer(dossier, "lots", action="remove_lot-0", **two_lots)
+    assert "retirer=0" in asked.headers["location"]
+    page = browser.get(asked.headers["location"]).text
+    assert 'value="confirm_remove_lot-0"' in page and "Retirer le lot 1 «\u00a0Gros œuvre" in page
+    browser.answer(dossier, "lots", action="save", **two_lots)
+    assert 'value="Gros œuvre"' in browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    browser.answer(dossier, "lots", action="confirm_remove_lot-0", **two_lots)
     page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
     assert 'value="Gros œuvre"' not in page
     assert 'id="lots-0-title" name="lots-0-title" value="Peinture"' in page
 
 
-def test_cpv_search_works_with_a_get_form_and_a_pick_button(browser: Browser) -> None:
+def test_cpv_search_sits_in_the_step_form_and_keeps_the_answers(browser: Browser) -> None:
     if not Settings().cpv_file.is_file():
         pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
     dossier = browser.new_dossier()
     page = browser.get(
         f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "nettoyage bureaux"}
     ).text
-    assert 'method="get"' in page and 'id="cpv-search"' in page
-    assert "90919200-4" in page
-    assert 'form="step-form" name="cpv_pick" value="90919200-4"' in page
+    assert 'id="cpv-search"' in page
+    form = page[page.index('id="step-form"') : page.index("</form>")]
+    assert 'id="cpv_q"' in form and 'name="action" value="cpv_search"' in form
+    assert 'name="cpv_pick" value="90919200-4"' in form
     assert '<option value="90919200-4">' in page  # datalist
     code = browser.get(f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "4521422"}).text
     assert "45214220-8" in code
+    # « Rechercher » without JavaScript: the answers typed are saved, then the results shown.
+    searched = browser.post(
+        f"/dossiers/{dossier}/etapes/marche",
+        {
+            "title": "Nettoyage des lycées",
+            "nature": "services",
+            "cpv_q": "nettoyage de locaux",
+            "action": "cpv_search",
+            "version": browser.version(dossier),
+        },
+    )
+    assert searched.status_code == 303
+    assert "cpv_q=nettoyage+de+locaux" in searched.headers["location"]
+    page = browser.get(searched.headers["location"]).text
+    assert 'value="Nettoyage des lycées"' in page
+    assert 'name="cpv_pick" value="90911000-6"' in page
+    # Enter in the search field sends « Suivant »: a query not searched yet is searched.
+    entered = browser.post(
+        f"/dossiers/{dossier}/etapes/marche",
+        {"cpv_q": "espaces verts", "action": "next", "version": browser.version(dossier)},
+    )
+    assert "/etapes/marche?" in entered.headers["location"]
+    assert "cpv_q=espaces+verts" in entered.headers["location"]
     browser.answer(dossier, "marche", cpv_pick="90919200-4")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
     assert 'value="90919200-4"' in page
     assert "Services de nettoyage de bureaux" in page
+    assert 'value="Nettoyage des lycées"' in page
+
+
+def test_a_label_typed_as_a_code_starts_the_search(browser: Browser) -> None:
+    if not Settings().cpv_file.is_file():
+        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", nature="services", cpv="nettoyage")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "n’est pas un code" in page
+    assert 'name="cpv_pick" value="90911000-6"' in page
+
+
+def test_a_wrong_check_digit_is_flagged_with_the_correction(browser: Browser) -> None:
+    if not Settings().cpv_file.is_file():
+        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", cpv="90911000-7")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "Chiffre de contrôle erroné" in page
+    assert 'name="cpv_pick" value="cpv=90911000-6"' in page
+    browser.answer(dossier, "marche", cpv_pick="cpv=90911000-6")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert 'value="90911000-6"' in page and "Chiffre de contrôle" not in page
+    # A lot's code: corrected on the lot.
+    browser.answer(
+        dossier,
+        "lots",
+        **{"lots-count": "1", "lots-0-title": "Vitres", "lots-0-cpv": "90911300-8"},
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert 'name="cpv_pick" value="lots-0-cpv=90911300-9"' in page
+    browser.answer(dossier, "lots", cpv_pick="lots-0-cpv=90911300-9")
+    assert 'value="90911300-9"' in browser.get(f"/dossiers/{dossier}/etapes/lots").text
 
 
 def test_unknown_cpv_is_flagged_but_kept(browser: Browser) -> None:
@@ -193,7 +254,7 @@ def test_unknown_cpv_is_flagged_but_kept(browser: Browser) -> None:
     assert 'value="12345678"' in page
     browser.answer(dossier, "marche", cpv="pas un code")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
-    assert "code CPV invalide" in page
+    assert "n’est pas un code" in page
 
 
 def test_region_list(browser: Browser) -> None:
@@ -266,3 +327,121 @@ def test_region_preset_fills_new_dossiers(settings: Settings) -> None:
     assert '<option value="53" selected>' in page
     assert 'value="region" checked' in page
     app.state.ctx.engine.dispose()
+
+
+def test_hidden_questions_say_which_and_why(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", nature="works", cpv="45214220-8")
+    page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
+    assert "Questions non posées" in page
+    assert "services sociaux" in page and "marché d’insertion" in page
+    assert "ne concerne que les marchés portant sur des services, pas sur des travaux" in page
+    hours = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    assert "Heures mensuelles du personnel repris" in hours
+    assert "branche propreté" in hours
+
+
+def test_the_objet_names_the_dossier_unless_renamed(browser: Browser) -> None:
+    response = browser.post("/dossiers", {"title": ""})
+    dossier = response.headers["location"].split("/")[2]
+    browser.answer(dossier, "marche", title="Nettoyage des lycées")
+    assert "<h1>Nettoyage des lycées" in browser.get(f"/dossiers/{dossier}").text
+    browser.answer(dossier, "marche", title="Nettoyage des lycées du Morbihan")
+    assert "<h1>Nettoyage des lycées du Morbihan" in browser.get(f"/dossiers/{dossier}").text
+    named = browser.new_dossier("Mon dossier à moi")
+    browser.answer(named, "marche", title="Entretien des espaces verts")
+    assert "<h1>Mon dossier à moi" in browser.get(f"/dossiers/{named}").text
+
+
+def test_the_sizing_step_explains_its_numbers(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier,
+        "marche",
+        title="Nettoyage des lycées",
+        nature="services",
+        cpv="90911000-6",
+        estimated_amount_eur="1 800 000",
+        duration_months="48",
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    # The values used when a field is left blank, and where they come from.
+    assert "Sans réponse\u00a0: 80\u00a0%, valeur" in page
+    assert "Sans réponse\u00a0: 20\u00a0€ par heure" in page
+    # The formula's symbols are defined.
+    for symbol in (
+        "<dt>A</dt>",
+        "<dt>N</dt>",
+        "<dt>S</dt>",
+        "<dt>C</dt>",
+        "<dt>P</dt>",
+        "<dt>T</dt>",
+    ):
+        assert symbol in page
+    before = re.search(r'class="sizing-result"[^>]*><strong>([^<]+)</strong>', page)
+    assert before is not None
+    browser.answer(dossier, "heures", transferred_staff_monthly_hours="900")
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    effect = re.search(
+        r"Heures mensuelles du personnel repris \(([^)]+)\)\u00a0: ([^<]+)</li>", page
+    )
+    assert effect is not None, page
+    assert effect[1] == "900\u00a0heures par mois"
+    assert effect[2].startswith(before[1] + " → ")
+
+
+def test_a_cleaning_lot_under_the_floor_is_flagged(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier,
+        "marche",
+        title="Nettoyage",
+        nature="services",
+        cpv="90911000-6",
+        estimated_amount_eur="1 050 000",
+        duration_months="48",
+    )
+    browser.answer(
+        dossier,
+        "lots",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Bureaux",
+            "lots-0-estimated_amount_eur": "1 000 000",
+            "lots-1-title": "Vitres",
+            "lots-1-estimated_amount_eur": "50 000",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    assert "Lot «\u00a0Vitres\u00a0»" in page and "sous le plancher" in page
+
+
+def test_an_empty_lot_does_not_block_the_advice_and_goes_without_asking(
+    browser: Browser,
+) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "lots", action="add_lot", **{"lots-count": "0"})
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert "Lot vide" in page
+    assert "Heures d’insertion" in page  # the advice is given
+    moved = browser.answer(dossier, "lots", action="next", **{"lots-count": "1"})
+    assert "/etapes/heures" in moved.headers["location"]
+    removed = browser.answer(dossier, "lots", action="remove_lot-0", **{"lots-count": "1"})
+    assert "retirer" not in removed.headers["location"]
+    assert 'id="lots-0-title"' not in browser.get(f"/dossiers/{dossier}/etapes/lots").text
+
+
+def test_a_lots_total_other_than_the_contracts_is_shown_beside_the_fields(
+    browser: Browser,
+) -> None:
+    dossier = browser.new_dossier()
+    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(
+        dossier,
+        "lots",
+        **{"lots-count": "1", "lots-0-title": "Tout", "lots-0-estimated_amount_eur": "1 000"},
+    )
+    for step in ("lots", "marche"):
+        page = browser.get(f"/dossiers/{dossier}/etapes/{step}").text
+        assert "Somme des lots\u00a0: 1\u00a0000\u00a0€ HT, soit" in page, step

@@ -638,7 +638,7 @@ def lots_division(facts: Facts, reservations: Sequence[Recommendation | None]) -
             f"{len(facts.lots)} lots : les heures d’insertion sont calculées lot par lot."
         )
         if best:
-            reasons.append(f"Lots les plus intensifs en main-d’œuvre : {best}.")
+            reasons.append(f"Lots qui portent le plus d’heures d’insertion : {best}.")
         level = Level.recommended
     else:
         reasons.append(

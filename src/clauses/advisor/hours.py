@@ -199,6 +199,7 @@ def size(profile: TenderProfile, library: Library) -> Sized:
         to_adjust.update(rates.to_adjust)
         hours = hours_of(lot.estimated_amount_eur, rates)
         why = lot_exclusion(number, lot, rates, hours, cleaning, library)
+        set_aside = hours if why else None
         if why:
             exclusions.append(why)
             hours = 0
@@ -213,6 +214,7 @@ def size(profile: TenderProfile, library: Library) -> Sized:
                 hourly_cost_eur=rates.hourly_cost_eur,
                 hours=hours,
                 fte=fte(hours, library),
+                computed_hours=set_aside,
             )
         )
     floor = library.sizing.cleaning.floor_hours

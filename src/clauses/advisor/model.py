@@ -70,6 +70,9 @@ class LotHours(_Out):
     hourly_cost_eur: float
     hours: int
     fte: float
+    # The hours the formula gives for a lot left without hours (under the cleaning floor,
+    # qualified or little labour), so that a page can say what was set aside; absent otherwise.
+    computed_hours: int | None = None
 
 
 class Recommendation(_Out):

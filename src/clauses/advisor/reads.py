@@ -86,3 +86,51 @@ def reads(field: str, known: Known, library: Library) -> bool:
     """Whether the advice can depend on ``field`` (dotted) for a tender known this far."""
     condition = CONDITIONAL.get(field)
     return condition is None or condition(known, library)
+
+
+NBSP = "\u00a0"
+NATURE_WORDS = {
+    Nature.works: "travaux",
+    Nature.supplies: "fournitures",
+    Nature.services: "services",
+}
+
+
+def why_not(field: str, known: Known, library: Library) -> str:
+    """Why the advice cannot depend on ``field`` for this tender, in French, to follow
+    « Question non posée : » (the same predicates as :func:`reads`)."""
+    if field in {"social_services", "insertion_contract"}:
+        if known.nature is None:
+            return (
+                f"elle ne concerne que les marchés portant sur des services{NBSP}; choisissez "
+                "d’abord la nature du marché"
+            )
+        return (
+            "elle ne concerne que les marchés portant sur des services, pas sur des "
+            f"{NATURE_WORDS[known.nature]}"
+        )
+    sector = library.sector_for(known.cpv)
+    if field == "transferred_staff_monthly_hours":
+        where = (
+            f"le code CPV relève du secteur «{NBSP}{sector.label}{NBSP}»"
+            if sector
+            else "aucun code CPV de ce secteur n’est donné"
+        )
+        return f"elle ne sert qu’à la méthode de calcul de la branche propreté, et {where}"
+    if field == "local_offer.disability":
+        who = "des entreprises adaptées et des ESAT"
+        if known.lot_cpvs:
+            return (
+                f"aucun lot ne relève d’une activité courante {who}{NBSP}: une réservation à "
+                "leur profit ne s’y appliquerait pas"
+            )
+        if sector is None:
+            return (
+                f"elle ne se pose que si le code CPV désigne une activité courante {who}, qui "
+                "pourrait leur être réservée, et aucun code CPV reconnu n’est donné"
+            )
+        return (
+            f"le secteur «{NBSP}{sector.label}{NBSP}» n’est pas une activité courante {who}{NBSP}: "
+            "une réservation à leur profit ne s’y appliquerait pas"
+        )
+    return "sa réponse ne changerait pas les conseils pour ce marché"

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clauses import french
-from clauses.advisor.reads import Known, reads
+from clauses.advisor.reads import Known, reads, why_not
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import FIELD_LABELS, Nature, ProfileError, TenderProfile, parse_profile
-from clauses.web.cpv import normalise_code
+from clauses.store.models import TITLE_MAX
+from clauses.web.cpv import looks_like_words, normalise_code
 
 Answers = dict[str, Any]
 LOTS = "lots"
@@ -26,6 +27,12 @@ NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€%]|HT|ht")
 FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 BOOLEAN_VALUES = {"true": True, "false": False}
 MAX_ANSWER = 10_000
+NUMBER_EXPECTED = {
+    QuestionKind.amount: "montant en euros attendu, en chiffres (par exemple 1\u00a0200\u00a0000)",
+    QuestionKind.percent: "pourcentage attendu, en chiffres (par exemple 5 ou 12,5)",
+    QuestionKind.number: "nombre attendu, en chiffres (par exemple 900)",
+}
+UNNAMED = "Nouveau dossier du "  # the title of a dossier created without one, and its date
 
 
 def known(answers: Answers) -> Known:
@@ -48,6 +55,16 @@ def applies(question: Question, answers: Answers, library: Library) -> bool:
 
 def visible(step: Step, answers: Answers, library: Library) -> list[Question]:
     return [q for q in step.questions if applies(q, answers, library)]
+
+
+def hidden(step: Step, answers: Answers, library: Library) -> list[tuple[Question, str]]:
+    """The step's questions not asked, each with why (« elle ne concerne que … »)."""
+    facts = known(answers)
+    return [
+        (q, why_not(q.field, facts, library))
+        for q in step.questions
+        if q.ask_when is not None and not applies(q, answers, library)
+    ]
 
 
 def lot_input(index: int, item: Question) -> str:
@@ -99,10 +116,40 @@ def remove_lot(answers: Answers, index: int) -> Answers:
     return {**answers, LOTS: lots}
 
 
+def title_after(title: str, before: Answers, after: Answers) -> str | None:
+    """The dossier's new title when the objet du marché changed and still names the dossier
+    (the dossier was not named, or named after the objet); None to keep the title."""
+    objet = _text(after.get("title"))[:TITLE_MAX]
+    previous = _text(before.get("title"))[:TITLE_MAX]
+    if not objet or objet in (previous, title):
+        return None
+    return objet if title.startswith(UNNAMED) or title == previous else None
+
+
+def lot_is_empty(lot: Mapping[str, Any]) -> bool:
+    """A lot added and left blank: ignored by the advice rather than blocking it."""
+    return not any(_text(value) for value in lot.values())
+
+
+def lots_total(answers: Answers) -> float | None:
+    """The sum of the lots' amounts as typed (None without a readable amount on every lot)."""
+    amounts = []
+    for lot in lots_of(answers):
+        if lot_is_empty(lot):
+            continue
+        try:
+            amounts.append(parse_number(_text(lot.get("estimated_amount_eur"))))
+        except ValueError:
+            return None
+    return sum(amounts) if amounts else None
+
+
 @dataclass
 class Conversion:
     data: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # form id → French message
+    # The answers' index of each lot given to the profile (empty lots are left out).
+    lot_positions: list[int] = field(default_factory=list)
 
 
 def parse_number(text: str) -> float:
@@ -125,7 +172,7 @@ def convert(question: Question, raw: str) -> Any:
         try:
             number = parse_number(raw)
         except ValueError:
-            raise ValueError("nombre attendu (par exemple 1 000 000 ou 12,5)") from None
+            raise ValueError(NUMBER_EXPECTED[kind]) from None
         return number / 100 if kind is QuestionKind.percent else number
     if kind is QuestionKind.integer:
         try:
@@ -143,6 +190,10 @@ def convert(question: Question, raw: str) -> Any:
         except ValueError:
             raise ValueError("date attendue (JJ/MM/AAAA)") from None
     if kind is QuestionKind.cpv:
+        if looks_like_words(raw):
+            raise ValueError(
+                f"{french.quote(raw[:60])} n’est pas un code : choisissez un des codes trouvés"
+            )
         return normalise_code(raw)
     return raw
 
@@ -154,11 +205,13 @@ def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
     data[name] = value
 
 
-def _error_id(loc: str) -> str:
+def _error_id(loc: str, lot_positions: list[int]) -> str:
     """A profile error's field (``lots[2].title``, ``local_offer.insertion``) → its form id."""
     match = re.fullmatch(r"lots\[(\d+)\]\.(\w+)", loc)
     if match:
-        return f"{LOTS}-{int(match[1]) - 1}-{match[2]}"
+        position = int(match[1]) - 1
+        index = lot_positions[position] if position < len(lot_positions) else position
+        return f"{LOTS}-{index}-{match[2]}"
     return loc.replace(".", "__")
 
 
@@ -171,6 +224,9 @@ def to_profile_data(answers: Answers, library: Library) -> Conversion:
         if question.kind is QuestionKind.lots:
             lots = []
             for i, lot in enumerate(lots_of(answers)):
+                if lot_is_empty(lot):
+                    continue
+                result.lot_positions.append(i)
                 typed: dict[str, Any] = {}
                 for item in question.items:
                     raw = _text(lot.get(item.field))
@@ -208,7 +264,7 @@ def build_profile(answers: Answers, library: Library) -> Outcome:
     except ProfileError as exc:
         errors = dict(conversion.errors)
         for error in exc.errors:
-            errors.setdefault(_error_id(error.field), error.message)
+            errors.setdefault(_error_id(error.field, conversion.lot_positions), error.message)
         return Outcome(None, errors)
     if conversion.errors:
         return Outcome(None, conversion.errors)

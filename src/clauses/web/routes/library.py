@@ -8,8 +8,9 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from clauses.library import Library
-from clauses.library.models import ClauseText, MechanismId, Section
+from clauses.library.models import ClauseText, Mechanism, MechanismId, Section
 from clauses.library.render import PLACEHOLDER_RE, ClauseRenderError, placeholder, render_clause
+from clauses.web.cpv import fold
 from clauses.web.deps import LibraryDep
 from clauses.web.rendering import render
 
@@ -43,19 +44,78 @@ def clause_preview(clause: ClauseText) -> Markup:
     return Markup("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
 
 
+# How the Code groups the mechanisms: where in the contract each one acts.
+FAMILIES = {
+    "execution": "Conditions d’exécution",
+    "award": "Critères d’attribution",
+    "reserved": "Marchés et lots réservés",
+    "object": "Objet et structure du marché",
+}
+FAMILY_OF = {
+    MechanismId.insertion_clause: "execution",
+    MechanismId.other_social_condition: "execution",
+    MechanismId.insertion_criterion: "award",
+    MechanismId.reserved_disability: "reserved",
+    MechanismId.reserved_insertion: "reserved",
+    MechanismId.reserved_both: "reserved",
+    MechanismId.reserved_prison: "reserved",
+    MechanismId.reserved_ess: "reserved",
+    MechanismId.insertion_services_contract: "object",
+    MechanismId.lots_division: "object",
+}
+
+
 def practices_for(library: Library, mechanism: MechanismId) -> list[object]:
     return [p for p in library.practices.values() if mechanism in p.mechanisms]
 
 
+def fits(
+    mechanism: Mechanism, library: Library, *, family: str, basis: str, sector: str, text: str
+) -> bool:
+    """The mechanism passes the filters: its family, one of its articles, a sector whose usual
+    structures can carry it out, words of its title or summary."""
+    if family and FAMILY_OF.get(mechanism.id) != family:
+        return False
+    if basis and basis not in {b.article for b in mechanism.legal_basis}:
+        return False
+    if sector:
+        found = next((s for s in library.sizing.sectors if s.id == sector), None)
+        if found is None or not set(found.typical_structures) & set(mechanism.structures):
+            return False
+    if text:
+        haystack = fold(" ".join([mechanism.title, mechanism.short_title, mechanism.summary]))
+        return all(word in haystack for word in fold(text).split())
+    return True
+
+
 @router.get("", response_class=HTMLResponse)
-def mechanisms(request: Request, library: LibraryDep) -> HTMLResponse:
+def mechanisms(
+    request: Request,
+    library: LibraryDep,
+    famille: str = "",
+    base: str = "",
+    secteur: str = "",
+    q: str = "",
+) -> HTMLResponse:
+    q = q.strip()[:200]
+    every = list(library.mechanisms.values())
+    found = [
+        m for m in every if fits(m, library, family=famille, basis=base, sector=secteur, text=q)
+    ]
     return render(
         request,
         "library/index.html",
         {
             "page_title": "Bibliothèque des mécanismes",
-            "mechanisms": list(library.mechanisms.values()),
+            "mechanisms": found,
+            "families": FAMILIES,
+            "family_of": FAMILY_OF,
+            "articles": sorted({b.article for m in every for b in m.legal_basis}),
+            "filters": {"famille": famille, "base": base, "secteur": secteur, "q": q},
+            "filtered": any((famille, base, secteur, q)),
+            "sheet_counts": {m.id: len(practices_for(library, m.id)) for m in every},
         },
+        fragment="library/_results.html",
     )
 
 
@@ -74,5 +134,7 @@ def mechanism(request: Request, mechanism_id: str, library: LibraryDep) -> HTMLR
             "previews": {c.id: clause_preview(c) for c in found.clauses},
             "section_labels": SECTION_LABELS,
             "practices": practices_for(library, found.id),
+            "family": FAMILY_OF[found.id],
+            "family_label": FAMILIES[FAMILY_OF[found.id]],
         },
     )

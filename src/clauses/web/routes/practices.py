@@ -51,12 +51,27 @@ def practice_list(
         for p in sorted(library.practices.values(), key=lambda p: p.title)
         if matches(p, region=region, mechanism=mecanisme, sector=secteur, text=q)
     ]
+    # A region without a sheet of its own: the thematic sheets (valid everywhere) that pass the
+    # other filters, or all of them, rather than an empty list.
+    nearest: list[Practice] = []
+    if region and not found:
+        thematic = [
+            p
+            for p in sorted(library.practices.values(), key=lambda p: p.title)
+            if not p.region_codes
+        ]
+        nearest = [
+            p
+            for p in thematic
+            if matches(p, region="", mechanism=mecanisme, sector=secteur, text=q)
+        ] or thematic
     return render(
         request,
         "practices/index.html",
         {
             "page_title": "Fiches de bonnes pratiques",
             "practices": found,
+            "nearest": nearest,
             "filters": {"region": region, "mecanisme": mecanisme, "secteur": secteur, "q": q},
             "filtered": any((region, mecanisme, secteur, q)),
             "regions": region_names(library),

@@ -54,7 +54,7 @@ def dossier_list(request: Request, session: SessionDep, statut: str = "draft") -
 
 
 def default_title(ctx: AppContext) -> str:
-    return f"Nouveau dossier du {french.date(ctx.today())}"
+    return f"{wizard.UNNAMED}{french.date(ctx.today())}"
 
 
 @router.post("")

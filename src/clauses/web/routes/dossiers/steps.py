@@ -1,19 +1,21 @@
 """The guided wizard: a step's page and its save."""
 
+import re
 import uuid
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from clauses import french
 from clauses.library.questionnaire import QuestionKind, Step
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import wizard
+from clauses.web import explain, wizard
 from clauses.web.context import AppContext
-from clauses.web.cpv import normalise_code
+from clauses.web.cpv import looks_like_words, normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
@@ -35,6 +37,42 @@ from clauses.web.routes.dossiers.common import (
 )
 
 router = dossier_router()
+CPV_LIMIT = 10
+NBSP = "\u00a0"
+CPV_PICK = re.compile(r"^(?:(cpv|lots-[0-9]+-cpv)=)?(.*)$", re.DOTALL)
+
+
+def lots_total_note(answers: dict[str, Any]) -> str:
+    """The lots' total beside the contract's when they differ (thresholds are read on the
+    contract's total, the hours on the lots)."""
+    total = wizard.lots_total(answers)
+    try:
+        contract = wizard.parse_number(wizard.form_text(answers.get("estimated_amount_eur")))
+    except ValueError:
+        return ""
+    if total is None or abs(total - contract) < 1:
+        return ""
+    gap = french.eur(abs(total - contract))
+    return (
+        f"Somme des lots{NBSP}: {french.eur(total)} HT, soit {gap} de "
+        f"{'plus' if total > contract else 'moins'} que le montant total estimé "
+        f"({french.eur(contract)} HT). Les seuils se lisent sur le montant total, les heures "
+        "sur les lots."
+    )
+
+
+def cpv_search_query(step: Step, answers: dict[str, Any], typed: str) -> str:
+    """What the step's CPV search shows: the query typed, else a label typed in a code field
+    (« nettoyage » typed where a code is expected starts the search)."""
+    if typed.strip():
+        return typed.strip()[:100]
+    kinds = {q.kind for q in step.questions}
+    candidates = []
+    if QuestionKind.cpv in kinds:
+        candidates.append(str(answers.get("cpv") or ""))
+    if QuestionKind.lots in kinds:
+        candidates += [str(lot.get("cpv") or "") for lot in wizard.lots_of(answers)]
+    return next((c.strip()[:100] for c in candidates if looks_like_words(c)), "")
 
 
 def wizard_view(
@@ -47,6 +85,7 @@ def wizard_view(
     cpv_query: str = "",
     focus: str = "",
     assessment: Assessment | None = None,
+    confirm_remove: int | None = None,
 ) -> dict[str, Any]:
     library = ctx.library
     answers = dossier.answers
@@ -60,7 +99,8 @@ def wizard_view(
     steps = library.questionnaire.steps
     index = steps.index(step)
     cpv_answer = normalise_code(str(answers.get("cpv") or ""))
-    cpv_query = cpv_query.strip()[:100]
+    cpv_query = cpv_search_query(step, answers, cpv_query)
+    lots_question = next((q for q in step.questions if q.kind is QuestionKind.lots), None)
     return {
         "page_title": f"{step.title} — {dossier.title}",
         "dossier": dossier,
@@ -76,7 +116,14 @@ def wizard_view(
         "previous": steps[index - 1] if index > 0 else None,
         "next": steps[index + 1] if index + 1 < len(steps) else None,
         "questions": questions,
-        "hidden_count": len(step.questions) - len(questions),
+        "hidden": wizard.hidden(step, answers, library),
+        "confirm_remove": confirm_remove,
+        "lots_total": lots_total_note(answers),
+        "empty_lots": [
+            i for i, lot in enumerate(wizard.lots_of(answers)) if wizard.lot_is_empty(lot)
+        ],
+        "sizing": explain.sizing_view(step, answers, assessment.advice, library, ctx.today()),
+        "notes": {"estimated_amount_eur": lots_total_note(answers)} if step.id != "lots" else {},
         "answers": answers,
         "lots": wizard.lots_of(answers),
         "errors": errors,
@@ -84,15 +131,27 @@ def wizard_view(
         "check": check,
         "focus": "error-summary" if items and check else focus,
         "notice": notice,
+        "saved": notice == NOTICES["enregistre"],  # focused, so that the save is announced
         "assessment": assessment,
         "advice": assessment.advice,
         "cpv_available": ctx.cpv.available,
-        "cpv_entry": ctx.cpv.find(cpv_answer),
-        "cpv_lot_entries": {
-            i: ctx.cpv.find(lot.get("cpv")) for i, lot in enumerate(wizard.lots_of(answers))
+        "cpv_check": ctx.cpv.check(cpv_answer),
+        "cpv_lot_checks": {
+            i: ctx.cpv.check(lot.get("cpv")) for i, lot in enumerate(wizard.lots_of(answers))
         },
+        "cpv_item": next((i for i in lots_question.items if i.kind is QuestionKind.cpv), None)
+        if lots_question
+        else None,
         "cpv_query": cpv_query,
-        "cpv_results": ctx.cpv.search(cpv_query) if cpv_query else [],
+        "cpv_limit": CPV_LIMIT,
+        "cpv_results": ctx.cpv.search(
+            cpv_query,
+            CPV_LIMIT,
+            nature=str(answers.get("nature") or "") or None,
+            known_sector=lambda code: library.sector_for(code) is not None,
+        )
+        if cpv_query
+        else [],
         "lot_input": wizard.lot_input,
         "review_url": dossier_url(dossier.id),
     }
@@ -108,6 +167,7 @@ def step_page(
     cpv_q: str = "",
     verifier: str = "",
     focus: str = "",
+    retirer: str = "",
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
     step = step_or_404(ctx.library, step_id)
@@ -119,6 +179,7 @@ def step_page(
         notice=notice_of(request),
         cpv_query=cpv_q,
         focus=focus if focus.replace("-", "").replace("_", "").isalnum() else "",
+        confirm_remove=int(retirer) if retirer.isdigit() else None,
     )
     return render(request, "dossiers/step.html", view, fragment="dossiers/_wizard.html")
 
@@ -135,23 +196,55 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     step = step_or_404(library, step_id)
     action = str(form.get("action") or "")
     picked = form.get("cpv_pick")
-    removed = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    # Removing a lot asks first (« confirm_remove_lot-N » removes), unless the lot is empty.
+    removing = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    removed = (
+        action.removeprefix("confirm_remove_lot-")
+        if action.startswith("confirm_remove_lot-")
+        else ""
+    )
+    cpv_typed = wizard.form_text(form.get("cpv_q"))[:100]
+    # Enter in the search field submits the form with its first button (« Suivant »): a query
+    # typed and not searched yet is searched, rather than leaving the step.
+    if cpv_typed and action == "next" and cpv_typed != wizard.form_text(form.get("cpv_q_shown")):
+        action = "cpv_search"
+    asked: list[int] = []  # the lot whose removal is to be confirmed
+    pick_target, pick_code = "", ""
+    match = CPV_PICK.match(picked) if isinstance(picked, str) and picked else None
+    if match:
+        pick_target, pick_code = match[1] or "cpv", normalise_code(wizard.form_text(match[2]))
 
     def submitted(answers: dict[str, Any]) -> dict[str, Any]:
         """The saved answers updated with the form (and the lot added or removed)."""
         answers = wizard.read_step(step, form, answers)
-        if isinstance(picked, str) and picked:
-            answers["cpv"] = normalise_code(picked)
+        if pick_target == "cpv":
+            answers["cpv"] = pick_code
+        elif pick_target:
+            index = int(pick_target.split("-")[1])
+            lots = wizard.lots_of(answers)
+            if index < len(lots):
+                lots[index]["cpv"] = pick_code
+                answers[wizard.LOTS] = lots
         if action == "add_lot":
             answers = wizard.add_lot(answers, step)
         elif removed.isdigit():
             answers = wizard.remove_lot(answers, int(removed))
+        elif removing.isdigit():
+            lots = wizard.lots_of(answers)
+            index = int(removing)
+            if index < len(lots) and wizard.lot_is_empty(lots[index]):
+                answers = wizard.remove_lot(answers, index)
+            elif index < len(lots):
+                asked[:] = [index]
         return answers
 
+    def change(current: Dossier) -> dict[str, Any]:
+        answers = submitted(current.answers)
+        title = wizard.title_after(current.title, current.answers, answers)
+        return {"answers": answers, **({"title": title} if title else {})}
+
     try:
-        saved = await write_change(
-            ctx, dossier_id, form, lambda current: {"answers": submitted(current.answers)}
-        )
+        saved = await write_change(ctx, dossier_id, form, change)
     except crud.StaleVersion as stale:
         return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
     dossier, previous_answers = saved.dossier, saved.previous.answers
@@ -159,8 +252,15 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     focus = ""
     if action == "add_lot":
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
-    elif removed.isdigit():
+    confirm = asked[0] if asked else None
+    if confirm is not None:
+        focus = "remove-confirm"
+    elif removed.isdigit() or removing.isdigit():
         focus = "add-lot"
+    elif pick_target:
+        focus = pick_target
+    elif action == "cpv_search":
+        focus = "cpv_q"
     steps = library.questionnaire.steps
     index = steps.index(step)
     # One assessment of the saved answers serves the whole answer (blocking errors, view and
@@ -188,8 +288,19 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
             return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
         return see_other(url)
     url = step_url(dossier_id, target)
+    query = cpv_typed if action == "cpv_search" else ""
     if assessment is None or not fragment:
-        return see_other(with_query(url, verifier="1" if check else "", notice=notice, focus=focus))
+        return see_other(
+            with_query(
+                url,
+                "cpv-results" if query else "",
+                verifier="1" if check else "",
+                notice=notice,
+                focus=focus,
+                cpv_q=query,
+                retirer=str(confirm) if confirm is not None else "",
+            )
+        )
     view = wizard_view(
         ctx,
         dossier,
@@ -198,6 +309,8 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         notice=NOTICES.get(notice),
         focus=focus,
         assessment=assessment,
+        cpv_query=query,
+        confirm_remove=confirm,
     )
     if not (action or picked) and render_state(
         ctx, step, answers, assessment.errors

@@ -66,15 +66,44 @@
     }
   });
 
-  // Focus what needs attention in the content just swapped in: the error summary, so that it is
-  // read out and its links reached (never while the buyer is typing elsewhere).
+  // Focus what needs attention in the content just swapped in, so that it is read out: the
+  // error summary, a confirmation, a new lot's first field, the notice of a save ([autofocus]);
+  // or, on arriving at another step, its heading.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt;
-    var summary = root && root.querySelector
-      ? root.querySelector("#error-summary[autofocus], #strategy-errors[autofocus]")
-      : null;
-    if (summary && document.activeElement !== summary) {
-      summary.focus();
+    if (!root || !root.querySelector) {
+      return;
+    }
+    var target = root.querySelector("[autofocus]");
+    if (!target && root.id === "wizard") {
+      target = root.querySelector("h1");
+    }
+    if (target && document.activeElement !== target) {
+      target.focus();
+    }
+  });
+
+  // The CPV search: Enter searches (instead of « Suivant », the form's first button), and a
+  // label typed in a code field is searched as it is typed.
+  var CODE = /^\s*([0-9][0-9\s-]*$|[0-9]{8})/;
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target && event.target.id === "cpv_q") {
+      event.preventDefault();
+      htmx.trigger(event.target, "search");
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var search = document.getElementById("cpv_q");
+    if (!search || !el || !el.hasAttribute || !el.hasAttribute("data-cpv-field")) {
+      return;
+    }
+    var text = el.value.trim();
+    if (text.length > 2 && !CODE.test(text) && search.value !== text) {
+      search.value = text;
+      htmx.trigger(search, "search");
     }
   });
 })();

@@ -1,0 +1,107 @@
+"""What the sizing step shows besides its questions: the value the advisor uses for each answer
+left blank, where it comes from, and what each answer given changes to the hours.
+
+Nothing is computed here: every figure is read from an :class:`Advice` — the dossier's, and the
+one the advisor gives without that answer (the answer's effect is the difference).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from clauses import french
+from clauses.advisor import advise
+from clauses.advisor.model import Advice, LotHours
+from clauses.library import Library
+from clauses.library.questionnaire import Question, Step
+from clauses.vocabulary import NATURE_LABELS
+from clauses.web import wizard
+
+NBSP = "\u00a0"
+# The sizing answers whose value the advisor reads from the Sizing it returns.
+SIZING_VALUES: dict[str, Callable[[float], str]] = {
+    "labour_share": french.percent,
+    "insertion_rate": french.percent,
+    "hourly_cost_eur": lambda value: f"{french.eur(value)} par heure",
+}
+SIZING_FIELDS = (*SIZING_VALUES, "transferred_staff_monthly_hours")
+
+
+@dataclass(frozen=True)
+class Effect:
+    question: Question
+    answer: str  # as it reads (« 900 heures par mois »)
+    without: int  # the hours the advisor gives without this answer
+    with_it: int
+
+
+@dataclass(frozen=True)
+class SizingView:
+    advice: Advice
+    notes: dict[str, str]  # question id → « Sans réponse : 80 %, valeur par défaut … »
+    effects: list[Effect]
+    lots_under_floor: list[LotHours]
+    floor_hours: int
+
+
+def _advice_without(
+    answers: dict[str, Any], name: str, library: Library, today: dt.date
+) -> Advice | None:
+    outcome = wizard.build_profile({k: v for k, v in answers.items() if k != name}, library)
+    return advise(outcome.profile, library, today) if outcome.profile else None
+
+
+def _source(name: str, advice: Advice, nature: str) -> str:
+    sizing = advice.sizing
+    where = (
+        f"du secteur «{NBSP}{sizing.sector_label}{NBSP}»"
+        if sizing.sector_label
+        else f"pour des {NATURE_LABELS.get(nature, 'marchés de cette nature')}"
+    )
+    if name in sizing.defaults_to_adjust:
+        return f"valeur par défaut {where}, à ajuster avec le facilitateur"
+    return f"valeur habituelle {where}"
+
+
+def sizing_view(
+    step: Step, answers: dict[str, Any], advice: Advice | None, library: Library, today: dt.date
+) -> SizingView | None:
+    """The sizing explanation of a step that asks sizing questions (None for the other steps, or
+    while the answers do not give an advice yet)."""
+    questions = [q for q in wizard.visible(step, answers, library) if q.field in SIZING_FIELDS]
+    if advice is None or not questions:
+        return None
+    notes: dict[str, str] = {}
+    effects: list[Effect] = []
+    for question in questions:
+        raw = wizard.form_text(answers.get(question.field))
+        baseline = _advice_without(answers, question.field, library, today) if raw else advice
+        if baseline is None:
+            continue
+        if question.field in SIZING_VALUES:
+            value = SIZING_VALUES[question.field](getattr(baseline.sizing, question.field))
+            notes[question.id] = (
+                f"Sans réponse{NBSP}: {value}, {_source(question.field, baseline, str(answers.get('nature')))}."
+            )
+        else:
+            notes[question.id] = f"Sans réponse{NBSP}: aucun personnel repris."
+        if raw and baseline.insertion_hours != advice.insertion_hours:
+            effects.append(
+                Effect(
+                    question,
+                    wizard.display(question, raw),
+                    baseline.insertion_hours,
+                    advice.insertion_hours,
+                )
+            )
+    floor = library.sizing.cleaning.floor_hours
+    clause = next((r for r in advice.recommendations if r.lots), None)
+    under = (
+        [lot for lot in clause.lots if lot.computed_hours and lot.computed_hours < floor]
+        if clause and advice.sizing.method == "cleaning_branch"
+        else []
+    )
+    return SizingView(advice, notes, effects, under, floor)
