@@ -10,7 +10,9 @@ bench/README.md).
     concurrent clients, ≥ 6000 saves (a few seconds, so that the rate is stable); the trivial route ``GET /robots.txt`` the same way, before
     and after, for the ratio of requests per second;
   - downloading the Word draft of a dossier (10 lots) by 10 concurrent clients;
-  - the server's memory (VmRSS, its child processes included) after the load.
+  - the server's memory (VmRSS, its child processes included) after the load;
+  - then ``GET /healthz`` every 10 ms while 3 hostile clients post the heaviest bodies to
+    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks.
 
 Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
@@ -45,6 +47,7 @@ CLAUSES = Path(sys.executable).with_name("clauses")
 STEP_CLIENTS, STEP_REQUESTS = 20, 6000
 HELLO_REQUESTS = 10000
 DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS = 10, 500
+HOSTILE_CLIENTS, HEALTH_REQUESTS = 3, 1000
 MAX_SECONDS = 60  # per load
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CPVS = ["45262500-6", "45223100-7", "45442100-8", "45421000-4", "45233140-2"]
@@ -194,6 +197,7 @@ def measure_web() -> dict[str, Any]:
         path = word_draft(url)
         download = load(url, "get", DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS, path)
         rss = rss_mb(pid)
+        health = load(url, "health", HOSTILE_CLIENTS, HEALTH_REQUESTS)
     hello_rps = (hello_before["rps"] + hello_after["rps"]) / 2
     return {
         "web_step_p50_ms": step["p50_ms"],
@@ -206,6 +210,11 @@ def measure_web() -> dict[str, Any]:
         "docx_download_p95_ms": download["p95_ms"],
         "docx_download_requests": download["requests"],
         "server_rss_mb": rss,
+        "healthz_hostile_p50_ms": health["p50_ms"],
+        "healthz_hostile_p99_ms": health["p99_ms"],
+        "healthz_hostile_max_ms": health["max_ms"],
+        "healthz_hostile_requests": health["requests"],
+        "hostile_requests": health["hostile_requests"],
     }
 
 

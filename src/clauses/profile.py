@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
@@ -37,6 +38,7 @@ MAX_DURATION_MONTHS = 600
 MAX_TEXT = 10_000
 MAX_LOTS = 200
 MAX_PROFILE_BYTES = 1_000_000
+YAML = "yaml"  # validation context: the data was read from YAML
 
 
 class Nature(StrEnum):
@@ -165,9 +167,10 @@ class LocalOffer(_Strict):
     disability: OfferLevel = OfferLevel.unknown
 
 
-def _cpv_as_text(value: Any) -> Any:
-    """YAML reads an unquoted 45000000 as a number: take it as the code it was meant to be."""
-    if isinstance(value, int) and not isinstance(value, bool):
+def _cpv_as_text(value: Any, info: ValidationInfo) -> Any:
+    """YAML reads an unquoted 45000000 as a number: take it as the code it was meant to be. Only
+    from YAML: JSON has strings, and the API's schema says a code is one."""
+    if (info.context or {}).get(YAML) and isinstance(value, int) and not isinstance(value, bool):
         return str(value).zfill(8)
     return value
 
@@ -305,24 +308,38 @@ def _message(error: Any) -> str:
     return "valeur invalide"
 
 
-def describe_errors(error: ValidationError) -> list[FieldError]:
+def describe_errors(error: ValidationError, limit: int | None = None) -> list[FieldError]:
+    """The errors in French; with ``limit``, the first ``limit`` and one more that counts the
+    others (a hostile body can make a hundred thousand)."""
+    errors = error.errors()
     out = []
-    for e in error.errors():
+    for e in errors[:limit]:
         label = _label(e["loc"])
         field = _loc(e["loc"])
         out.append(FieldError(field, f"{_message(e)}" + (f" ({label})" if label else "")))
+    rest = len(errors) - len(out)
+    if rest:
+        others = "autre erreur non détaillée" if rest == 1 else "autres erreurs non détaillées"
+        out.append(
+            FieldError(
+                "(profil)",
+                f"et {french.number(rest)} {others} : corrigez d’abord celles-ci",
+            )
+        )
     return out
 
 
-def parse_profile(data: Any) -> TenderProfile:
+def parse_profile(
+    data: Any, *, max_errors: int | None = None, from_yaml: bool = False
+) -> TenderProfile:
     if not isinstance(data, dict):
         raise ProfileError(
             [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
         )
     try:
-        return TenderProfile.model_validate(data)
+        return TenderProfile.model_validate(data, context={YAML: from_yaml})
     except ValidationError as exc:
-        raise ProfileError(describe_errors(exc)) from exc
+        raise ProfileError(describe_errors(exc, max_errors)) from exc
 
 
 def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
@@ -344,7 +361,7 @@ def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
         raise ProfileError(
             [FieldError(source, "fichier illisible : imbrication trop profonde")]
         ) from exc
-    return parse_profile(data)
+    return parse_profile(data, from_yaml=not source.endswith(".json"))
 
 
 def load_profile(path: Path) -> TenderProfile:

@@ -6,15 +6,18 @@ It uses no cookie, hence no CSRF token. Validation errors answer 422 with
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
+from clauses.library import Library
 from clauses.library.models import Mechanism, Practice
 from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_profile
 from clauses.store.db import ping
@@ -94,23 +97,70 @@ def document_profile(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# A hostile body (a megabyte of unknown keys) made a hundred thousand errors: wording them took
+# seconds and the answer weighed megabytes. A profile's objects have 17 keys at most, so more than
+# MAX_KEYS are refused while parsing, and the errors reported are bounded.
+MAX_KEYS = 40
+MAX_ERRORS = 50
+MAX_FIELD = 120
+# Parsing, validating, advising and drafting are pure CPU: under the GIL, more threads would not
+# serve them sooner, only make the event loop (and /healthz) wait longer for its turn.
+CPU_LIMITER = anyio.CapacityLimiter(1)
+HEALTH_LIMITER = anyio.CapacityLimiter(2)
+
+
+def _short(field: str) -> str:
+    """A field's name as reported: an unknown key can be a megabyte long."""
+    return field if len(field) <= MAX_FIELD else field[: MAX_FIELD - 1] + "…"
+
+
 def problems(errors: list[FieldError]) -> JSONResponse:
     return JSONResponse(
-        {"detail": [{"field": e.field, "message": e.message} for e in errors]}, status_code=422
+        {"detail": [{"field": _short(e.field), "message": e.message} for e in errors]},
+        status_code=422,
     )
 
 
-async def read_profile(request: Request) -> TenderProfile:
-    body = await request.body()
+class _TooManyKeys(ValueError):
+    pass
+
+
+def _bounded_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(pairs) > MAX_KEYS:
+        raise _TooManyKeys()
+    return dict(pairs)
+
+
+def parse_body(body: bytes) -> TenderProfile:
+    """The profile posted (CPU-bound on large bodies: call it in the thread pool)."""
     try:
-        data = json.loads(body or b"null")
+        data = json.loads(body or b"null", object_pairs_hook=_bounded_object)
+    except _TooManyKeys:
+        raise ProfileError(
+            [FieldError("(corps)", f"objet JSON de plus de {MAX_KEYS} clés")]
+        ) from None
     except ValueError:  # not JSON, not UTF-8, or an integer of thousands of digits
         raise ProfileError([FieldError("(corps)", "JSON invalide")]) from None
     except RecursionError:
         raise ProfileError(
             [FieldError("(corps)", "JSON invalide : imbrication trop profonde")]
         ) from None
-    return parse_profile(data)
+    return parse_profile(data, max_errors=MAX_ERRORS)
+
+
+def advice_of(body: bytes, library: Library, as_of: dt.date) -> Response:
+    """The advice serialised here, in the thread pool, rather than by FastAPI on the loop."""
+    advice = advise(parse_body(body), library, as_of)
+    return Response(advice.model_dump_json(exclude_none=True), media_type="application/json")
+
+
+def draft_of(body: bytes, sections: list[str], library: Library, as_of: dt.date) -> Response:
+    issued = issue_draft(parse_body(body), library, as_of, parse_sections(sections))
+    return Response(
+        issued.content,
+        media_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{issued.filename}"'},
+    )
 
 
 @router.post(
@@ -122,11 +172,14 @@ async def read_profile(request: Request) -> TenderProfile:
     responses=INVALID,
 )
 async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
+    body = await request.body()
     try:
-        profile = await read_profile(request)
+        # Parsing, validating and advising: in a thread, never on the event loop.
+        return await anyio.to_thread.run_sync(
+            advice_of, body, library, as_of or ctx.today(), limiter=CPU_LIMITER
+        )
     except ProfileError as exc:
         return problems(exc.errors)
-    return advise(profile, library, as_of or ctx.today())
 
 
 @router.post(
@@ -150,20 +203,16 @@ async def draft(
         ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
 ) -> Response:
+    body = await request.body()
     try:
-        profile = await read_profile(request)
-        wanted = parse_sections(sections)
+        # Drafting takes a tenth of a second of CPU: in a thread, with the parsing.
+        return await anyio.to_thread.run_sync(
+            draft_of, body, sections, library, as_of or ctx.today(), limiter=CPU_LIMITER
+        )
     except ProfileError as exc:
         return problems(exc.errors)
     except SectionError as exc:
         return problems([FieldError("sections", str(exc))])
-    # Drafting takes a tenth of a second of CPU: in the thread pool, not on the event loop.
-    issued = await run_in_threadpool(issue_draft, profile, library, as_of or ctx.today(), wanted)
-    return Response(
-        issued.content,
-        media_type=DOCX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{issued.filename}"'},
-    )
 
 
 @router.get("/mechanisms", response_model=list[Mechanism], summary="Mécanismes de la bibliothèque")
@@ -192,10 +241,12 @@ def practices(
     summary="État du service et de la base",
     responses={503: {"model": Health, "description": "Base de données indisponible"}},
 )
-def healthz(ctx: ContextDep) -> Any:
-    if not ping(ctx.engine):
-        return JSONResponse(
-            {"status": "error", "database": "indisponible", "library_version": ctx.library.version},
-            status_code=503,
-        )
-    return Health(status="ok", database="ok", library_version=ctx.library.version)
+async def healthz(ctx: ContextDep) -> Any:
+    # The database is checked in a thread of its own: never behind the requests that fill the
+    # thread pool, and one hand-over only (no response model to serialise in another thread).
+    healthy = await anyio.to_thread.run_sync(ping, ctx.engine, limiter=HEALTH_LIMITER)
+    status, database = ("ok", "ok") if healthy else ("error", "indisponible")
+    return JSONResponse(
+        {"status": status, "database": database, "library_version": ctx.library.version},
+        status_code=200 if healthy else 503,
+    )

@@ -1,0 +1,94 @@
+"""Regression tests for the findings of the outside probe (issue 11, point 6). The latency of
+``/healthz`` under hostile API bodies is measured by ``bench/run.py`` (``healthz_hostile_*``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from clauses import french
+from clauses.web.app import create_app
+from clauses.web.routes.api import MAX_ERRORS, MAX_FIELD, MAX_KEYS
+from clauses.web.settings import Settings
+
+BASE: dict[str, Any] = {"title": "Travaux", "nature": "works", "estimated_amount_eur": 5e6}
+VALID = {**BASE, "duration_months": 12}
+
+
+def detail(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 422, response.text
+    problems: list[dict[str, str]] = response.json()["detail"]
+    return problems
+
+
+def test_an_object_of_thousands_of_keys_is_refused_while_parsing(api: TestClient) -> None:
+    body = json.dumps({f"k{i}": 0 for i in range(60_000)})
+    for path in ("/api/v1/advice", "/api/v1/draft"):
+        response = api.post(path, content=body, headers={"content-type": "application/json"})
+        assert detail(response) == [
+            {"field": "(corps)", "message": f"objet JSON de plus de {MAX_KEYS} clés"}
+        ]
+
+
+def test_errors_reported_are_bounded_and_the_rest_counted(api: TestClient) -> None:
+    unknown = MAX_KEYS - 1  # as many unknown keys per lot as an object may have
+    lots = [{f"cle{k}": 1 for k in range(unknown)} for _ in range(200)]
+    response = api.post("/api/v1/advice", json={**BASE, "lots": lots})
+    problems = detail(response)
+    # Per lot: the unknown keys, its title and its amount missing; and the duration missing.
+    total = 200 * (unknown + 2) + 1
+    assert len(problems) == MAX_ERRORS + 1
+    assert len(response.content) < 20_000
+    assert problems[0]["field"] == "duration_months"
+    assert problems[-1] == {
+        "field": "(profil)",
+        "message": f"et {french.number(total - MAX_ERRORS)} autres erreurs non détaillées : "
+        "corrigez d’abord celles-ci",
+    }
+
+
+def test_a_key_of_a_megabyte_is_not_echoed_whole(api: TestClient) -> None:
+    key = "a" * 900_000
+    problems = detail(api.post("/api/v1/advice", json={**VALID, key: 1}))
+    assert [len(p["field"]) for p in problems] == [MAX_FIELD]
+    assert problems[0]["field"] == "a" * (MAX_FIELD - 1) + "…"
+    assert "clé inconnue" in problems[0]["message"]
+
+
+def test_an_integer_cpv_is_refused_as_the_schema_says(api: TestClient) -> None:
+    lot = {"title": "Lot", "estimated_amount_eur": 1000, "cpv": 45000000}
+    problems = detail(api.post("/api/v1/advice", json={**VALID, "lots": [lot]}))
+    assert problems == [{"field": "lots[1].cpv", "message": "texte attendu (code CPV du lot)"}]
+    problems = detail(api.post("/api/v1/advice", json={**VALID, "cpv": 45000000}))
+    assert problems == [{"field": "cpv", "message": "texte attendu (code CPV principal)"}]
+    spec = api.get("/openapi.json").json()["components"]["schemas"]
+    assert spec["Lot"]["properties"]["cpv"]["anyOf"][0]["type"] == "string"
+
+
+def test_healthz_fails_when_the_database_takes_no_write(settings: Settings) -> None:
+    app = create_app(settings)
+    engine = app.state.ctx.engine
+    read_only = (
+        "PRAGMA query_only = ON"
+        if engine.dialect.name == "sqlite"
+        else "SET default_transaction_read_only = on"
+    )
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(read_only)
+        cursor.close()
+        dbapi_connection.commit()  # PostgreSQL: a SET rolled back would be undone
+
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        event.listen(engine, "connect", connect)
+        engine.dispose()  # the next connections are read-only
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["database"] == "indisponible"
+        assert client.get("/").status_code == 200  # it still reads
+    engine.dispose()
