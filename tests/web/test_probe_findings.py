@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from clauses import french
+from clauses.profile import MAX_LOTS
 from clauses.web.app import create_app
 from clauses.web.routes.api import MAX_ERRORS, MAX_FIELD, MAX_KEYS
 from clauses.web.settings import Settings
+from tests.web.conftest import Browser, text_of
 
 BASE: dict[str, Any] = {"title": "Travaux", "nature": "works", "estimated_amount_eur": 5e6}
 VALID = {**BASE, "duration_months": 12}
@@ -92,3 +94,24 @@ def test_healthz_fails_when_the_database_takes_no_write(settings: Settings) -> N
         assert response.json()["database"] == "indisponible"
         assert client.get("/").status_code == 200  # it still reads
     engine.dispose()
+
+
+def test_lots_stop_at_the_profiles_maximum_and_say_so(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    lots = {f"lots-{i}-title": f"Lot {i + 1}" for i in range(MAX_LOTS - 1)}
+    response = browser.answer(
+        dossier, "lots", action="add_lot", **{"lots-count": str(MAX_LOTS - 1), **lots}
+    )
+    assert "notice=lots-max" in response.headers["location"]  # the last one: added, and said
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert f'id="lots-{MAX_LOTS - 1}-title"' in page
+    lots[f"lots-{MAX_LOTS - 1}-title"] = "Dernier lot"
+    for headers in ({}, {"HX-Request": "true"}):
+        data = {"version": str(browser.version(dossier)), "action": "add_lot"}
+        data |= {"lots-count": str(MAX_LOTS), **lots}
+        response = browser.post(f"/dossiers/{dossier}/etapes/lots", data, headers=headers)
+        page = browser.get(response.headers["location"]).text if not headers else response.text
+        assert f"Un marché compte au plus {MAX_LOTS} lots" in text_of(page)
+        saved = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+        assert f'id="lots-{MAX_LOTS}-title"' not in saved  # none added
+        assert 'value="Dernier lot"' in saved and 'value="Lot 1"' in saved  # none lost

@@ -7,6 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from clauses.library.questionnaire import QuestionKind, Step
+from clauses.profile import MAX_LOTS
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
@@ -155,7 +156,8 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
     dossier, previous_answers = saved.dossier, saved.previous.answers
     answers = dossier.answers
     focus = ""
-    if action == "add_lot":
+    full = action == "add_lot" and len(wizard.lots_of(answers)) >= MAX_LOTS
+    if action == "add_lot" and not full:
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
     elif removed.isdigit():
         focus = "add-lot"
@@ -171,7 +173,7 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
             steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
         )
     check = action == "next" and bool(blocking)
-    notice = "enregistre" if action == "save" else ""
+    notice = "lots-max" if full else ("enregistre" if action == "save" else "")
     if target is None:
         url = dossier_url(dossier_id)
         if wants_fragment(request):
