@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
@@ -115,3 +117,49 @@ def test_lots_stop_at_the_profiles_maximum_and_say_so(browser: Browser) -> None:
         saved = browser.get(f"/dossiers/{dossier}/etapes/lots").text
         assert f'id="lots-{MAX_LOTS}-title"' not in saved  # none added
         assert 'value="Dernier lot"' in saved and 'value="Lot 1"' in saved  # none lost
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/", "GET"),
+        ("GET", "/api/v1/advice", "POST"),
+        ("DELETE", "/healthz", "GET"),
+        ("PATCH", "/dossiers", "GET, POST"),  # two routes: Starlette named only the first
+        ("PUT", f"/dossiers/{uuid.UUID(int=0)}/etapes/marche", "GET, POST"),
+        ("PUT", "/static/css/app.css", "GET, HEAD"),  # static files named none
+    ],
+)
+def test_405_says_which_methods_are_allowed(
+    api: TestClient, method: str, path: str, allow: str
+) -> None:
+    response = api.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+
+
+def test_only_the_allowed_host_names_are_answered(settings: Settings) -> None:
+    assert Settings().allowed_hosts == ["testserver", "localhost", "127.0.0.1", "[::1]"]
+    assert Settings.model_fields["allowed_hosts"].default == ["localhost", "127.0.0.1", "[::1]"]
+    allowed = settings.model_copy(update={"allowed_hosts": ["clauses.region.fr", "*.region.fr"]})
+    app = create_app(allowed)
+    with TestClient(app, base_url="http://clauses.region.fr") as client:
+        # The slash redirect builds its URL from Host: only ours are echoed.
+        response = client.get("/dossiers/", follow_redirects=False)
+        assert response.headers["location"] == "http://clauses.region.fr/dossiers"
+        for host in ("evil.example", "clauses.region.fr.evil.example", "region.fr"):
+            response = client.get("/dossiers/", headers={"host": host}, follow_redirects=False)
+            assert response.status_code == 421
+            assert "location" not in response.headers and host not in response.text
+            assert "CLAUSES_ALLOWED_HOSTS" in text_of(response.text)
+            api = client.post("/api/v1/advice", json=VALID, headers={"host": host})
+            assert api.status_code == 421 and "ne répond pas sous ce nom" in api.json()["detail"]
+        assert client.get("/", headers={"host": "www.region.fr:8000"}).status_code == 200
+        # Probes reach /healthz by the bare address.
+        assert client.get("/healthz", headers={"host": "10.0.0.7:8000"}).status_code == 200
+    app.state.ctx.engine.dispose()
+
+
+def test_allowed_hosts_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUSES_ALLOWED_HOSTS", " Clauses.Region.fr, localhost ,")
+    assert Settings().allowed_hosts == ["clauses.region.fr", "localhost"]
