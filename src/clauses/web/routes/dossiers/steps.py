@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from clauses.library.questionnaire import QuestionKind, Step
@@ -35,6 +36,8 @@ from clauses.web.routes.dossiers.common import (
 )
 
 router = dossier_router()
+# Fields of a form answered in the thread pool: a step of questions has about ten, ten lots 40.
+LARGE_FORM = 100
 
 
 def wizard_view(
@@ -161,50 +164,63 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
     elif removed.isdigit():
         focus = "add-lot"
-    steps = library.questionnaire.steps
-    index = steps.index(step)
-    # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
-    # « Enregistrer » never block: the answers are saved as they are.
-    blocking = blocking_errors(ctx, step, answers) if action == "next" else {}
-    target: Step | None = step
-    if action == "prev" or (action == "next" and not blocking):
-        moved = index + (1 if action == "next" else -1)
-        target = (
-            steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
+
+    def answer() -> Response:
+        """The page or fragment after the save: computation only, without I/O."""
+        steps = library.questionnaire.steps
+        index = steps.index(step)
+        # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
+        # « Enregistrer » never block: the answers are saved as they are.
+        blocking = blocking_errors(ctx, step, answers) if action == "next" else {}
+        target: Step | None = step
+        if action == "prev" or (action == "next" and not blocking):
+            moved = index + (1 if action == "next" else -1)
+            target = (
+                steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
+            )
+        check = action == "next" and bool(blocking)
+        notice = "lots-max" if full else ("enregistre" if action == "save" else "")
+        if target is None:
+            url = dossier_url(dossier_id)
+            if wants_fragment(request):
+                return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
+            return see_other(url)
+        url = step_url(dossier_id, target)
+        if not wants_fragment(request):
+            return see_other(
+                with_query(url, verifier="1" if check else "", notice=notice, focus=focus)
+            )
+        view = wizard_view(
+            ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus
         )
-    check = action == "next" and bool(blocking)
-    notice = "lots-max" if full else ("enregistre" if action == "save" else "")
-    if target is None:
-        url = dossier_url(dossier_id)
-        if wants_fragment(request):
-            return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
-        return see_other(url)
-    url = step_url(dossier_id, target)
-    if not wants_fragment(request):
-        return see_other(with_query(url, verifier="1" if check else "", notice=notice, focus=focus))
-    view = wizard_view(ctx, dossier, target, check=check, notice=NOTICES.get(notice), focus=focus)
-    unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
-    if not (action or picked) and unchanged:
-        # An answer saved as it was given, with the form unchanged: refresh the advice panel and
-        # the version (out of band) and leave the form, where the buyer is typing, in place.
-        return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
-    if target is step:
-        # Same step: the questions and the panels change, the form element and its buttons
-        # stay (a button pressed meanwhile is still sent by htmx).
+        unchanged = render_state(ctx, step, answers) == render_state(ctx, step, previous_answers)
+        if not (action or picked) and unchanged:
+            # An answer saved as it was given, with the form unchanged: refresh the advice panel and
+            # the version (out of band) and leave the form, where the buyer is typing, in place.
+            return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
+        if target is step:
+            # Same step: the questions and the panels change, the form element and its buttons
+            # stay (a button pressed meanwhile is still sent by htmx).
+            return render(
+                request,
+                "dossiers/step.html",
+                view,
+                fragment="dossiers/_step_update.html",
+                headers={"HX-Retarget": "#step-fields", "HX-Reswap": "outerHTML"},
+            )
         return render(
             request,
             "dossiers/step.html",
             view,
-            fragment="dossiers/_step_update.html",
-            headers={"HX-Retarget": "#step-fields", "HX-Reswap": "outerHTML"},
+            fragment="dossiers/_wizard.html",
+            headers={"HX-Retarget": "#wizard", "HX-Reswap": "outerHTML", "HX-Push-Url": url},
         )
-    return render(
-        request,
-        "dossiers/step.html",
-        view,
-        fragment="dossiers/_wizard.html",
-        headers={"HX-Retarget": "#wizard", "HX-Reswap": "outerHTML", "HX-Push-Url": url},
-    )
+
+    if len(form) > LARGE_FORM:
+        # Dozens of lots: advising and rendering them takes long enough to hold every other
+        # request, so it leaves the event loop (a short form is answered faster on it).
+        return await run_in_threadpool(answer)
+    return answer()
 
 
 def blocking_errors(ctx: AppContext, step: Step, answers: dict[str, Any]) -> dict[str, str]:
