@@ -1,6 +1,7 @@
 """Slow clients against a real ``clauses serve``: a connection that sends nothing, its headers a
 byte at a time, or a body that never ends gets a 408 and is closed once its deadline has passed
-(issue 11; uvicorn alone keeps them open forever). The other clients are served meanwhile."""
+(issue 11; uvicorn alone keeps them open forever), and headers over the size limit get a 431.
+The other clients are served meanwhile."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from clauses.web.protocol import MAX_HEADER_BYTES
 from tests.e2e.conftest import Server
 
 DEADLINE = 1.0  # seconds, for the headers and for the body
@@ -85,3 +87,13 @@ def test_a_request_in_time_on_a_kept_alive_connection_is_served(impatient: Serve
                 received += connection.recv(65536)
             assert received.startswith(b"HTTP/1.1 200 ")
             time.sleep(DEADLINE * 0.6)
+
+
+def test_headers_over_the_limit_get_431_and_the_connection_closed(impatient: Server) -> None:
+    big = b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+    received, _ = answer_of(impatient, big + b"a" * (MAX_HEADER_BYTES + 1) + b"\r\n\r\n")
+    assert received.startswith(b"HTTP/1.1 431 ")
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=SLACK) as connection:
+        # Large but under the limit: served.
+        connection.sendall(big + b"a" * (MAX_HEADER_BYTES // 2) + b"\r\n\r\n")
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
