@@ -8,13 +8,16 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from clauses import french
 from clauses.profile import MAX_LOTS
 from clauses.web.app import create_app
+from clauses.web.routes import api as api_routes
 from clauses.web.routes.api import MAX_ERRORS, MAX_FIELD, MAX_KEYS
 from clauses.web.routes.dossiers import steps
 from clauses.web.settings import Settings
@@ -22,6 +25,7 @@ from tests.web.conftest import Browser, text_of
 
 BASE: dict[str, Any] = {"title": "Travaux", "nature": "works", "estimated_amount_eur": 5e6}
 VALID = {**BASE, "duration_months": 12}
+PATHS = ["/api/v1/advice", "/api/v1/draft"]
 
 
 def detail(response: Any) -> list[dict[str, str]]:
@@ -194,3 +198,25 @@ def test_a_long_list_of_lots_is_answered_off_the_event_loop(
         )
         assert response.status_code == 200
     assert on_loop == [True, False]  # a short form stays on the loop, where it is faster
+
+
+def test_api_requests_past_the_limit_in_progress_get_503_at_once(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One thread computes at a time; the requests in progress keep their body in memory.
+    monkeypatch.setattr(api_routes, "MAX_IN_PROGRESS", 3)
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await asyncio.gather(*(client.post(path, json=VALID) for path in PATHS * 6))
+
+    responses = asyncio.run(burst())
+    statuses = [r.status_code for r in responses]
+    assert statuses[:3] == [200, 200, 200] and 503 in statuses  # the first three were admitted
+    busy = next(r for r in responses if r.status_code == 503)
+    assert busy.headers["retry-after"] == "1"
+    assert busy.json() == {"detail": api_routes.BUSY}
+    assert api_routes._in_progress == 0  # every request counted out, refused or not
+    operations = app.openapi()["paths"]
+    assert all("503" in operations[path]["post"]["responses"] for path in PATHS)

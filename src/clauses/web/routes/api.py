@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import anyio
@@ -74,6 +75,7 @@ PROFILE_BODY: dict[str, Any] = {
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationProblem, "description": "Profil invalide (champs nommés)"},
     413: {"model": Problem, "description": "Corps de la requête trop volumineux"},
+    503: {"model": Problem, "description": "Service occupé : réessayer (voir Retry-After)"},
 }
 AsOf = Annotated[
     IsoDate | None,
@@ -106,6 +108,12 @@ MAX_FIELD = 120
 # Parsing, validating, advising and drafting are pure CPU: under the GIL, more threads would not
 # serve them sooner, only make the event loop (and /healthz) wait longer for its turn.
 CPU_LIMITER = anyio.CapacityLimiter(1)
+# API requests in progress (reading their body, waiting for that thread, or in it) beyond which
+# the next ones are turned away at once: each holds its body in memory, and a client sending
+# hundreds at a time would otherwise fill the memory and make everyone wait.
+MAX_IN_PROGRESS = 10
+BUSY = "Service occupé : trop de demandes en cours. Réessayez dans un instant."
+_in_progress = 0  # changed on the event loop only
 HEALTH_LIMITER = anyio.CapacityLimiter(2)
 
 
@@ -148,6 +156,20 @@ def parse_body(body: bytes) -> TenderProfile:
     return parse_profile(data, max_errors=MAX_ERRORS)
 
 
+async def compute(request: Request, work: Callable[..., Response], *args: Any) -> Response:
+    """``work(body, *args)`` in the CPU thread, or a 503 when too many requests are in progress.
+    Parsing, validating, advising, drafting: never on the event loop."""
+    global _in_progress
+    if _in_progress >= MAX_IN_PROGRESS:
+        return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "1"})
+    _in_progress += 1
+    try:
+        body = await request.body()
+        return await anyio.to_thread.run_sync(work, body, *args, limiter=CPU_LIMITER)
+    finally:
+        _in_progress -= 1
+
+
 def advice_of(body: bytes, library: Library, as_of: dt.date) -> Response:
     """The advice serialised here, in the thread pool, rather than by FastAPI on the loop."""
     advice = advise(parse_body(body), library, as_of)
@@ -172,12 +194,8 @@ def draft_of(body: bytes, sections: list[str], library: Library, as_of: dt.date)
     responses=INVALID,
 )
 async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
-    body = await request.body()
     try:
-        # Parsing, validating and advising: in a thread, never on the event loop.
-        return await anyio.to_thread.run_sync(
-            advice_of, body, library, as_of or ctx.today(), limiter=CPU_LIMITER
-        )
+        return await compute(request, advice_of, library, as_of or ctx.today())
     except ProfileError as exc:
         return problems(exc.errors)
 
@@ -203,12 +221,8 @@ async def draft(
         ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
 ) -> Response:
-    body = await request.body()
     try:
-        # Drafting takes a tenth of a second of CPU: in a thread, with the parsing.
-        return await anyio.to_thread.run_sync(
-            draft_of, body, sections, library, as_of or ctx.today(), limiter=CPU_LIMITER
-        )
+        return await compute(request, draft_of, sections, library, as_of or ctx.today())
     except ProfileError as exc:
         return problems(exc.errors)
     except SectionError as exc:
