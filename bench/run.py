@@ -13,6 +13,8 @@ bench/README.md).
   - the server's memory (VmRSS, its child processes included) after the load;
 - the buyer's journeys in Chromium (``bench/journey.py``, on the same server, before the loads):
   answers given and requests sent from a blank dossier to the Word file.
+  - then ``GET /healthz`` every 10 ms while 3 hostile clients post the heaviest bodies to
+    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks.
 
 Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
@@ -48,6 +50,7 @@ CLAUSES = Path(sys.executable).with_name("clauses")
 STEP_CLIENTS, STEP_REQUESTS = 20, 6000
 HELLO_REQUESTS = 10000
 DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS = 10, 500
+HOSTILE_CLIENTS, HEALTH_REQUESTS = 3, 1000
 MAX_SECONDS = 60  # per load
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CPVS = ["45262500-6", "45223100-7", "45442100-8", "45421000-4", "45233140-2"]
@@ -198,6 +201,7 @@ def measure_web() -> dict[str, Any]:
         path = word_draft(url)
         download = load(url, "get", DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS, path)
         rss = rss_mb(pid)
+        health = load(url, "health", HOSTILE_CLIENTS, HEALTH_REQUESTS)
     hello_rps = (hello_before["rps"] + hello_after["rps"]) / 2
     return {
         "web_step_p50_ms": step["p50_ms"],
@@ -211,6 +215,11 @@ def measure_web() -> dict[str, Any]:
         "docx_download_requests": download["requests"],
         "server_rss_mb": rss,
         **journeys,
+        "healthz_hostile_p50_ms": health["p50_ms"],
+        "healthz_hostile_p99_ms": health["p99_ms"],
+        "healthz_hostile_max_ms": health["max_ms"],
+        "healthz_hostile_requests": health["requests"],
+        "hostile_requests": health["hostile_requests"],
     }
 
 

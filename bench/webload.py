@@ -6,7 +6,10 @@ Modes:
   through the form, then saves the « Le marché » step again and again — a real POST of the step
   form, with the CSRF token and the version it last saw (303 expected each time);
 - ``hello``: ``GET /robots.txt``, the app's trivial route, for the ratio;
-- ``get``: ``GET`` of one given path (the Word draft of a dossier).
+- ``get``: ``GET`` of one given path (the Word draft of a dossier);
+- ``health``: ``GET /healthz`` by one client, one request every 10 ms, while ``--clients``
+  hostile clients post, without pause, the heaviest bodies the probe of issue 11 found to
+  ``/api/v1/advice`` (see :func:`hostile_bodies`); the figures are the health checks' only.
 
 Prints one JSON object: requests, errors, seconds, rps, p50_ms, p95_ms, p99_ms. Bounded by a
 number of requests and a duration; a small client written on asyncio streams so that the client
@@ -109,6 +112,21 @@ def step_form(token: str, version: int, n: int) -> bytes:
     ).encode()
 
 
+def hostile_bodies() -> list[bytes]:
+    """Bodies under the 1 MB limit that cost the server most to refuse, and the largest valid
+    profile: 70 000 unknown keys; 200 lots of 39 unknown keys each (7 800 errors, the most the
+    parser lets through); one key of 900 000 characters; 200 000 nested lists; 200 valid lots."""
+    base = {"title": "Travaux", "nature": "works", "estimated_amount_eur": 5e6}
+    lot = {"title": "Lot", "cpv": "45262500-6", "estimated_amount_eur": 25000, "labour_share": 0.4}
+    return [
+        json.dumps({f"k{i}": 0 for i in range(70_000)}).encode(),
+        json.dumps({**base, "lots": [{f"cle{k}": [1] for k in range(39)}] * 200}).encode(),
+        json.dumps({"a" * 900_000: 1}).encode(),
+        b"[" * 200_000,
+        json.dumps({**base, "duration_months": 24, "lots": [lot] * 200}).encode(),
+    ]
+
+
 class Client:
     def __init__(self, host: str, port: int, mode: str, path: str) -> None:
         self.connection = Connection(host, port)
@@ -149,6 +167,65 @@ class Client:
             return status == 303
         status, _, content = await self.connection.request("GET", self.path)
         return status == 200 and bool(content)
+
+
+async def health_under_attack(args: argparse.Namespace) -> dict[str, float | int]:
+    """The ``health`` mode: see the module's docstring."""
+    url = urlsplit(args.url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    bodies = hostile_bodies()
+    probe = Connection(host, port)
+    latencies: list[float] = []
+    errors = hostile = 0
+    done = False
+    deadline = time.monotonic() + args.max_seconds
+
+    async def attacker(n: int) -> None:
+        nonlocal errors, hostile
+        connection = Connection(host, port)
+        while not done:
+            body = bodies[(n + hostile) % len(bodies)]
+            try:
+                status, _, _ = await connection.request(
+                    "POST", "/api/v1/advice", body, "application/json"
+                )
+            except (OSError, asyncio.IncompleteReadError, TimeoutError):
+                status = 0
+                await connection.close()
+            hostile += 1
+            errors += status not in (200, 422)
+        await connection.close()
+
+    async def prober() -> None:
+        nonlocal done, errors
+        await asyncio.sleep(0.5)  # the attackers are at work
+        while len(latencies) < args.requests and time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                status, _, _ = await probe.request("GET", "/healthz")
+            except (OSError, asyncio.IncompleteReadError, TimeoutError):
+                status = 0
+                await probe.close()
+            latencies.append(time.perf_counter() - start)
+            errors += status != 200
+            await asyncio.sleep(0.01)
+        done = True
+
+    started = time.perf_counter()
+    await asyncio.gather(prober(), *(attacker(n) for n in range(args.clients)))
+    elapsed = time.perf_counter() - started
+    await probe.close()
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "hostile_requests": hostile,
+        "errors": errors,
+        "seconds": round(elapsed, 3),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p95_ms": round(cuts[94] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+    }
 
 
 async def run(args: argparse.Namespace) -> dict[str, float | int]:
@@ -198,13 +275,14 @@ async def run(args: argparse.Namespace) -> dict[str, float | int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--mode", choices=["step", "hello", "get"], required=True)
+    parser.add_argument("--mode", choices=["step", "hello", "get", "health"], required=True)
     parser.add_argument("--path", default="/robots.txt")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--max-seconds", type=float, default=60)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args))))
+    measure = health_under_attack if args.mode == "health" else run
+    print(json.dumps(asyncio.run(measure(args))))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 AS_OF = dt.date(2026, 11, 22)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Starlette's test client calls itself « testserver »: the apps the tests build (whatever their
+# settings) and the servers they start answer to it besides the default local names.
+os.environ.setdefault("CLAUSES_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 
 
 @pytest.fixture(scope="session")

@@ -112,3 +112,39 @@ def test_contradictory_profile_exits_2_naming_social_services(
     assert main(["advise", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "social_services" in err and "contradiction" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "message"),
+    [
+        ("pas une adresse", 2, "adresse de base de données invalide (CLAUSES_DATABASE_URL)"),
+        ("mysql://hote/base", 2, "adresse de base de données invalide (CLAUSES_DATABASE_URL)"),
+        (
+            "postgresql+psycopg://moi:motdepasse@127.0.0.1:1/base",
+            1,
+            "base de données inaccessible (postgresql+psycopg://moi:***@127.0.0.1:1/base)",
+        ),
+    ],
+)
+def test_serve_with_a_bad_database_url_says_so_in_one_line(
+    url: str,
+    code: int,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CLAUSES_DATABASE_URL", url)
+    assert main(["serve", "--port", "1"]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(f"clauses : {message}") and err.count("\n") == 1
+    assert "Traceback" not in err and "motdepasse" not in err
+
+
+def test_serve_with_a_bad_setting_names_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAUSES_MAX_BODY_BYTES", "beaucoup")
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == (
+        "clauses : réglage invalide : CLAUSES_MAX_BODY_BYTES (vérifiez sa valeur)\n"
+    )

@@ -38,6 +38,7 @@ MAX_DURATION_MONTHS = 600
 MAX_TEXT = 10_000
 MAX_LOTS = 200
 MAX_PROFILE_BYTES = 1_000_000
+YAML = "yaml"  # validation context: the data was read from YAML
 
 
 class Nature(StrEnum):
@@ -162,9 +163,10 @@ class LocalOffer(_Strict):
     disability: OfferLevel = OfferLevel.unknown
 
 
-def _cpv_as_text(value: Any) -> Any:
-    """YAML reads an unquoted 45000000 as a number: take it as the code it was meant to be."""
-    if isinstance(value, int) and not isinstance(value, bool):
+def _cpv_as_text(value: Any, info: ValidationInfo) -> Any:
+    """YAML reads an unquoted 45000000 as a number: take it as the code it was meant to be. Only
+    from YAML: JSON has strings, and the API's schema says a code is one."""
+    if (info.context or {}).get(YAML) and isinstance(value, int) and not isinstance(value, bool):
         return str(value).zfill(8)
     return value
 
@@ -345,12 +347,24 @@ def _message(error: Any) -> str:
     return "valeur invalide"
 
 
-def describe_errors(error: ValidationError) -> list[FieldError]:
+def describe_errors(error: ValidationError, limit: int | None = None) -> list[FieldError]:
+    """The errors in French; with ``limit``, the first ``limit`` and one more that counts the
+    others (a hostile body can make a hundred thousand)."""
+    errors = error.errors()
     out = []
-    for e in error.errors():
+    for e in errors[:limit]:
         label = _label(e["loc"])
         field = _loc(e["loc"])
         out.append(FieldError(field, f"{_message(e)}" + (f" ({label})" if label else "")))
+    rest = len(errors) - len(out)
+    if rest:
+        others = "autre erreur non détaillée" if rest == 1 else "autres erreurs non détaillées"
+        out.append(
+            FieldError(
+                "(profil)",
+                f"et {french.number(rest)} {others} : corrigez d’abord celles-ci",
+            )
+        )
     return out
 
 
@@ -359,25 +373,29 @@ def describe_errors(error: ValidationError) -> list[FieldError]:
 OTHER_KEYS = ("strategy",)
 
 
-def parse_profile(data: Any) -> TenderProfile:
+def parse_profile(
+    data: Any, *, max_errors: int | None = None, from_yaml: bool = False
+) -> TenderProfile:
     if not isinstance(data, dict):
         raise ProfileError(
             [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
         )
     try:
-        return TenderProfile.model_validate(data)
+        return TenderProfile.model_validate(data, context={YAML: from_yaml})
     except ValidationError as exc:
-        raise ProfileError(describe_errors(exc)) from exc
+        raise ProfileError(describe_errors(exc, max_errors)) from exc
 
 
-def parse_document(data: Any) -> tuple[TenderProfile, dict[str, Any]]:
+def parse_document(
+    data: Any, *, max_errors: int | None = None, from_yaml: bool = False
+) -> tuple[TenderProfile, dict[str, Any]]:
     """A profile file's or an API body's data: the profile, and the other keys it carries
     (:data:`OTHER_KEYS`), as given, for their own parsers."""
     others: dict[str, Any] = {}
     if isinstance(data, dict):
         others = {key: data[key] for key in OTHER_KEYS if key in data}
         data = {key: value for key, value in data.items() if key not in OTHER_KEYS}
-    return parse_profile(data), others
+    return parse_profile(data, max_errors=max_errors, from_yaml=from_yaml), others
 
 
 def _read_text(text: str, source: str) -> Any:
@@ -415,13 +433,18 @@ def _read_file(path: Path) -> Any:
 
 def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
     """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
-    return parse_profile(_read_text(text, source))
+    return parse_profile(_read_text(text, source), from_yaml=_is_yaml(source))
 
 
 def load_profile(path: Path) -> TenderProfile:
-    return parse_profile(_read_file(path))
+    return parse_profile(_read_file(path), from_yaml=_is_yaml(str(path)))
 
 
 def load_document(path: Path) -> tuple[TenderProfile, dict[str, Any]]:
     """A profile file that may carry :data:`OTHER_KEYS` (see :func:`parse_document`)."""
-    return parse_document(_read_file(path))
+    return parse_document(_read_file(path), from_yaml=_is_yaml(str(path)))
+
+
+def _is_yaml(source: str) -> bool:
+    """YAML reads an unquoted CPV code as a number; JSON says what it means (a string)."""
+    return not source.endswith(".json")

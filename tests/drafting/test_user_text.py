@@ -6,6 +6,7 @@ the characters XML cannot store are removed, not the rest.
 """
 
 import re
+import unicodedata
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,16 @@ from tests.conftest import AS_OF, make_profile
 from tests.drafting.helpers import full_text, make_draft, part_xml, reopen
 
 LIBRARY: Library = load_library()
+# Unicode's Bidi_Control characters, by name (independent of the sanitiser's code points).
+BIDI_CONTROLS = "".join(
+    unicodedata.lookup(name)
+    for name in [
+        "ARABIC LETTER MARK", "LEFT-TO-RIGHT MARK", "RIGHT-TO-LEFT MARK",
+        "LEFT-TO-RIGHT EMBEDDING", "RIGHT-TO-LEFT EMBEDDING", "POP DIRECTIONAL FORMATTING",
+        "LEFT-TO-RIGHT OVERRIDE", "RIGHT-TO-LEFT OVERRIDE", "LEFT-TO-RIGHT ISOLATE",
+        "RIGHT-TO-LEFT ISOLATE", "FIRST STRONG ISOLATE", "POP DIRECTIONAL ISOLATE",
+    ]
+)  # fmt: skip
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 NASTY = [
     "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff",
@@ -74,9 +85,21 @@ def test_a_title_of_control_characters_only_still_drafts() -> None:
     assert "(objet non renseigné)" in full_text(reopen(result.content))
 
 
-def test_xml_text_removes_only_what_xml_cannot_store() -> None:
+def test_xml_text_removes_only_what_xml_cannot_store_and_bidi_controls() -> None:
     assert xml_text("a\x00b\x0bc\ud800d\uffffe") == "abcde"
-    assert xml_text("tab\tok <&> 👩‍👩‍👧 \u200f") == "tab\tok <&> 👩‍👩‍👧 \u200f"
+    assert xml_text("tab\tok <&> 👩‍👩‍👧 ﬁ\u00a0\u202f") == "tab\tok <&> 👩‍👩‍👧 ﬁ\u00a0\u202f"
+    assert xml_text(f"a{BIDI_CONTROLS}b") == "ab"
+
+
+def test_a_right_to_left_override_in_a_lot_title_never_reaches_the_document() -> None:
+    # The probe's finding: the advice quotes lot titles in its messages.
+    lot = {"title": "Lot \u202enord\u2067", "estimated_amount_eur": 300_000, "labour_share": 0.5}
+    profile = make_profile(lots=[lot, {"title": "B", "estimated_amount_eur": 300_000}])
+    result = make_draft(profile, LIBRARY, AS_OF)
+    for part in ("word/document.xml", "docProps/core.xml"):
+        xml = part_xml(result.content, part)
+        assert not any(c in xml for c in BIDI_CONTROLS)
+    assert "Lot nord" in full_text(reopen(result.content))
 
 
 def test_one_line_collapses_breaks_and_strips_bidi_overrides() -> None:

@@ -104,10 +104,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def ping(engine: Engine) -> bool:
-    """True when the database answers and the schema is in place."""
+    """True when the database answers, the schema is in place and it takes writes: an update of
+    no row, rolled back, is still refused by a read-only database (file, mount, PostgreSQL
+    standby or read-only transaction) and waits for the write lock like any change."""
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT count(*) FROM dossier WHERE 1 = 0"))
+        with write_lock(engine), engine.connect() as connection:
+            connection.execute(text("UPDATE dossier SET version = version WHERE 1 = 0"))
+            connection.rollback()
     except Exception:
         return False
     return True

@@ -8,7 +8,7 @@ before the workers start (and by the tests), never created implicitly.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clauses import __version__
@@ -33,6 +34,7 @@ from clauses.web.routes import api, dossiers, home, library, practices
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.settings import Settings, resolve_secret_key
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 STATIC = __file__.rsplit("/", 1)[0] + "/static"
 log = logging.getLogger("clauses.web")
 
@@ -46,6 +48,16 @@ ERROR_PAGES = {
     ),
     404: ("Page introuvable", "Cette page n’existe pas ou plus. Vérifiez l’adresse."),
     405: ("Action impossible", "Cette adresse n’accepte pas ce type de demande."),
+    408: (
+        "Envoi interrompu",
+        "Les données envoyées ont mis trop longtemps à arriver. Vérifiez la connexion, "
+        "puis renvoyez le formulaire : vos réponses déjà enregistrées sont conservées.",
+    ),
+    421: (
+        "Adresse non reconnue",
+        "Ce service ne répond pas sous ce nom. Si vous l’administrez, ajoutez ce nom au "
+        "réglage CLAUSES_ALLOWED_HOSTS.",
+    ),
     413: (
         "Envoi trop volumineux",
         "Les données envoyées dépassent la taille autorisée. Réduisez les textes saisis puis réessayez.",
@@ -62,16 +74,36 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/healthz", "/openapi.json"))
 
 
-def error_response(request: Request, status: int) -> Response:
+def error_response(
+    request: Request, status: int, headers: Mapping[str, str] | None = None
+) -> Response:
     title, message = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
     if is_api(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
     return render(
         request,
         "errors/error.html",
         {"page_title": title, "title": title, "message": message, "status": status},
         status_code=status,
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods some route of this path takes: Starlette's 405 names only those of the first
+    route it finds (a step page is a GET route and a POST route), or none (static files)."""
+    # The scope as the application received it (a mount moves the path into root_path).
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
+    allowed = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Mount):  # the static files
+            if route.matches(scope)[0] is not Match.NONE:
+                allowed |= {"GET", "HEAD"}
+            continue
+        for method in METHODS:
+            if route.matches({**scope, "method": method})[0] is Match.FULL:
+                allowed.add(method)
+    return ", ".join(sorted(allowed))
 
 
 class _RequestErrors:
@@ -87,7 +119,10 @@ class _RequestErrors:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error_response(request, exc.status_code, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -126,6 +161,33 @@ class ErrorShield:
                 await error_response(Request(scope), 500)(scope, receive, send)
 
 
+class TrustedHosts:
+    """Answers only to the host names of ``allowed_hosts``: the app builds absolute URLs from
+    the ``Host`` header (the redirect of a trailing slash), which must therefore be ours. Others
+    get a 421 page; ``/healthz`` answers whatever the name (probes use the bare address)."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.any = "*" in allowed_hosts
+        self.names = {h for h in allowed_hosts if not h.startswith("*.")}
+        self.domains = tuple(h[1:] for h in allowed_hosts if h.startswith("*."))
+
+    def allows(self, host: str) -> bool:
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host  # drop the port
+        return name in self.names or (bool(self.domains) and name.endswith(self.domains))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.any or scope["path"] == "/healthz":
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+        if self.allows(host):
+            await self.app(scope, receive, send)
+            return
+        log.warning("hôte non autorisé %r sur %s %s", host[:100], scope["method"], scope["path"])
+        await error_response(Request(scope), 421)(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
@@ -157,7 +219,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     app.add_middleware(ErrorShield)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s)
+    app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (home.router, *dossiers.routers, library.router, practices.router):

@@ -12,6 +12,7 @@ import hmac
 import secrets
 from typing import Any
 
+import anyio
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,12 +65,20 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413)
 
 
-class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes with a 413, announced or streamed."""
+class BodyTimeout(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=408)
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with a 413, announced or streamed, and bodies
+    still incomplete ``timeout`` seconds after the app first waited for them with a 408 (a
+    client trickling a byte at a time would otherwise hold its request forever)."""
+
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 30) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,17 +88,26 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             scope.setdefault("state", {})["body_too_large"] = True
         received = 0
+        deadline: float | None = None
+        complete = False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, deadline, complete
             if scope.get("state", {}).get("body_too_large"):
                 raise BodyTooLarge()
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge()
-            return message
+            if complete:  # waiting for the client to go away, while a response streams
+                return await receive()
+            if deadline is None:
+                deadline = anyio.current_time() + self.timeout
+            with anyio.move_on_after(deadline - anyio.current_time()):
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.limit:
+                        raise BodyTooLarge()
+                    complete = not message.get("more_body", False)
+                return message
+            raise BodyTimeout()
 
         await self.app(scope, limited, send)
 

@@ -7,9 +7,10 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET_FILE = "secret_key"
@@ -39,6 +40,24 @@ class Settings(BaseSettings):
         default=None, description="INSEE code of the deploying Région, preset in new dossiers"
     )
     secure_cookies: bool = Field(default=False, description="set behind HTTPS")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["localhost", "127.0.0.1", "[::1]"],
+        description="host names the server answers to (Host header), comma-separated; "
+        "« *.exemple.fr » for a domain's subdomains, « * » for any",
+    )
+    header_timeout_s: float = Field(
+        default=10, gt=0, description="seconds for a request's line and headers to arrive"
+    )
+    body_timeout_s: float = Field(
+        default=30, gt=0, description="seconds for a request's body to arrive"
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [host.strip().lower() for host in value.split(",") if host.strip()]
+        return value
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -17,7 +17,14 @@ from clauses import french
 from clauses.advisor.reads import Known, reads, why_not
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
-from clauses.profile import FIELD_LABELS, Nature, ProfileError, TenderProfile, parse_profile
+from clauses.profile import (
+    FIELD_LABELS,
+    MAX_LOTS,
+    Nature,
+    ProfileError,
+    TenderProfile,
+    parse_profile,
+)
 from clauses.store.models import TITLE_MAX
 from clauses.web.cpv import looks_like_words, normalise_code
 
@@ -97,7 +104,7 @@ def read_step(step: Step, form: Mapping[str, Any], answers: Answers) -> Answers:
             count = int(count_raw) if str(count_raw).isdigit() else 0
             updated[LOTS] = [
                 {item.field: _text(form.get(lot_input(i, item))) for item in question.items}
-                for i in range(min(count, 200))
+                for i in range(min(count, MAX_LOTS))
             ]
         elif question.id in form:
             updated[question.field] = _text(form.get(question.id))
@@ -105,8 +112,12 @@ def read_step(step: Step, form: Mapping[str, Any], answers: Answers) -> Answers:
 
 
 def add_lot(answers: Answers, step: Step) -> Answers:
+    """One more empty lot, unless the profile's maximum is reached (the route then says so)."""
+    lots = lots_of(answers)
+    if len(lots) >= MAX_LOTS:
+        return answers
     question = next(q for q in step.questions if q.kind is QuestionKind.lots)
-    return {**answers, LOTS: [*lots_of(answers), {i.field: "" for i in question.items}]}
+    return {**answers, LOTS: [*lots, {i.field: "" for i in question.items}]}
 
 
 def remove_lot(answers: Answers, index: int) -> Answers:

@@ -6,15 +6,19 @@ It uses no cookie, hence no CSRF token. Validation errors answer 422 with
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
+from clauses.library import Library
 from clauses.library.models import Mechanism, Practice
 from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_document
 from clauses.store.db import ping
@@ -98,6 +102,7 @@ INVALID: dict[int | str, dict[str, Any]] = {
         "strategy.mechanisms[2].lots…)",
     },
     413: {"model": Problem, "description": "Corps de la requête trop volumineux"},
+    503: {"model": Problem, "description": "Service occupé : réessayer (voir Retry-After)"},
 }
 AsOf = Annotated[
     IsoDate | None,
@@ -121,28 +126,115 @@ def document_profile(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# A hostile body (a megabyte of unknown keys) made a hundred thousand errors: wording them took
+# seconds and the answer weighed megabytes. A profile's objects have 17 keys at most, so more than
+# MAX_KEYS are refused while parsing, and the errors reported are bounded.
+MAX_KEYS = 40
+MAX_ERRORS = 50
+MAX_FIELD = 120
+# Parsing, validating, advising and drafting are pure CPU: under the GIL, more threads would not
+# serve them sooner, only make the event loop (and /healthz) wait longer for its turn.
+CPU_LIMITER = anyio.CapacityLimiter(1)
+# API requests in progress (reading their body, waiting for that thread, or in it) beyond which
+# the next ones are turned away at once: each holds its body in memory, and a client sending
+# hundreds at a time would otherwise fill the memory and make everyone wait.
+MAX_IN_PROGRESS = 10
+BUSY = "Service occupé : trop de demandes en cours. Réessayez dans un instant."
+_in_progress = 0  # changed on the event loop only
+HEALTH_LIMITER = anyio.CapacityLimiter(2)
+
+
+def _short(field: str) -> str:
+    """A field's name as reported: an unknown key can be a megabyte long."""
+    return field if len(field) <= MAX_FIELD else field[: MAX_FIELD - 1] + "…"
+
+
 def problems(errors: list[FieldError]) -> JSONResponse:
     return JSONResponse(
-        {"detail": [{"field": e.field, "message": e.message} for e in errors]}, status_code=422
+        {"detail": [{"field": _short(e.field), "message": e.message} for e in errors]},
+        status_code=422,
     )
 
 
-async def read_body(request: Request) -> tuple[TenderProfile, dict[str, Any]]:
-    """The profile of the body and its other keys (``strategy``), as given."""
-    body = await request.body()
+class _TooManyKeys(ValueError):
+    pass
+
+
+def _bounded_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(pairs) > MAX_KEYS:
+        raise _TooManyKeys()
+    return dict(pairs)
+
+
+def parse_body(body: bytes) -> tuple[TenderProfile, dict[str, Any]]:
+    """The profile posted and its other keys (``strategy``), as given (CPU-bound on large
+    bodies: call it in the thread pool)."""
     try:
-        data = json.loads(body or b"null")
+        data = json.loads(body or b"null", object_pairs_hook=_bounded_object)
+    except _TooManyKeys:
+        raise ProfileError(
+            [FieldError("(corps)", f"objet JSON de plus de {MAX_KEYS} clés")]
+        ) from None
     except ValueError:  # not JSON, not UTF-8, or an integer of thousands of digits
         raise ProfileError([FieldError("(corps)", "JSON invalide")]) from None
     except RecursionError:
         raise ProfileError(
             [FieldError("(corps)", "JSON invalide : imbrication trop profonde")]
         ) from None
-    return parse_document(data)
+    return parse_document(data, max_errors=MAX_ERRORS)
 
 
 def refused(exc: StrategyRefused) -> JSONResponse:
     return problems([FieldError(e.key, e.message) for e in exc.errors])
+
+
+async def compute(request: Request, work: Callable[..., Response], *args: Any) -> Response:
+    """``work(body, *args)`` in the CPU thread, or a 503 when too many requests are in progress.
+    Parsing, validating, advising, drafting: never on the event loop. The profile, section and
+    strategy errors it raises are the caller's to answer."""
+    global _in_progress
+    if _in_progress >= MAX_IN_PROGRESS:
+        return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "1"})
+    _in_progress += 1
+    try:
+        body = await request.body()
+        return await anyio.to_thread.run_sync(work, body, *args, limiter=CPU_LIMITER)
+    finally:
+        _in_progress -= 1
+
+
+def json_response(model: BaseModel, *, exclude_none: bool = False) -> Response:
+    """Serialised here, in the thread pool, rather than by FastAPI on the loop (the advice
+    leaves out its unknown keys, as the CLI does; the strategy's null keys are part of it)."""
+    return Response(model.model_dump_json(exclude_none=exclude_none), media_type="application/json")
+
+
+def advice_of(body: bytes, library: Library, as_of: dt.date) -> Response:
+    """The advice; a ``strategy`` in the body is checked against it."""
+    profile, others = parse_body(body)
+    result = advise(profile, library, as_of)
+    if "strategy" in others:
+        resolved_or_raise(profile, result, others["strategy"], library)
+    return json_response(result, exclude_none=True)
+
+
+def strategy_of(body: bytes, library: Library, as_of: dt.date) -> Response:
+    profile, others = parse_body(body)
+    result = advise(profile, library, as_of)
+    return json_response(resolved_or_raise(profile, result, others.get("strategy"), library))
+
+
+def draft_of(body: bytes, sections: list[str], library: Library, as_of: dt.date) -> Response:
+    profile, others = parse_body(body)
+    wanted = parse_sections(sections)
+    result = advise(profile, library, as_of)
+    resolved = resolved_or_raise(profile, result, others.get("strategy"), library)
+    issued = issue_draft(profile, result, resolved, library, as_of, wanted)
+    return Response(
+        issued.content,
+        media_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{issued.filename}"'},
+    )
 
 
 @router.post(
@@ -156,15 +248,11 @@ def refused(exc: StrategyRefused) -> JSONResponse:
 async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
     """The advice; a ``strategy`` in the body is checked against it (422 naming its key)."""
     try:
-        profile, others = await read_body(request)
-        result = advise(profile, library, as_of or ctx.today())
-        if "strategy" in others:
-            resolved_or_raise(profile, result, others["strategy"], library)
+        return await compute(request, advice_of, library, as_of or ctx.today())
     except ProfileError as exc:
         return problems(exc.errors)
     except StrategyRefused as exc:
         return refused(exc)
-    return result
 
 
 @router.post(
@@ -179,10 +267,7 @@ async def strategy(
     request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None
 ) -> Any:
     try:
-        profile, others = await read_body(request)
-        return resolved_or_raise(
-            profile, advise(profile, library, as_of or ctx.today()), others.get("strategy"), library
-        )
+        return await compute(request, strategy_of, library, as_of or ctx.today())
     except ProfileError as exc:
         return problems(exc.errors)
     except StrategyRefused as exc:
@@ -212,23 +297,13 @@ async def draft(
 ) -> Response:
     day = as_of or ctx.today()
     try:
-        profile, others = await read_body(request)
-        wanted = parse_sections(sections)
-        result = advise(profile, library, day)
-        resolved = resolved_or_raise(profile, result, others.get("strategy"), library)
+        return await compute(request, draft_of, sections, library, day)
     except ProfileError as exc:
         return problems(exc.errors)
     except SectionError as exc:
         return problems([FieldError("sections", str(exc))])
     except StrategyRefused as exc:
         return refused(exc)
-    # Drafting takes a tenth of a second of CPU: in the thread pool, not on the event loop.
-    issued = await run_in_threadpool(issue_draft, profile, result, resolved, library, day, wanted)
-    return Response(
-        issued.content,
-        media_type=DOCX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{issued.filename}"'},
-    )
 
 
 @router.get("/mechanisms", response_model=list[Mechanism], summary="Mécanismes de la bibliothèque")
@@ -257,10 +332,12 @@ def practices(
     summary="État du service et de la base",
     responses={503: {"model": Health, "description": "Base de données indisponible"}},
 )
-def healthz(ctx: ContextDep) -> Any:
-    if not ping(ctx.engine):
-        return JSONResponse(
-            {"status": "error", "database": "indisponible", "library_version": ctx.library.version},
-            status_code=503,
-        )
-    return Health(status="ok", database="ok", library_version=ctx.library.version)
+async def healthz(ctx: ContextDep) -> Any:
+    # The database is checked in a thread of its own: never behind the requests that fill the
+    # thread pool, and one hand-over only (no response model to serialise in another thread).
+    healthy = await anyio.to_thread.run_sync(ping, ctx.engine, limiter=HEALTH_LIMITER)
+    status, database = ("ok", "ok") if healthy else ("error", "indisponible")
+    return JSONResponse(
+        {"status": status, "database": database, "library_version": ctx.library.version},
+        status_code=200 if healthy else 503,
+    )

@@ -15,7 +15,7 @@ from clauses.advisor import advise
 from clauses.advisor.model import Advice
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
-from clauses.profile import TenderProfile
+from clauses.profile import MAX_LOTS, TenderProfile
 from clauses.store import crud
 from clauses.store.db import new_session
 from clauses.store.models import (
@@ -48,6 +48,8 @@ NOTICES = {
     "archive": "Dossier archivé.",
     "restaure": "Dossier restauré.",
     "supprime": "Dossier supprimé.",
+    "lots-max": f"Un marché compte au plus {MAX_LOTS} lots : ce nombre est atteint, aucun lot "
+    "n’est ajouté. Supprimez ou regroupez des lots pour en ajouter un autre.",
     "genere": "Document généré : il est enregistré avec le conseil, vos choix et la version de la bibliothèque utilisés.",
     "choix": "Choix enregistrés.",
     "modele": "Modèle Word enregistré : les prochains documents seront rédigés avec ses styles, sa mise en page, son en-tête et son pied de page.",

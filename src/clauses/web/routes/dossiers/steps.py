@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from clauses import french
@@ -39,6 +40,8 @@ from clauses.web.routes.dossiers.common import (
 router = dossier_router()
 CPV_LIMIT = 10
 NBSP = "\u00a0"
+# Fields of a form answered in the thread pool: a step of questions has about ten, ten lots 40.
+LARGE_FORM = 100
 CPV_PICK = re.compile(r"^(?:(cpv|lots-[0-9]+-cpv)=)?(.*)$", re.DOTALL)
 
 
@@ -249,94 +252,107 @@ async def save_step(request: Request, dossier_id: uuid.UUID, step_id: str) -> Re
         return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
     dossier, previous_answers = saved.dossier, saved.previous.answers
     answers = dossier.answers
-    focus = ""
-    if action == "add_lot":
-        focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
-    confirm = asked[0] if asked else None
-    if confirm is not None:
-        focus = "remove-confirm"
-    elif removed.isdigit() or removing.isdigit():
-        focus = "add-lot"
-    elif pick_target:
-        focus = pick_target
-    elif action == "cpv_search":
-        focus = "cpv_q"
-    steps = library.questionnaire.steps
-    index = steps.index(step)
-    # One assessment of the saved answers serves the whole answer (blocking errors, view and
-    # state), made only when read: a plain « Enregistrer » redirects without it.
-    fragment = wants_fragment(request)
-    assessment = assess_dossier(ctx, dossier) if fragment or action == "next" else None
-    # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
-    # « Enregistrer » never block: the answers are saved as they are.
-    blocking = (
-        blocking_errors(ctx, step, answers, assessment.errors)
-        if assessment is not None and action == "next"
-        else {}
-    )
-    target: Step | None = step
-    if action == "prev" or (action == "next" and not blocking):
-        moved = index + (1 if action == "next" else -1)
-        target = (
-            steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
+
+    def answer() -> Response:
+        """The page or fragment after the save: computation only, without I/O."""
+        focus = ""
+        # At the profile's maximum of lots, « Ajouter un lot » adds none, and the step says so.
+        full = action == "add_lot" and len(wizard.lots_of(answers)) == len(
+            wizard.lots_of(previous_answers)
         )
-    check = action == "next" and bool(blocking)
-    notice = "enregistre" if action == "save" else ""
-    if target is None:
-        url = dossier_url(dossier_id)
-        if fragment:
-            return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
-        return see_other(url)
-    url = step_url(dossier_id, target)
-    query = cpv_typed if action == "cpv_search" else ""
-    if assessment is None or not fragment:
-        return see_other(
-            with_query(
-                url,
-                "cpv-results" if query else "",
-                verifier="1" if check else "",
-                notice=notice,
-                focus=focus,
-                cpv_q=query,
-                retirer=str(confirm) if confirm is not None else "",
+        if action == "add_lot" and not full:
+            focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
+        confirm = asked[0] if asked else None
+        if confirm is not None:
+            focus = "remove-confirm"
+        elif removed.isdigit() or removing.isdigit():
+            focus = "add-lot"
+        elif pick_target:
+            focus = pick_target
+        elif action == "cpv_search":
+            focus = "cpv_q"
+        steps = library.questionnaire.steps
+        index = steps.index(step)
+        # One assessment of the saved answers serves the whole answer (blocking errors, view and
+        # state), made only when read: a plain « Enregistrer » redirects without it.
+        fragment = wants_fragment(request)
+        assessment = assess_dossier(ctx, dossier) if fragment or action == "next" else None
+        # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
+        # « Enregistrer » never block: the answers are saved as they are.
+        blocking = (
+            blocking_errors(ctx, step, answers, assessment.errors)
+            if assessment is not None and action == "next"
+            else {}
+        )
+        target: Step | None = step
+        if action == "prev" or (action == "next" and not blocking):
+            moved = index + (1 if action == "next" else -1)
+            target = (
+                steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
             )
+        check = action == "next" and bool(blocking)
+        notice = "lots-max" if full else ("enregistre" if action == "save" else "")
+        if target is None:
+            url = dossier_url(dossier_id)
+            if fragment:
+                return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
+            return see_other(url)
+        url = step_url(dossier_id, target)
+        query = cpv_typed if action == "cpv_search" else ""
+        if assessment is None or not fragment:
+            return see_other(
+                with_query(
+                    url,
+                    "cpv-results" if query else "",
+                    verifier="1" if check else "",
+                    notice=notice,
+                    focus=focus,
+                    cpv_q=query,
+                    retirer=str(confirm) if confirm is not None else "",
+                )
+            )
+        view = wizard_view(
+            ctx,
+            dossier,
+            target,
+            check=check,
+            notice=NOTICES.get(notice),
+            focus=focus,
+            assessment=assessment,
+            cpv_query=query,
+            confirm_remove=confirm,
         )
-    view = wizard_view(
-        ctx,
-        dossier,
-        target,
-        check=check,
-        notice=NOTICES.get(notice),
-        focus=focus,
-        assessment=assessment,
-        cpv_query=query,
-        confirm_remove=confirm,
-    )
-    if not (action or picked) and render_state(
-        ctx, step, answers, assessment.errors
-    ) == render_state(
-        ctx, step, previous_answers, wizard.build_profile(previous_answers, library).errors
-    ):
-        # An answer saved as it was given, with the form unchanged: refresh the advice panel and
-        # the version (out of band) and leave the form, where the buyer is typing, in place.
-        return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
-    if target is step:
-        # Same step: the questions and the panels change, the form element and its buttons
-        # stay (a button pressed meanwhile is still sent by htmx).
+        if not (action or picked) and render_state(
+            ctx, step, answers, assessment.errors
+        ) == render_state(
+            ctx, step, previous_answers, wizard.build_profile(previous_answers, library).errors
+        ):
+            # An answer saved as it was given, with the form unchanged: refresh the advice panel and
+            # the version (out of band) and leave the form, where the buyer is typing, in place.
+            return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
+        if target is step:
+            # Same step: the questions and the panels change, the form element and its buttons
+            # stay (a button pressed meanwhile is still sent by htmx).
+            return render(
+                request,
+                "dossiers/step.html",
+                view,
+                fragment="dossiers/_step_update.html",
+                headers={"HX-Retarget": "#step-fields", "HX-Reswap": "outerHTML"},
+            )
         return render(
             request,
             "dossiers/step.html",
             view,
-            fragment="dossiers/_step_update.html",
-            headers={"HX-Retarget": "#step-fields", "HX-Reswap": "outerHTML"},
+            fragment="dossiers/_wizard.html",
+            headers={"HX-Retarget": "#wizard", "HX-Reswap": "outerHTML", "HX-Push-Url": url},
         )
-    return render(
-        request,
-        "dossiers/step.html",
-        view,
-        fragment="dossiers/_wizard.html",
-        headers={"HX-Retarget": "#wizard", "HX-Reswap": "outerHTML", "HX-Push-Url": url},
-    )
+
+    if len(form) > LARGE_FORM:
+        # Dozens of lots: advising and rendering them takes long enough to hold every other
+        # request, so it leaves the event loop (a short form is answered faster on it).
+        return await run_in_threadpool(answer)
+    return answer()
 
 
 def blocking_errors(

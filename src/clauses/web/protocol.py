@@ -1,0 +1,122 @@
+"""uvicorn's HTTP/1.1 protocol (httptools), with a deadline for a request's line and headers.
+
+uvicorn times out only the idle keep-alive connection after a response: a client that opens a
+connection and sends nothing, or its headers a byte at a time, holds the connection forever, and
+enough of them exhaust the server's file descriptors. Here a connection waiting for a request
+(new, or after a response) gets ``CLAUSES_HEADER_TIMEOUT_S`` seconds to send it whole, then a 408
+and is closed. The body has its own deadline, in :class:`clauses.web.security.BodyLimit`.
+
+uvicorn's httptools protocol also keeps headers of any size in memory (200 MB sent within the
+deadline took the server from 110 to 294 MB): a request line and headers over
+:data:`MAX_HEADER_BYTES` get a 431 and the connection is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from clauses.web.settings import Settings
+
+MAX_HEADER_BYTES = 64 * 1024  # request line and headers; a session cookie takes a few hundred
+TIMEOUT_BODY = "Délai dépassé : la requête est arrivée trop lentement.\n".encode()
+TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: "
+    + str(len(TIMEOUT_BODY)).encode()
+    + b"\r\nconnection: close\r\n\r\n"
+    + TIMEOUT_BODY
+)
+
+TOO_LARGE_BODY = "En-têtes de requête trop volumineux.\n".encode()
+TOO_LARGE_RESPONSE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: "
+    + str(len(TOO_LARGE_BODY)).encode()
+    + b"\r\nconnection: close\r\n\r\n"
+    + TOO_LARGE_BODY
+)
+
+
+@functools.cache
+def header_timeout() -> float:
+    """From the environment, like the rest of the worker's settings."""
+    return Settings().header_timeout_s
+
+
+class TimedHttpToolsProtocol(HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timer: asyncio.TimerHandle | None = None
+        self.header_bytes = 0
+        self.refused = False  # headers too large: answered, closed, the rest ignored
+
+    def _await_request(self) -> None:
+        self._cancel_header_timer()
+        self.header_timer = self.loop.call_later(header_timeout(), self._headers_too_slow)
+
+    def _cancel_header_timer(self) -> None:
+        if self.header_timer is not None:
+            self.header_timer.cancel()
+            self.header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self.header_timer = None
+        self._refuse(TIMEOUT_RESPONSE)
+
+    def _refuse(self, response: bytes) -> None:
+        self._cancel_header_timer()
+        self.refused = True
+        if not self.transport.is_closing():
+            self.transport.write(response)
+            self.transport.close()
+
+    def _count(self, *parts: bytes) -> bool:
+        """Whether the headers stay under the limit (else the request is refused)."""
+        self.header_bytes += sum(map(len, parts))
+        if self.header_bytes > MAX_HEADER_BYTES and not self.refused:
+            self._refuse(TOO_LARGE_RESPONSE)
+        return not self.refused
+
+    def on_message_begin(self) -> None:
+        self.header_bytes = 0
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        if self._count(url):
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self._count(name, value):
+            super().on_header(name, value)
+
+    def on_body(self, body: bytes) -> None:
+        if not self.refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self.refused:
+            super().on_message_complete()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_request()
+
+    def on_headers_complete(self) -> None:
+        self._cancel_header_timer()
+        if not self.refused:
+            super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        # A pipelined request (started now) already has its headers; else the next is awaited.
+        awaiting = not self.pipeline
+        super().on_response_complete()
+        if awaiting and not self.transport.is_closing():
+            self._await_request()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
