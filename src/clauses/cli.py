@@ -88,10 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     check_p.set_defaults(handler=cmd_check_library)
 
     from clauses.drafting.cli import add_draft_commands
-    from clauses.web.cli import add_serve_command
+    from clauses.web.cli import add_serve_command, add_user_command
 
     add_draft_commands(sub)
     add_serve_command(sub)
+    add_user_command(sub)
     return parser
 
 

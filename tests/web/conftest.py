@@ -4,27 +4,99 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from clauses.store import accounts
+from clauses.store.db import new_session
+from clauses.store.models import Role, User
+from clauses.web import sessions
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
 from tests.databases import BACKENDS, database
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "mot de passe de test"
+# Tests only: Argon2id at its cheapest, so that the accounts made and checked cost nothing.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@dataclass(frozen=True)
+class People:
+    """The accounts of one test app: three members of « Région Test » (one per role), an
+    acheteur of « Autre Région », and a facilitator (granted dossiers by the tests)."""
+
+    acheteur: User
+    referent: User
+    admin: User
+    other: User
+    facilitator: User
+
+
+def people_of(app: FastAPI) -> People:
+    """The test accounts of the app, made on first use."""
+    found: People | None = getattr(app.state, "test_people", None)
+    if found is not None:
+        return found
+    ctx = app.state.ctx
+    with new_session(ctx.engine) as session:
+        made = {
+            key: accounts.user_by_email(session, f"{key}@{domain}.test")
+            or accounts.add_user(
+                session,
+                email=f"{key}@{domain}.test",
+                organisation=organisation,
+                role=role,
+                password=PASSWORD,
+                given_name=key.capitalize(),
+                hasher=QUICK_HASHER,
+            )
+            for key, organisation, domain, role in (
+                ("acheteur", "Région Test", "region", Role.acheteur),
+                ("referent", "Région Test", "region", Role.referent),
+                ("admin", "Région Test", "region", Role.admin),
+                ("other", "Autre Région", "autre", Role.acheteur),
+            )
+        }
+        made["facilitator"] = accounts.user_by_email(
+            session, "facilitateur@emploi.test"
+        ) or accounts.add_facilitator(
+            session, email="facilitateur@emploi.test", password=PASSWORD, hasher=QUICK_HASHER
+        )
+    app.state.test_people = People(**made)
+    return app.state.test_people
+
+
+def sign_in(client: TestClient, user: str | User = "acheteur") -> User:
+    """Give the client the session cookie of one of the app's test accounts, as a sign-in would
+    (the sign-in form itself is tested in test_accounts.py)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    ctx = app.state.ctx
+    account = getattr(people_of(app), user) if isinstance(user, str) else user
+    with new_session(ctx.engine) as session:
+        fresh = accounts.get_user(session, account.id)
+        assert fresh is not None
+        principal = sessions.principal_for(session, fresh)
+    name = sessions.cookie_name(ctx.settings.secure_cookies)
+    client.cookies.set(name, sessions.encode(ctx.secret, principal))
+    return account
 
 
 class Browser:
     """A test client that behaves like a browser without JavaScript: it keeps its cookies and
-    sends the page's CSRF token with every form."""
+    sends the page's CSRF token with every form. It is signed in as the acheteur of the test
+    organisation unless told otherwise (``user``: a key of :class:`People`, None for anonymous)."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, user: str | None = "acheteur") -> None:
         self.client = client
         self.token = ""
+        self.user = sign_in(client, user) if user else None
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         response = self.client.get(url, **kwargs)

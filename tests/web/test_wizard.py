@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
-from tests.web.conftest import Browser, text_of
+from tests.web.conftest import Browser, sign_in, text_of
 
 WORKS = {
     "title": "Réhabilitation du lycée",
@@ -253,7 +253,8 @@ def test_incomplete_dossier_lists_what_is_missing(browser: Browser) -> None:
 def test_resume_keeps_every_answer(browser: Browser) -> None:
     dossier = browser.new_dossier()
     browser.answer(dossier, "marche", **WORKS)
-    browser.client.cookies.clear()
+    browser.client.cookies.clear()  # another browser, signed in as the same person
+    sign_in(browser.client)
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
     assert 'value="Réhabilitation du lycée"' in page
 

@@ -38,8 +38,16 @@ class StaleVersion(Exception):
         super().__init__(f"dossier {current.id} is at version {current.version}")
 
 
-def create_dossier(*, session: Session, dossier_in: DossierCreate) -> Dossier:
-    dossier = Dossier.model_validate(dossier_in)
+def create_dossier(
+    *,
+    session: Session,
+    dossier_in: DossierCreate,
+    organisation_id: uuid.UUID | None = None,
+    author_id: uuid.UUID | None = None,
+) -> Dossier:
+    dossier = Dossier.model_validate(
+        dossier_in, update={"organisation_id": organisation_id, "author_id": author_id}
+    )
     session.add(dossier)
     with writing(session):
         session.commit()
@@ -55,20 +63,35 @@ def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
 
 
 def list_dossiers(
-    *, session: Session, status: DossierStatus | None = None, limit: int = 50
+    *,
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    status: DossierStatus | None = None,
+    limit: int = 50,
 ) -> Sequence[Dossier]:
-    query = select(Dossier).order_by(col(Dossier.updated_at).desc()).limit(limit)
+    """The organisation's dossiers, most recently changed first."""
+    query = (
+        select(Dossier)
+        .where(Dossier.organisation_id == organisation_id)
+        .order_by(col(Dossier.updated_at).desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(Dossier.status == status)
     return session.exec(query).all()
 
 
-def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) -> Dossier:
-    """A new draft with a copy of the answers; generated documents stay with the original."""
+def duplicate_dossier(
+    *, session: Session, dossier_id: uuid.UUID, title: str, author_id: uuid.UUID | None = None
+) -> Dossier:
+    """A new draft of the same organisation with a copy of the answers; generated documents stay
+    with the original."""
     original = get_dossier(session=session, dossier_id=dossier_id)
     return create_dossier(
         session=session,
         dossier_in=DossierCreate(title=title, answers=dict(original.answers)),
+        organisation_id=original.organisation_id,
+        author_id=author_id,
     )
 
 

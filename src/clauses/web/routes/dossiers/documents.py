@@ -9,7 +9,7 @@ from clauses.store import crud
 from clauses.store.models import (
     GeneratedDocumentCreate,
 )
-from clauses.web import wizard
+from clauses.web import limits, wizard
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, issue_draft
 from clauses.web.rendering import render
@@ -22,6 +22,7 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
+from clauses.web.sessions import signed_in
 
 router = dossier_router()
 
@@ -50,6 +51,11 @@ def generate(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
 ) -> Response:
     dossier = load(session, dossier_id)
+    refused = limits.heavy(request, signed_in(request)) or limits.over_quota(
+        request, session, dossier.organisation_id
+    )
+    if refused is not None:
+        return refused
     sections = [s for s in SECTIONS if s in form.getlist("sections")]
     outcome = wizard.build_profile(dossier.answers, ctx.library)
     if not sections or outcome.profile is None:
@@ -64,7 +70,8 @@ def generate(
             },
             status_code=422,
         )
-    issued = issue_draft(outcome.profile, ctx.library, ctx.today(), sections)
+    with limits.generating(request):
+        issued = issue_draft(outcome.profile, ctx.library, ctx.today(), sections)
     document = crud.add_document(
         session=session,
         dossier_id=dossier_id,
@@ -88,6 +95,7 @@ def generate(
 
 @router.get("/{dossier_id}/documents/{document_id}")
 def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep) -> Response:
+    load(session, dossier_id)
     try:
         document = crud.get_document(
             session=session, dossier_id=dossier_id, document_id=document_id
@@ -105,6 +113,7 @@ def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep)
 def advice_snapshot(
     dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep
 ) -> JSONResponse:
+    load(session, dossier_id)
     try:
         document = crud.get_document(
             session=session, dossier_id=dossier_id, document_id=document_id
