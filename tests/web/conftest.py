@@ -12,6 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from clauses.store import accounts
 from clauses.store.db import new_session
@@ -39,38 +40,64 @@ class People:
     facilitator: User
 
 
+ACCOUNTS = (
+    ("acheteur", "acheteur@region.test", "Région Test", Role.acheteur),
+    ("referent", "referent@region.test", "Région Test", Role.referent),
+    ("admin", "admin@region.test", "Région Test", Role.admin),
+    ("other", "acheteur@autre.test", "Autre Région", Role.acheteur),
+)
+FACILITATOR_EMAIL = "facilitateur@emploi.test"
+EMAILS = {key: email for key, email, *_ in ACCOUNTS} | {"facilitator": FACILITATOR_EMAIL}
+
+
+def seed_people(engine: Engine) -> People:
+    """The test accounts in that database, made if they are not there (the password of each is
+    :data:`PASSWORD`)."""
+    with new_session(engine) as session:
+        made: dict[str, User] = {}
+        for key, email, organisation, role in ACCOUNTS:
+            try:
+                made[key] = accounts.user_by_email(session, email) or accounts.add_user(
+                    session,
+                    email=email,
+                    organisation=organisation,
+                    role=role,
+                    password=PASSWORD,
+                    given_name=key.capitalize(),
+                    hasher=QUICK_HASHER,
+                )
+            except accounts.AccountError:  # made meanwhile by another process
+                session.rollback()
+                found = accounts.user_by_email(session, email)
+                assert found is not None
+                made[key] = found
+        made["facilitator"] = accounts.user_by_email(
+            session, FACILITATOR_EMAIL
+        ) or accounts.add_facilitator(
+            session, email=FACILITATOR_EMAIL, password=PASSWORD, hasher=QUICK_HASHER
+        )
+    return People(**made)
+
+
 def people_of(app: FastAPI) -> People:
     """The test accounts of the app, made on first use."""
     found: People | None = getattr(app.state, "test_people", None)
-    if found is not None:
-        return found
-    ctx = app.state.ctx
-    with new_session(ctx.engine) as session:
-        made = {
-            key: accounts.user_by_email(session, f"{key}@{domain}.test")
-            or accounts.add_user(
-                session,
-                email=f"{key}@{domain}.test",
-                organisation=organisation,
-                role=role,
-                password=PASSWORD,
-                given_name=key.capitalize(),
-                hasher=QUICK_HASHER,
-            )
-            for key, organisation, domain, role in (
-                ("acheteur", "Région Test", "region", Role.acheteur),
-                ("referent", "Région Test", "region", Role.referent),
-                ("admin", "Région Test", "region", Role.admin),
-                ("other", "Autre Région", "autre", Role.acheteur),
-            )
-        }
-        made["facilitator"] = accounts.user_by_email(
-            session, "facilitateur@emploi.test"
-        ) or accounts.add_facilitator(
-            session, email="facilitateur@emploi.test", password=PASSWORD, hasher=QUICK_HASHER
-        )
-    app.state.test_people = People(**made)
-    return app.state.test_people
+    if found is None:
+        found = app.state.test_people = seed_people(app.state.ctx.engine)
+    return found
+
+
+def sign_in_by_form(client: httpx.Client, email: str, password: str = PASSWORD) -> None:
+    """Sign in as a person does, through the form (for clients of a real server)."""
+    page = client.get("/connexion")
+    token = TOKEN_RE.search(page.text)
+    assert token is not None, page.text
+    response = client.post(
+        "/connexion",
+        data={"csrf_token": token.group(1), "email": email, "password": password},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
 
 
 def sign_in(client: TestClient, user: str | User = "acheteur") -> User:
@@ -96,7 +123,12 @@ class Browser:
     def __init__(self, client: TestClient, user: str | None = "acheteur") -> None:
         self.client = client
         self.token = ""
-        self.user = sign_in(client, user) if user else None
+        if user is None:
+            return
+        if isinstance(client, TestClient):
+            sign_in(client, user)
+        else:  # an httpx client of a server started by the test
+            sign_in_by_form(client, EMAILS[user])
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         response = self.client.get(url, **kwargs)
