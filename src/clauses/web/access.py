@@ -90,7 +90,7 @@ async def require_sign_in(request: Request) -> None:
         raise SignInRequired(request.url.path if request.method == "GET" else "/")
     right = right_of(request)
     if principal.role is None and right not in FACILITATOR_RIGHTS:
-        raise HTTPException(status_code=403 if "dossier_id" in request.path_params else 404)
+        raise HTTPException(status_code=403)  # a facilitator: never more than read and comment
     CURRENT.set(Access(principal, right))
 
 
