@@ -111,6 +111,7 @@ def sign_in(client: TestClient, user: str | User = "acheteur") -> User:
         assert fresh is not None
         principal = sessions.principal_for(session, fresh)
     name = sessions.cookie_name(ctx.settings.secure_cookies)
+    client.cookies.delete(name)  # the one the server set, if any (its domain differs)
     client.cookies.set(name, sessions.encode(ctx.secret, principal))
     return account
 
