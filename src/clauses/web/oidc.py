@@ -172,8 +172,9 @@ class OpenIdClient:
             )
         return url, pending
 
-    def _decode(self, token: str, **claims: Any) -> dict[str, Any]:
-        """A JWT of the provider, its signature and claims checked."""
+    def _decode(self, token: str, *, expiring: bool, **claims: Any) -> dict[str, Any]:
+        """A JWT of the provider, its signature and claims checked (``exp`` required for an ID
+        token; a signed userinfo answer need not have one)."""
         try:
             try:
                 decoded = jwt.decode(token, self.keys(), algorithms=ALGORITHMS)
@@ -183,7 +184,8 @@ class OpenIdClient:
             options = {
                 name: ClaimsOption(essential=True, value=value) for name, value in expected.items()
             }
-            options["exp"] = ClaimsOption(essential=True)
+            if expiring:
+                options["exp"] = ClaimsOption(essential=True)
             registry = jwt.JWTClaimsRegistry(None, LEEWAY, **options)
             registry.validate(decoded.claims)
         except (JoseError, ValueError) as exc:
@@ -203,7 +205,9 @@ class OpenIdClient:
                     code_verifier=pending.verifier,
                     grant_type="authorization_code",
                 )
-                id_claims = self._decode(str(token.get("id_token", "")), nonce=pending.nonce)
+                id_claims = self._decode(
+                    str(token.get("id_token", "")), expiring=True, nonce=pending.nonce
+                )
                 answer = client.get(metadata["userinfo_endpoint"])
                 answer.raise_for_status()
             except OidcError:
@@ -212,7 +216,7 @@ class OpenIdClient:
                 raise OidcError("Le fournisseur d’identité a refusé la connexion.") from exc
         if not answer.headers.get("content-type", "").startswith("application/jwt"):
             raise OidcError("Le fournisseur d’identité n’a pas signé les informations du compte.")
-        info = self._decode(answer.text.strip(), sub=id_claims.get("sub"))
+        info = self._decode(answer.text.strip(), expiring=False, sub=id_claims.get("sub"))
         email = str(info.get("email") or "").strip().lower()
         siret = str(info.get("siret") or "").strip()
         if not email or not siret:

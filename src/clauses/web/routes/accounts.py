@@ -208,6 +208,9 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
             allowed_sirets=ctx.oidc.allowed_sirets,
         )
     except (OidcError, accounts.AccountError) as error:
+        # The kind of failure, for the operator (never the tokens nor the person's claims).
+        cause = error.__cause__
+        log.warning("connexion OpenID refusée : %s", type(cause or error).__name__)
         session.rollback()
         accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
         return oidc_refused(request, str(error))
