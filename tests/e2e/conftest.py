@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from clauses.web.sessions import COOKIE
 from tests.conftest import ROOT, require_tool
 from tests.web.conftest import EMAILS, seed_people, sign_in_by_form
 
+# Alembic's context is global to the process: servers started together by threads of the test
+# migrate and seed their database one after the other.
+SEEDING = threading.Lock()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -66,10 +70,11 @@ class Server:
         }
         env.pop("CLAUSES_SECRET_KEY", None)  # generated once and kept in the data folder
         if self.seed:
-            engine = make_engine(self.database_url)
-            migrate(engine)
-            seed_people(engine)
-            engine.dispose()
+            with SEEDING:
+                engine = make_engine(self.database_url)
+                migrate(engine)
+                seed_people(engine)
+                engine.dispose()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "clauses.cli", "serve", "--port", str(self.port)],
