@@ -2,7 +2,8 @@
 to a running ``clauses serve``, each acting as one browser without JavaScript.
 
 Modes:
-- ``step``: each client opens the home page (CSRF cookie and token), creates its own dossier
+- ``step``: each client signs in through the form (the account made by ``bench/run.py``),
+  opens the home page (its session's CSRF token), creates its own dossier
   through the form, then saves the « Le marché » step again and again — a real POST of the step
   form, with the CSRF token and the version it last saw (303 expected each time);
 - ``hello``: ``GET /robots.txt``, the app's trivial route, for the ratio;
@@ -25,6 +26,8 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 TOKEN_RE = re.compile(rb'name="csrf_token" value="([^"]+)"')
+# The account the clients sign in with (made by bench/run.py before the server starts).
+EMAIL, PASSWORD = "banc@region.test", "mot de passe du banc d’essai"
 WARMUP_PER_CLIENT = 5
 TIMEOUT = 10.0  # seconds for one request: a stuck server ends the run, it does not hang it
 
@@ -122,6 +125,17 @@ class Client:
     async def setup(self) -> None:
         if self.mode != "step":
             return
+        _, _, page = await self.connection.request("GET", "/connexion")
+        match = TOKEN_RE.search(page)
+        assert match, "no CSRF token on the sign-in page"
+        credentials = {"csrf_token": match.group(1).decode(), "email": EMAIL, "password": PASSWORD}
+        status, _, _ = await self.connection.request(
+            "POST",
+            "/connexion",
+            urlencode(credentials).encode(),
+            "application/x-www-form-urlencoded",
+        )
+        assert status == 303, f"sign-in refused ({status})"
         _, _, page = await self.connection.request("GET", "/")
         match = TOKEN_RE.search(page)
         assert match, "no CSRF token on the home page"
