@@ -4,9 +4,11 @@ link, the audit trail, quotas, the account's deletion and the privacy page."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import re
 import time
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +18,7 @@ from sqlmodel import select
 
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
-from clauses.store.models import AuditEvent, Dossier, Role
+from clauses.store.models import AuditEvent, Dossier, Role, utcnow
 from clauses.web import sessions
 from clauses.web.app import create_app
 from clauses.web.logs import NoQueryString
@@ -352,7 +354,7 @@ def test_an_account_can_be_deleted_its_dossiers_stay(app: FastAPI) -> None:
         assert client.get("/compte", follow_redirects=False).status_code == 303
         assert post_sign_in(client, "partant@region.test", PASSWORD).status_code == 422  # type: ignore[attr-defined]
     with new_session(app.state.ctx.engine) as session:
-        kept = session.get(Dossier, crud.uuid.UUID(dossier))
+        kept = session.get(Dossier, uuid.UUID(dossier))
         assert kept is not None and kept.author_id is None and kept.organisation_id is not None
         assert accounts.user_by_email(session, "partant@region.test") is None
         trail = session.exec(select(AuditEvent).where(AuditEvent.actor == "partant@region.test"))
@@ -456,7 +458,7 @@ def test_an_expired_invitation_is_refused(app: FastAPI) -> None:
         )
         invitation = accounts.open_invitation(session, token)
         assert invitation is not None
-        invitation.expires_at = accounts.utcnow() - accounts.dt.timedelta(minutes=1)
+        invitation.expires_at = utcnow() - dt.timedelta(minutes=1)
         session.add(invitation)
         session.commit()
     with TestClient(app) as client:

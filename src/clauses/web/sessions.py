@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clauses.store import accounts
 from clauses.store.db import new_session
-from clauses.store.models import ROLE_RANK, Role
+from clauses.store.models import ROLE_RANK, Role, User
 
 COOKIE = "clauses_session"
 SECURE_COOKIE = "__Host-clauses_session"  # the browser then insists on Secure, Path=/, no Domain
@@ -113,7 +115,8 @@ def new_principal(
     )
 
 
-def principal_for(session: Any, user: Any) -> Principal:
+def principal_for(session: Session, user: User) -> Principal:
+    """A new session's principal for the user (new CSRF token, times from now)."""
     membership = accounts.membership_of(session, user.id)
     return new_principal(
         user.id,
@@ -125,7 +128,7 @@ def principal_for(session: Any, user: Any) -> Principal:
     )
 
 
-def revalidated(engine: Any, principal: Principal) -> Principal | None:
+def revalidated(engine: Engine, principal: Principal) -> Principal | None:
     """The principal as the database has it now, or None if its session has ended."""
     with new_session(engine) as session:
         user = accounts.get_user(session, principal.user_id)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from clauses.store import accounts
-from clauses.store.models import ROLE_LABELS, AuditEvent, Dossier, Organisation, Role
+from clauses.store.models import ROLE_LABELS, AuditEvent, Dossier, Organisation, Role, User
 from clauses.web import oidc, sessions
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
@@ -109,7 +109,7 @@ def sign_in(request: Request, session: SessionDep, ctx: ContextDep, form: FormDe
     return signed_in_to(request, session, user, next_url)
 
 
-def signed_in_to(request: Request, session: Session, user: Any, next_url: str) -> Response:
+def signed_in_to(request: Request, session: Session, user: User, next_url: str) -> Response:
     """Open a new session for ``user`` (new cookie, new CSRF token) and go to ``next_url``."""
     principal = sessions.principal_for(session, user)
     accounts.record(
@@ -285,7 +285,7 @@ def account(request: Request, session: SessionDep) -> Response:
     return account_page(request, session, user)
 
 
-def account_page(request: Request, session: Session, user: Any, error: str = "") -> HTMLResponse:
+def account_page(request: Request, session: Session, user: User, error: str = "") -> HTMLResponse:
     membership = accounts.membership_of(session, user.id)
     organisation = session.get(Organisation, membership.organisation_id) if membership else None
     return render(
