@@ -173,7 +173,6 @@ def _trail(actor: Actor, before: dict[str, Any], after: dict[str, Any]) -> list[
     fields += [(name, before[name], after[name]) for name in ("title", "status")]
     return [
         {
-            "id": uuid.uuid4(),
             "at": after["updated_at"],
             "action": "modification",
             "organisation_id": after["organisation_id"],

@@ -96,7 +96,7 @@ def upgrade() -> None:
     op.create_index("ix_dossier_comment_dossier_id", "dossier_comment", ["dossier_id"])
     op.create_table(
         "audit_event",
-        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         _when("at"),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=True),
@@ -107,8 +107,7 @@ def upgrade() -> None:
         sa.Column("old", sa.Text(), nullable=True),
         sa.Column("new", sa.Text(), nullable=True),
     )
-    for column in ("at", "organisation_id", "dossier_id", "user_id"):
-        op.create_index(f"ix_audit_event_{column}", "audit_event", [column])
+    op.create_index("ix_audit_event_dossier_at", "audit_event", ["dossier_id", "at"])
 
     # The dossiers made before accounts existed belong to one default organisation.
     connection = op.get_bind()
