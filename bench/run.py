@@ -43,6 +43,7 @@ import httpx
 import advise as advise_bench  # bench/advise.py
 import draft as draft_bench  # bench/draft.py
 import journey as journey_bench  # bench/journey.py
+import webload  # bench/webload.py (its account)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -72,6 +73,16 @@ def server(folder: Path) -> Iterator[tuple[str, int]]:
         "CLAUSES_DATA_DIR": str(folder),
     }
     env.pop("CLAUSES_SECRET_KEY", None)
+    # The account the load clients sign in with (every page request is then signed in).
+    subprocess.run(
+        [str(CLAUSES), "user", "add", webload.EMAIL, "--organisation", "Banc d’essai"],
+        input=webload.PASSWORD + "\n",
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [str(CLAUSES), "serve", "--port", str(port)],
@@ -145,6 +156,9 @@ def rss_mb(pid: int) -> float:
 def word_draft(url: str) -> str:
     """Fill in a 10-lot dossier through the forms, generate its Word draft; its download path."""
     with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as browser:
+        token = TOKEN_RE.search(browser.get("/connexion").text).group(1)  # type: ignore[union-attr]
+        credentials = {"csrf_token": token, "email": webload.EMAIL, "password": webload.PASSWORD}
+        assert browser.post("/connexion", data=credentials).status_code == 303
         token = TOKEN_RE.search(browser.get("/").text).group(1)  # type: ignore[union-attr]
         created = browser.post("/dossiers", data={"csrf_token": token, "title": "Lycée"})
         dossier = created.headers["location"].split("/")[2]

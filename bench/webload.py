@@ -2,11 +2,12 @@
 to a running ``clauses serve``, each acting as one browser without JavaScript.
 
 Modes:
-- ``step``: each client opens the home page (CSRF cookie and token), creates its own dossier
+- ``step``: each client signs in through the form (the account made by ``bench/run.py``),
+  opens the home page (its session's CSRF token), creates its own dossier
   through the form, then saves the « Le marché » step again and again — a real POST of the step
   form, with the CSRF token and the version it last saw (303 expected each time);
 - ``hello``: ``GET /robots.txt``, the app's trivial route, for the ratio;
-- ``get``: ``GET`` of one given path (the Word draft of a dossier);
+- ``get``: ``GET`` of one given path (the Word draft of a dossier), signed in;
 - ``health``: ``GET /healthz`` by one client, one request every 10 ms, while ``--clients``
   hostile clients post, without pause, the heaviest bodies the probe of issue 11 found to
   ``/api/v1/advice`` (see :func:`hostile_bodies`); the figures are the health checks' only.
@@ -28,6 +29,8 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 TOKEN_RE = re.compile(rb'name="csrf_token" value="([^"]+)"')
+# The account the clients sign in with (made by bench/run.py before the server starts).
+EMAIL, PASSWORD = "banc@region.test", "mot de passe du banc d’essai"
 WARMUP_PER_CLIENT = 5
 TIMEOUT = 10.0  # seconds for one request: a stuck server ends the run, it does not hang it
 
@@ -138,19 +141,35 @@ class Client:
         self.count = 0
 
     async def setup(self) -> None:
-        if self.mode != "step":
+        """Sign in (the step and the download are a member's), then make the step's dossier."""
+        if self.mode == "hello":
             return
-        _, _, page = await self.connection.request("GET", "/")
+        _, _, page = await self.connection.request("GET", "/connexion")
         match = TOKEN_RE.search(page)
-        assert match, "no CSRF token on the home page"
-        self.token = match.group(1).decode()
-        body = urlencode({"csrf_token": self.token, "title": "Banc d’essai"}).encode()
-        status, headers, _ = await self.connection.request(
-            "POST", "/dossiers", body, "application/x-www-form-urlencoded"
+        assert match, "no CSRF token on the sign-in page"
+        credentials = {"csrf_token": match.group(1).decode(), "email": EMAIL, "password": PASSWORD}
+        status, _, _ = await self.connection.request(
+            "POST",
+            "/connexion",
+            urlencode(credentials).encode(),
+            "application/x-www-form-urlencoded",
         )
-        assert status == 303, status
-        self.dossier = headers["location"].split("/")[2]
-        self.version = 1
+        assert status == 303, f"sign-in refused ({status})"
+        if self.mode == "step":
+            _, _, page = await self.connection.request("GET", "/")
+            match = TOKEN_RE.search(page)
+            assert match, "no CSRF token on the home page"
+            self.token = match.group(1).decode()
+            body = urlencode({"csrf_token": self.token, "title": "Banc d’essai"}).encode()
+            status, headers, _ = await self.connection.request(
+                "POST", "/dossiers", body, "application/x-www-form-urlencoded"
+            )
+            assert status == 303, status
+            self.dossier = headers["location"].split("/")[2]
+            self.version = 1
+        # The sign-ins of the other clients (an Argon2 check each) may outlast the server's
+        # keep-alive: the load starts on a fresh connection (the session cookie is kept).
+        await self.connection.close()
 
     async def one(self) -> bool:
         """One request; whether it got the expected answer."""

@@ -148,3 +148,41 @@ def test_serve_with_a_bad_setting_names_it(
     assert capsys.readouterr().err == (
         "clauses : réglage invalide : CLAUSES_MAX_BODY_BYTES (vérifiez sa valeur)\n"
     )
+
+
+def test_user_add_reads_the_password_on_stdin(tmp_path: Path) -> None:
+    """``clauses user add`` as a process: the account can then sign in; errors exit 2."""
+    from clauses.store import accounts
+    from clauses.store.db import make_engine, new_session
+    from clauses.store.models import Role
+
+    url = f"sqlite:///{tmp_path / 'comptes.db'}"
+    env = {"CLAUSES_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "clauses.cli", "user", "add", "chef@region.test"]
+    command += ["--organisation", "Région Test", "--siret", "23350001600040", "--role", "admin"]
+    made = subprocess.run(
+        command, input="un mot de passe solide\n", capture_output=True, text=True, env=env
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Compte créé : chef@region.test" in made.stdout
+    again = subprocess.run(
+        command, input="un mot de passe solide\n", capture_output=True, text=True, env=env
+    )
+    assert again.returncode == 2 and "existe déjà" in again.stderr
+    short = subprocess.run(
+        [*command[:5], "autre@region.test", *command[6:]],
+        input="court\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert short.returncode == 2 and "trop court" in short.stderr
+    engine = make_engine(url)
+    with new_session(engine) as session:
+        user = accounts.authenticate(session, "chef@region.test", "un mot de passe solide")
+        assert user is not None and user.password_hash is not None
+        assert user.password_hash.startswith("$argon2id$")
+        membership = accounts.membership_of(session, user.id)
+        assert membership is not None and membership.role == Role.admin
+        assert accounts.authenticate(session, "chef@region.test", "autre") is None
+    engine.dispose()

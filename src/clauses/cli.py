@@ -111,11 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from clauses.decp.cli import add_decp_command
     from clauses.drafting.cli import add_draft_commands
-    from clauses.web.cli import add_serve_command
+    from clauses.web.cli import add_serve_command, add_user_command
 
     add_draft_commands(sub)
     add_serve_command(sub)
     add_decp_command(sub)
+    add_user_command(sub)
     return parser
 
 

@@ -1,5 +1,9 @@
 """A real server (``clauses serve`` under uvicorn, on a free port of this machine) and one
-headless Debian chromium for the whole session, driven by Playwright's Python package."""
+headless Debian chromium for the whole session, driven by Playwright's Python package.
+
+The server's database holds the test accounts of ``tests/web/conftest.py`` (made before it
+starts), and every browser context the ``chromium`` fixture opens is signed in as the acheteur
+of « Région Test » (through the sign-in form) unless asked ``signed_in=None``."""
 
 from __future__ import annotations
 
@@ -8,15 +12,24 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from clauses.store.db import make_engine, migrate
+from clauses.web.sessions import COOKIE
 from tests.conftest import ROOT, require_tool
+from tests.web.conftest import EMAILS, seed_people, sign_in_by_form
 
+# Alembic's context is global to the process: servers started together by threads of the test
+# migrate and seed their database one after the other.
+SEEDING = threading.Lock()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,8 +50,9 @@ class Server:
     """``clauses serve`` in a child process; restartable on the same database (a SQLite file in
     ``folder`` unless another database URL is given)."""
 
-    def __init__(self, folder: Path, database_url: str | None = None) -> None:
+    def __init__(self, folder: Path, database_url: str | None = None, *, seed: bool = True) -> None:
         self.folder = folder
+        self.seed = seed
         self.database_url = database_url or f"sqlite:///{folder / 'clauses.db'}"
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -55,6 +69,12 @@ class Server:
             "CLAUSES_DATA_DIR": str(self.folder),
         }
         env.pop("CLAUSES_SECRET_KEY", None)  # generated once and kept in the data folder
+        if self.seed:
+            with SEEDING:
+                engine = make_engine(self.database_url)
+                migrate(engine)
+                seed_people(engine)
+                engine.dispose()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "clauses.cli", "serve", "--port", str(self.port)],
@@ -96,6 +116,12 @@ class Server:
         self.stop()
         self.start()
 
+    def session_cookie(self, user: str = "acheteur") -> str:
+        """The session cookie of a sign-in of that test account (through the form)."""
+        with httpx.Client(base_url=self.url, timeout=10) as client:
+            sign_in_by_form(client, EMAILS[user])
+            return str(client.cookies[COOKIE])
+
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -105,11 +131,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running.stop()
 
 
+class SignedInChromium:
+    """The chromium browser, whose new contexts are signed in to the server."""
+
+    def __init__(self, browser: Any, server: Server) -> None:
+        self.browser = browser
+        self.server = server
+
+    def new_context(self, signed_in: str | None = "acheteur", **options: Any) -> Any:
+        context = self.browser.new_context(**options)
+        if signed_in is not None:
+            cookie = self.server.session_cookie(signed_in)
+            context.add_cookies([{"name": COOKIE, "value": cookie, "url": self.server.url}])
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.browser, name)
+
+
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium(server: Server) -> Iterator[SignedInChromium]:
     executable = require_tool("chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
+        yield SignedInChromium(browser, server)
         browser.close()

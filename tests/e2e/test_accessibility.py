@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
+from clauses.web.sessions import COOKIE
 from tests.e2e.conftest import Server
 from tests.web.conftest import Browser
 
@@ -66,10 +68,15 @@ def report(violations: list[dict[str, Any]]) -> str:
 class Site:
     """Dossiers made over HTTP before the audit, in every state a page can show."""
 
-    url: str
+    server: Server
     complete: str  # every step answered, one document generated
     invalid: str  # answers typed but unreadable, on several steps
     empty: str  # just created
+    invitation: str  # the path of an invitation link to the complete dossier
+
+    @property
+    def url(self) -> str:
+        return self.server.url
 
     def new_dossier(self) -> str:
         """A dossier of its own, for a page that changes it."""
@@ -122,7 +129,15 @@ def make_site(server: Server) -> Site:
         )
         http.answer(invalid, "heures", insertion_rate="cinq", hourly_cost_eur="-3")
         empty = http.new_dossier("Dossier vide")
-    return Site(server.url, complete, invalid, empty)
+        http.post(f"/dossiers/{complete}/commentaires", {"step": "heures", "text": "À revoir."})
+    with httpx.Client(base_url=server.url) as client:
+        referent = Browser(client, "referent")  # type: ignore[arg-type]
+        invited = referent.post(
+            f"/dossiers/{complete}/invitations", {"email": "nouveau@emploi.test"}
+        )
+        link = re.search(r"/invitations/[\w-]+", invited.text)
+        assert link is not None, invited.text
+    return Site(server, complete, invalid, empty, link.group(0))
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +145,7 @@ def site(server: Server) -> Site:
     return make_site(server)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def audit_context(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(bypass_csp=True, locale="fr-FR")
     yield context
@@ -251,9 +266,18 @@ def too_large(page: Any, site: Site) -> None:
     expect(page.locator("h1")).to_have_text("Envoi trop volumineux")
 
 
+def new_session(page: Any, site: Site) -> None:
+    """The browser's session replaced by a new sign-in (as from another tab): the token of the
+    forms already shown is no longer the session's."""
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": COOKIE, "value": site.server.session_cookie(), "url": site.url}]
+    )
+
+
 def expired_form(page: Any, site: Site) -> None:
     page.goto(f"{site.url}/")
-    page.context.clear_cookies()
+    new_session(page, site)
     page.get_by_role("button", name="Commencer").click()
     expect(page.locator("h1")).to_have_text("Formulaire expiré")
 
@@ -261,7 +285,7 @@ def expired_form(page: Any, site: Site) -> None:
 def expired_step(page: Any, site: Site) -> None:
     """A request refused to htmx: its French page replaces the content, and is focused."""
     page.goto(f"{site.url}/dossiers/{site.new_dossier()}/etapes/marche")
-    page.context.clear_cookies()
+    new_session(page, site)
     page.get_by_role("button", name="Suivant").click()
     expect(page.get_by_role("heading", name="Formulaire expiré")).to_be_focused()
     expect(page).to_have_title(re.compile("^Formulaire expiré"))
@@ -279,6 +303,33 @@ def visit(path: str) -> Callable[[Any, Site], None]:
         page.goto(site.url + url)
 
     return go
+
+
+def anonymous(path: str) -> Callable[[Any, Site], None]:
+    def go(page: Any, site: Site) -> None:
+        page.context.clear_cookies()
+        page.goto(site.url + path.format(invitation=site.invitation))
+
+    return go
+
+
+def as_referent(path: str) -> Callable[[Any, Site], None]:
+    def go(page: Any, site: Site) -> None:
+        page.context.clear_cookies()
+        cookie = site.server.session_cookie("referent")
+        page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": site.url}])
+        page.goto(site.url + path.format(complete=site.complete))
+
+    return go
+
+
+def refused_sign_in(page: Any, site: Site) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{site.url}/connexion")
+    page.get_by_label("Adresse électronique").fill("personne@region.test")
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#error-summary")).to_be_visible()
 
 
 PAGES: dict[str, Callable[[Any, Site], None]] = {
@@ -312,6 +363,14 @@ PAGES: dict[str, Callable[[Any, Site], None]] = {
     "413": too_large,
     "403": expired_form,
     "403 (htmx)": expired_step,
+    "sign-in": anonymous("/connexion"),
+    "sign-in, refused": refused_sign_in,
+    "privacy": visit("/confidentialite"),
+    "account": visit("/compte"),
+    "history": visit("/dossiers/{complete}/historique"),
+    "comments": visit("/dossiers/{complete}/commentaires"),
+    "invitations": as_referent("/dossiers/{complete}/invitations"),
+    "invitation link": anonymous("{invitation}"),
 }
 
 
@@ -431,6 +490,32 @@ def test_new_page_states_at_phone_and_desktop_widths(
         page.close()
     assert not violations, f"{name} ({url}, {width} px):\n{report(violations)}"
     assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
+
+
+def test_setup_page_has_no_serious_violation(chromium: Any, tmp_path: Path) -> None:
+    """The one-time setup link of a server without accounts, its page and its refusal."""
+    fresh = Server(tmp_path, seed=False)
+    fresh.start()
+    context = chromium.new_context(signed_in=None, bypass_csp=True, locale="fr-FR")
+    try:
+        link = re.search(r"http://\S+/installation/\S+", fresh.log.read_text())
+        assert link is not None, fresh.log.read_text()
+        page = context.new_page()
+        page.goto(link.group(0))
+        assert not (violations := audit(page)), report(violations)
+        page.get_by_label("Nom de l’organisation").fill("Région Neuve")
+        page.get_by_label("Votre adresse électronique").fill("admin@neuve.test")
+        page.locator("#password").fill("court")
+        page.locator("#password_confirm").fill("court")
+        page.evaluate(
+            "document.querySelectorAll('[minlength]').forEach(e => e.removeAttribute('minlength'))"
+        )
+        page.get_by_role("button", name="Créer le compte administrateur").click()
+        expect(page.locator("#error-summary")).to_contain_text("trop court")
+        assert not (violations := audit(page)), report(violations)
+    finally:
+        context.close()
+        fresh.stop()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -30,6 +30,7 @@ from clauses.store import crud
 from clauses.store.db import make_engine, session_scope
 from tests.databases import BACKENDS, database
 from tests.e2e.conftest import Server
+from tests.web.conftest import EMAILS, sign_in_by_form
 
 TIMEOUT = 10.0  # seconds for one request
 STEP = "marche"
@@ -102,6 +103,7 @@ class Buyer:
 
     def __init__(self, server_url: str) -> None:
         self.client = httpx.Client(base_url=server_url, timeout=TIMEOUT, follow_redirects=False)
+        sign_in_by_form(self.client, EMAILS["acheteur"])
 
     def close(self) -> None:
         self.client.close()

@@ -56,7 +56,7 @@ def test_duplicate_copies_the_answers_into_a_new_draft(session: Session) -> None
     assert copy.id != dossier.id
     assert (copy.title, copy.answers, copy.version) == ("Copie de A", {"nature": "works"}, 1)
     assert copy.status == DossierStatus.draft
-    drafts = crud.list_dossiers(session=session, status=DossierStatus.draft)
+    drafts = crud.list_dossiers(session=session, organisation_id=None, status=DossierStatus.draft)
     assert {copy.id, dossier.id} <= {d.id for d in drafts}
 
 

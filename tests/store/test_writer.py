@@ -117,7 +117,9 @@ def test_title_and_status_change_the_same_way(engine: Engine, writer: DossierWri
         3,
     )
     with session_scope(engine) as session:
-        drafts = crud.list_dossiers(session=session, status=DossierStatus.draft)
+        drafts = crud.list_dossiers(
+            session=session, organisation_id=None, status=DossierStatus.draft
+        )
     assert dossier_id not in {d.id for d in drafts}
 
 

@@ -7,6 +7,9 @@ import io
 import re
 import zipfile
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
 from clauses.library import Library
 from tests.web.conftest import Browser, text_of
 
@@ -110,14 +113,23 @@ def test_documents_of_another_dossier_are_not_served(browser: Browser) -> None:
     assert browser.get(f"/dossiers/{other}/documents/{document}").status_code == 404
 
 
-def test_the_councils_word_template_is_checked_stored_and_used(browser: Browser) -> None:
+def test_the_councils_word_template_is_checked_stored_and_used(
+    browser: Browser, app: FastAPI
+) -> None:
     from tests.drafting.test_template import HEADER_TEXT, council_template
 
     dossier = browser.new_dossier("Lycée modèle")
     browser.answer(dossier, "marche", **MARKET)
+    url = f"/dossiers/{dossier}/documents/modele"
+    # A setting of the organisation: its admin's; an acheteur gets no form and a 403.
+    assert 'enctype="multipart/form-data"' not in browser.get(f"/dossiers/{dossier}/documents").text
+    upload = {"modele": ("charte-region.docx", council_template(), DOCX)}
+    assert browser.post(url, files=upload).status_code == 403
+    other = Browser(TestClient(app), "other")
+    assert other.post(url, files=upload).status_code == 404
+    buyer, browser = browser, Browser(TestClient(app), "admin")
     page = browser.get(f"/dossiers/{dossier}/documents").text
     assert 'enctype="multipart/form-data"' in page and '<label for="modele">' in page
-    url = f"/dossiers/{dossier}/documents/modele"
 
     refused = browser.post(url, files={"modele": ("modele.docx", b"pas un zip", DOCX)})
     assert refused.status_code == 422
@@ -132,11 +144,12 @@ def test_the_councils_word_template_is_checked_stored_and_used(browser: Browser)
     assert stored.status_code == 303
     assert "Modèle Word enregistré" in browser.get(stored.headers["location"]).text
     assert "charte-region.docx" in browser.get(f"/dossiers/{dossier}/documents").text
-    generated = browser.post(f"/dossiers/{dossier}/documents", {"sections": ["ccap"]})
-    listing = browser.get(generated.headers["location"]).text
+    # Used for the organisation's drafts, whoever drafts them.
+    generated = buyer.post(f"/dossiers/{dossier}/documents", {"sections": ["ccap"]})
+    listing = buyer.get(generated.headers["location"]).text
     link = re.search(rf'href="(/dossiers/{dossier}/documents/[0-9a-f-]+)" download', listing)
     assert link
-    with zipfile.ZipFile(io.BytesIO(browser.get(link.group(1)).content)) as package:
+    with zipfile.ZipFile(io.BytesIO(buyer.get(link.group(1)).content)) as package:
         headers = [n for n in package.namelist() if n.startswith("word/header")]
         assert any(HEADER_TEXT in package.read(n).decode() for n in headers)
 

@@ -163,14 +163,14 @@ def test_practice_detail_renders_markdown_safely_and_prints(
     assert api.get("/fiches/inconnue").status_code == 404
 
 
-def test_not_found_page_is_french_without_trace(api: TestClient) -> None:
+def test_not_found_page_is_french_without_trace(browser: Browser) -> None:
     for url in (
         "/nulle-part",
         "/bibliotheque/inconnu",
         "/dossiers/pas-un-uuid",
         "/dossiers/00000000-0000-0000-0000-000000000000",
     ):
-        page = api.get(url)
+        page = browser.get(url)
         assert page.status_code == 404, url
         assert "Page introuvable" in page.text
         assert "Traceback" not in page.text

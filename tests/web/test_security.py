@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from clauses.store.db import make_engine
 from clauses.web.settings import Settings
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, sign_in
 
 
 def test_forms_without_the_token_are_refused(browser: Browser) -> None:
@@ -36,6 +36,9 @@ def test_forms_without_the_token_are_refused(browser: Browser) -> None:
 def test_a_forged_cookie_is_refused(app: FastAPI) -> None:
     with TestClient(app) as client:
         client.cookies.set("clauses_csrf", "abc.def")
+        anonymous = client.post("/connexion", data={"csrf_token": "abc"}, follow_redirects=False)
+        assert anonymous.status_code == 403
+        sign_in(client)
         response = client.post("/dossiers", data={"csrf_token": "abc"}, follow_redirects=False)
     assert response.status_code == 403
 
@@ -82,6 +85,7 @@ def test_server_errors_show_a_french_page_without_trace(
         TestClient(app, raise_server_exceptions=False) as client,
         caplog.at_level(logging.ERROR, "clauses.web"),
     ):
+        sign_in(client)
         response = client.get("/dossiers")
     assert response.status_code == 500
     assert "Erreur du service" in response.text

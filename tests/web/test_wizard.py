@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
-from tests.web.conftest import Browser, text_of
+from tests.web.conftest import Browser, sign_in, text_of
 
 WORKS = {
     "title": "Réhabilitation du lycée",
@@ -178,7 +178,8 @@ def test_cpv_search_sits_in_the_step_form_and_keeps_the_answers(browser: Browser
         f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "nettoyage bureaux"}
     ).text
     assert 'id="cpv-search"' in page
-    form = page[page.index('id="step-form"') : page.index("</form>")]
+    start = page.index('id="step-form"')
+    form = page[start : page.index("</form>", start)]
     assert 'id="cpv_q"' in form and 'name="action" value="cpv_search"' in form
     assert 'name="cpv_pick" value="90919200-4"' in form
     assert '<option value="90919200-4">' in page  # datalist
@@ -313,7 +314,8 @@ def test_incomplete_dossier_lists_what_is_missing(browser: Browser) -> None:
 def test_resume_keeps_every_answer(browser: Browser) -> None:
     dossier = browser.new_dossier()
     browser.answer(dossier, "marche", **WORKS)
-    browser.client.cookies.clear()
+    browser.client.cookies.clear()  # another browser, signed in as the same person
+    sign_in(browser.client)
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
     assert 'value="Réhabilitation du lycée"' in page
 

@@ -39,8 +39,16 @@ class StaleVersion(Exception):
         super().__init__(f"dossier {current.id} is at version {current.version}")
 
 
-def create_dossier(*, session: Session, dossier_in: DossierCreate) -> Dossier:
-    dossier = Dossier.model_validate(dossier_in)
+def create_dossier(
+    *,
+    session: Session,
+    dossier_in: DossierCreate,
+    organisation_id: uuid.UUID | None = None,
+    author_id: uuid.UUID | None = None,
+) -> Dossier:
+    dossier = Dossier.model_validate(
+        dossier_in, update={"organisation_id": organisation_id, "author_id": author_id}
+    )
     session.add(dossier)
     with writing(session):
         session.commit()
@@ -56,23 +64,37 @@ def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
 
 
 def list_dossiers(
-    *, session: Session, status: DossierStatus | None = None, limit: int = 50
+    *,
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    status: DossierStatus | None = None,
+    limit: int = 50,
 ) -> Sequence[Dossier]:
-    query = select(Dossier).order_by(col(Dossier.updated_at).desc()).limit(limit)
+    """The organisation's dossiers, most recently changed first."""
+    query = (
+        select(Dossier)
+        .where(Dossier.organisation_id == organisation_id)
+        .order_by(col(Dossier.updated_at).desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(Dossier.status == status)
     return session.exec(query).all()
 
 
-def duplicate_dossier(*, session: Session, dossier_id: uuid.UUID, title: str) -> Dossier:
-    """A new draft with a copy of the answers and the strategy; generated documents stay with
-    the original."""
+def duplicate_dossier(
+    *, session: Session, dossier_id: uuid.UUID, title: str, author_id: uuid.UUID | None = None
+) -> Dossier:
+    """A new draft of the same organisation with a copy of the answers and the strategy;
+    generated documents stay with the original."""
     original = get_dossier(session=session, dossier_id=dossier_id)
     return create_dossier(
         session=session,
         dossier_in=DossierCreate(
             title=title, answers=dict(original.answers), strategy=original.strategy
         ),
+        organisation_id=original.organisation_id,
+        author_id=author_id,
     )
 
 
@@ -121,25 +143,35 @@ def get_document(
     return document
 
 
-def get_word_template(*, session: Session) -> WordTemplate | None:
-    """The application's Word template, if one was uploaded."""
-    query = select(WordTemplate).where(col(WordTemplate.organisation_id).is_(None))
+def _of_organisation(organisation_id: uuid.UUID | None) -> Any:
+    """The organisation's templates (a dossier has one since accounts; None only before)."""
+    column = col(WordTemplate.organisation_id)
+    return column.is_(None) if organisation_id is None else column == organisation_id
+
+
+def get_word_template(
+    *, session: Session, organisation_id: uuid.UUID | None
+) -> WordTemplate | None:
+    """The organisation's Word template, if it uploaded one."""
+    query = select(WordTemplate).where(_of_organisation(organisation_id))
     return session.exec(query.order_by(col(WordTemplate.uploaded_at).desc())).first()
 
 
-def set_word_template(*, session: Session, filename: str, content: bytes) -> WordTemplate:
-    """Replace the application's Word template (the caller has checked it)."""
-    template = WordTemplate(filename=filename, content=content)
+def set_word_template(
+    *, session: Session, organisation_id: uuid.UUID | None, filename: str, content: bytes
+) -> WordTemplate:
+    """Replace the organisation's Word template (the caller has checked it)."""
+    template = WordTemplate(organisation_id=organisation_id, filename=filename, content=content)
     with writing(session):
-        session.execute(delete(WordTemplate).where(col(WordTemplate.organisation_id).is_(None)))
+        session.execute(delete(WordTemplate).where(_of_organisation(organisation_id)))
         session.add(template)
         session.commit()
     session.refresh(template)
     return template
 
 
-def delete_word_template(*, session: Session) -> None:
-    """Back to the house template."""
+def delete_word_template(*, session: Session, organisation_id: uuid.UUID | None) -> None:
+    """Back to the house template, for that organisation."""
     with writing(session):
-        session.execute(delete(WordTemplate).where(col(WordTemplate.organisation_id).is_(None)))
+        session.execute(delete(WordTemplate).where(_of_organisation(organisation_id)))
         session.commit()

@@ -15,7 +15,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, LargeBinary, String, Uuid
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, LargeBinary, String, Text, Uuid
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -67,7 +67,8 @@ class Dossier(DossierBase, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
-    # Ready for accounts: who owns and who wrote the dossier (not used yet).
+    # Who owns the dossier (every dossier has an organisation since migration 0002) and who
+    # created it (None once that account is deleted: the dossier stays with the organisation).
     organisation_id: uuid.UUID | None = Field(default=None, index=True)
     author_id: uuid.UUID | None = Field(default=None)
 
@@ -124,3 +125,156 @@ class WordTemplate(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# Accounts (DESIGN §3.5). Roles are cumulative: each one can do all the roles below it can.
+class Role(StrEnum):
+    acheteur = "acheteur"
+    referent = "referent"
+    admin = "admin"
+
+
+ROLE_RANK = {Role.acheteur: 1, Role.referent: 2, Role.admin: 3}
+ROLE_LABELS = {Role.acheteur: "acheteur", Role.referent: "référent", Role.admin: "administrateur"}
+EMAIL_MAX = 254
+NAME_MAX = 200
+SIRET_LENGTH = 14
+
+
+def _uuid_fk(target: str, *, primary_key: bool = False, index: bool = False) -> Any:
+    return Field(
+        sa_column=Column(
+            Uuid(),
+            ForeignKey(target, ondelete="CASCADE"),
+            nullable=False,
+            primary_key=primary_key,
+            index=index,
+        )
+    )
+
+
+class Organisation(SQLModel, table=True):
+    """A buyer organisation (a Région, a department…): it owns its dossiers."""
+
+    __tablename__ = "organisation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=NAME_MAX)
+    siret: str | None = Field(default=None, max_length=SIRET_LENGTH, unique=True)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: by password (Argon2id hash) or through OpenID Connect (no hash).
+    ``session_epoch`` grows at each sign-out and deletion: older session cookies stop working."""
+
+    __tablename__ = "app_user"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)
+    given_name: str = Field(default="", max_length=NAME_MAX)
+    usual_name: str = Field(default="", max_length=NAME_MAX)
+    password_hash: str | None = Field(default=None, max_length=200)
+    session_epoch: int = Field(default=0)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.usual_name) if p) or self.email
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+
+    user_id: uuid.UUID = _uuid_fk("app_user.id", primary_key=True)
+    organisation_id: uuid.UUID = _uuid_fk("organisation.id", primary_key=True)
+    role: Role = Field(sa_column=Column(String(20), nullable=False))
+
+
+class DossierGrant(SQLModel, table=True):
+    """A facilitator's access to one dossier (from an invitation): read and comment."""
+
+    __tablename__ = "dossier_grant"
+
+    user_id: uuid.UUID = _uuid_fk("app_user.id", primary_key=True)
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Invitation(SQLModel, table=True):
+    """A facilitator invited to a dossier by a referent; the link carries a token whose hash only
+    is kept, valid until ``expires_at`` and once."""
+
+    __tablename__ = "invitation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
+    email: str = Field(max_length=EMAIL_MAX)
+    invited_by: uuid.UUID | None = Field(default=None)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class SetupToken(SQLModel, table=True):
+    """The one-time link printed by the server while no account exists (hash only)."""
+
+    __tablename__ = "setup_token"
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+COMMENT_MAX = 2000
+
+
+class Comment(SQLModel, table=True):
+    """A remark on a step of a dossier (by a member or an invited facilitator)."""
+
+    __tablename__ = "dossier_comment"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
+    step_id: str = Field(max_length=60)
+    author_id: uuid.UUID | None = Field(default=None)
+    author_name: str = Field(max_length=NAME_MAX)
+    text: str = Field(max_length=COMMENT_MAX)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when: one row per field changed on a dossier, per sign-in (successful or
+    not, never with the password). No foreign key: the trail outlives the dossier and the
+    account (whose name is then replaced). Written with every save of the wizard, so kept cheap
+    to insert: an integer key and one index, the one the dossier's history is read by."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_dossier_at", "dossier_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    action: str = Field(max_length=40)
+    organisation_id: uuid.UUID | None = Field(default=None)
+    dossier_id: uuid.UUID | None = Field(default=None)
+    user_id: uuid.UUID | None = Field(default=None)
+    actor: str = Field(default="", max_length=EMAIL_MAX)
+    field: str | None = Field(default=None, max_length=200)
+    old: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    new: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))

@@ -22,6 +22,10 @@ is unavailable (locked by another process past the busy time-out, unreachable, f
 change of the batch gets :class:`WriteFailed` at once. Changes in a batch are applied in the
 order of their dossiers' ids (the same order in every process, so that batches of two PostgreSQL
 workers cannot deadlock), and in submission order for one dossier.
+
+A change made on behalf of someone (``actor``) leaves its field-level trail in the same
+transaction: one ``audit_event`` row per answer, title or status changed (one more
+``executemany``), so that the trail holds exactly the changes that were committed.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
 import queue
 import threading
@@ -44,14 +49,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from clauses.store.crud import DossierNotFound, StaleVersion
 from clauses.store.db import write_lock
-from clauses.store.models import Dossier, DossierStatus, utcnow
+from clauses.store.models import AuditEvent, Dossier, DossierStatus, utcnow
 
 log = logging.getLogger("clauses.store")
 
 # At most this many changes per transaction: a commit is never held back by a long queue.
 MAX_BATCH = 100
 Change = Callable[[Dossier], dict[str, Any]]
+Actor = tuple[uuid.UUID, str]  # the user's id and e-mail, for the audit trail
 DOSSIER = Dossier.__table__  # type: ignore[attr-defined]
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+AUDIT_VALUE_MAX = 2000  # characters of a value kept in the trail
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class _Request:
     change: Change
     future: Future[Saved] | asyncio.Future[Saved]
     loop: asyncio.AbstractEventLoop | None = None  # the future's event loop, if it has one
+    actor: Actor | None = None
 
 
 # The statements are built once; each execution only binds its values. The UPDATE writes the
@@ -120,9 +129,12 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
     rows = _read(connection, {request.dossier_id for request in batch})
     outcomes: dict[int, Saved | Exception] = {}
     writes: list[dict[str, Any]] = []
+    trail: list[dict[str, Any]] = []
     for request in batch:
         outcomes[id(request)], values = _prepare(request, rows)
         if values is not None:  # a later change of the same dossier sees this one
+            if request.actor is not None:
+                trail += _trail(request.actor, rows[request.dossier_id], values)
             rows[request.dossier_id] = values
             writes.append(
                 {name: values[name] for name in CHANGEABLE}
@@ -139,7 +151,41 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
         outcomes[id(request)] = (
             StaleVersion(_dossier(latest)) if latest else DossierNotFound(str(request.dossier_id))
         )
+        return outcomes
+    if trail:
+        connection.execute(AUDIT.insert(), trail)
     return outcomes
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text[:AUDIT_VALUE_MAX]
+
+
+def _trail(actor: Actor, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """One audit row per field the change sets to another value."""
+    fields: list[tuple[str, Any, Any]] = [
+        (f"answers.{key}", before["answers"].get(key), after["answers"].get(key))
+        for key in sorted(set(before["answers"]) | set(after["answers"]))
+    ]
+    fields += [(name, before[name], after[name]) for name in ("title", "status")]
+    return [
+        {
+            "at": after["updated_at"],
+            "action": "modification",
+            "organisation_id": after["organisation_id"],
+            "dossier_id": after["id"],
+            "user_id": actor[0],
+            "actor": actor[1],
+            "field": name,
+            "old": _text(old),
+            "new": _text(new),
+        }
+        for name, old, new in fields
+        if _text(old) != _text(new)
+    ]
 
 
 def _prepare(
@@ -186,12 +232,20 @@ class DossierWriter:
         self._enqueue(_Request(dossier_id, expected_version, change, future))
         return future
 
-    async def update(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Saved:
+    async def update(
+        self,
+        dossier_id: uuid.UUID,
+        expected_version: int,
+        change: Change,
+        *,
+        actor: Actor | None = None,
+    ) -> Saved:
         """:meth:`submit`, awaited from the event loop (which goes on serving meanwhile). The
-        requests of one batch are answered together, with one wake-up of the loop."""
+        requests of one batch are answered together, with one wake-up of the loop. With an
+        ``actor``, the change leaves its trail in the audit log."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Saved] = loop.create_future()
-        self._enqueue(_Request(dossier_id, expected_version, change, waiter, loop))
+        self._enqueue(_Request(dossier_id, expected_version, change, waiter, loop, actor))
         return await waiter
 
     def save(self, dossier_id: uuid.UUID, expected_version: int, change: Change) -> Saved:

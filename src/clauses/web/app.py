@@ -27,11 +27,16 @@ from clauses.library import load_library
 from clauses.profile import describe_errors
 from clauses.store.db import make_engine
 from clauses.store.writer import DossierWriter
+from clauses.web.access import SignInRequired, sign_in_redirect
 from clauses.web.context import AppContext, make_templates
 from clauses.web.cpv import CpvCatalogue
+from clauses.web.limits import Limits
+from clauses.web.logs import hide_query_strings
+from clauses.web.oidc import OpenIdClient
 from clauses.web.rendering import render
-from clauses.web.routes import api, dossiers, home, library, practices
+from clauses.web.routes import accounts, api, dossiers, home, library, practices
 from clauses.web.security import BodyLimit, SecurityHeaders
+from clauses.web.sessions import Sessions
 from clauses.web.settings import Settings, resolve_secret_key
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -61,6 +66,11 @@ ERROR_PAGES = {
     413: (
         "Envoi trop volumineux",
         "Les données envoyées dépassent la taille autorisée. Réduisez les textes saisis puis réessayez.",
+    ),
+    429: (
+        "Trop de demandes",
+        "Le service reçoit trop de demandes de votre part ou en ce moment. Patientez une "
+        "minute puis réessayez : vos réponses déjà enregistrées sont conservées.",
     ),
     500: (
         "Erreur du service",
@@ -199,7 +209,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cpv=CpvCatalogue.load(settings.cpv_file),
         secret=resolve_secret_key(settings),
         writer=DossierWriter(engine),
+        limits=Limits(
+            sign_in_attempts=settings.sign_in_attempts,
+            window_minutes=settings.sign_in_window_minutes,
+            heavy=settings.heavy_per_minute,
+        ),
+        oidc=OpenIdClient.from_settings(settings),
     )
+    hide_query_strings()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -218,12 +235,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    app.add_exception_handler(SignInRequired, sign_in_redirect)
+    app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s)
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (home.router, *dossiers.routers, library.router, practices.router):
+    for router in (
+        home.router,
+        accounts.router,
+        *dossiers.routers,
+        library.router,
+        practices.router,
+    ):
         app.include_router(router)
     app.include_router(api.router)
     app.include_router(api.health)

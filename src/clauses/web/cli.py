@@ -1,10 +1,13 @@
-"""``clauses serve`` (registered by :mod:`clauses.cli`): migrate the database, then run uvicorn."""
+"""``clauses serve`` (registered by :mod:`clauses.cli`): migrate the database, print the one-time
+setup link while no account exists, then run uvicorn; and ``clauses user add``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+
+from sqlalchemy import Engine
 
 
 def _fail(message: str, code: int) -> int:
@@ -31,7 +34,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(f"réglage invalide : {names} (vérifiez sa valeur)", 2)
     # Once, before the workers start: they then share one schema and one secret key.
     try:
-        migrate(make_engine(settings.database_url))
+        engine = make_engine(settings.database_url)
+        migrate(engine)
     except (ArgumentError, ImportError):
         return _fail(
             "adresse de base de données invalide (CLAUSES_DATABASE_URL) ; par exemple "
@@ -44,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         return _fail(f"base de données inaccessible ({where}) : {reason}", 1)
     resolve_secret_key(settings)
+    print_setup_link(engine, args.host, args.port)
     uvicorn.run(
         "clauses.web.app:create_app_from_env",
         factory=True,
@@ -56,6 +61,79 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
     )
     return 0
+
+
+def print_setup_link(engine: Engine, host: str, port: int) -> None:
+    """While no account exists: a new one-time link that creates the first admin (the links
+    printed before stop working)."""
+    from sqlalchemy import delete
+
+    from clauses.store import accounts
+    from clauses.store.db import session_scope
+    from clauses.store.models import SetupToken
+
+    with session_scope(engine) as session:
+        if accounts.count_users(session) > 0:
+            return
+        session.execute(delete(SetupToken))
+        token = accounts.new_setup_token(session)
+    shown = "localhost" if host in {"0.0.0.0", "::", ""} else host
+    print(
+        "\nAucun compte n’existe encore. Ouvrez ce lien (une seule fois) pour créer le premier "
+        f"compte administrateur et son organisation :\n\n  http://{shown}:{port}/installation/{token}\n",
+        flush=True,
+    )
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from clauses.store import accounts
+    from clauses.store.db import make_engine, migrate, session_scope
+    from clauses.store.models import Role
+    from clauses.web.settings import Settings
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Mot de passe : ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    engine = make_engine(Settings().database_url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        try:
+            user = accounts.add_user(
+                session,
+                email=args.email,
+                organisation=args.organisation,
+                siret=args.siret,
+                role=Role(args.role),
+                password=password,
+            )
+        except accounts.AccountError as error:
+            print(f"clauses : {error}", file=sys.stderr)
+            return 2
+    print(f"Compte créé : {user.email} ({args.role}, {args.organisation}).")
+    return 0
+
+
+def add_user_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    user = sub.add_parser("user", help="comptes de l’application web")
+    actions = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add", help="crée un compte (mot de passe lu sur l’entrée standard, 12 caractères au moins)"
+    )
+    add.add_argument("email", help="adresse électronique (identifiant de connexion)")
+    add.add_argument(
+        "--organisation", required=True, help="nom de l’organisation (créée au besoin)"
+    )
+    add.add_argument("--siret", default=None, help="SIRET de l’organisation (14 chiffres)")
+    add.add_argument(
+        "--role",
+        choices=["acheteur", "referent", "admin"],
+        default="acheteur",
+        help="rôle dans l’organisation (défaut : acheteur)",
+    )
+    add.set_defaults(handler=cmd_user_add)
 
 
 def add_serve_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi.templating import Jinja2Templates
@@ -20,6 +20,10 @@ from clauses.store.models import STATUS_LABELS
 from clauses.store.writer import DossierWriter
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.settings import Settings
+
+if TYPE_CHECKING:
+    from clauses.web.limits import Limits
+    from clauses.web.oidc import OpenIdClient
 
 try:
     PARIS: dt.tzinfo = ZoneInfo("Europe/Paris")
@@ -72,6 +76,8 @@ class AppContext:
     cpv: CpvCatalogue
     secret: str
     writer: DossierWriter
+    limits: Limits
+    oidc: OpenIdClient | None = None  # when an OpenID Connect provider is configured
 
     def today(self) -> dt.date:
         return dt.datetime.now(PARIS).date()

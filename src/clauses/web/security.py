@@ -1,8 +1,10 @@
 """Security at the edge: response headers, request size limit and CSRF tokens.
 
-CSRF: each browser gets a random token in a signed, HttpOnly cookie; every state-changing form
-repeats it in a hidden ``csrf_token`` field, checked on every POST of the HTML routes. The JSON
-API uses no cookie and is therefore exempt.
+CSRF: a signed-in browser's token is the one of its session (a new one at each sign-in, see
+:mod:`clauses.web.sessions`); before sign-in, each browser gets a random token in a signed,
+HttpOnly cookie. Every state-changing form repeats it in a hidden ``csrf_token`` field, checked
+on every POST of the HTML routes, together with the ``Origin`` header when the browser sends
+one (it must be this site's). The JSON API uses no cookie and is therefore exempt.
 """
 
 from __future__ import annotations
@@ -124,8 +126,18 @@ def _cookie_token(request: Request, secret: str) -> str | None:
     return None
 
 
+def _session_token(request: Request) -> str | None:
+    principal = getattr(request.state, "principal", None)
+    token: str | None = getattr(principal, "csrf", None)
+    return token
+
+
 def csrf_token(request: Request, secret: str) -> str:
-    """This browser's token; a new one (set on the response by the renderer) if it has none."""
+    """This browser's token: its session's, or before sign-in the one of its CSRF cookie (a new
+    one, set on the response by the renderer, if it has none)."""
+    session_token = _session_token(request)
+    if session_token is not None:
+        return session_token
     token: str | None = getattr(request.state, "csrf_token", None)
     if token is None:
         token = _cookie_token(request, secret)
@@ -154,8 +166,18 @@ class CsrfError(HTTPException):
         super().__init__(status_code=403, detail="csrf")
 
 
+def same_origin(request: Request) -> bool:
+    """The request's ``Origin``, when the browser sends one, is this site's."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
 async def check_csrf(request: Request, secret: str) -> None:
-    expected = _cookie_token(request, secret)
+    if not same_origin(request):
+        raise CsrfError()
+    expected = _session_token(request) or _cookie_token(request, secret)
     form = await read_form(request)
     given = form.get(CSRF_FIELD)
     if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):

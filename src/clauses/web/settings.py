@@ -39,7 +39,33 @@ class Settings(BaseSettings):
     region_code: str | None = Field(
         default=None, description="INSEE code of the deploying Région, preset in new dossiers"
     )
-    secure_cookies: bool = Field(default=False, description="set behind HTTPS")
+    secure_cookies: bool = Field(
+        default=False, description="behind HTTPS: cookies marked Secure, session cookie __Host-"
+    )
+    session_hours: float = Field(default=12, gt=0, description="absolute session lifetime")
+    session_idle_minutes: float = Field(default=120, gt=0, description="idle session lifetime")
+    sign_in_attempts: int = Field(
+        default=10, gt=0, description="failed sign-ins per e-mail (and 5× that per client address)"
+    )
+    sign_in_window_minutes: float = Field(default=15, gt=0, description="window of those attempts")
+    max_dossiers: int = Field(default=2000, gt=0, description="dossiers per organisation")
+    max_stored_bytes: int = Field(
+        default=500_000_000, gt=0, description="bytes per organisation (answers and documents)"
+    )
+    heavy_per_minute: int = Field(
+        default=30, gt=0, description="duplications and generations per account and minute"
+    )
+    invitation_days: int = Field(default=14, gt=0, description="validity of an invitation link")
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer (ProConnect); enables the sign-in button"
+    )
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scopes: str = "openid email given_name usual_name siret"
+    oidc_allowed_sirets: str = Field(
+        default="", description="SIRETs allowed to sign in through OIDC, comma separated"
+    )
+    oidc_label: str = Field(default="ProConnect", description="the provider's name on the button")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default=["localhost", "127.0.0.1", "[::1]"],
         description="host names the server answers to (Host header), comma-separated; "
@@ -51,6 +77,9 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(
         default=30, gt=0, description="seconds for a request's body to arrive"
     )
+
+    def allowed_sirets(self) -> set[str]:
+        return {s.strip() for s in self.oidc_allowed_sirets.split(",") if s.strip()}
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

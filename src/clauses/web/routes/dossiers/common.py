@@ -25,18 +25,21 @@ from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
 from clauses.web import wizard
+from clauses.web.access import CURRENT, authorise, require_sign_in
 from clauses.web.context import AppContext
 from clauses.web.deps import csrf_protected
 from clauses.web.rendering import render
 
 
 def dossier_router() -> APIRouter:
-    """The router of one area of the dossier pages: same prefix, CSRF checked on every POST."""
+    """The router of one area of the dossier pages: same prefix, signed in (with the right the
+    route needs, checked on the dossier by :func:`load` and :func:`write_change`), CSRF
+    checked on every POST."""
     return APIRouter(
         prefix="/dossiers",
         tags=["pages"],
         include_in_schema=False,
-        dependencies=[Depends(csrf_protected)],
+        dependencies=[Depends(require_sign_in), Depends(csrf_protected)],
     )
 
 
@@ -72,10 +75,13 @@ def dossier_url(dossier_id: uuid.UUID, *parts: str) -> str:
 
 
 def load(session: Session, dossier_id: uuid.UUID) -> Dossier:
+    """The dossier, if the request may do what its route does on it (else 404 or 403)."""
     try:
-        return crud.get_dossier(session=session, dossier_id=dossier_id)
+        dossier = crud.get_dossier(session=session, dossier_id=dossier_id)
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
+    authorise(session, dossier)
+    return dossier
 
 
 def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
@@ -87,12 +93,30 @@ def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
 async def write_change(
     ctx: AppContext, dossier_id: uuid.UUID, form: Mapping[str, Any], change: Change
 ) -> Saved:
-    """The change written by the process's writer, on the version the form was shown at; 404 if
-    the dossier is gone (a stale version is the caller's to show)."""
+    """The change written by the process's writer, on the version the form was shown at, in the
+    signed-in member's name; 404 if the dossier is gone or not theirs (a stale version is the
+    caller's to show). The right is checked on the row the writer reads: no query more."""
+    access = CURRENT.get()
+    if access is None:
+        raise HTTPException(status_code=404)
+
+    def authorised(current: Dossier) -> dict[str, Any]:  # runs in the writer's thread
+        authorise(None, current, access)
+        return change(current)
+
+    principal = access.principal
     try:
-        return await ctx.writer.update(dossier_id, form_version(form), change)
+        return await ctx.writer.update(
+            dossier_id,
+            form_version(form),
+            authorised,
+            actor=(principal.user_id, principal.email),
+        )
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
+    except crud.StaleVersion as stale:
+        authorise(None, stale.current)  # the conflict page shows it: only to its members
+        raise
 
 
 def step_or_404(library: Library, step_id: str) -> Step:

@@ -16,6 +16,7 @@ from clauses.store.models import (
     GeneratedDocument,
     GeneratedDocumentCreate,
 )
+from clauses.web import limits
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
@@ -30,6 +31,7 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
+from clauses.web.sessions import signed_in
 
 router = dossier_router()
 
@@ -58,7 +60,9 @@ def documents_page(
             "section_choices": SECTIONS,
             "notice": notice_of(request),
             "new_id": request.query_params.get("nouveau", ""),
-            "word_template": crud.get_word_template(session=session),
+            "word_template": crud.get_word_template(
+                session=session, organisation_id=dossier.organisation_id
+            ),
             "template_error": template_error,
         },
         status_code=422 if template_error else 200,
@@ -80,7 +84,7 @@ def issue(
     dossier's documents."""
     assert assessment.profile and assessment.advice and assessment.strategy  # callers check
     number = len(crud.list_documents(session=session, dossier_id=dossier.id)) + 1
-    stored = crud.get_word_template(session=session)
+    stored = crud.get_word_template(session=session, organisation_id=dossier.organisation_id)
     issued = issue_draft(
         assessment.profile,
         assessment.advice,
@@ -132,12 +136,18 @@ def generate(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
 ) -> Response:
     dossier = load(session, dossier_id)
+    refused = limits.heavy(request, signed_in(request)) or limits.over_quota(
+        request, session, dossier.organisation_id
+    )
+    if refused is not None:
+        return refused
     sections = [s for s in SECTIONS if s in form.getlist("sections")]
     assessment = assess_dossier(ctx, dossier)
     if not sections or not assessment.ready:
         return refusal(request, dossier, assessment, not sections)
     pieces = form.get(FORMAT_FIELD) == "zip"
-    document = issue(ctx, session, dossier, assessment, sections, pieces=pieces)
+    with limits.generating(request):
+        document = issue(ctx, session, dossier, assessment, sections, pieces=pieces)
     return see_other(
         with_query(
             dossier_url(dossier_id, "documents"),
@@ -151,6 +161,7 @@ def generate(
 def document_or_404(
     session: Session, dossier_id: uuid.UUID, document_id: uuid.UUID
 ) -> GeneratedDocument:
+    load(session, dossier_id)  # its right first: another organisation's dossier is « not found »
     try:
         return crud.get_document(session=session, dossier_id=dossier_id, document_id=document_id)
     except crud.DossierNotFound:
@@ -203,7 +214,7 @@ def upload_template(
 ) -> Response:
     """Store the council's Word template for every later draft, once the drafter has opened it
     with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb…)."""
-    load(session, dossier_id)
+    dossier = load(session, dossier_id)
     upload = form.get(TEMPLATE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return documents_page(request, session, dossier_id, "Modèle Word : choisissez un fichier.")
@@ -217,12 +228,14 @@ def upload_template(
         open_template(data)
     except TemplateError as exc:
         return documents_page(request, session, dossier_id, f"Modèle Word : {exc}.")
-    crud.set_word_template(session=session, filename=name, content=data)
+    crud.set_word_template(
+        session=session, organisation_id=dossier.organisation_id, filename=name, content=data
+    )
     return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele"))
 
 
 @router.post("/{dossier_id}/documents/modele/supprimer", response_class=HTMLResponse)
 def delete_template(dossier_id: uuid.UUID, session: SessionDep) -> Response:
-    load(session, dossier_id)
-    crud.delete_word_template(session=session)
+    dossier = load(session, dossier_id)
+    crud.delete_word_template(session=session, organisation_id=dossier.organisation_id)
     return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele-retire"))

@@ -8,14 +8,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from clauses import french
-from clauses.store import crud
+from clauses.store import accounts, crud
 from clauses.store.models import (
     TITLE_MAX,
     Dossier,
     DossierCreate,
     DossierStatus,
 )
-from clauses.web import wizard
+from clauses.web import limits, wizard
+from clauses.web.access import require_member
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
@@ -32,6 +33,7 @@ from clauses.web.routes.dossiers.common import (
     with_query,
     write_change,
 )
+from clauses.web.sessions import signed_in
 
 router = dossier_router()
 
@@ -39,6 +41,19 @@ router = dossier_router()
 @router.get("", response_class=HTMLResponse)
 def dossier_list(request: Request, session: SessionDep, statut: str = "draft") -> HTMLResponse:
     status = DossierStatus.archived if statut == "archived" else DossierStatus.draft
+    principal = signed_in(request)
+    if principal.role is None:  # an invited facilitator: the dossiers it was invited to
+        dossiers = [d for d in accounts.granted_dossiers(session, principal.user_id)]
+        dossiers = [d for d in dossiers if d.status == status]
+    else:
+        dossiers = list(
+            crud.list_dossiers(
+                session=session,
+                organisation_id=principal.organisation_id,
+                status=status,
+                limit=200,
+            )
+        )
     return render(
         request,
         "dossiers/list.html",
@@ -46,7 +61,7 @@ def dossier_list(request: Request, session: SessionDep, statut: str = "draft") -
             "page_title": "Dossiers archivés"
             if status is DossierStatus.archived
             else "Dossiers en cours",
-            "dossiers": crud.list_dossiers(session=session, status=status, limit=200),
+            "dossiers": dossiers,
             "status": status,
             "notice": notice_of(request),
         },
@@ -59,12 +74,19 @@ def default_title(ctx: AppContext) -> str:
 
 @router.post("")
 def create(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
+    principal = require_member().principal
     title = wizard.form_text(form.get("title"))[:TITLE_MAX] or default_title(ctx)
     answers: dict[str, Any] = {}
     if ctx.settings.region_code:
         answers = {"buyer_kind": "region", "region_code": ctx.settings.region_code}
+    refused = limits.over_quota(request, session, principal.organisation_id)
+    if refused is not None:
+        return refused
     dossier = crud.create_dossier(
-        session=session, dossier_in=DossierCreate(title=title, answers=answers)
+        session=session,
+        dossier_in=DossierCreate(title=title, answers=answers),
+        organisation_id=principal.organisation_id,
+        author_id=principal.user_id,
     )
     first = ctx.library.questionnaire.steps[0]
     return see_other(with_query(step_url(dossier.id, first), notice="cree"))
@@ -111,10 +133,19 @@ async def rename(
 
 
 @router.post("/{dossier_id}/dupliquer")
-def duplicate(dossier_id: uuid.UUID, session: SessionDep) -> Response:
+def duplicate(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> Response:
     original = load(session, dossier_id)
+    principal = signed_in(request)
+    refused = limits.heavy(request, principal) or limits.over_quota(
+        request, session, original.organisation_id
+    )
+    if refused is not None:
+        return refused
     copy = crud.duplicate_dossier(
-        session=session, dossier_id=dossier_id, title=f"Copie de {original.title}"[:TITLE_MAX]
+        session=session,
+        dossier_id=dossier_id,
+        title=f"Copie de {original.title}"[:TITLE_MAX],
+        author_id=principal.user_id,
     )
     return see_other(with_query(dossier_url(copy.id), notice="duplique"))
 

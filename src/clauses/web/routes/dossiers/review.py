@@ -15,7 +15,7 @@ from clauses.store.db import new_session
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import strategy_form, wizard
+from clauses.web import limits, strategy_form, wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import normalise_code
 from clauses.web.deps import ContextDep, SessionDep
@@ -133,7 +133,7 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
         sections = [s for s in SECTIONS if s in form.getlist("sections")] or list(SECTIONS)
 
         def issued() -> str:
-            with new_session(ctx.engine) as session:
+            with new_session(ctx.engine) as session, limits.generating(request):
                 document = issue(ctx, session, dossier, assessment, sections)
             return dossier_url(dossier_id, "documents", str(document.id))
 

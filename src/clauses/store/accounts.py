@@ -1,0 +1,493 @@
+"""Data functions over accounts: organisations, users and their memberships, the facilitators'
+grants and invitations, the one-time setup link, comments, the audit trail and the quotas.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106's second recommended
+profile); only the hash is stored, and a token sent in a link (setup, invitation) is stored as
+its SHA-256, so that a copy of the database opens nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import String, cast, delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from clauses.store.db import writing
+from clauses.store.models import (
+    COMMENT_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    AuditEvent,
+    Comment,
+    Dossier,
+    DossierGrant,
+    GeneratedDocument,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    SetupToken,
+    User,
+    utcnow,
+)
+
+HASHER = PasswordHasher()  # Argon2id
+PASSWORD_MIN = 12
+PASSWORD_MAX = 1024  # Argon2 hashes any length; a bound keeps a sign-in cheap to refuse
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SIRET_RE = re.compile(r"^\d{14}$")
+DELETED_ACCOUNT = "compte supprimé"
+# Verifying against this hash when the e-mail is unknown takes as long as a real check: the
+# answer's delay does not tell which addresses have an account.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is French and names the field."""
+
+
+def normalise_email(raw: str) -> str:
+    email = raw.strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > EMAIL_MAX:
+        raise AccountError(f"Adresse électronique invalide : « {raw.strip()[:80]} ».")
+    return email
+
+
+def check_siret(raw: str | None) -> str | None:
+    siret = (raw or "").replace(" ", "").strip()
+    if not siret:
+        return None
+    if not SIRET_RE.match(siret):
+        raise AccountError("SIRET invalide : 14 chiffres attendus.")
+    return siret
+
+
+def check_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"Mot de passe trop court : {PASSWORD_MIN} caractères au moins.")
+    if len(password) > PASSWORD_MAX:
+        raise AccountError(f"Mot de passe trop long : {PASSWORD_MAX} caractères au plus.")
+    return password
+
+
+def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:
+    return hasher.hash(check_password(password))
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if len(password) > PASSWORD_MAX:
+        return False
+    try:
+        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _commit(session: Session) -> None:
+    with writing(session):
+        session.commit()
+
+
+# Organisations, users, memberships
+
+
+def find_organisation(
+    session: Session, *, name: str | None = None, siret: str | None = None
+) -> Organisation | None:
+    if siret:
+        found = session.exec(select(Organisation).where(Organisation.siret == siret)).first()
+        if found is not None:
+            return found
+    if name:
+        return session.exec(select(Organisation).where(Organisation.name == name)).first()
+    return None
+
+
+def organisation_for(session: Session, name: str, siret: str | None) -> Organisation:
+    """The organisation of that SIRET (or of that name), made if there is none."""
+    name = name.strip()
+    if not name or len(name) > NAME_MAX:
+        raise AccountError(f"Nom de l’organisation : de 1 à {NAME_MAX} caractères.")
+    siret = check_siret(siret)
+    found = find_organisation(session, name=name, siret=siret)
+    if found is not None:
+        if siret and found.siret not in (None, siret):
+            raise AccountError(f"L’organisation « {name} » a déjà un autre SIRET.")
+        found.siret = found.siret or siret
+        return found
+    organisation = Organisation(name=name, siret=siret)
+    session.add(organisation)
+    return organisation
+
+
+def get_user(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id, populate_existing=True)
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def count_users(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(User)).one())
+
+
+def add_user(
+    session: Session,
+    *,
+    email: str,
+    organisation: str,
+    role: Role,
+    password: str | None = None,
+    siret: str | None = None,
+    given_name: str = "",
+    usual_name: str = "",
+    hasher: PasswordHasher = HASHER,
+) -> User:
+    """A new account, member of the organisation (made if needed) with that role."""
+    email = normalise_email(email)
+    if user_by_email(session, email) is not None:
+        raise AccountError(f"Un compte existe déjà pour « {email} ».")
+    org = organisation_for(session, organisation, siret)
+    user = User(
+        email=email,
+        given_name=given_name[:NAME_MAX],
+        usual_name=usual_name[:NAME_MAX],
+        password_hash=hash_password(password, hasher) if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+    try:
+        _commit(session)
+    except IntegrityError:
+        session.rollback()
+        raise AccountError(f"Un compte existe déjà pour « {email} ».") from None
+    return user
+
+
+def add_facilitator(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    given_name: str = "",
+    usual_name: str = "",
+    hasher: PasswordHasher = HASHER,
+) -> User:
+    """An account of no organisation, for a facilitator invited to dossiers."""
+    email = normalise_email(email)
+    if user_by_email(session, email) is not None:
+        raise AccountError(f"Un compte existe déjà pour « {email} ».")
+    user = User(
+        email=email,
+        given_name=given_name[:NAME_MAX],
+        usual_name=usual_name[:NAME_MAX],
+        password_hash=hash_password(password, hasher),
+    )
+    session.add(user)
+    _commit(session)
+    return user
+
+
+def federated_user(
+    session: Session,
+    *,
+    email: str,
+    given_name: str,
+    usual_name: str,
+    siret: str,
+    allowed_sirets: set[str],
+) -> User:
+    """The account of a public agent signed in through OpenID Connect, mapped by its SIRET to an
+    organisation: one already known by that SIRET, or one of the allow-list (made then). A
+    newcomer is an acheteur; an account of another organisation is refused."""
+    organisation = find_organisation(session, siret=siret)
+    if organisation is None:
+        if siret not in allowed_sirets:
+            raise AccountError(
+                f"Votre organisation (SIRET {siret}) n’a pas accès à ce service. "
+                "Demandez à votre référent de la faire ajouter."
+            )
+        organisation = Organisation(name=f"Organisation (SIRET {siret})", siret=siret)
+        session.add(organisation)
+        session.flush()
+    user = user_by_email(session, email)
+    if user is None:
+        user = User(email=normalise_email(email))
+    user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
+    session.add(user)
+    session.flush()
+    membership = membership_of(session, user.id)
+    if membership is None:
+        session.add(
+            Membership(user_id=user.id, organisation_id=organisation.id, role=Role.acheteur)
+        )
+    elif membership.organisation_id != organisation.id:
+        session.rollback()
+        raise AccountError(
+            "Votre compte appartient à une autre organisation que celle de ce SIRET : "
+            "demandez à son administrateur de le déplacer."
+        )
+    _commit(session)
+    return user
+
+
+def membership_of(session: Session, user_id: uuid.UUID) -> Membership | None:
+    """The user's membership (one organisation per account: the first if ever several)."""
+    return session.exec(
+        select(Membership)
+        .where(Membership.user_id == user_id)
+        .order_by(col(Membership.organisation_id))
+    ).first()
+
+
+def members(session: Session, organisation_id: uuid.UUID) -> Sequence[tuple[User, Membership]]:
+    query = (
+        select(User, Membership)
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(Membership.organisation_id == organisation_id)
+        .order_by(col(User.email))
+    )
+    return session.exec(query).all()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = user_by_email(session, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    return user
+
+
+def end_sessions(session: Session, user_id: uuid.UUID) -> None:
+    """Every session cookie of the user stops working (checked when it is next revalidated)."""
+    session.execute(
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(session_epoch=col(User.session_epoch) + 1)
+    )
+    _commit(session)
+
+
+def delete_account(session: Session, user: User) -> None:
+    """The account goes, with its memberships and grants; its dossiers stay with the organisation
+    (without author), its comments and trail entries lose its name."""
+    session.execute(update(Dossier).where(col(Dossier.author_id) == user.id).values(author_id=None))
+    session.execute(
+        update(Comment)
+        .where(col(Comment.author_id) == user.id)
+        .values(author_id=None, author_name=DELETED_ACCOUNT)
+    )
+    session.execute(
+        update(AuditEvent)
+        .where((col(AuditEvent.user_id) == user.id) | (col(AuditEvent.actor) == user.email))
+        .values(user_id=None, actor=DELETED_ACCOUNT)
+    )
+    session.execute(delete(Membership).where(col(Membership.user_id) == user.id))
+    session.execute(delete(DossierGrant).where(col(DossierGrant.user_id) == user.id))
+    session.execute(delete(User).where(col(User.id) == user.id))
+    _commit(session)
+
+
+# The one-time setup link
+
+
+def new_setup_token(session: Session) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(SetupToken(token_hash=token_hash(token)))
+    _commit(session)
+    return token
+
+
+def setup_open(session: Session, token: str) -> bool:
+    """The link works while no account exists, once."""
+    if count_users(session) > 0:
+        return False
+    return session.get(SetupToken, token_hash(token)) is not None
+
+
+def complete_setup(
+    session: Session,
+    token: str,
+    *,
+    email: str,
+    password: str,
+    organisation: str,
+    siret: str | None,
+) -> User:
+    """The first admin and its organisation. The dossiers made before accounts (in the default
+    organisation of the migration) go to that organisation."""
+    if not setup_open(session, token):
+        raise AccountError("Ce lien d’installation a déjà servi ou n’est pas valide.")
+    check_password(password)
+    lone = session.exec(select(Organisation)).all()
+    if len(lone) == 1 and find_organisation(session, siret=check_siret(siret)) is None:
+        lone[0].name, lone[0].siret = organisation.strip()[:NAME_MAX], check_siret(siret)
+        session.add(lone[0])
+        session.flush()
+    session.execute(delete(SetupToken))
+    return add_user(
+        session,
+        email=email,
+        organisation=organisation,
+        siret=siret,
+        role=Role.admin,
+        password=password,
+    )
+
+
+# Facilitators
+
+
+INVITATION_DAYS = 14
+
+
+def invite(
+    session: Session, *, dossier_id: uuid.UUID, email: str, invited_by: uuid.UUID, days: int
+) -> str:
+    """An invitation link's token (valid ``days`` days, once)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        Invitation(
+            token_hash=token_hash(token),
+            dossier_id=dossier_id,
+            email=normalise_email(email),
+            invited_by=invited_by,
+            expires_at=utcnow() + dt.timedelta(days=days),
+        )
+    )
+    _commit(session)
+    return token
+
+
+def open_invitation(session: Session, token: str) -> Invitation | None:
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    ).first()
+    if invitation is None or invitation.used_at is not None:
+        return None
+    expires = invitation.expires_at
+    if expires.tzinfo is None:  # SQLite keeps UTC, naive
+        expires = expires.replace(tzinfo=dt.UTC)
+    return invitation if expires > utcnow() else None
+
+
+def accept_invitation(session: Session, invitation: Invitation, user: User) -> None:
+    invitation.used_at = utcnow()
+    session.add(invitation)
+    if session.get(DossierGrant, (user.id, invitation.dossier_id)) is None:
+        session.add(DossierGrant(user_id=user.id, dossier_id=invitation.dossier_id))
+    _commit(session)
+
+
+def has_grant(session: Session, user_id: uuid.UUID, dossier_id: uuid.UUID) -> bool:
+    return session.get(DossierGrant, (user_id, dossier_id)) is not None
+
+
+def granted_dossiers(session: Session, user_id: uuid.UUID) -> Sequence[Dossier]:
+    query = (
+        select(Dossier)
+        .join(DossierGrant, col(DossierGrant.dossier_id) == col(Dossier.id))
+        .where(DossierGrant.user_id == user_id)
+        .order_by(col(Dossier.updated_at).desc())
+    )
+    return session.exec(query).all()
+
+
+def facilitators(session: Session, dossier_id: uuid.UUID) -> Sequence[User]:
+    query = (
+        select(User)
+        .join(DossierGrant, col(DossierGrant.user_id) == col(User.id))
+        .where(DossierGrant.dossier_id == dossier_id)
+        .order_by(col(User.email))
+    )
+    return session.exec(query).all()
+
+
+# Comments
+
+
+def add_comment(
+    session: Session, *, dossier_id: uuid.UUID, step_id: str, author: User, text: str
+) -> Comment:
+    text = text.strip()
+    if not text:
+        raise AccountError("Commentaire : indiquez un texte.")
+    if len(text) > COMMENT_MAX:
+        raise AccountError(
+            f"Commentaire trop long ({len(text)} caractères, {COMMENT_MAX} au plus)."
+        )
+    comment = Comment(
+        dossier_id=dossier_id,
+        step_id=step_id,
+        author_id=author.id,
+        author_name=author.display_name[:NAME_MAX],
+        text=text,
+    )
+    session.add(comment)
+    _commit(session)
+    return comment
+
+
+def comments(session: Session, dossier_id: uuid.UUID) -> Sequence[Comment]:
+    query = (
+        select(Comment).where(Comment.dossier_id == dossier_id).order_by(col(Comment.created_at))
+    )
+    return session.exec(query).all()
+
+
+# The audit trail
+
+
+def record(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+    _commit(session)
+
+
+def history(session: Session, dossier_id: uuid.UUID, limit: int = 500) -> Sequence[AuditEvent]:
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.dossier_id == dossier_id)
+        .order_by(col(AuditEvent.at).desc())
+        .limit(limit)
+    )
+    return session.exec(query).all()
+
+
+# Quotas
+
+
+@dataclass(frozen=True)
+class Usage:
+    dossiers: int
+    stored_bytes: int
+
+
+def usage(session: Session, organisation_id: uuid.UUID) -> Usage:
+    """The organisation's dossiers and the bytes they take (answers and generated documents)."""
+    count, answers = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(func.length(cast(col(Dossier.answers), String))), 0),
+        ).where(Dossier.organisation_id == organisation_id)
+    ).one()
+    documents = session.exec(
+        select(func.coalesce(func.sum(func.length(col(GeneratedDocument.content))), 0))
+        .join(Dossier, col(Dossier.id) == col(GeneratedDocument.dossier_id))
+        .where(Dossier.organisation_id == organisation_id)
+    ).one()
+    return Usage(dossiers=int(count), stored_bytes=int(answers) + int(documents))

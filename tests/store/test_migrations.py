@@ -1,0 +1,65 @@
+"""Migration 0002 moves the dossiers made before accounts into a default organisation, which the
+first admin's setup then takes over (renamed); a database without dossiers gets none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import text
+from sqlmodel import select
+
+from clauses.store import accounts
+from clauses.store.db import alembic_config, make_engine, migrate, new_session
+from clauses.store.models import Dossier, Organisation
+
+
+def upgrade_to(engine: object, revision: str) -> None:
+    with engine.begin() as connection:  # type: ignore[attr-defined]
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def test_existing_dossiers_go_to_a_default_organisation(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'ancienne.db'}")
+    upgrade_to(engine, "0001")
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        for title in ("Lycée", "Cantine"):
+            connection.execute(
+                text(
+                    "INSERT INTO dossier (id, title, status, answers, version, created_at, "
+                    "updated_at) VALUES (:id, :title, 'draft', '{}', 1, :now, :now)"
+                ),
+                {"id": uuid.uuid4().hex, "title": title, "now": now},
+            )
+    migrate(engine)
+    with new_session(engine) as session:
+        organisations = session.exec(select(Organisation)).all()
+        assert [o.name for o in organisations] == ["Organisation par défaut"]
+        dossiers = session.exec(select(Dossier)).all()
+        assert {d.organisation_id for d in dossiers} == {organisations[0].id}
+        token = accounts.new_setup_token(session)
+        accounts.complete_setup(
+            session,
+            token,
+            email="admin@region.test",
+            password="un mot de passe solide",
+            organisation="Région Bretagne",
+            siret="23350001600040",
+        )
+        session.expire_all()
+        kept = session.exec(select(Organisation)).all()
+        assert [(o.name, o.siret) for o in kept] == [("Région Bretagne", "23350001600040")]
+    engine.dispose()
+
+
+def test_a_new_database_has_no_organisation(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'neuve.db'}")
+    migrate(engine)
+    with new_session(engine) as session:
+        assert session.exec(select(Organisation)).all() == []
+    engine.dispose()

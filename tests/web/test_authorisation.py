@@ -1,0 +1,234 @@
+"""The authorisation matrix: every route of the app × every kind of visitor, and the status
+each must get. A route added without its entry here fails :func:`test_every_route_is_in_the_matrix`.
+
+Visitors: anonymous, the acheteur of the dossier's organisation (not its author), the acheteur
+of another organisation, a referent and an admin of the organisation, a facilitator invited to
+the dossier. Each state-changing request is made on a dossier of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from clauses.store import accounts, crud
+from clauses.store.db import new_session
+from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate
+from tests.web.conftest import People, people_of, sign_in
+
+VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
+LOGIN = "login"  # 303 to the sign-in page
+OK_ALL = (200,) * 6
+
+
+def row(
+    anonymous: Any, acheteur: Any, other: Any, referent: Any, admin: Any, facilitator: Any
+) -> tuple[Any, ...]:
+    return (anonymous, acheteur, other, referent, admin, facilitator)
+
+
+MEMBERS_READ = row(LOGIN, 200, 404, 200, 200, 200)
+MEMBERS_ONLY_READ = row(LOGIN, 200, 404, 200, 200, 403)
+MEMBERS_WRITE = row(LOGIN, 303, 404, 303, 303, 403)
+REFERENT_READ = row(LOGIN, 403, 404, 200, 200, 403)
+
+# (method, path) → (form data, expected statuses in the order of VISITORS)
+MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
+    ("GET", "/"): ({}, OK_ALL),
+    ("GET", "/robots.txt"): ({}, OK_ALL),
+    ("GET", "/openapi.json"): ({}, OK_ALL),
+    ("GET", "/static"): ({}, OK_ALL),
+    ("GET", "/connexion"): ({}, OK_ALL),
+    ("POST", "/connexion"): ({"email": "x@region.test", "password": "faux"}, (422,) * 6),
+    ("POST", "/deconnexion"): ({}, (LOGIN,) * 6),  # back to the sign-in page
+    ("GET", "/connexion/oidc"): ({}, (404,) * 6),  # no provider configured
+    ("GET", "/connexion/oidc/retour"): ({}, (404,) * 6),
+    ("GET", "/installation/{token}"): ({}, (404,) * 6),  # accounts exist
+    ("POST", "/installation/{token}"): ({}, (404,) * 6),
+    ("GET", "/compte"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/compte/supprimer"): ({"password": "faux"}, row(LOGIN, 422, 422, 422, 422, 422)),
+    ("GET", "/confidentialite"): ({}, OK_ALL),
+    ("GET", "/invitations/{token}"): ({}, OK_ALL),
+    ("POST", "/invitations/{token}"): ({}, row(422, 303, 303, 303, 303, 303)),
+    ("GET", "/dossiers"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/dossiers"): ({"title": "Nouveau"}, row(LOGIN, 303, 303, 303, 303, 403)),
+    ("GET", "/dossiers/{dossier_id}"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/renommer"): ({}, row(LOGIN, 200, 404, 200, 200, 403)),
+    ("POST", "/dossiers/{dossier_id}/renommer"): ({"title": "Renommé"}, MEMBERS_WRITE),
+    ("POST", "/dossiers/{dossier_id}/dupliquer"): ({}, MEMBERS_WRITE),
+    ("POST", "/dossiers/{dossier_id}/archiver"): ({}, MEMBERS_WRITE),
+    # The acheteur is not the author: deleting is the author's or a referent's.
+    ("GET", "/dossiers/{dossier_id}/supprimer"): ({}, REFERENT_READ),
+    ("POST", "/dossiers/{dossier_id}/supprimer"): ({}, row(LOGIN, 403, 404, 303, 303, 403)),
+    ("GET", "/dossiers/{dossier_id}/etapes/{step_id}"): ({}, MEMBERS_READ),
+    ("POST", "/dossiers/{dossier_id}/etapes/{step_id}"): ({"action": "save"}, MEMBERS_WRITE),
+    ("GET", "/dossiers/{dossier_id}/documents"): ({}, MEMBERS_READ),
+    # The dossier is incomplete: a member gets the 422 page saying what is missing.
+    ("POST", "/dossiers/{dossier_id}/documents"): (
+        {"sections": "summary"},
+        row(LOGIN, 422, 404, 422, 422, 403),
+    ),
+    ("GET", "/dossiers/{dossier_id}/documents/{document_id}"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/documents/{document_id}/conseil.json"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/documents/{document_id}/strategie.json"): ({}, MEMBERS_READ),
+    # The organisation's Word template is a setting: its admin's (no file sent: 422).
+    ("POST", "/dossiers/{dossier_id}/documents/modele"): (
+        {},
+        row(LOGIN, 403, 404, 403, 422, 403),
+    ),
+    ("POST", "/dossiers/{dossier_id}/documents/modele/supprimer"): (
+        {},
+        row(LOGIN, 403, 404, 403, 303, 403),
+    ),
+    ("POST", "/dossiers/{dossier_id}/strategie"): ({}, MEMBERS_WRITE),
+    ("GET", "/dossiers/{dossier_id}/historique"): ({}, MEMBERS_ONLY_READ),
+    ("GET", "/dossiers/{dossier_id}/commentaires"): ({}, MEMBERS_READ),
+    ("POST", "/dossiers/{dossier_id}/commentaires"): (
+        {"step": "heures", "text": "Une remarque."},
+        row(LOGIN, 303, 404, 303, 303, 303),
+    ),
+    ("GET", "/dossiers/{dossier_id}/invitations"): ({}, REFERENT_READ),
+    ("POST", "/dossiers/{dossier_id}/invitations"): (
+        {"email": "invite@emploi.test"},
+        REFERENT_READ,
+    ),
+    ("GET", "/bibliotheque"): ({}, OK_ALL),
+    ("GET", "/bibliotheque/{mechanism_id}"): ({}, OK_ALL),
+    ("GET", "/fiches"): ({}, OK_ALL),
+    ("GET", "/fiches/{practice_id}"): ({}, OK_ALL),
+    # The stateless API stays open (an empty body is refused the same way for everyone).
+    ("POST", "/api/v1/advice"): ({}, (422,) * 6),
+    ("POST", "/api/v1/draft"): ({}, (422,) * 6),
+    ("POST", "/api/v1/strategy"): ({}, (422,) * 6),
+    ("GET", "/api/v1/mechanisms"): ({}, OK_ALL),
+    ("GET", "/api/v1/practices"): ({}, OK_ALL),
+    ("GET", "/healthz"): ({}, OK_ALL),
+}
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.route, Mount):
+            found.add(("GET", context.path))
+            continue
+        for method in context.methods or ():
+            if method != "HEAD":
+                found.add((method, context.path))
+    return found
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = app_routes(app)
+    assert routes - set(MATRIX) == set(), "routes without an entry in the matrix"
+    assert set(MATRIX) - routes == set(), "entries of the matrix for routes that are gone"
+
+
+@dataclass
+class World:
+    app: FastAPI
+    people: People
+    shared: uuid.UUID  # a dossier for the reads, with a document
+    document: uuid.UUID
+
+    def dossier(self) -> uuid.UUID:
+        """A dossier of « Région Test », written by its admin, the facilitator invited to it."""
+        with new_session(self.app.state.ctx.engine) as session:
+            organisation = accounts.membership_of(session, self.people.admin.id)
+            assert organisation is not None
+            dossier = crud.create_dossier(
+                session=session,
+                dossier_in=DossierCreate(title="Dossier de la matrice"),
+                organisation_id=organisation.organisation_id,
+                author_id=self.people.admin.id,
+            )
+            session.add(DossierGrant(user_id=self.people.facilitator.id, dossier_id=dossier.id))
+            session.commit()
+            return dossier.id
+
+    def invitation(self) -> str:
+        """An invitation to a dossier of its own (accepting it grants that dossier only)."""
+        dossier = self.dossier()
+        with new_session(self.app.state.ctx.engine) as session:
+            return accounts.invite(
+                session,
+                dossier_id=dossier,
+                email="nouvelle@emploi.test",
+                invited_by=self.people.referent.id,
+                days=1,
+            )
+
+
+@pytest.fixture(scope="module")
+def world(app: FastAPI) -> World:
+    people = people_of(app)
+    world = World(app, people, uuid.uuid4(), uuid.uuid4())
+    world.shared = world.dossier()
+    with new_session(app.state.ctx.engine) as session:
+        document = crud.add_document(
+            session=session,
+            dossier_id=world.shared,
+            document_in=GeneratedDocumentCreate(
+                library_version="test",
+                sections=["summary"],
+                filename="projet.docx",
+                advice={},
+                strategy={"mechanisms": []},
+                content=b"PK",
+            ),
+        )
+    world.document = document.id
+    return world
+
+
+def url_of(world: World, method: str, path: str) -> str:
+    dossier = world.shared if method == "GET" else world.dossier()
+    return path.format(
+        dossier_id=dossier,
+        step_id="marche",
+        document_id=world.document,
+        token=world.invitation() if path.startswith("/invitations") else "jeton",
+        mechanism_id="insertion_clause",
+        practice_id=next(iter(world.app.state.ctx.library.practices)),
+    ).replace("/static", "/static/css/app.css")
+
+
+def status_of(client: TestClient, method: str, url: str, data: dict[str, str]) -> Any:
+    page = client.get("/connexion")  # a form with the visitor's CSRF token
+    token = page.text.split('name="csrf_token" value="', 1)[-1].split('"', 1)[0]
+    if method == "GET":
+        response = client.get(url, follow_redirects=False)
+    elif url.startswith("/api/"):
+        response = client.post(url, json=data)
+    else:
+        form = {"csrf_token": token, "version": "1", **data}
+        response = client.post(url, data=form, follow_redirects=False)
+    if response.status_code == 303 and response.headers["location"].startswith("/connexion?"):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.fixture
+def clients(app: FastAPI) -> Iterator[dict[str | None, TestClient]]:
+    with TestClient(app) as client:
+        yield {None: client}
+
+
+@pytest.mark.parametrize(("method", "path"), list(MATRIX), ids=[f"{m} {p}" for m, p in MATRIX])
+def test_each_visitor_gets_its_status(world: World, method: str, path: str) -> None:
+    data, expected = MATRIX[(method, path)]
+    got = []
+    for visitor in VISITORS:
+        with TestClient(world.app) as client:
+            if visitor is not None:
+                sign_in(client, visitor)
+            got.append(status_of(client, method, url_of(world, method, path), data))
+    assert dict(zip(VISITORS, got, strict=True)) == dict(zip(VISITORS, expected, strict=True))

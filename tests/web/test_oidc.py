@@ -1,0 +1,190 @@
+"""OpenID Connect sign-in (ProConnect-compatible) end to end, against the real provider of
+``oidc_provider.py`` on a loopback port: the app's requests to it are real HTTP, the browser's
+part (following the redirects) is played by the test. Success, and each refusal: a bad state, a
+bad nonce, an unknown SIRET, an unsigned userinfo."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlmodel import select
+
+from clauses.store import accounts
+from clauses.store.db import new_session
+from clauses.store.models import AuditEvent, Organisation, Role
+from clauses.web.app import create_app
+from clauses.web.oidc import COOKIE
+from clauses.web.settings import Settings
+from tests.web.conftest import text_of
+from tests.web.oidc_provider import Client, Provider, running_provider
+
+ALLOWED = "13002526500013"
+AGENT = {
+    "sub": "agent-123",
+    "email": "Camille.Martin@region.test",
+    "given_name": "Camille",
+    "usual_name": "Martin",
+    "siret": ALLOWED,
+}
+REDIRECT = "http://testserver/connexion/oidc/retour"
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    with running_provider() as running:
+        running.register(Client("clauses", "secret-clauses", REDIRECT))
+        running.register(Client("sans-signature", "secret-2", REDIRECT, signed_userinfo=False))
+        yield running
+
+
+def app_for(settings: Settings, provider: Provider, client_id: str = "clauses") -> FastAPI:
+    secret = {"clauses": "secret-clauses", "sans-signature": "secret-2"}[client_id]
+    return create_app(
+        settings.model_copy(
+            update={
+                "oidc_issuer": provider.issuer,
+                "oidc_client_id": client_id,
+                "oidc_client_secret": SecretStr(secret),
+                "oidc_allowed_sirets": f"{ALLOWED}, 21350238500019",
+            }
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def oidc_app(settings: Settings, provider: Provider) -> Iterator[FastAPI]:
+    app = app_for(settings, provider)
+    yield app
+    app.state.ctx.engine.dispose()
+
+
+def start(client: TestClient, next_url: str = "/dossiers") -> str:
+    """The sign-in button: the provider's authorisation URL."""
+    response = client.get(f"/connexion/oidc?suivant={next_url}", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
+    assert query["state"] and query["nonce"] and query["response_type"] == ["code"]
+    assert "siret" in query["scope"][0].split()
+    return location
+
+
+def at_provider(url: str) -> str:
+    """The browser at the provider (the agent already signed in there): where it is sent back."""
+    answer = httpx.get(url, follow_redirects=False, timeout=10)
+    assert answer.status_code == 302, answer.text
+    back = answer.headers["location"]
+    assert back.startswith(REDIRECT), back
+    return back.removeprefix("http://testserver")
+
+
+def with_query(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()} | changes
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def test_an_agent_of_an_allowed_siret_signs_in(oidc_app: FastAPI, provider: Provider) -> None:
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        assert "Se connecter avec ProConnect" in text_of(client.get("/connexion").text)
+        back = at_provider(start(client))
+        response = client.get(back, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == "/dossiers"
+        assert client.get("/dossiers").status_code == 200
+        account = text_of(client.get("/compte").text)
+        assert "Camille Martin" in account and f"SIRET {ALLOWED}" in account
+        # The code was used: played again, it is refused by the provider.
+        assert client.get(back, follow_redirects=False).status_code == 403
+    with new_session(oidc_app.state.ctx.engine) as session:
+        user = accounts.user_by_email(session, "camille.martin@region.test")
+        assert user is not None and user.password_hash is None
+        membership = accounts.membership_of(session, user.id)
+        assert membership is not None and membership.role == Role.acheteur
+        organisation = session.get(Organisation, membership.organisation_id)
+        assert organisation is not None and organisation.siret == ALLOWED
+
+
+def test_a_bad_state_is_refused(oidc_app: FastAPI, provider: Provider) -> None:
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        back = at_provider(start(client))
+        forged = with_query(back, state="un-autre-etat")
+        response = client.get(forged, follow_redirects=False)
+        assert response.status_code == 403
+        assert "n’a pas pu être vérifiée" in text_of(response.text)
+        assert client.get("/dossiers", follow_redirects=False).status_code == 303
+    with TestClient(oidc_app) as stranger:  # no pending sign-in at all (another browser)
+        response = stranger.get(at_provider(start(TestClient(oidc_app))), follow_redirects=False)
+        assert response.status_code == 403
+
+
+def test_a_bad_nonce_is_refused(oidc_app: FastAPI, provider: Provider) -> None:
+    """A code obtained for another nonce (an injected authorisation response) is refused by the
+    check of the ID token, though state and PKCE match."""
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        url = start(client)
+        back = at_provider(with_query(url, nonce="une-autre-valeur"))
+        response = client.get(back, follow_redirects=False)
+        assert response.status_code == 403
+        assert "n’a pas pu être vérifiée" in text_of(response.text)
+        assert client.get("/dossiers", follow_redirects=False).status_code == 303
+
+
+def test_a_bad_pkce_verifier_is_refused(oidc_app: FastAPI, provider: Provider) -> None:
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        url = start(client)
+        back = at_provider(with_query(url, code_challenge="A" * 43))
+        response = client.get(back, follow_redirects=False)
+        assert response.status_code == 403
+        assert "a refusé la connexion" in text_of(response.text)
+
+
+def test_an_unknown_siret_is_refused(oidc_app: FastAPI, provider: Provider) -> None:
+    provider.person = dict(
+        AGENT, sub="agent-9", email="inconnu@ailleurs.test", siret="99999999999999"
+    )
+    with TestClient(oidc_app) as client:
+        response = client.get(at_provider(start(client)), follow_redirects=False)
+        assert response.status_code == 403
+        assert "SIRET 99999999999999" in text_of(response.text)
+        assert "n’a pas accès" in text_of(response.text)
+    with new_session(oidc_app.state.ctx.engine) as session:
+        assert accounts.user_by_email(session, "inconnu@ailleurs.test") is None
+        refused = session.exec(select(AuditEvent).where(AuditEvent.action == "connexion_refusee"))
+        assert refused.all()
+
+
+def test_an_unsigned_userinfo_is_refused(settings: Settings, provider: Provider) -> None:
+    app = app_for(settings, provider, "sans-signature")
+    provider.person = dict(AGENT, sub="agent-5", email="non.signe@region.test")
+    with TestClient(app) as client:
+        response = client.get(at_provider(start(client)), follow_redirects=False)
+        assert response.status_code == 403
+        assert "n’a pas signé" in text_of(response.text)
+    app.state.ctx.engine.dispose()
+
+
+def test_the_pending_cookie_is_signed(oidc_app: FastAPI, provider: Provider) -> None:
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        back = at_provider(start(client))
+        raw = client.cookies[COOKIE]
+        payload = json.loads(base64.urlsafe_b64decode(raw.split(".")[0]))
+        payload["next_url"] = "/compte"
+        forged = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+        client.cookies.delete(COOKIE)
+        client.cookies.set(COOKIE, f"{forged}.{raw.split('.')[1]}", path="/connexion/oidc")
+        assert client.get(back, follow_redirects=False).status_code == 403
