@@ -192,9 +192,20 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
     article = _article_of(ctx, mechanism)
     if article:
         values["article"] = article
-    if mechanism.id in RESERVATIONS and mechanism.lots:
-        values["contract_title"] = f"{ctx.title}, {ctx.lots_label(mechanism.lots)}"
+    if mechanism.id in RESERVATIONS:
+        values["reserved"] = _reserved(ctx, mechanism.lots)
     return values
+
+
+def _reserved(ctx: Context, lots: list[int]) -> str:
+    """What a reservation covers, with its verb: the whole contract, or its reserved lots (the
+    notice and the RC then say the same thing)."""
+    contract = f"du marché {french.quote(ctx.title)}"
+    if not lots:
+        return f"le marché {french.quote(ctx.title)} est réservé"
+    if len(lots) == 1:
+        return f"le {ctx.lots_label(lots)} {contract} est réservé"
+    return f"les {ctx.lots_label(lots)} {contract} sont réservés"
 
 
 def render(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) -> str:
