@@ -98,7 +98,7 @@ def test_decide_reserve_a_lot_and_download(chromium: Any, server: Server, javasc
         assert re.search(r"-v1\.docx$", download.suggested_filename)
         text = document_text(download.path())
         assert "est divisée en lots, chacun faisant l’objet" not in text  # dropped
-        assert "est réservée aux structures d’insertion" in text  # the lot reserved
+        assert "Peinture" in text and "est réservé aux structures d’insertion" in text
         page.goto(f"{server.url}/dossiers/{dossier}")
         expect(page.locator("#keep-lots_division")).not_to_be_checked()
         expect(page.locator("#lots-reserved_insertion-2")).to_be_checked()
