@@ -281,7 +281,7 @@ def test_the_strategy_read_takes_the_recommended_mechanisms_and_the_overrides(
     assert resolved.hours_override_reason == "Charpente sous-traitée à une EI"
     with pytest.raises(ProfileError) as caught:
         resolve_strategy(profile, advice, library, {"mechanisms": [{"id": "reserved_ess"}]})
-    assert [e.field for e in caught.value.errors][0] == "strategy.mechanisms[1].id"
+    assert caught.value.errors[0].field == "strategy.mechanisms[1].id"
 
 
 @settings(max_examples=60, deadline=None)
