@@ -28,7 +28,8 @@ from tests.e2e.journeys import JOURNEYS, run_journey  # noqa: E402
 WIDTH = 390
 
 
-def measure_url(url: str) -> dict[str, Any]:
+def measure_url(url: str, credentials: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The journeys on a running server, signed in with ``credentials`` (e-mail, password)."""
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("CLAUSES_CHROMIUM", "/usr/bin/chromium")
@@ -38,7 +39,14 @@ def measure_url(url: str) -> dict[str, Any]:
         try:
             for name in JOURNEYS:
                 for javascript in (True, False):
-                    run = run_journey(chromium, url, name, javascript=javascript, width=WIDTH)
+                    run = run_journey(
+                        chromium,
+                        url,
+                        name,
+                        javascript=javascript,
+                        width=WIDTH,
+                        credentials=credentials,
+                    )
                     if run.overflows or not run.filename:
                         raise RuntimeError(f"{name}: {run.overflows or 'no document'}")
                     mode = "js" if javascript else "nojs"
@@ -53,6 +61,7 @@ def measure_url(url: str) -> dict[str, Any]:
 
 
 def measure() -> dict[str, Any]:
+    import webload  # bench/webload.py: the account bench/run.py's server is made with
     from run import server  # bench/run.py
 
     with (
@@ -62,14 +71,17 @@ def measure() -> dict[str, Any]:
             _,
         ),
     ):
-        return measure_url(url)
+        return measure_url(url, (webload.EMAIL, webload.PASSWORD))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--url", help="a running server (else one is started)")
+    parser.add_argument("--email", help="with --url: the account to sign in with")
+    parser.add_argument("--password", help="with --url: its password")
     args = parser.parse_args()
-    print(json.dumps(measure_url(args.url) if args.url else measure()))
+    credentials = (args.email, args.password) if args.email and args.password else None
+    print(json.dumps(measure_url(args.url, credentials) if args.url else measure()))
 
 
 if __name__ == "__main__":

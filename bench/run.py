@@ -208,7 +208,7 @@ def measure_web() -> dict[str, Any]:
             pid,
         ),
     ):
-        journeys = journey_bench.measure_url(url)
+        journeys = journey_bench.measure_url(url, (webload.EMAIL, webload.PASSWORD))
         hello_before = load(url, "hello", STEP_CLIENTS, HELLO_REQUESTS)
         step = load(url, "step", STEP_CLIENTS, STEP_REQUESTS)
         hello_after = load(url, "hello", STEP_CLIENTS, HELLO_REQUESTS)

@@ -198,7 +198,17 @@ def download(buyer: Buyer) -> None:
 JOURNEYS: dict[str, Callable[[Buyer], None]] = {"cleaning": cleaning, "works": works}
 
 
-def run_journey(chromium: Any, base_url: str, name: str, *, javascript: bool, width: int) -> Run:
+def run_journey(
+    chromium: Any,
+    base_url: str,
+    name: str,
+    *,
+    javascript: bool,
+    width: int,
+    credentials: tuple[str, str] | None = None,
+) -> Run:
+    """One journey in a new browser context; with ``credentials`` (e-mail, password), the buyer
+    first signs in through the form, on a page of its own (not counted in the journey)."""
     context = chromium.new_context(
         java_script_enabled=javascript,
         accept_downloads=True,
@@ -206,6 +216,14 @@ def run_journey(chromium: Any, base_url: str, name: str, *, javascript: bool, wi
         viewport={"width": width, "height": 800},
     )
     try:
+        if credentials is not None:
+            sign_in = context.new_page()
+            sign_in.goto(f"{base_url}/connexion")
+            sign_in.get_by_label("Adresse électronique").fill(credentials[0])
+            sign_in.get_by_label("Mot de passe").fill(credentials[1])
+            sign_in.get_by_role("button", name="Se connecter").click()
+            sign_in.wait_for_url(lambda url: "/connexion" not in url)
+            sign_in.close()
         buyer = Buyer(context.new_page(), base_url, javascript=javascript)
         JOURNEYS[name](buyer)
         return buyer.run
