@@ -246,17 +246,21 @@ def setup_form(request: Request, token: str, session: SessionDep) -> HTMLRespons
     return setup_page(request, token, {})
 
 
+def confirmed_password(form: Any) -> str:
+    """The new password, typed twice alike (else :class:`accounts.AccountError`)."""
+    password = text(form, "password")
+    if password != text(form, "password_confirm"):
+        raise accounts.AccountError("Confirmation du mot de passe : les deux saisies diffèrent.")
+    return password
+
+
 @router.post("/installation/{token}", response_class=HTMLResponse)
 def setup(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
     if not accounts.setup_open(session, token):
         raise HTTPException(status_code=404)
     values = {name: text(form, name) for name in ("organisation", "siret", "email")}
-    password = text(form, "password")
     try:
-        if password != text(form, "password_confirm"):
-            raise accounts.AccountError(
-                "Confirmation du mot de passe : les deux saisies diffèrent."
-            )
+        password = confirmed_password(form)
         user = accounts.complete_setup(
             session,
             token,
@@ -394,12 +398,8 @@ def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> 
             422,
         )
     else:
-        password = text(form, "password")
         try:
-            if password != text(form, "password_confirm"):
-                raise accounts.AccountError(
-                    "Confirmation du mot de passe : les deux saisies diffèrent."
-                )
+            password = confirmed_password(form)
             user = accounts.add_facilitator(
                 session,
                 email=found.email,
