@@ -33,9 +33,11 @@ def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def answer_of(server: Server, sent: bytes, *, trickle: bool = False) -> tuple[bytes, float]:
-    """What the server sends before closing the connection, and after how many seconds."""
+    """What the server sends before closing the connection, and after how many seconds (timed
+    from before the connection: the server's deadline starts when it accepts it, which may be
+    before ``create_connection`` returns here)."""
+    started = time.monotonic()
     with socket.create_connection(("127.0.0.1", server.port), timeout=SLACK) as connection:
-        started = time.monotonic()
         if trickle:  # a byte every 0.2 s: each arrives before any idle timeout would fire
             for byte in sent:
                 if select.select([connection], [], [], 0)[0]:
