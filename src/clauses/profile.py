@@ -419,7 +419,9 @@ def _read_text(text: str, source: str) -> Any:
         ) from exc
 
 
-def _read_file(path: Path) -> Any:
+def read_file(path: Path) -> Any:
+    """A profile file's plain data (YAML without aliases, or JSON; UTF-8; 1 MB at most), for
+    the commands that take other keys out of it before :func:`parse_document`."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -433,18 +435,18 @@ def _read_file(path: Path) -> Any:
 
 def loads_profile(text: str, *, source: str = "profil") -> TenderProfile:
     """Parse YAML (or JSON, which YAML reads too) into a validated profile."""
-    return parse_profile(_read_text(text, source), from_yaml=_is_yaml(source))
+    return parse_profile(_read_text(text, source), from_yaml=is_yaml(source))
 
 
 def load_profile(path: Path) -> TenderProfile:
-    return parse_profile(_read_file(path), from_yaml=_is_yaml(str(path)))
+    return parse_profile(read_file(path), from_yaml=is_yaml(str(path)))
 
 
 def load_document(path: Path) -> tuple[TenderProfile, dict[str, Any]]:
     """A profile file that may carry :data:`OTHER_KEYS` (see :func:`parse_document`)."""
-    return parse_document(_read_file(path), from_yaml=_is_yaml(str(path)))
+    return parse_document(read_file(path), from_yaml=is_yaml(str(path)))
 
 
-def _is_yaml(source: str) -> bool:
+def is_yaml(source: str) -> bool:
     """YAML reads an unquoted CPV code as a number; JSON says what it means (a string)."""
     return not source.endswith(".json")

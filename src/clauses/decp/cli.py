@@ -12,9 +12,6 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from clauses.cli import _date_arg, _fail
 from clauses.decp.award import Award, parse_award
@@ -22,12 +19,12 @@ from clauses.decp.document import SCHEMA_SETTING, DecpError, DecpSchema, decp_do
 from clauses.decp.resolve import resolve_strategy
 from clauses.library import Library, load_library
 from clauses.profile import (
-    MAX_PROFILE_BYTES,
     FieldError,
     ProfileError,
     TenderProfile,
-    _NoAliasLoader,
-    parse_profile,
+    is_yaml,
+    parse_document,
+    read_file,
 )
 from clauses.strategy.model import ResolvedStrategy
 
@@ -83,37 +80,11 @@ def read_contract(
     """The profile, award and resolved strategy of a profile file (ProfileError otherwise)."""
     from clauses.advisor import advise
 
-    data = read_data(path)
-    award_data = data.pop("award", None)
-    strategy_data = data.pop("strategy", None)
-    profile = parse_profile(data)
+    data = read_file(path)
+    award_data = data.pop("award", None) if isinstance(data, dict) else None
+    profile, others = parse_document(data, from_yaml=is_yaml(str(path)))
     if award_data is None:
         raise ProfileError([FieldError("award", "clé manquante : données d’attribution du marché")])
     award = parse_award(award_data)
     advice = advise(profile, library, as_of)
-    return profile, award, resolve_strategy(profile, advice, library, strategy_data)
-
-
-def read_data(path: Path) -> dict[str, Any]:
-    """The mapping of a YAML or JSON file, read as :func:`clauses.profile.load_profile` reads."""
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProfileError([FieldError(source, f"fichier illisible : {exc.strerror}")]) from exc
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileError([FieldError(source, "fichier trop volumineux (1 Mo au plus)")])
-    try:
-        text = raw.decode("utf-8-sig")
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, _NoAliasLoader)
-    except UnicodeDecodeError as exc:
-        raise ProfileError([FieldError(source, "le fichier doit être encodé en UTF-8")]) from exc
-    except (yaml.YAMLError, json.JSONDecodeError, RecursionError) as exc:
-        raise ProfileError(
-            [FieldError(source, "fichier illisible (YAML ou JSON invalide)")]
-        ) from exc
-    if not isinstance(data, dict):
-        raise ProfileError(
-            [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
-        )
-    return data
+    return profile, award, resolve_strategy(profile, advice, library, others.get("strategy"))
