@@ -63,3 +63,17 @@ def test_a_new_database_has_no_organisation(tmp_path: Path) -> None:
     with new_session(engine) as session:
         assert session.exec(select(Organisation)).all() == []
     engine.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(database_url: str) -> None:
+    """A column or index added to a model without its migration (or the reverse) fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    assert differences == []

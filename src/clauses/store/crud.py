@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, delete, func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from clauses.store.models import (
     DossierStatus,
     GeneratedDocument,
     GeneratedDocumentCreate,
+    Stage,
     WordTemplate,
 )
 
@@ -63,23 +64,50 @@ def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
     return dossier
 
 
+HEAVY = (Dossier.answers, Dossier.strategy, Dossier.published, Dossier.award)
+
+
 def list_dossiers(
     *,
     session: Session,
     organisation_id: uuid.UUID | None,
     status: DossierStatus | None = None,
+    stages: Sequence[Stage] = (),
     limit: int = 50,
+    offset: int = 0,
 ) -> Sequence[Dossier]:
-    """The organisation's dossiers, most recently changed first."""
+    """The organisation's dossiers (at those stages, if given), most recently changed first,
+    without their heavy columns (answers, strategy, published tender, award: loaded if read)."""
     query = (
         select(Dossier)
+        .options(*(defer(column) for column in HEAVY))  # type: ignore[arg-type]
         .where(Dossier.organisation_id == organisation_id)
         .order_by(col(Dossier.updated_at).desc())
+        .offset(offset)
         .limit(limit)
     )
     if status is not None:
         query = query.where(Dossier.status == status)
+    if stages:
+        query = query.where(col(Dossier.stage).in_([s.value for s in stages]))
     return session.exec(query).all()
+
+
+def count_dossiers(
+    *,
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    status: DossierStatus | None = None,
+    stages: Sequence[Stage] = (),
+) -> int:
+    query = (
+        select(func.count()).select_from(Dossier).where(Dossier.organisation_id == organisation_id)
+    )
+    if status is not None:
+        query = query.where(Dossier.status == status)
+    if stages:
+        query = query.where(col(Dossier.stage).in_([s.value for s in stages]))
+    return session.exec(query).one()
 
 
 def duplicate_dossier(

@@ -15,7 +15,18 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, LargeBinary, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+)
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -33,6 +44,26 @@ class DossierStatus(StrEnum):
 STATUS_LABELS = {DossierStatus.draft: "en cours", DossierStatus.archived: "archivé"}
 
 
+class Stage(StrEnum):
+    """Where the dossier is in its life (DESIGN §6; the moves are in :mod:`clauses.lifecycle`).
+    Archiving (``status``) is apart: it hides a dossier at any stage."""
+
+    draft = "draft"
+    published = "published"
+    awarded = "awarded"
+    in_execution = "in_execution"
+    closed = "closed"
+
+
+STAGE_LABELS = {
+    Stage.draft: "brouillon",
+    Stage.published: "publié",
+    Stage.awarded: "attribué",
+    Stage.in_execution: "en exécution",
+    Stage.closed: "clos",
+}
+
+
 class DossierBase(SQLModel):
     title: str = Field(min_length=1, max_length=TITLE_MAX)
 
@@ -45,13 +76,22 @@ class DossierCreate(DossierBase):
 class DossierPublic(DossierBase):
     id: uuid.UUID
     status: DossierStatus
+    stage: Stage
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
+def _date(*, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(Date(), nullable=True, index=index))
+
+
 class Dossier(DossierBase, table=True):
     __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_organisation_list", "organisation_id", "status", "updated_at"),
+        Index("ix_dossier_organisation_notified", "organisation_id", "notified_on"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     status: DossierStatus = Field(
@@ -71,6 +111,21 @@ class Dossier(DossierBase, table=True):
     # created it (None once that account is deleted: the dossier stays with the organisation).
     organisation_id: uuid.UUID | None = Field(default=None, index=True)
     author_id: uuid.UUID | None = Field(default=None)
+    # The life after the draft (DESIGN §6, :mod:`clauses.lifecycle`): the stage, the tender as
+    # published (profile, advice, strategy and library version: what the award, the DECP and
+    # the SPASER read), the award as given (DESIGN §3.6), and the dates of each move. The
+    # first and last notification dates of the award's contracts are kept apart, indexed,
+    # for the reports of a period.
+    stage: Stage = Field(
+        default=Stage.draft, sa_column=Column(String(20), nullable=False, server_default="draft")
+    )
+    published: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    award: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    published_on: dt.date | None = _date()
+    notified_on: dt.date | None = _date()
+    notified_until: dt.date | None = _date()
+    started_on: dt.date | None = _date()
+    closed_on: dt.date | None = _date()
 
 
 class GeneratedDocumentBase(SQLModel):
@@ -278,3 +333,30 @@ class AuditEvent(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=200)
     old: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     new: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+
+
+class FollowupKind(StrEnum):
+    hours = "hours"  # a :class:`clauses.followup.HoursRecord`
+    non_imputable = "non_imputable"  # a :class:`clauses.followup.NonImputable`
+
+
+class FollowupEntry(SQLModel, table=True):
+    """One line of a contract's follow-up: hours performed on a lot over a period, or hours
+    « non imputables » with their justification. ``data`` is the line as the core reads it
+    (checked against the library's vocabularies before it is stored); the organisation and
+    the period's end are kept apart, indexed, for the yearly indicators."""
+
+    __tablename__ = "followup_entry"
+    __table_args__ = (Index("ix_followup_entry_organisation_end", "organisation_id", "period_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
+    organisation_id: uuid.UUID | None = Field(default=None)
+    kind: FollowupKind = Field(sa_column=Column(String(20), nullable=False))
+    period_end: dt.date | None = _date()
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    author_id: uuid.UUID | None = Field(default=None)
+    author_name: str = Field(default="", max_length=NAME_MAX)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

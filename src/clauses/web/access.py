@@ -36,6 +36,7 @@ class Right(StrEnum):
     invite = "invite"  # a referent
     history = "history"  # members (the trail is the organisation's)
     settings = "settings"  # an admin (the organisation's Word template)
+    followup = "followup"  # members and invited facilitators: the hours performed
 
 
 RIGHTS: dict[str, Right] = {
@@ -50,7 +51,7 @@ RIGHTS: dict[str, Right] = {
     "upload_template": Right.settings,
     "delete_template": Right.settings,
 }
-FACILITATOR_RIGHTS = {Right.read, Right.comment}
+FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,15 @@ def require_member() -> Access:
     access = CURRENT.get()
     if access is None or access.principal.role is None:
         raise HTTPException(status_code=404)
+    return access
+
+
+def require_at_least(role: Role) -> Access:
+    """The access of a route on the organisation that needs that role (its reports: a
+    referent); 404 for a visitor who is not a member, 403 for a member of a lesser role."""
+    access = require_member()
+    if not access.principal.at_least(role):
+        raise HTTPException(status_code=403)
     return access
 
 

@@ -63,6 +63,12 @@ ERROR_PAGES = {
         "Ce service ne répond pas sous ce nom. Si vous l’administrez, ajoutez ce nom au "
         "réglage CLAUSES_ALLOWED_HOSTS.",
     ),
+    409: (
+        "Dossier publié",
+        "Ce dossier n’est plus un brouillon : ses réponses et ses choix sont ceux de la "
+        "consultation publiée et ne se modifient plus. Un référent peut le ramener au "
+        "brouillon tant qu’il n’est pas attribué.",
+    ),
     413: (
         "Envoi trop volumineux",
         "Les données envoyées dépassent la taille autorisée. Réduisez les textes saisis puis réessayez.",

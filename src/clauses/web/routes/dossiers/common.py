@@ -18,9 +18,7 @@ from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import MAX_LOTS, TenderProfile
 from clauses.store import crud
 from clauses.store.db import new_session
-from clauses.store.models import (
-    Dossier,
-)
+from clauses.store.models import Dossier, Stage
 from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
@@ -102,7 +100,10 @@ async def write_change(
 
     def authorised(current: Dossier) -> dict[str, Any]:  # runs in the writer's thread
         authorise(None, current, access)
-        return change(current)
+        changes = change(current)
+        if FROZEN & set(changes) and current.stage != Stage.draft:
+            raise DossierFrozen(current.id)
+        return changes
 
     principal = access.principal
     try:
@@ -114,9 +115,19 @@ async def write_change(
         )
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
+    except DossierFrozen:
+        raise HTTPException(status_code=409) from None
     except crud.StaleVersion as stale:
         authorise(None, stale.current)  # the conflict page shows it: only to its members
         raise
+
+
+# What a published dossier keeps as it was published (:mod:`clauses.lifecycle`).
+FROZEN = frozenset({"answers", "strategy"})
+
+
+class DossierFrozen(Exception):
+    """A change of the answers or the strategy of a dossier that is no longer a draft."""
 
 
 def step_or_404(library: Library, step_id: str) -> Step:

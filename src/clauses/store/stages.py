@@ -1,0 +1,340 @@
+"""The store's side of the life after the draft (:mod:`clauses.lifecycle`): a move recorded on the
+dossier, the follow-up lines of a contract, and the records the reports read (DECP batch,
+SPASER indicators).
+
+A move is rare next to a wizard save: it is written here, in one transaction with its audit
+rows (field-level: the stage, each date, each key of the award), with the same optimistic
+locking as every change (``UPDATE … WHERE version = expected``: a dossier changed meanwhile
+raises :class:`StaleVersion`). The wizard's writer never writes these columns, so a save and
+a move cannot undo each other (each one raises the version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, update
+from sqlalchemy.orm import load_only
+from sqlmodel import Session, col, select
+
+from clauses.decp import Contract
+from clauses.decp.award import parse_award
+from clauses.followup import FollowUp, HoursRecord, NonImputable
+from clauses.lifecycle import Published
+from clauses.spaser import ContractRecord
+from clauses.store.crud import DossierNotFound, StaleVersion, get_dossier
+from clauses.store.db import writing
+from clauses.store.models import (
+    STAGE_LABELS,
+    AuditEvent,
+    Dossier,
+    FollowupEntry,
+    FollowupKind,
+    Stage,
+    utcnow,
+)
+
+Actor = tuple[uuid.UUID, str]  # the user's id and e-mail
+AUDIT_VALUE_MAX = 2000  # characters of a value kept in the trail
+MOVE_COLUMNS = (
+    "stage",
+    "published",
+    "award",
+    "published_on",
+    "notified_on",
+    "notified_until",
+    "started_on",
+    "closed_on",
+)
+
+
+def audit_text(value: Any) -> str | None:
+    """A value as the audit trail keeps it (None for nothing, JSON for a structure)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text[:AUDIT_VALUE_MAX]
+
+
+def _fields(before: Dossier, values: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """The fields a move sets to another value: each key of the award apart; the published
+    snapshot by its date and library version only (the tender itself is the answers')."""
+    fields: list[tuple[str, Any, Any]] = []
+    for name, new in values.items():
+        old = getattr(before, name)
+        if name == "stage":
+            fields.append(("stage", STAGE_LABELS[Stage(old)], STAGE_LABELS[Stage(new)]))
+        elif name == "award":
+            old_award, new_award = old or {}, new or {}
+            fields += [
+                (f"award.{key}", old_award.get(key), new_award.get(key))
+                for key in sorted(set(old_award) | set(new_award))
+            ]
+        elif name == "published":
+            for key in ("publication_date", "library_version"):
+                fields.append((f"published.{key}", (old or {}).get(key), (new or {}).get(key)))
+        else:
+            fields.append((name, old, new))
+    return [(n, o, v) for n, o, v in fields if audit_text(o) != audit_text(v)]
+
+
+def record_move(
+    *,
+    session: Session,
+    dossier_id: uuid.UUID,
+    expected_version: int,
+    values: dict[str, Any],
+    actor: Actor,
+    action: str,
+) -> Dossier:
+    """Write a move's columns (those of :data:`MOVE_COLUMNS`) and their trail, if the dossier is
+    still at that version; else :class:`StaleVersion` (or :class:`DossierNotFound`)."""
+    if not values or not set(values) <= set(MOVE_COLUMNS):
+        raise ValueError(f"a move sets some of {MOVE_COLUMNS}, not {sorted(values)}")
+    before = get_dossier(session=session, dossier_id=dossier_id)
+    if before.version != expected_version:
+        raise StaleVersion(before)
+    now = utcnow()
+    trail = [
+        AuditEvent(
+            at=now,
+            action=action,
+            organisation_id=before.organisation_id,
+            dossier_id=dossier_id,
+            user_id=actor[0],
+            actor=actor[1],
+            field=name,
+            old=audit_text(old),
+            new=audit_text(new),
+        )
+        for name, old, new in _fields(before, values)
+    ]
+    with writing(session):
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(Dossier)
+            .where(col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version)
+            .values({**values, "version": col(Dossier.version) + 1, "updated_at": now})
+        )
+        if result.rowcount == 0:
+            session.rollback()
+            raise StaleVersion(get_dossier(session=session, dossier_id=dossier_id))
+        session.add_all(trail)
+        session.commit()
+    return get_dossier(session=session, dossier_id=dossier_id)
+
+
+def published_of(dossier: Dossier) -> Published | None:
+    return None if dossier.published is None else Published.from_json(dossier.published)
+
+
+# Follow-up lines.
+
+
+def add_followup(
+    *,
+    session: Session,
+    dossier: Dossier,
+    followup: FollowUp,
+    actor: Actor,
+    author_name: str,
+    action: str = "suivi",
+) -> list[FollowupEntry]:
+    """Add the lines (checked by the caller against the vocabularies and the lots), each with
+    its audit row, in one transaction: all are kept, or none."""
+    entries = [
+        _entry(dossier, FollowupKind.hours, record.period_end, record, actor, author_name)
+        for record in followup.records
+    ] + [
+        _entry(dossier, FollowupKind.non_imputable, case.period_end, case, actor, author_name)
+        for case in followup.non_imputable
+    ]
+    with writing(session):
+        session.add_all(entries)
+        session.flush()
+        session.add_all(
+            AuditEvent(
+                at=entry.created_at,
+                action=action,
+                organisation_id=dossier.organisation_id,
+                dossier_id=dossier.id,
+                user_id=actor[0],
+                actor=actor[1],
+                field=f"suivi.{entry.id}",
+                new=audit_text(entry.data),
+            )
+            for entry in entries
+        )
+        session.commit()
+    for entry in entries:
+        session.refresh(entry)
+    return entries
+
+
+def _entry(
+    dossier: Dossier,
+    kind: FollowupKind,
+    period_end: dt.date | None,
+    line: HoursRecord | NonImputable,
+    actor: Actor,
+    author_name: str,
+) -> FollowupEntry:
+    return FollowupEntry(
+        dossier_id=dossier.id,
+        organisation_id=dossier.organisation_id,
+        kind=kind,
+        period_end=period_end,
+        data=line.model_dump(mode="json", exclude_none=True),
+        author_id=actor[0],
+        author_name=author_name,
+    )
+
+
+def followup_entries(*, session: Session, dossier_id: uuid.UUID) -> Sequence[FollowupEntry]:
+    """The contract's lines, in the order they were recorded."""
+    query = (
+        select(FollowupEntry)
+        .where(FollowupEntry.dossier_id == dossier_id)
+        .order_by(col(FollowupEntry.id))
+    )
+    return session.exec(query).all()
+
+
+def delete_followup(
+    *, session: Session, dossier: Dossier, entry_id: int, actor: Actor
+) -> FollowupEntry:
+    """Remove one line (a mistake), with its audit row; :class:`DossierNotFound` if the line is
+    not the dossier's."""
+    entry = session.get(FollowupEntry, entry_id)
+    if entry is None or entry.dossier_id != dossier.id:
+        raise DossierNotFound(str(entry_id))
+    with writing(session):
+        session.execute(delete(FollowupEntry).where(col(FollowupEntry.id) == entry_id))
+        session.add(
+            AuditEvent(
+                action="suivi supprimé",
+                organisation_id=dossier.organisation_id,
+                dossier_id=dossier.id,
+                user_id=actor[0],
+                actor=actor[1],
+                field=f"suivi.{entry_id}",
+                old=audit_text(entry.data),
+            )
+        )
+        session.commit()
+    return entry
+
+
+def followup_from(entries: Iterable[FollowupEntry]) -> FollowUp:
+    records, cases = [], []
+    for entry in entries:
+        if entry.kind == FollowupKind.hours:
+            records.append(HoursRecord.model_validate(entry.data))
+        else:
+            cases.append(NonImputable.model_validate(entry.data))
+    return FollowUp(records=records, non_imputable=cases)
+
+
+def followup_of(*, session: Session, dossier_id: uuid.UUID) -> FollowUp:
+    return followup_from(followup_entries(session=session, dossier_id=dossier_id))
+
+
+# What the reports read.
+
+AWARDED = (Stage.awarded, Stage.in_execution, Stage.closed)
+_RECORD_COLUMNS = (
+    Dossier.id,
+    Dossier.title,
+    Dossier.organisation_id,
+    Dossier.stage,
+    Dossier.published,
+    Dossier.award,
+    Dossier.notified_on,
+    Dossier.notified_until,
+)
+
+
+def _awarded(organisation_id: uuid.UUID, start: dt.date, end: dt.date) -> Any:
+    """The organisation's awarded dossiers with a contract notified from ``start`` to ``end``."""
+    return (
+        select(Dossier)
+        .options(load_only(*_RECORD_COLUMNS))  # type: ignore[arg-type]
+        .where(
+            Dossier.organisation_id == organisation_id,
+            col(Dossier.stage).in_([s.value for s in AWARDED]),
+            col(Dossier.notified_on) <= end,
+            col(Dossier.notified_until) >= start,
+        )
+        .order_by(col(Dossier.notified_on), col(Dossier.id))
+    )
+
+
+def _contract(dossier: Dossier) -> Contract | None:
+    published = published_of(dossier)
+    if published is None or dossier.award is None:
+        return None
+    return Contract(
+        label=dossier.title,
+        profile=published.profile,
+        strategy=published.strategy,
+        award=parse_award(dossier.award),
+    )
+
+
+def contracts_between(
+    *, session: Session, organisation_id: uuid.UUID, start: dt.date, end: dt.date
+) -> list[Contract]:
+    """The organisation's contracts notified in the period (for the DECP batch)."""
+    found = (_contract(d) for d in session.exec(_awarded(organisation_id, start, end)))
+    return [c for c in found if c is not None]
+
+
+def contract_records(
+    *, session: Session, organisation_id: uuid.UUID, year: int
+) -> list[ContractRecord]:
+    """What the SPASER indicators of the year read: the contracts notified in the year, and
+    those of other years with hours recorded for a period ending in the year (their hours
+    count in the year that performed them)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    entries = session.exec(
+        select(FollowupEntry).where(
+            FollowupEntry.organisation_id == organisation_id,
+            col(FollowupEntry.period_end) >= start,
+            col(FollowupEntry.period_end) <= end,
+            FollowupEntry.kind == FollowupKind.hours,
+        )
+    ).all()
+    lines: defaultdict[uuid.UUID, list[FollowupEntry]] = defaultdict(list)
+    for entry in entries:
+        lines[entry.dossier_id].append(entry)
+    notified = list(session.exec(_awarded(organisation_id, start, end)))
+    others = set(lines) - {d.id for d in notified}
+    if others:
+        notified += session.exec(
+            select(Dossier)
+            .options(load_only(*_RECORD_COLUMNS))  # type: ignore[arg-type]
+            .where(col(Dossier.id).in_(others), Dossier.organisation_id == organisation_id)
+        ).all()
+    records = []
+    for dossier in notified:
+        published = published_of(dossier)
+        if published is None:
+            continue
+        records.append(
+            ContractRecord(
+                organisation=str(organisation_id),
+                label=dossier.title,
+                profile=published.profile,
+                advice=published.advice,
+                strategy=published.strategy,
+                award=None if dossier.award is None else parse_award(dossier.award),
+                followup=followup_from(lines.get(dossier.id, [])),
+            )
+        )
+    return records

@@ -1,0 +1,277 @@
+"""The life after the draft in the store: each move written with its trail and its version, the
+follow-up lines, and the records the DECP batch and the SPASER indicators read (both backends)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import inspect
+from sqlmodel import Session, select
+
+from clauses import lifecycle
+from clauses.advisor import advise
+from clauses.decp import DecpSchema, decp_batch
+from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount
+from clauses.library import Library
+from clauses.profile import ProfileError, parse_profile
+from clauses.spaser import indicators
+from clauses.store import crud, stages
+from clauses.store.db import make_engine, session_scope
+from clauses.store.models import AuditEvent, DossierCreate, Organisation, Stage
+from clauses.strategy.choose import resolved_or_raise
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ACTOR = (uuid.uuid4(), "acheteuse@region.test")
+TODAY = dt.date(2027, 12, 1)
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def schema() -> DecpSchema:
+    return DecpSchema.load()
+
+
+def example(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    profile = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text("utf-8"))
+    award = yaml.safe_load((EXAMPLES / "award" / f"{name}.yaml").read_text("utf-8"))["award"]
+    return profile, award
+
+
+def organisation(session: Session) -> uuid.UUID:
+    org = Organisation(name=f"Région {uuid.uuid4().hex[:6]}")
+    session.add(org)
+    session.commit()
+    return org.id
+
+
+def published(library: Library, name: str, on: dt.date) -> lifecycle.Published:
+    data, _ = example(name)
+    profile = parse_profile(data)
+    advice = advise(profile, library, on)
+    strategy = resolved_or_raise(profile, advice, None, library)
+    return lifecycle.publish(profile, advice, strategy, library, on, TODAY)
+
+
+def to_award(
+    session: Session, library: Library, schema: DecpSchema, name: str, org: uuid.UUID
+) -> crud.Dossier:
+    """A dossier of that example, published then awarded, as the web does it."""
+    dossier = crud.create_dossier(
+        session=session, dossier_in=DossierCreate(title=name), organisation_id=org
+    )
+    snapshot = published(library, name, dt.date(2027, 1, 10))
+    dossier = stages.record_move(
+        session=session,
+        dossier_id=dossier.id,
+        expected_version=dossier.version,
+        values={
+            "stage": Stage.published,
+            "published": snapshot.to_json(),
+            "published_on": snapshot.publication_date,
+        },
+        actor=ACTOR,
+        action="publication",
+    )
+    _, award_data = example(name)
+    awarded = lifecycle.check_award(snapshot, award_data, library, schema)
+    return stages.record_move(
+        session=session,
+        dossier_id=dossier.id,
+        expected_version=dossier.version,
+        values={
+            "stage": Stage.awarded,
+            "award": awarded.data,
+            "notified_on": awarded.first_notified,
+            "notified_until": awarded.last_notified,
+        },
+        actor=ACTOR,
+        action="attribution",
+    )
+
+
+def test_a_move_is_written_with_its_trail_and_a_new_version(
+    session: Session, library: Library, schema: DecpSchema
+) -> None:
+    org = organisation(session)
+    dossier = to_award(session, library, schema, "nettoyage-lycees", org)
+    assert dossier.stage == Stage.awarded
+    assert dossier.version == 3
+    assert dossier.notified_on == dossier.notified_until == dt.date(2027, 3, 15)
+    assert stages.published_of(dossier) == published(
+        library, "nettoyage-lycees", dt.date(2027, 1, 10)
+    )
+    trail = session.exec(
+        select(AuditEvent).where(AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    fields = [(e.action, e.field, e.old, e.new) for e in trail]
+    assert ("publication", "stage", "brouillon", "publié") in fields
+    assert ("publication", "published_on", None, "2027-01-10") in fields
+    assert ("attribution", "stage", "publié", "attribué") in fields
+    assert ("attribution", "award.id", None, "2027-NET-002") in fields
+    assert all(e.actor == ACTOR[1] and e.user_id == ACTOR[0] for e in trail)
+    # The snapshot is traced by its date and library version, not as a whole.
+    assert not any(e.field == "published" for e in trail)
+
+
+def test_a_move_on_a_version_not_seen_is_refused(session: Session) -> None:
+    dossier = crud.create_dossier(session=session, dossier_in=DossierCreate(title="A"))
+    with pytest.raises(crud.StaleVersion) as stale:
+        stages.record_move(
+            session=session,
+            dossier_id=dossier.id,
+            expected_version=dossier.version + 1,
+            values={"stage": Stage.published},
+            actor=ACTOR,
+            action="publication",
+        )
+    assert stale.value.current.stage == Stage.draft
+    with pytest.raises(ValueError, match="a move sets"):
+        stages.record_move(
+            session=session,
+            dossier_id=dossier.id,
+            expected_version=dossier.version,
+            values={"answers": {}},
+            actor=ACTOR,
+            action="publication",
+        )
+
+
+def test_an_award_notified_before_the_launch_is_refused(
+    library: Library, schema: DecpSchema
+) -> None:
+    snapshot = published(library, "nettoyage-lycees", dt.date(2027, 4, 1))
+    _, award = example("nettoyage-lycees")
+    with pytest.raises(ProfileError) as refused:
+        lifecycle.check_award(snapshot, award, library, schema)
+    assert [e.field for e in refused.value.errors] == ["award.notification_date"]
+    broken = {k: v for k, v in award.items() if k != "holders"}
+    with pytest.raises(ProfileError) as missing:
+        lifecycle.check_award(
+            published(library, "nettoyage-lycees", dt.date(2027, 1, 1)), broken, library, schema
+        )
+    assert "award.holders" in {e.field for e in missing.value.errors}
+
+
+def hours(lot: int | None, end: dt.date, count: float) -> HoursRecord:
+    return HoursRecord(
+        lot=lot,
+        period_start=end - dt.timedelta(days=30),
+        period_end=end,
+        way="direct_hiring",
+        hours=count,
+        people=[PeopleCount(public="rsa", contract_type="cdd", count=1)],
+    )
+
+
+def test_follow_up_lines_are_kept_traced_and_removable(
+    session: Session, library: Library, schema: DecpSchema
+) -> None:
+    org = organisation(session)
+    dossier = to_award(session, library, schema, "nettoyage-lycees", org)
+    entries = stages.add_followup(
+        session=session,
+        dossier=dossier,
+        followup=FollowUp(
+            records=[hours(1, dt.date(2027, 6, 30), 120), hours(2, dt.date(2027, 6, 30), 80)],
+            non_imputable=[NonImputable(lot=1, hours=10, justification="Chantier suspendu")],
+        ),
+        actor=ACTOR,
+        author_name="Camille Martin",
+    )
+    assert len(entries) == 3
+    followup = stages.followup_of(session=session, dossier_id=dossier.id)
+    assert [r.hours for r in followup.records] == [120, 80]
+    assert followup.non_imputable[0].justification == "Chantier suspendu"
+    stages.delete_followup(session=session, dossier=dossier, entry_id=entries[1].id, actor=ACTOR)  # type: ignore[arg-type]
+    assert [
+        r.hours for r in stages.followup_of(session=session, dossier_id=dossier.id).records
+    ] == [120]
+    other = crud.create_dossier(session=session, dossier_in=DossierCreate(title="B"))
+    with pytest.raises(crud.DossierNotFound):  # a line of another dossier
+        stages.delete_followup(session=session, dossier=other, entry_id=entries[0].id, actor=ACTOR)  # type: ignore[arg-type]
+    actions = session.exec(
+        select(AuditEvent.action).where(AuditEvent.dossier_id == dossier.id)
+    ).all()
+    assert actions.count("suivi") == 3 and actions.count("suivi supprimé") == 1
+
+
+def test_the_reports_read_the_organisations_contracts_of_the_period(
+    session: Session, library: Library, schema: DecpSchema
+) -> None:
+    org, elsewhere = organisation(session), organisation(session)
+    cleaning = to_award(session, library, schema, "nettoyage-lycees", org)
+    works = to_award(session, library, schema, "lycee-rehabilitation", org)
+    to_award(session, library, schema, "espaces-verts", elsewhere)
+    crud.create_dossier(
+        session=session, dossier_in=DossierCreate(title="brouillon"), organisation_id=org
+    )
+    # Hours of a 2027 contract performed in 2028 count in 2028, not in 2027.
+    stages.add_followup(
+        session=session,
+        dossier=cleaning,
+        followup=FollowUp(
+            records=[hours(None, dt.date(2027, 9, 30), 300), hours(None, dt.date(2028, 2, 28), 50)]
+        ),
+        actor=ACTOR,
+        author_name="Camille Martin",
+    )
+    contracts = stages.contracts_between(
+        session=session, organisation_id=org, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
+    )
+    assert sorted(c.label for c in contracts) == ["lycee-rehabilitation", "nettoyage-lycees"]
+    batch = decp_batch(contracts, dt.date(2027, 1, 1), dt.date(2027, 12, 31), library, schema)
+    assert not batch.left_out
+    schema.check(batch.document)
+    assert not stages.contracts_between(
+        session=session, organisation_id=org, start=dt.date(2028, 1, 1), end=dt.date(2028, 12, 31)
+    )
+
+    year = stages.contract_records(session=session, organisation_id=org, year=2027)
+    assert sorted(r.label for r in year) == ["lycee-rehabilitation", "nettoyage-lycees"]
+    found = indicators(year, str(org), 2027, library)
+    assert found.hours_performed == 300
+    later = stages.contract_records(session=session, organisation_id=org, year=2028)
+    assert [r.label for r in later] == ["nettoyage-lycees"]  # notified in 2027, hours in 2028
+    assert indicators(later, str(org), 2028, library).hours_performed == 50
+    assert indicators(later, str(org), 2028, library).contracts.count == 0
+    assert works.stage == Stage.awarded
+
+
+def test_the_list_filters_by_stage_without_reading_the_heavy_columns(session: Session) -> None:
+    org = organisation(session)
+    draft = crud.create_dossier(
+        session=session,
+        dossier_in=DossierCreate(title="A", answers={"x": "1"}),
+        organisation_id=org,
+    )
+    moved = crud.create_dossier(
+        session=session, dossier_in=DossierCreate(title="B"), organisation_id=org
+    )
+    stages.record_move(
+        session=session,
+        dossier_id=moved.id,
+        expected_version=1,
+        values={"stage": Stage.published},
+        actor=ACTOR,
+        action="publication",
+    )
+    session.expunge_all()
+    listed = crud.list_dossiers(session=session, organisation_id=org, stages=[Stage.published])
+    assert [d.id for d in listed] == [moved.id]
+    both = crud.list_dossiers(session=session, organisation_id=org)
+    assert {d.id for d in both} == {draft.id, moved.id}
+    assert crud.count_dossiers(session=session, organisation_id=org, stages=[Stage.draft]) == 1
+    assert all({"answers", "published", "award"} <= inspect(d).unloaded for d in both)
