@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlmodel import Session
 
+from clauses.store.db import make_engine, session_scope
 from tests.databases import BACKENDS, database
 
 
@@ -15,3 +17,11 @@ def database_url(
 ) -> Iterator[str]:
     with database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        yield session
+    engine.dispose()

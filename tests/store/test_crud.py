@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,8 @@ from sqlalchemy import inspect
 from sqlmodel import Session
 
 from clauses.store import crud
-from clauses.store.db import make_engine, migrate, ping, session_scope
+from clauses.store.db import make_engine, migrate, ping
 from clauses.store.models import DossierCreate, DossierStatus, GeneratedDocumentCreate
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def new(session: Session, name: str = "Dossier", **answers: str) -> crud.Dossier:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +21,12 @@ from clauses.library import Library
 from clauses.profile import ProfileError, parse_profile
 from clauses.spaser import indicators
 from clauses.store import crud, stages
-from clauses.store.db import make_engine, session_scope
 from clauses.store.models import AuditEvent, DossierCreate, Organisation, Stage
 from clauses.strategy.choose import resolved_or_raise
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ACTOR = (uuid.uuid4(), "acheteuse@region.test")
 TODAY = dt.date(2027, 12, 1)
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        yield session
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

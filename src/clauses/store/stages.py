@@ -85,6 +85,29 @@ def _fields(before: Dossier, values: dict[str, Any]) -> list[tuple[str, Any, Any
     return [(n, o, v) for n, o, v in fields if audit_text(o) != audit_text(v)]
 
 
+def _event(
+    dossier: Dossier,
+    actor: Actor,
+    action: str,
+    field: str,
+    old: Any,
+    new: Any,
+    *,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    return AuditEvent(
+        at=at or utcnow(),
+        action=action,
+        organisation_id=dossier.organisation_id,
+        dossier_id=dossier.id,
+        user_id=actor[0],
+        actor=actor[1],
+        field=field,
+        old=audit_text(old),
+        new=audit_text(new),
+    )
+
+
 def record_move(
     *,
     session: Session,
@@ -103,17 +126,7 @@ def record_move(
         raise StaleVersion(before)
     now = utcnow()
     trail = [
-        AuditEvent(
-            at=now,
-            action=action,
-            organisation_id=before.organisation_id,
-            dossier_id=dossier_id,
-            user_id=actor[0],
-            actor=actor[1],
-            field=name,
-            old=audit_text(old),
-            new=audit_text(new),
-        )
+        _event(before, actor, action, name, old, new, at=now)
         for name, old, new in _fields(before, values)
     ]
     with writing(session):
@@ -159,16 +172,7 @@ def add_followup(
         session.add_all(entries)
         session.flush()
         session.add_all(
-            AuditEvent(
-                at=entry.created_at,
-                action=action,
-                organisation_id=dossier.organisation_id,
-                dossier_id=dossier.id,
-                user_id=actor[0],
-                actor=actor[1],
-                field=f"suivi.{entry.id}",
-                new=audit_text(entry.data),
-            )
+            _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
             for entry in entries
         )
         session.commit()
@@ -216,17 +220,7 @@ def delete_followup(
         raise DossierNotFound(str(entry_id))
     with writing(session):
         session.execute(delete(FollowupEntry).where(col(FollowupEntry.id) == entry_id))
-        session.add(
-            AuditEvent(
-                action="suivi supprimé",
-                organisation_id=dossier.organisation_id,
-                dossier_id=dossier.id,
-                user_id=actor[0],
-                actor=actor[1],
-                field=f"suivi.{entry_id}",
-                old=audit_text(entry.data),
-            )
-        )
+        session.add(_event(dossier, actor, "suivi supprimé", f"suivi.{entry_id}", entry.data, None))
         session.commit()
     return entry
 

@@ -18,7 +18,7 @@ from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
 from clauses.web.oidc import OidcError
 from clauses.web.rendering import render
-from clauses.web.sessions import current
+from clauses.web.sessions import Principal, current
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(csrf_protected)])
 log = logging.getLogger("clauses.web")
@@ -112,17 +112,22 @@ def sign_in(request: Request, session: SessionDep, ctx: ContextDep, form: FormDe
 def signed_in_to(request: Request, session: Session, user: User, next_url: str) -> Response:
     """Open a new session for ``user`` (new cookie, new CSRF token) and go to ``next_url``."""
     principal = sessions.principal_for(session, user)
+    record_session_event(session, "connexion", principal)
+    sessions.sign_in(request, principal)
+    return see_other(next_url)
+
+
+def record_session_event(session: Session, action: str, principal: Principal) -> None:
+    """A sign-in or a sign-out in the audit log (never with a password)."""
     accounts.record(
         session,
         AuditEvent(
-            action="connexion",
-            actor=user.email,
-            user_id=user.id,
+            action=action,
+            actor=principal.email,
+            user_id=principal.user_id,
             organisation_id=principal.organisation_id,
         ),
     )
-    sessions.sign_in(request, principal)
-    return see_other(next_url)
 
 
 @router.post("/deconnexion")
@@ -131,15 +136,7 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     if principal is not None:
         # Every session of the account ends (on every worker, within a minute).
         accounts.end_sessions(session, principal.user_id)
-        accounts.record(
-            session,
-            AuditEvent(
-                action="deconnexion",
-                actor=principal.email,
-                user_id=principal.user_id,
-                organisation_id=principal.organisation_id,
-            ),
-        )
+        record_session_event(session, "deconnexion", principal)
     sessions.sign_out(request)
     return see_other("/connexion?notice=deconnecte")
 
