@@ -48,7 +48,7 @@ def test_publish_freezes_the_tender_and_keeps_its_documents(browser: Browser) ->
     assert "Consultation publiée" in text
     assert "Consultation lancée le 5 octobre 2026" in text
     assert 'id="strategy-form"' not in page  # the choices, read-only
-    assert "Le document contiendra" in text
+    assert "La consultation publiée retient" in text
     assert "Un référent peut ramener le dossier au brouillon" in text
     assert f'action="/dossiers/{dossier}/publier"' not in page
     assert f'href="/dossiers/{dossier}/attribution"' in page
