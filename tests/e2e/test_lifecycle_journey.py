@@ -66,6 +66,7 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
     cycle.get_by_role("button", name="Publier la consultation").click()
     expect(page.get_by_role("status")).to_contain_text("Consultation publiée")
     expect(page.locator("#strategy-form")).to_have_count(0)
+    cycle.screenshot(path=str(folder / "dossier-published-1280.png"))
 
     page.get_by_role("link", name="Enregistrer l’attribution").click()
     expect(page.locator("h1")).to_have_text("Enregistrer l’attribution")
@@ -123,4 +124,7 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
     page.screenshot(path=str(folder / "dossier-closed-1280.png"), full_page=False)
     page.goto(f"{server.url}/dossiers?etat=closed")
     expect(page.get_by_role("link", name="Lycée Jules-Verne")).to_be_visible()
+    page.screenshot(path=str(folder / "list-closed-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(folder / "list-closed-390.png"))
     referent.close()

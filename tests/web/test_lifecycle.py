@@ -373,3 +373,68 @@ def test_decp_download_is_valid_for_every_stage_after_award(app: FastAPI, browse
         document = json.loads(response.content)
         DecpSchema.load().check(document)
         assert document["marches"]["marche"][0]["acheteur"]["id"] == AWARD["buyer_siret"]
+
+
+STALE = (
+    ("publier", Stage.draft, {"publication_date": "2026-10-05"}),
+    ("depublier", Stage.published, {}),
+    ("attribution", Stage.published, AWARD_FORM),
+    ("executer", Stage.awarded, {"date": "2026-11-24"}),
+    ("clore", Stage.in_execution, {"date": "2026-11-30"}),
+    ("rouvrir", Stage.closed, {}),
+)
+
+
+def test_a_move_on_a_stale_version_shows_the_conflict(app: FastAPI) -> None:
+    """Someone changed the dossier since the page was shown: the move is not made."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        referent = Browser(client, "referent")
+        for route, stage, data in STALE:
+            dossier = referent.new_dossier(f"Périmé {route}")
+            place_at(app, dossier, stage)
+            shown = version_of(referent, dossier)
+            referent.post(
+                f"/dossiers/{dossier}/renommer", {"version": shown, "title": "Renommé entre-temps"}
+            )
+            response = referent.post(f"/dossiers/{dossier}/{route}", {**data, "version": shown})
+            assert response.status_code == 409, route
+            assert "modifié entre-temps" in text_of(response.text)
+            page = text_of(referent.get(f"/dossiers/{dossier}").text)
+            assert f"Vie du marché : {stage_label(stage)}" in page
+
+
+def stage_label(stage: Stage) -> str:
+    from clauses.store.models import STAGE_LABELS
+
+    return STAGE_LABELS[stage].capitalize()
+
+
+def test_closing_names_its_date(app: FastAPI) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        referent = Browser(client, "referent")
+        dossier = referent.new_dossier("Clôture")
+        place_at(app, dossier, Stage.in_execution)
+        for typed, message in (
+            ("", "Date de clôture : date de clôture obligatoire"),
+            (
+                "2026-11-01",
+                "Date de clôture : la date de clôture ne peut pas précéder le 25/11/2026",
+            ),
+            ("31/11/2026", "Date de clôture : date de clôture illisible : une date au format"),
+        ):
+            response = referent.post(
+                f"/dossiers/{dossier}/clore",
+                {"version": version_of(referent, dossier), "date": typed},
+            )
+            assert response.status_code == 422
+            assert message in text_of(response.text)
+            assert f'value="{typed}"' in response.text
+        # The award cannot be given twice, nor before the consultation is published.
+        draft = referent.new_dossier("Brouillon")
+        refused = referent.get(f"/dossiers/{draft}/attribution")
+        assert refused.status_code == 422
+        assert "se fait depuis l’état « publié »" in text_of(refused.text)

@@ -105,16 +105,23 @@ def refused_page(request: Request, dossier: Dossier, exc: MoveRefused) -> HTMLRe
     )
 
 
-def read_date(raw: Any) -> dt.date | None:
-    """A date field's value (ISO), or a date typed « 15/03/2027 »; None when empty or unreadable
-    (the move's check then names the field)."""
+def read_date(raw: Any, rule: Rule) -> dt.date | None:
+    """A date field's value (ISO), or a date typed « 15/03/2027 »; None when empty (the move's
+    check names it); :class:`MoveRefused` naming the field when it is no date."""
     text = form_text(raw)
     if not text:
         return None
     try:
         return dt.date.fromisoformat(award_form.parse_date(text))
     except ValueError:
-        return None
+        raise MoveRefused(
+            [
+                FieldError(
+                    DATE_FIELDS.get(rule.move, "date"),
+                    f"{rule.date_label} illisible : une date au format JJ/MM/AAAA est attendue",
+                )
+            ]
+        ) from None
 
 
 def move_page(
@@ -188,7 +195,7 @@ def publish_dossier(
             assessment.advice,
             assessment.strategy,
             ctx.library,
-            read_date(form.get("publication_date")),
+            read_date(form.get("publication_date"), rule),
             ctx.today(),
         )
     except MoveRefused as exc:
@@ -242,7 +249,7 @@ def dated_move(
     try:
         rule = lifecycle.check_move(move, lifecycle.stage_of(dossier.stage), role())
         after = dossier.notified_on if move is Move.start else dossier.started_on
-        day = lifecycle.check_date(rule, read_date(form.get("date")), after, ctx.today())
+        day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
     except MoveRefused as exc:
         if exc.forbidden or exc.errors[0].field == "stage":
             return refused_page(request, dossier, exc)

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, Response
 from clauses import french
 from clauses.store import accounts, crud
 from clauses.store.models import (
-    STAGE_LABELS,
     TITLE_MAX,
     Dossier,
     DossierCreate,
@@ -42,7 +41,14 @@ router = dossier_router()
 
 LIST_LIMIT = 200  # dossiers a page lists; the next ones are on the next pages
 # The list's tabs: every dossier in progress, each stage of its life, the archived ones.
-STAGE_TABS = {"": "Tous"} | {stage.value: STAGE_LABELS[stage].capitalize() for stage in Stage}
+STAGE_TABS = {
+    "": "Tous",
+    Stage.draft.value: "Brouillons",
+    Stage.published.value: "Publiés",
+    Stage.awarded.value: "Attribués",
+    Stage.in_execution.value: "En exécution",
+    Stage.closed.value: "Clos",
+}
 
 
 @router.get("", response_class=HTMLResponse)
