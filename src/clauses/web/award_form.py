@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from starlette.datastructures import FormData, UploadFile
+
 from clauses.decp.award import (
     Ccag,
     ContractNature,
@@ -55,7 +57,14 @@ CHECKBOXES: dict[str, type[StrEnum]] = {
     "environmental_considerations": Environmental,
 }
 BOOLEANS = ("subcontracting_declared", "advance_payment", "innovative")
-LOT_FIELDS = ("id", "amount_eur", "notification_date", "offers_received")
+LOT_FIELDS = (
+    "id",
+    "amount_eur",
+    "notification_date",
+    "offers_received",
+    "grouping",
+    "subcontracting_declared",
+)
 HOLDER_FIELDS = ("id_type", "id", "name")
 LABELS = {
     "id": "Identifiant du marché",
@@ -82,8 +91,7 @@ LABELS = {
     "environmental_considerations": "Considérations environnementales",
     "holders": "Titulaires",
     "lots": "Lots attribués",
-    "id_type": "type d’identifiant",
-    "name": "raison sociale",
+    "place": "Lieu d’exécution",
 }
 HOLDER_LABELS = {"id_type": "type d’identifiant", "id": "identifiant (SIRET…)", "name": "nom"}
 LOT_LABELS = {
@@ -91,21 +99,21 @@ LOT_LABELS = {
     "amount_eur": "montant (€ HT)",
     "notification_date": "date de notification",
     "offers_received": "nombre d’offres reçues",
+    "grouping": "groupement d’opérateurs",
+    "subcontracting_declared": "sous-traitance déclarée",
     "holders": "titulaires",
 }
 FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 Values = dict[str, Any]  # form name → text (list of texts for a group of checkboxes)
 
 
-def read_values(form: Mapping[str, Any], profile: TenderProfile) -> Values:
+def read_values(form: FormData, profile: TenderProfile) -> Values:
     """The form's values as typed (what :func:`award_data` reads and the template shows)."""
-    getlist = getattr(form, "getlist", None)
     values: Values = {}
     for name in (*TEXTS, *NUMBERS, *DATES, *SELECTS, *BOOLEANS):
         values[name] = form_text(form.get(name))[:200]
     for name in CHECKBOXES:
-        picked = getlist(name) if getlist else form.get(name) or []
-        values[name] = [form_text(v) for v in picked if isinstance(v, str)]
+        values[name] = [form_text(v) for v in form.getlist(name) if isinstance(v, str)]
     prefixes = ["holders"] + [f"lots-{n}-holders" for n in range(1, len(profile.lots) + 1)]
     for n in range(1, len(profile.lots) + 1):
         for name in LOT_FIELDS:
@@ -137,17 +145,17 @@ def _count(raw: Any) -> int:
 def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values:
     """The form's values for an award as stored (empty for none): the form shown to correct it."""
     award = award or {}
-    form: dict[str, Any] = {}
+    pairs: list[tuple[str, str | UploadFile]] = []
 
     def put(name: str, value: Any) -> None:
         if value is None:
             return
         if isinstance(value, bool):
-            form[name] = "true" if value else "false"
+            pairs.append((name, "true" if value else "false"))
         elif isinstance(value, float) and value.is_integer():
-            form[name] = str(int(value))
+            pairs.append((name, str(int(value))))
         else:
-            form[name] = str(value)
+            pairs.append((name, str(value)))
 
     for name in ("id", "buyer_siret", "framework_id", "amount_eur", "offers_received", *DATES):
         put(name, award.get(name))
@@ -155,34 +163,29 @@ def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values
         put(name, award.get(name))
     rate = award.get("advance_rate")
     if isinstance(rate, int | float):
-        form["advance_rate"] = _decimal(rate * 100)
+        put("advance_rate", _decimal(rate * 100))
     place = award.get("place") or {}
     put("place-code", place.get("code"))
     put("place-type", place.get("type"))
-    checkboxes = {name: list(award.get(name) or []) for name in CHECKBOXES}
+    for name in CHECKBOXES:
+        for value in award.get(name) or []:
+            put(name, value)
 
     def holders(prefix: str, given: list[dict[str, Any]] | None) -> None:
         rows = given or []
-        form[f"{prefix}-count"] = str(max(len(rows), 1))
+        put(f"{prefix}-count", max(len(rows), 1))
         for j, holder in enumerate(rows, start=1):
             for name in HOLDER_FIELDS:
                 put(f"{prefix}-{j}-{name}", holder.get(name))
 
     holders("holders", award.get("holders"))
-    for n in range(1, len(profile.lots) + 1):
-        form[f"lots-{n}-holders-count"] = "1"
     for lot in award.get("lots") or []:
         n = lot.get("lot")
         if isinstance(n, int) and 1 <= n <= len(profile.lots):
             for name in LOT_FIELDS:
                 put(f"lots-{n}-{name}", lot.get(name))
             holders(f"lots-{n}-holders", lot.get("holders"))
-
-    class _Form(dict[str, Any]):
-        def getlist(self, name: str) -> list[str]:
-            return [str(v) for v in checkboxes.get(name, [])]
-
-    return read_values(_Form(form), profile)
+    return read_values(FormData(pairs), profile)
 
 
 def _decimal(value: float) -> str:
@@ -261,6 +264,9 @@ def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], 
                     continue
                 if name == "notification_date":
                     lot[name] = parse_date(raw)
+                elif name == "subcontracting_declared":
+                    if raw in {"true", "false"}:
+                        lot[name] = raw == "true"
                 elif name in NUMBERS:
                     lot[name] = _number(raw, whole=name == "offers_received")
                 else:

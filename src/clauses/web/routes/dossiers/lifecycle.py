@@ -27,13 +27,14 @@ from clauses.decp.document import DecpSchema, decp_document
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
 from clauses.store import crud, stages
-from clauses.store.models import STAGE_LABELS, Dossier, Stage
+from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
 from clauses.web import award_form
 from clauses.web.access import CURRENT, actor
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
+    Assessment,
     assess_dossier,
     dossier_router,
     dossier_url,
@@ -69,7 +70,6 @@ MOVE_FIELD_LABELS = {
     "started_on": "Début d’exécution",
     "closed_on": "Clôture",
 } | {f"award.{key}": f"Attribution : {label}" for key, label in award_form.LABELS.items()}
-MOVE_FIELD_LABELS["award.place"] = "Attribution : lieu d’exécution"
 # Which route makes each move (the page's buttons post there).
 PATHS = {
     Move.publish: "publier",
@@ -82,7 +82,8 @@ PATHS = {
 DATE_FIELDS = {Move.publish: "publication_date", Move.start: "date", Move.close: "date"}
 
 
-def role() -> Any:
+def role() -> Role | None:
+    """The signed-in member's role (None: an invited facilitator)."""
     access = CURRENT.get()
     return access.principal.role if access is not None else None
 
@@ -209,7 +210,11 @@ def publish_dossier(
 
 
 def not_ready(
-    request: Request, dossier: Dossier, rule: Rule, form: Mapping[str, Any], assessment: Any
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    assessment: Assessment,
 ) -> HTMLResponse:
     """422: what keeps the tender from being published (answers to complete, choices to fix)."""
     errors = [FieldError(item.label, item.message) for item in assessment.items]
@@ -443,7 +448,8 @@ def _worded(error: FieldError, layout: award_form.Layout) -> FieldError:
 def decp_filename(dossier: Dossier) -> str:
     ascii_title = unicodedata.normalize("NFKD", dossier.title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
-    return f"decp-{slug or 'marche'}-{dossier.notified_on or ''}.json".replace("-.json", ".json")
+    notified = f"-{dossier.notified_on.isoformat()}" if dossier.notified_on else ""
+    return f"decp-{slug or 'marche'}{notified}.json"
 
 
 @router.get("/{dossier_id}/" + DECP, response_class=Response)
