@@ -83,6 +83,22 @@ class Site:
         with httpx.Client(base_url=self.url) as client:
             return Browser(client).new_dossier("Dossier à modifier")  # type: ignore[arg-type]
 
+    def published_copy(self) -> str:
+        """A copy of the complete dossier, its consultation published (for the award pages)."""
+        copy = self.complete_copy()
+        with httpx.Client(base_url=self.url) as client:
+            http = Browser(client)  # type: ignore[arg-type]
+            moved = http.post(f"/dossiers/{copy}/publier", {"version": str(http.version(copy))})
+            assert moved.status_code == 422  # no date: the form again, saying so
+            today = re.search(r'max="([0-9-]+)"', http.get(f"/dossiers/{copy}").text)
+            assert today is not None
+            moved = http.post(
+                f"/dossiers/{copy}/publier",
+                {"version": str(http.version(copy)), "publication_date": today.group(1)},
+            )
+            assert moved.status_code == 303, moved.text
+        return copy
+
     def complete_copy(self) -> str:
         """A copy of the complete dossier, for a page that changes its choices."""
         with httpx.Client(base_url=self.url) as client:
@@ -91,27 +107,33 @@ class Site:
             return str(copy.headers["location"]).split("/")[2].split("?")[0]
 
 
+def make_complete(http: Browser) -> str:
+    """A dossier with every step answered (two lots) and one document generated."""
+    complete = http.new_dossier("Lycée Jules-Verne")
+    http.answer(complete, "marche", **MARKET)
+    http.answer(complete, "acheteur", region_code="52", facilitator_available="true")
+    http.answer(
+        complete,
+        "lots",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Gros œuvre",
+            "lots-0-estimated_amount_eur": "4 000 000",
+            "lots-1-title": "Peinture",
+            "lots-1-cpv": "45442100-8",
+            "lots-1-estimated_amount_eur": "2 200 000",
+        },
+    )
+    http.answer(complete, "heures", insertion_rate="5")
+    generated = http.post(f"/dossiers/{complete}/documents", {"sections": "summary"})
+    assert generated.status_code == 303, generated.text
+    return complete
+
+
 def make_site(server: Server) -> Site:
     with httpx.Client(base_url=server.url) as client:
         http = Browser(client)  # type: ignore[arg-type]  # same interface as the TestClient
-        complete = http.new_dossier("Lycée Jules-Verne")
-        http.answer(complete, "marche", **MARKET)
-        http.answer(complete, "acheteur", region_code="52", facilitator_available="true")
-        http.answer(
-            complete,
-            "lots",
-            **{
-                "lots-count": "2",
-                "lots-0-title": "Gros œuvre",
-                "lots-0-estimated_amount_eur": "4 000 000",
-                "lots-1-title": "Peinture",
-                "lots-1-cpv": "45442100-8",
-                "lots-1-estimated_amount_eur": "2 200 000",
-            },
-        )
-        http.answer(complete, "heures", insertion_rate="5")
-        generated = http.post(f"/dossiers/{complete}/documents", {"sections": "summary"})
-        assert generated.status_code == 303, generated.text
+        complete = make_complete(http)
         invalid = http.new_dossier("Réponses à corriger")
         http.answer(
             invalid,
@@ -242,6 +264,40 @@ def live_choice_error(page: Any, site: Site) -> None:
     expect(page.locator("#penalty_eur_per_hour-error")).to_be_visible()
 
 
+def award_form(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/dossiers/{site.published_copy()}/attribution")
+
+
+def award_refused(page: Any, site: Site) -> None:
+    """The award sent empty: every field the DECP needs, named in the summary and beside it."""
+    award_form(page, site)
+    page.get_by_role("button", name="Enregistrer l’attribution").click()
+    expect(page.locator("#award-errors")).to_be_focused()
+
+
+def award_refused_narrow(page: Any, site: Site) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    award_refused(page, site)
+
+
+def published_review(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/dossiers/{site.published_copy()}")
+
+
+def published_step(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/dossiers/{site.published_copy()}/etapes/lots")
+
+
+def move_refused(page: Any, site: Site) -> None:
+    """A move's form again after a date in the future (the browser's bound removed)."""
+    page.goto(f"{site.url}/dossiers/{site.complete_copy()}")
+    field = page.locator("#publish-publication_date")
+    field.evaluate("node => node.removeAttribute('max')")
+    field.fill("2099-01-01")
+    page.get_by_role("button", name="Publier la consultation").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
 def narrow(path: str) -> Callable[[Any, Site], None]:
     """A page at 320 px, the narrowest screen the pages are made for."""
 
@@ -347,6 +403,13 @@ PAGES: dict[str, Callable[[Any, Site], None]] = {
     "review, 320 px": narrow("/dossiers/{complete}"),
     "documents, 320 px": narrow("/dossiers/{complete}/documents"),
     "dossier list": visit("/dossiers"),
+    "dossier list, by stage": visit("/dossiers?etat=published"),
+    "review, published": published_review,
+    "step, published (read-only)": published_step,
+    "award form": award_form,
+    "award form, refused": award_refused,
+    "award form, refused, 390 px": award_refused_narrow,
+    "move refused (date)": move_refused,
     "documents": visit("/dossiers/{complete}/documents"),
     "delete confirmation": visit("/dossiers/{complete}/supprimer"),
     "rename": visit("/dossiers/{complete}/renommer"),

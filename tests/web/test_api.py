@@ -122,9 +122,15 @@ def test_openapi_describes_the_api(api: TestClient) -> None:
         "/api/v1/draft",
         "/api/v1/mechanisms",
         "/api/v1/practices",
+        "/api/v1/decp",
         "/healthz",
     ):
         assert path in spec["paths"], path
+    decp = spec["paths"]["/api/v1/decp"]["post"]["requestBody"]["content"]["application/json"]
+    assert decp["schema"] == {"$ref": "#/components/schemas/TenderProfileWithAward"}
+    with_award = spec["components"]["schemas"]["TenderProfileWithAward"]
+    assert with_award["properties"]["award"] == {"$ref": "#/components/schemas/Award"}
+    assert "award" in with_award["required"]
     body = spec["paths"]["/api/v1/advice"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": "#/components/schemas/TenderProfileWithStrategy"}
     profile = spec["components"]["schemas"]["TenderProfileWithStrategy"]
@@ -163,3 +169,58 @@ def test_contradictory_profile_is_422_naming_social_services(api: TestClient) ->
     response = api.post("/api/v1/advice", json=body)
     assert response.status_code == 422
     assert [d["field"] for d in response.json()["detail"]] == ["social_services"]
+
+
+AWARDED = sorted(p for p in EXAMPLE_FILES if (EXAMPLES / "award" / p.name).exists())
+
+
+@pytest.mark.parametrize("example", AWARDED, ids=lambda p: p.stem)
+def test_api_decp_equals_cli_decp(
+    example: Path, api: TestClient, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The profile and its award posted give the object ``clauses decp`` prints."""
+    contract = tmp_path / "marche.yaml"
+    award = (EXAMPLES / "award" / example.name).read_text(encoding="utf-8")
+    contract.write_text(example.read_text(encoding="utf-8") + "\n" + award, encoding="utf-8")
+    assert main(["decp", "--as-of", "2026-11-22", str(contract)]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    response = api.post("/api/v1/decp", params={"as_of": "2026-11-22"}, json=as_json(contract))
+    assert response.status_code == 200, response.text
+    assert response.json() == cli
+
+
+def test_api_decp_names_what_is_missing_in_french(api: TestClient) -> None:
+    body = as_json(EXAMPLES / "formation-professionnelle.yaml")
+    assert isinstance(body, dict)
+    without = api.post("/api/v1/decp", json=body)
+    assert without.status_code == 422
+    assert without.json()["detail"] == [
+        {"field": "award", "message": "clé manquante : données d’attribution du marché"}
+    ]
+    award = as_json(EXAMPLES / "award" / "formation-professionnelle.yaml")
+    assert isinstance(award, dict)
+    partial = {k: v for k, v in award["award"].items() if k not in {"buyer_siret", "holders"}}
+    partial["offers_received"] = "quatre"
+    refused = api.post("/api/v1/decp", json={**body, "award": partial})
+    assert refused.status_code == 422
+    fields = {p["field"]: p["message"] for p in refused.json()["detail"]}
+    assert "award.offers_received" in fields
+    bad_lots = api.post("/api/v1/decp", json={**body, "award": {**award["award"], "lots": []}})
+    assert bad_lots.status_code == 422
+    missing = api.post(
+        "/api/v1/decp",
+        json={**body, "award": {k: v for k, v in award["award"].items() if k != "buyer_siret"}},
+    )
+    assert missing.json()["detail"] == [
+        {
+            "field": "award.buyer_siret",
+            "message": "champ obligatoire des données essentielles (DECP) manquant",
+        }
+    ]
+    assert (
+        "strategy"
+        in api.post(
+            "/api/v1/decp",
+            json={**body, **award, "strategy": {"mechanisms": [{"id": "nothing"}]}},
+        ).json()["detail"][0]["field"]
+    )

@@ -21,8 +21,9 @@ from starlette.routing import Mount
 
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
-from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate
-from tests.web.conftest import People, people_of, sign_in
+from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
+from tests.web.conftest import Browser, People, people_of, sign_in
+from tests.web.stages import AWARD_FORM, place_at
 
 VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
 LOGIN = "login"  # 303 to the sign-in page
@@ -39,6 +40,7 @@ MEMBERS_READ = row(LOGIN, 200, 404, 200, 200, 200)
 MEMBERS_ONLY_READ = row(LOGIN, 200, 404, 200, 200, 403)
 MEMBERS_WRITE = row(LOGIN, 303, 404, 303, 303, 403)
 REFERENT_READ = row(LOGIN, 403, 404, 200, 200, 403)
+REFERENT_WRITE = row(LOGIN, 403, 404, 303, 303, 403)
 
 # (method, path) → (form data, expected statuses in the order of VISITORS)
 MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
@@ -100,6 +102,15 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
         {"email": "invite@emploi.test"},
         REFERENT_READ,
     ),
+    # The dossier's life: each move on a dossier at the stage it starts from (STAGED).
+    ("POST", "/dossiers/{dossier_id}/publier"): ({"publication_date": "2026-10-05"}, MEMBERS_WRITE),
+    ("POST", "/dossiers/{dossier_id}/depublier"): ({}, REFERENT_WRITE),
+    ("GET", "/dossiers/{dossier_id}/attribution"): ({}, row(LOGIN, 200, 404, 200, 200, 403)),
+    ("POST", "/dossiers/{dossier_id}/attribution"): (AWARD_FORM, MEMBERS_WRITE),
+    ("POST", "/dossiers/{dossier_id}/executer"): ({"date": "2026-11-24"}, MEMBERS_WRITE),
+    ("POST", "/dossiers/{dossier_id}/clore"): ({"date": "2026-11-30"}, REFERENT_WRITE),
+    ("POST", "/dossiers/{dossier_id}/rouvrir"): ({}, REFERENT_WRITE),
+    ("GET", "/dossiers/{dossier_id}/decp.json"): ({}, MEMBERS_READ),
     ("GET", "/bibliotheque"): ({}, OK_ALL),
     ("GET", "/bibliotheque/{mechanism_id}"): ({}, OK_ALL),
     ("GET", "/fiches"): ({}, OK_ALL),
@@ -108,9 +119,22 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("POST", "/api/v1/advice"): ({}, (422,) * 6),
     ("POST", "/api/v1/draft"): ({}, (422,) * 6),
     ("POST", "/api/v1/strategy"): ({}, (422,) * 6),
+    ("POST", "/api/v1/decp"): ({}, (422,) * 6),
     ("GET", "/api/v1/mechanisms"): ({}, OK_ALL),
     ("GET", "/api/v1/practices"): ({}, OK_ALL),
     ("GET", "/healthz"): ({}, OK_ALL),
+}
+
+
+# The stage a route's dossier is placed at (the GET routes read the shared awarded dossier).
+STAGED = {
+    "/dossiers/{dossier_id}/publier": Stage.draft,
+    "/dossiers/{dossier_id}/depublier": Stage.published,
+    "/dossiers/{dossier_id}/attribution": Stage.published,
+    "/dossiers/{dossier_id}/executer": Stage.awarded,
+    "/dossiers/{dossier_id}/clore": Stage.in_execution,
+    "/dossiers/{dossier_id}/rouvrir": Stage.closed,
+    "/dossiers/{dossier_id}/decp.json": Stage.awarded,
 }
 
 
@@ -138,9 +162,11 @@ class World:
     people: People
     shared: uuid.UUID  # a dossier for the reads, with a document
     document: uuid.UUID
+    awarded: uuid.UUID | None = None  # a dossier for the reads of an awarded contract
 
-    def dossier(self) -> uuid.UUID:
-        """A dossier of « Région Test », written by its admin, the facilitator invited to it."""
+    def dossier(self, stage: Stage | None = None) -> uuid.UUID:
+        """A dossier of « Région Test », written by its admin, the facilitator invited to it;
+        with ``stage``, a complete tender at that stage (:func:`tests.web.stages.place_at`)."""
         with new_session(self.app.state.ctx.engine) as session:
             organisation = accounts.membership_of(session, self.people.admin.id)
             assert organisation is not None
@@ -152,7 +178,10 @@ class World:
             )
             session.add(DossierGrant(user_id=self.people.facilitator.id, dossier_id=dossier.id))
             session.commit()
-            return dossier.id
+            made = dossier.id
+        if stage is not None:
+            place_at(self.app, made, stage)
+        return made
 
     def invitation(self) -> str:
         """An invitation to a dossier of its own (accepting it grants that dossier only)."""
@@ -186,11 +215,16 @@ def world(app: FastAPI) -> World:
             ),
         )
     world.document = document.id
+    world.awarded = world.dossier(Stage.awarded)
     return world
 
 
 def url_of(world: World, method: str, path: str) -> str:
-    dossier = world.shared if method == "GET" else world.dossier()
+    stage = STAGED.get(path)
+    if method == "GET":
+        dossier = world.awarded if stage is not None else world.shared
+    else:
+        dossier = world.dossier(stage)
     return path.format(
         dossier_id=dossier,
         step_id="marche",
@@ -232,3 +266,75 @@ def test_each_visitor_gets_its_status(world: World, method: str, path: str) -> N
                 sign_in(client, visitor)
             got.append(status_of(client, method, url_of(world, method, path), data))
     assert dict(zip(VISITORS, got, strict=True)) == dict(zip(VISITORS, expected, strict=True))
+
+
+def stage_in_store(world: World, dossier: uuid.UUID) -> Stage:
+    with new_session(world.app.state.ctx.engine) as session:
+        return Stage(crud.get_dossier(session=session, dossier_id=dossier).stage)
+
+
+# The life of a contract move by move: (route, form, the stage it starts from, where it leads).
+WALK = (
+    ("publier", {"publication_date": "2026-10-05"}, Stage.draft, Stage.published),
+    ("depublier", {}, Stage.published, Stage.draft),
+    ("publier", {"publication_date": "2026-10-05"}, Stage.draft, Stage.published),
+    ("attribution", AWARD_FORM, Stage.published, Stage.awarded),
+    ("executer", {"date": "2026-11-24"}, Stage.awarded, Stage.in_execution),
+    ("clore", {"date": "2026-11-30"}, Stage.in_execution, Stage.closed),
+    ("rouvrir", {}, Stage.closed, Stage.in_execution),
+)
+REFERENT_MOVES = {"depublier", "clore", "rouvrir"}
+
+
+@pytest.mark.parametrize("visitor", ["acheteur", "referent", "admin", "facilitator", "other"])
+def test_moves_allowed_and_refused_by_role(world: World, visitor: str) -> None:
+    """Each visitor walks a contract's life through HTTP: a move refused leaves the stage as
+    it was (the next one starts from the stage it needs)."""
+    dossier = world.dossier(Stage.draft)
+    with TestClient(world.app) as client:
+        browser = Browser(client, visitor)
+        for route, data, source, target in WALK:
+            if stage_in_store(world, dossier) is not source:
+                place_at(world.app, dossier, source)
+            version = crud_version(world, dossier)
+            response = browser.post(
+                f"/dossiers/{dossier}/{route}", {"version": str(version), **data}
+            )
+            if visitor == "other":
+                expected = 404
+            elif visitor == "facilitator" or (visitor == "acheteur" and route in REFERENT_MOVES):
+                expected = 403
+            else:
+                expected = 303
+            assert response.status_code == expected, (route, response.text)
+            assert stage_in_store(world, dossier) is (target if expected == 303 else source)
+            if expected == 403 and visitor == "acheteur":
+                assert "demande le rôle référent au moins" in response.text
+
+
+def crud_version(world: World, dossier: uuid.UUID) -> int:
+    with new_session(world.app.state.ctx.engine) as session:
+        return crud.get_dossier(session=session, dossier_id=dossier).version
+
+
+def test_a_published_dossier_is_read_only(world: World) -> None:
+    dossier = world.dossier(Stage.published)
+    with TestClient(world.app) as client:
+        browser = Browser(client, "acheteur")
+        step = browser.get(f"/dossiers/{dossier}/etapes/marche")
+        assert step.status_code == 200
+        assert '<form id="step-form"' not in step.text and "<fieldset disabled" in step.text
+        assert "Un référent peut ramener le dossier au brouillon" in step.text
+        version = str(crud_version(world, dossier))
+        saved = browser.post(
+            f"/dossiers/{dossier}/etapes/marche",
+            {"version": version, "action": "save", "title": "Autre objet"},
+        )
+        assert saved.status_code == 409 and "Dossier publié" in saved.text
+        choices = browser.post(f"/dossiers/{dossier}/strategie", {"version": version})
+        assert choices.status_code == 409
+        review = browser.get(f"/dossiers/{dossier}")
+        assert review.status_code == 200 and 'id="strategy-form"' not in review.text
+    with new_session(world.app.state.ctx.engine) as session:
+        kept = crud.get_dossier(session=session, dossier_id=dossier)
+        assert kept.answers["title"] == "Réhabilitation du lycée"

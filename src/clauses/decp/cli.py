@@ -14,18 +14,11 @@ import sys
 from pathlib import Path
 
 from clauses.cli import _date_arg, _fail
-from clauses.decp.award import Award, parse_award
+from clauses.decp.award import Award
 from clauses.decp.document import SCHEMA_SETTING, DecpError, DecpSchema, decp_document
-from clauses.decp.resolve import resolve_strategy
+from clauses.decp.resolve import contract_of
 from clauses.library import Library, load_library
-from clauses.profile import (
-    FieldError,
-    ProfileError,
-    TenderProfile,
-    is_yaml,
-    parse_document,
-    read_file,
-)
+from clauses.profile import TenderProfile, is_yaml, read_file
 from clauses.strategy.model import ResolvedStrategy
 
 EXIT_SETUP = 1  # the schema is missing: the installation, not the input
@@ -78,13 +71,4 @@ def read_contract(
     path: Path, library: Library, as_of: dt.date
 ) -> tuple[TenderProfile, Award, ResolvedStrategy]:
     """The profile, award and resolved strategy of a profile file (ProfileError otherwise)."""
-    from clauses.advisor import advise
-
-    data = read_file(path)
-    award_data = data.pop("award", None) if isinstance(data, dict) else None
-    profile, others = parse_document(data, from_yaml=is_yaml(str(path)))
-    if award_data is None:
-        raise ProfileError([FieldError("award", "clé manquante : données d’attribution du marché")])
-    award = parse_award(award_data)
-    advice = advise(profile, library, as_of)
-    return profile, award, resolve_strategy(profile, advice, library, others.get("strategy"))
+    return contract_of(read_file(path), library, as_of, from_yaml=is_yaml(str(path)))

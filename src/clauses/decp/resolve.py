@@ -4,11 +4,13 @@ reported as the profile's errors are (exit 2 naming ``strategy.…``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from clauses.advisor.model import Advice
+from clauses.decp.award import KEY, Award, parse_award
 from clauses.library import Library
-from clauses.profile import FieldError, ProfileError, TenderProfile
+from clauses.profile import FieldError, ProfileError, TenderProfile, parse_document
 from clauses.strategy.choose import resolve
 from clauses.strategy.model import ResolvedStrategy
 
@@ -21,3 +23,24 @@ def resolve_strategy(
     if isinstance(resolved, list):
         raise ProfileError([FieldError(e.key, e.message) for e in resolved])
     return resolved
+
+
+def contract_of(
+    data: Any,
+    library: Library,
+    as_of: dt.date,
+    *,
+    from_yaml: bool = False,
+    max_errors: int | None = None,
+) -> tuple[TenderProfile, Award, ResolvedStrategy]:
+    """The profile, award and resolved strategy of a profile file's data (``clauses decp``) or
+    an API body (``POST /api/v1/decp``): ProfileError naming each field otherwise."""
+    from clauses.advisor import advise
+
+    award_data = data.pop(KEY, None) if isinstance(data, dict) else None
+    profile, others = parse_document(data, from_yaml=from_yaml, max_errors=max_errors)
+    if award_data is None:
+        raise ProfileError([FieldError(KEY, "clé manquante : données d’attribution du marché")])
+    award = parse_award(award_data)
+    advice = advise(profile, library, as_of)
+    return profile, award, resolve_strategy(profile, advice, library, others.get("strategy"))

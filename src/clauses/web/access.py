@@ -50,6 +50,7 @@ RIGHTS: dict[str, Right] = {
     "history": Right.history,
     "upload_template": Right.settings,
     "delete_template": Right.settings,
+    "award_page": Right.edit,  # the award form: members (a facilitator reads the DECP only)
 }
 FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 

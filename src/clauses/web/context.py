@@ -16,7 +16,7 @@ from clauses import french
 from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS
 from clauses.library import Library
 from clauses.profile import NATURE_LABELS
-from clauses.store.models import STATUS_LABELS
+from clauses.store.models import STAGE_LABELS, STATUS_LABELS
 from clauses.store.writer import DossierWriter
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.settings import Settings
@@ -61,6 +61,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         REGIME_LABELS=REGIME_LABELS,
         NATURE_LABELS=NATURE_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        STAGE_LABELS=STAGE_LABELS,
         HTMX_VERSION=HTMX_VERSION,
         NBSP="\u00a0",
     )

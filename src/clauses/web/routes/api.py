@@ -18,6 +18,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
+from clauses.decp.award import Award
+from clauses.decp.document import DecpSchema, decp_document
+from clauses.decp.resolve import contract_of
 from clauses.library import Library
 from clauses.library.models import Mechanism, Practice
 from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_document
@@ -70,6 +73,7 @@ health = APIRouter(tags=["santé"])
 REF = "#/components/schemas/{model}"
 PROFILE_SCHEMA = TenderProfile.model_json_schema(ref_template=REF)
 STRATEGY_SCHEMA = Strategy.model_json_schema(ref_template=REF)
+AWARD_SCHEMA = Award.model_json_schema(ref_template=REF)
 BODY_SCHEMA = {
     **PROFILE_SCHEMA,
     "title": "TenderProfileWithStrategy",
@@ -80,18 +84,37 @@ BODY_SCHEMA = {
     },
 }
 BODY_SCHEMA.pop("$defs", None)
+# ``POST /api/v1/decp``: the same, with the award (DESIGN §3.6), as ``clauses decp`` reads a file.
+AWARD_BODY_SCHEMA = {
+    **BODY_SCHEMA,
+    "title": "TenderProfileWithAward",
+    "description": "Profil du marché, sa stratégie (facultative) et son attribution (clé award).",
+    "properties": {**BODY_SCHEMA["properties"], "award": {"$ref": REF.format(model="Award")}},
+    "required": [*BODY_SCHEMA.get("required", []), "award"],
+}
 PROFILE_COMPONENTS = {
     **PROFILE_SCHEMA.pop("$defs", {}),
     **STRATEGY_SCHEMA.pop("$defs", {}),
+    **AWARD_SCHEMA.pop("$defs", {}),
     "TenderProfile": PROFILE_SCHEMA,
     "Strategy": STRATEGY_SCHEMA,
+    "Award": AWARD_SCHEMA,
     "TenderProfileWithStrategy": BODY_SCHEMA,
+    "TenderProfileWithAward": AWARD_BODY_SCHEMA,
 }
 PROFILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {"schema": {"$ref": REF.format(model="TenderProfileWithStrategy")}}
+        },
+    }
+}
+AWARD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": REF.format(model="TenderProfileWithAward")}}
         },
     }
 }
@@ -169,6 +192,11 @@ def _bounded_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_body(body: bytes) -> tuple[TenderProfile, dict[str, Any]]:
     """The profile posted and its other keys (``strategy``), as given (CPU-bound on large
     bodies: call it in the thread pool)."""
+    return parse_document(load_body(body), max_errors=MAX_ERRORS)
+
+
+def load_body(body: bytes) -> Any:
+    """The JSON posted, within the bounds above (ProfileError naming ``(corps)`` otherwise)."""
     try:
         data = json.loads(body or b"null", object_pairs_hook=_bounded_object)
     except _TooManyKeys:
@@ -181,7 +209,7 @@ def parse_body(body: bytes) -> tuple[TenderProfile, dict[str, Any]]:
         raise ProfileError(
             [FieldError("(corps)", "JSON invalide : imbrication trop profonde")]
         ) from None
-    return parse_document(data, max_errors=MAX_ERRORS)
+    return data
 
 
 def refused(exc: StrategyRefused) -> JSONResponse:
@@ -304,6 +332,45 @@ async def draft(
         return problems([FieldError("sections", str(exc))])
     except StrategyRefused as exc:
         return refused(exc)
+
+
+def decp_of(body: bytes, library: Library, as_of: dt.date) -> Response:
+    """The contract's DECP 2.0.3 object, validated against the official schema (``DecpError``,
+    a ProfileError, naming each key to give otherwise)."""
+    profile, award, resolved = contract_of(load_body(body), library, as_of, max_errors=MAX_ERRORS)
+    document = decp_document(profile, award, resolved, library, DecpSchema.load())
+    return Response(json.dumps(document, ensure_ascii=False), media_type="application/json")
+
+
+DECP_DOCUMENT = {
+    "type": "object",
+    "required": ["marches"],
+    "description": 'Objet DECP 2.0.3 : {"marches": {"marche": [...]}}, validé par le schéma '
+    "officiel (un « marche » par lot attribué d’un marché alloti)",
+}
+
+
+@router.post(
+    "/decp",
+    summary="Données essentielles (DECP 2.0.3) d’un marché attribué "
+    "(identiques à « clauses decp »)",
+    openapi_extra=AWARD_BODY,
+    responses={
+        200: {
+            "content": {"application/json": {"schema": DECP_DOCUMENT}},
+            "description": "Objet DECP validé",
+        },
+        **INVALID,
+    },
+    response_class=Response,
+)
+async def decp(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
+    """The DECP of the contract the body describes; 422 naming each missing or invalid field
+    (``award.lots[2].holders``, ``strategy.mechanisms[1].lots``…)."""
+    try:
+        return await compute(request, decp_of, library, as_of or ctx.today())
+    except ProfileError as exc:
+        return problems(exc.errors)
 
 
 @router.get("/mechanisms", response_model=list[Mechanism], summary="Mécanismes de la bibliothèque")

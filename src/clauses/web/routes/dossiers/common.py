@@ -54,6 +54,13 @@ NOTICES = {
     "genere": "Document généré : il est enregistré avec le conseil, vos choix et la version de la bibliothèque utilisés.",
     "choix": "Choix enregistrés.",
     "modele": "Modèle Word enregistré : les prochains documents seront rédigés avec ses styles, sa mise en page, son en-tête et son pied de page.",
+    "publie": "Consultation publiée : les réponses et les choix sont figés tels que publiés.",
+    "depublie": "Dossier ramené au brouillon : ses réponses et ses choix se modifient de nouveau.",
+    "attribue": "Attribution enregistrée : les données essentielles (DECP) du marché sont disponibles.",
+    "attribution-corrigee": "Attribution corrigée : la correction figure à l’historique du dossier.",
+    "execution": "Exécution commencée : le suivi des heures d’insertion est ouvert.",
+    "clos": "Marché clos.",
+    "rouvert": "Marché rouvert : il est de nouveau en exécution.",
     "modele-retire": "Modèle Word retiré : les prochains documents utiliseront le modèle de l’application.",
 }
 REVIEW = "synthese"

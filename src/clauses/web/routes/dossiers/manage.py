@@ -14,6 +14,7 @@ from clauses.store.models import (
     Dossier,
     DossierCreate,
     DossierStatus,
+    Stage,
 )
 from clauses.web import limits, wizard
 from clauses.web.access import require_member
@@ -38,34 +39,97 @@ from clauses.web.sessions import signed_in
 router = dossier_router()
 
 
+LIST_LIMIT = 200  # dossiers a page lists; the next ones are on the next pages
+# The list's tabs: every dossier in progress, each stage of its life, the archived ones.
+STAGE_TABS = {
+    "": "Tous",
+    Stage.draft.value: "Brouillons",
+    Stage.published.value: "Publiés",
+    Stage.awarded.value: "Attribués",
+    Stage.in_execution.value: "En exécution",
+    Stage.closed.value: "Clos",
+}
+
+
 @router.get("", response_class=HTMLResponse)
-def dossier_list(request: Request, session: SessionDep, statut: str = "draft") -> HTMLResponse:
+def dossier_list(
+    request: Request, session: SessionDep, statut: str = "draft", etat: str = "", page: int = 1
+) -> HTMLResponse:
+    """The organisation's dossiers, most recently changed first, by stage (``etat``) or archived
+    (``statut=archived``), :data:`LIST_LIMIT` a page: the count is asked only when there are
+    more (a list of thousands stays one indexed query)."""
     status = DossierStatus.archived if statut == "archived" else DossierStatus.draft
+    stage = Stage(etat) if etat in {s.value for s in Stage} else None
+    stages = [stage] if stage is not None and status is DossierStatus.draft else []
+    page = min(max(page, 1), 10_000)
+    offset = (page - 1) * LIST_LIMIT
     principal = signed_in(request)
+    total: int | None = None
     if principal.role is None:  # an invited facilitator: the dossiers it was invited to
-        dossiers = [d for d in accounts.granted_dossiers(session, principal.user_id)]
-        dossiers = [d for d in dossiers if d.status == status]
+        granted = [d for d in accounts.granted_dossiers(session, principal.user_id)]
+        granted = [d for d in granted if d.status == status and (not stages or d.stage in stages)]
+        dossiers = granted[offset : offset + LIST_LIMIT]
+        total = len(granted)
     else:
         dossiers = list(
             crud.list_dossiers(
                 session=session,
                 organisation_id=principal.organisation_id,
                 status=status,
-                limit=200,
+                stages=stages,
+                limit=LIST_LIMIT,
+                offset=offset,
             )
         )
+        if offset or len(dossiers) == LIST_LIMIT:
+            total = crud.count_dossiers(
+                session=session,
+                organisation_id=principal.organisation_id,
+                status=status,
+                stages=stages,
+            )
+        else:
+            total = len(dossiers)
+    archived = status is DossierStatus.archived
+    title = "Dossiers archivés" if archived else "Dossiers en cours"
+    if stages:
+        title = f"Dossiers {STAGE_PLURALS[stages[0]]}"
+
+    def page_url(number: int) -> str:
+        return with_query(
+            "/dossiers",
+            statut="archived" if archived else "",
+            etat=stages[0].value if stages else "",
+            page=str(number) if number > 1 else "",
+        )
+
     return render(
         request,
         "dossiers/list.html",
         {
-            "page_title": "Dossiers archivés"
-            if status is DossierStatus.archived
-            else "Dossiers en cours",
+            "page_title": title,
             "dossiers": dossiers,
             "status": status,
+            "stage": stages[0].value if stages else "",
+            "tabs": STAGE_TABS,
+            "total": total,
+            "first": offset + 1,
+            "previous_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1)
+            if total is not None and offset + LIST_LIMIT < total
+            else None,
             "notice": notice_of(request),
         },
     )
+
+
+STAGE_PLURALS = {
+    Stage.draft: "en brouillon",
+    Stage.published: "publiés",
+    Stage.awarded: "attribués",
+    Stage.in_execution: "en exécution",
+    Stage.closed: "clos",
+}
 
 
 def default_title(ctx: AppContext) -> str:

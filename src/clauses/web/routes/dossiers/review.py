@@ -15,6 +15,7 @@ from clauses.store.db import new_session
 from clauses.store.models import (
     Dossier,
 )
+from clauses.store.stages import published_of
 from clauses.web import limits, strategy_form, wizard
 from clauses.web.context import AppContext
 from clauses.web.cpv import normalise_code
@@ -36,6 +37,7 @@ from clauses.web.routes.dossiers.common import (
     write_change,
 )
 from clauses.web.routes.dossiers.documents import issue
+from clauses.web.routes.dossiers.lifecycle import lifecycle_view
 
 router = dossier_router()
 STRATEGY = "strategie"
@@ -48,6 +50,20 @@ def strategy_view(
     """What the decisions form shows (``_strategy.html``); ``check``: the buyer has just sent
     it, so its error summary takes the focus."""
     form = None
+    published = published_of(dossier)
+    if published is not None:
+        # Past the draft: what was published, read-only (no form to save).
+        return {
+            "dossier": dossier,
+            "assessment": assessment,
+            "profile": published.profile,
+            "strategy": published.strategy,
+            "form": None,
+            "frozen": True,
+            "check": False,
+            "section_choices": SECTIONS,
+            "strategy_url": dossier_url(dossier.id, STRATEGY),
+        }
     if assessment.profile and assessment.advice and assessment.strategy_errors is not None:
         form = strategy_form.build_form(
             dossier.strategy,
@@ -92,6 +108,7 @@ def review_view(
         "documents": crud.list_documents(session=session, dossier_id=dossier.id),
         "cpv_entry": ctx.cpv.find(normalise_code(str(dossier.answers.get("cpv") or ""))),
         "review_url": dossier_url(dossier.id),
+        "cycle": lifecycle_view(ctx, dossier, assessment.ready),
     }
 
 

@@ -19,6 +19,7 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
+from clauses.web.routes.dossiers.lifecycle import MOVE_FIELD_LABELS
 from clauses.web.sessions import signed_in
 
 router = dossier_router()
@@ -31,7 +32,7 @@ def history(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
-    labels = dict(FIELD_LABELS)
+    labels = FIELD_LABELS | MOVE_FIELD_LABELS
     for step in ctx.library.questionnaire.steps:
         for question in step.questions:
             labels[f"answers.{question.field}"] = question.label

@@ -1,0 +1,390 @@
+"""The award form (DESIGN §3.6) and the ``award`` data it gives, both ways.
+
+The form's values are kept as typed (``values``: form name → text, or list of texts for the
+checkboxes), so that a refused form is shown again exactly as it was sent; :func:`award_data`
+turns them into the ``award`` key a profile file would carry (numbers and dates read the French
+way), which :func:`clauses.lifecycle.check_award` checks. :func:`form_errors` places each error
+it names (``award.lots[2].holders[1].id``) next to its field.
+
+Names: the award's keys (``buyer_siret``, ``place-code``), the holders numbered from 1
+(``holders-2-id``), a lot's fields under its number in the profile (``lots-3-amount_eur``,
+``lots-3-holders-1-id``). The selects and checkboxes offer the DECP 2.0.3 enumerations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+
+from clauses.decp.award import (
+    Ccag,
+    ContractNature,
+    Environmental,
+    ExecutionModality,
+    Grouping,
+    HolderIdType,
+    PlaceType,
+    PriceForm,
+    PriceType,
+    Procedure,
+    Technique,
+)
+from clauses.profile import FieldError, TenderProfile
+from clauses.web.wizard import form_text, parse_number
+
+MAX_HOLDERS = 20  # rows of holders a form shows (DECP takes up to 100: a file can give more)
+TEXTS = ("id", "buyer_siret", "framework_id", "place-code")
+NUMBERS = ("amount_eur", "offers_received", "advance_rate")
+DATES = ("notification_date", "publication_date")
+SELECTS: dict[str, type[StrEnum]] = {
+    "nature": ContractNature,
+    "procedure": Procedure,
+    "ccag": Ccag,
+    "price_form": PriceForm,
+    "place-type": PlaceType,
+    "grouping": Grouping,
+}
+CHECKBOXES: dict[str, type[StrEnum]] = {
+    "techniques": Technique,
+    "execution_modalities": ExecutionModality,
+    "price_types": PriceType,
+    "environmental_considerations": Environmental,
+}
+BOOLEANS = ("subcontracting_declared", "advance_payment", "innovative")
+LOT_FIELDS = (
+    "id",
+    "amount_eur",
+    "notification_date",
+    "offers_received",
+    "grouping",
+    "subcontracting_declared",
+)
+HOLDER_FIELDS = ("id_type", "id", "name")
+LABELS = {
+    "id": "Identifiant du marché",
+    "buyer_siret": "SIRET de l’acheteur",
+    "notification_date": "Date de notification",
+    "publication_date": "Date de publication des données essentielles",
+    "nature": "Nature du marché",
+    "procedure": "Procédure de passation",
+    "techniques": "Techniques d’achat",
+    "execution_modalities": "Modalités d’exécution",
+    "framework_id": "Identifiant de l’accord-cadre",
+    "ccag": "CCAG de référence",
+    "offers_received": "Nombre d’offres reçues",
+    "amount_eur": "Montant du marché (€ HT)",
+    "price_form": "Forme du prix",
+    "price_types": "Types de prix",
+    "place-code": "Lieu d’exécution : code",
+    "place-type": "Lieu d’exécution : type de code",
+    "grouping": "Groupement d’opérateurs",
+    "subcontracting_declared": "Sous-traitance déclarée",
+    "advance_payment": "Avance versée",
+    "advance_rate": "Taux de l’avance (%)",
+    "innovative": "Marché innovant",
+    "environmental_considerations": "Considérations environnementales",
+    "holders": "Titulaires",
+    "lots": "Lots attribués",
+    "place": "Lieu d’exécution",
+}
+HOLDER_LABELS = {"id_type": "type d’identifiant", "id": "identifiant (SIRET…)", "name": "nom"}
+LOT_LABELS = {
+    "id": "identifiant du marché du lot",
+    "amount_eur": "montant (€ HT)",
+    "notification_date": "date de notification",
+    "offers_received": "nombre d’offres reçues",
+    "grouping": "groupement d’opérateurs",
+    "subcontracting_declared": "sous-traitance déclarée",
+    "holders": "titulaires",
+}
+FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+Values = dict[str, Any]  # form name → text (list of texts for a group of checkboxes)
+
+
+def read_values(form: FormData, profile: TenderProfile) -> Values:
+    """The form's values as typed (what :func:`award_data` reads and the template shows)."""
+    values: Values = {}
+    for name in (*TEXTS, *NUMBERS, *DATES, *SELECTS, *BOOLEANS):
+        values[name] = form_text(form.get(name))[:200]
+    for name in CHECKBOXES:
+        values[name] = [form_text(v) for v in form.getlist(name) if isinstance(v, str)]
+    prefixes = ["holders"] + [f"lots-{n}-holders" for n in range(1, len(profile.lots) + 1)]
+    for n in range(1, len(profile.lots) + 1):
+        for name in LOT_FIELDS:
+            values[f"lots-{n}-{name}"] = form_text(form.get(f"lots-{n}-{name}"))[:200]
+    for prefix in prefixes:
+        count = _count(form.get(f"{prefix}-count"))
+        values[f"{prefix}-count"] = count
+        for j in range(1, count + 1):
+            for name in HOLDER_FIELDS:
+                values[f"{prefix}-{j}-{name}"] = form_text(form.get(f"{prefix}-{j}-{name}"))[:200]
+    return values
+
+
+def add_holder(values: Values, prefix: str) -> str | None:
+    """One more empty holder row under ``prefix`` (``holders`` or ``lots-N-holders``); the id of
+    its first field (for the focus), None at the maximum."""
+    key = f"{prefix}-count"
+    if key not in values or values[key] >= MAX_HOLDERS:
+        return None
+    values[key] += 1
+    return f"{prefix}-{values[key]}-id"
+
+
+def _count(raw: Any) -> int:
+    text = form_text(raw)
+    return min(max(int(text), 1), MAX_HOLDERS) if text.isdigit() else 1
+
+
+def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values:
+    """The form's values for an award as stored (empty for none): the form shown to correct it."""
+    award = award or {}
+    pairs: list[tuple[str, str | UploadFile]] = []
+
+    def put(name: str, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            pairs.append((name, "true" if value else "false"))
+        elif isinstance(value, float) and value.is_integer():
+            pairs.append((name, str(int(value))))
+        else:
+            pairs.append((name, str(value)))
+
+    for name in ("id", "buyer_siret", "framework_id", "amount_eur", "offers_received", *DATES):
+        put(name, award.get(name))
+    for name in ("nature", "procedure", "ccag", "price_form", "grouping", *BOOLEANS):
+        put(name, award.get(name))
+    rate = award.get("advance_rate")
+    if isinstance(rate, int | float):
+        put("advance_rate", _decimal(rate * 100))
+    place = award.get("place") or {}
+    put("place-code", place.get("code"))
+    put("place-type", place.get("type"))
+    for name in CHECKBOXES:
+        for value in award.get(name) or []:
+            put(name, value)
+
+    def holders(prefix: str, given: list[dict[str, Any]] | None) -> None:
+        rows = given or []
+        put(f"{prefix}-count", max(len(rows), 1))
+        for j, holder in enumerate(rows, start=1):
+            for name in HOLDER_FIELDS:
+                put(f"{prefix}-{j}-{name}", holder.get(name))
+
+    holders("holders", award.get("holders"))
+    for lot in award.get("lots") or []:
+        n = lot.get("lot")
+        if isinstance(n, int) and 1 <= n <= len(profile.lots):
+            for name in LOT_FIELDS:
+                put(f"lots-{n}-{name}", lot.get(name))
+            holders(f"lots-{n}-holders", lot.get("holders"))
+    return read_values(FormData(pairs), profile)
+
+
+def _decimal(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _number(text: str, *, whole: bool = False) -> Any:
+    """A number typed the French way; the text itself when it is none (the check names it)."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return text
+    if value.is_integer():
+        return int(value)
+    return text if whole else value
+
+
+def parse_date(text: str) -> str:
+    """ISO (a date field's value), or « 15/03/2027 » typed where the browser has no date field."""
+    match = FR_DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+@dataclass
+class Layout:
+    """How the award data maps back to the form: which lot and which holder row each entry of
+    ``award.lots`` and ``…holders`` comes from (empty rows are left out of the data)."""
+
+    lots: list[int] = field(default_factory=list)  # award.lots[i] → the lot's number
+    holders: dict[str, list[int]] = field(default_factory=dict)  # prefix → rows kept
+
+
+def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], Layout]:
+    """The ``award`` key the form gives (empty fields left out: the check names what is
+    missing), and where each list entry comes from."""
+    layout = Layout()
+    data: dict[str, Any] = {}
+    for name in ("id", "buyer_siret", "framework_id"):
+        if values[name]:
+            data[name] = values[name]
+    for name in DATES:
+        if values[name]:
+            data[name] = parse_date(values[name])
+    for name in ("amount_eur", "offers_received"):
+        if values[name]:
+            data[name] = _number(values[name], whole=name == "offers_received")
+    if values["advance_rate"]:
+        rate = _number(values["advance_rate"])
+        data["advance_rate"] = rate / 100 if isinstance(rate, int | float) else rate
+    for name in SELECTS:
+        if values[name] and name != "place-type":
+            data[name] = values[name]
+    if values["place-code"] or values["place-type"]:
+        data["place"] = {"code": values["place-code"], "type": values["place-type"]}
+        data["place"] = {k: v for k, v in data["place"].items() if v}
+    for name in BOOLEANS:
+        if values[name] in {"true", "false"}:
+            data[name] = values[name] == "true"
+    for name in CHECKBOXES:
+        if values[name]:
+            data[name] = values[name]
+    if profile.lots:
+        lots = []
+        for n in range(1, len(profile.lots) + 1):
+            lot: dict[str, Any] = {"lot": n}
+            for name in LOT_FIELDS:
+                raw = values[f"lots-{n}-{name}"]
+                if not raw:
+                    continue
+                if name == "notification_date":
+                    lot[name] = parse_date(raw)
+                elif name == "subcontracting_declared":
+                    if raw in {"true", "false"}:
+                        lot[name] = raw == "true"
+                elif name in NUMBERS:
+                    lot[name] = _number(raw, whole=name == "offers_received")
+                else:
+                    lot[name] = raw
+            holders = _holders(values, f"lots-{n}-holders", layout)
+            if holders:
+                lot["holders"] = holders
+            if len(lot) > 1:  # a lot left blank is not awarded (yet)
+                lots.append(lot)
+                layout.lots.append(n)
+        if lots:
+            data["lots"] = lots
+    else:
+        holders = _holders(values, "holders", layout)
+        if holders:
+            data["holders"] = holders
+    return data, layout
+
+
+def _holders(values: Values, prefix: str, layout: Layout) -> list[dict[str, Any]]:
+    rows, kept = [], []
+    for j in range(1, values[f"{prefix}-count"] + 1):
+        holder_id, name = values[f"{prefix}-{j}-id"], values[f"{prefix}-{j}-name"]
+        if not holder_id and not name:
+            continue
+        holder: dict[str, Any] = {
+            "id_type": values[f"{prefix}-{j}-id_type"] or HolderIdType.siret.value,
+            "id": holder_id,
+        }
+        if name:
+            holder["name"] = name
+        rows.append(holder)
+        kept.append(j)
+    layout.holders[prefix] = kept
+    return rows
+
+
+@dataclass
+class ErrorItem:
+    id: str  # the field's id in the form ("" : the form as a whole)
+    label: str
+    message: str
+
+
+LIST_ENTRY = re.compile(r"^(lots|holders)\[(\d+)\]")
+
+
+def form_id(path: str, layout: Layout) -> str:
+    """The form field an error names (``award.lots[1].holders[2].id`` → ``lots-3-holders-2-id``
+    when the first lot given is lot 3); "" when no field of the form gives it."""
+    rest = path.removeprefix("award").lstrip(".")
+    parts: list[str] = []
+    holders_prefix = "holders"
+    while rest:
+        match = LIST_ENTRY.match(rest)
+        if match:
+            kind, index = match[1], int(match[2])
+            if kind == "lots":
+                if not 1 <= index <= len(layout.lots):
+                    return ""
+                parts.append(f"lots-{layout.lots[index - 1]}")
+                holders_prefix = f"lots-{layout.lots[index - 1]}-holders"
+            else:
+                rows = layout.holders.get(holders_prefix, [])
+                if not 1 <= index <= len(rows):
+                    return ""
+                parts.append(f"holders-{rows[index - 1]}")
+            rest = rest[match.end() :].lstrip(".")
+            continue
+        name, _, rest = rest.partition(".")
+        parts.append(name)
+    name = "-".join(parts)
+    if name in {"place", "place-code", "place-type"}:
+        return "place-code" if name != "place-type" else name
+    if name == "holders" or name.endswith("-holders"):
+        return f"{name}-1-id"
+    if name == "lots":
+        return "lots"
+    return name
+
+
+def label_of(name: str) -> str:
+    """The French label of a field of the form, as the error summary names it."""
+    match = re.match(r"^lots-(\d+)-(.*)$", name)
+    lot = ""
+    if match:
+        lot, name = f"Lot {match[1]}", match[2]
+    holder = re.match(r"^holders-(\d+)-(.*)$", name)
+    if holder:
+        text = f"titulaire {holder[1]}, {HOLDER_LABELS.get(holder[2], holder[2])}"
+        return f"{lot}, {text}" if lot else text[0].upper() + text[1:]
+    if lot:
+        return f"{lot}, {LOT_LABELS.get(name, name)}"
+    return LABELS.get(name, name)
+
+
+def form_errors(
+    errors: list[FieldError], layout: Layout, inputs: set[str]
+) -> tuple[dict[str, str], list[ErrorItem]]:
+    """Each error beside its field (``inputs``: the ids of the form's fields) and in the
+    summary, naming the field in French; an error no field gives (the dossier's own answers,
+    the schema's) is in the summary only."""
+    placed: dict[str, str] = {}
+    items: list[ErrorItem] = []
+    for error in errors:
+        name = form_id(error.field, layout) if error.field.startswith("award") else ""
+        if name and (name in inputs or name == "lots"):
+            placed.setdefault(name, error.message)
+            items.append(ErrorItem(name, label_of(name), error.message))
+        else:
+            items.append(ErrorItem("", error.field, error.message))
+    return placed, items
+
+
+def input_ids(values: Values) -> set[str]:
+    """The ids of the form's fields (each field's id is its name; the first box of a group)."""
+    return {name for name in values if not name.endswith("-count")}
+
+
+def options(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]

@@ -1,0 +1,529 @@
+"""The dossier's life after the draft (DESIGN §6, :mod:`clauses.lifecycle`): one route per move,
+so that the authorisation matrix states each one, the award form, and the contract's DECP.
+
+Each move is checked by :func:`clauses.lifecycle.check_move` (403 with the French reason when
+the member's role lacks the right, 422 when the dossier is not at the stage the move starts
+from) and recorded by :func:`clauses.store.stages.record_move` on the version the page was
+shown at (a stale version: the conflict page), with its audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from clauses import lifecycle
+from clauses.decp.award import parse_award
+from clauses.decp.document import DecpSchema, decp_document
+from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
+from clauses.profile import FieldError, ProfileError
+from clauses.store import crud, stages
+from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
+from clauses.web import award_form
+from clauses.web.access import CURRENT, actor
+from clauses.web.context import AppContext
+from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.rendering import render
+from clauses.web.routes.dossiers.common import (
+    Assessment,
+    assess_dossier,
+    dossier_router,
+    dossier_url,
+    form_version,
+    load,
+    see_other,
+    stale_page,
+    with_query,
+)
+from clauses.web.wizard import form_text
+
+router = dossier_router()
+AWARD = "attribution"
+DECP = "decp.json"
+# The audit trail's « action » of each move (the history page shows it as it is).
+ACTIONS = {
+    Move.publish: "Publication de la consultation",
+    Move.unpublish: "Retour au brouillon",
+    Move.award: "Attribution",
+    Move.start: "Début de l’exécution",
+    Move.close: "Clôture du marché",
+    Move.reopen: "Réouverture du marché",
+}
+CORRECTION = "Correction de l’attribution"
+# How the history names the columns a move writes (each key of the award: ``award.<key>``).
+MOVE_FIELD_LABELS = {
+    "stage": "État",
+    "published.publication_date": "Date de lancement",
+    "published.library_version": "Version de la bibliothèque publiée",
+    "published_on": "Date de lancement",
+    "notified_on": "Date de notification",
+    "notified_until": "Dernière notification",
+    "started_on": "Début d’exécution",
+    "closed_on": "Clôture",
+} | {f"award.{key}": f"Attribution : {label}" for key, label in award_form.LABELS.items()}
+# Which route makes each move (the page's buttons post there).
+PATHS = {
+    Move.publish: "publier",
+    Move.unpublish: "depublier",
+    Move.award: AWARD,
+    Move.start: "executer",
+    Move.close: "clore",
+    Move.reopen: "rouvrir",
+}
+DATE_FIELDS = {Move.publish: "publication_date", Move.start: "date", Move.close: "date"}
+
+
+def role() -> Role | None:
+    """The signed-in member's role (None: an invited facilitator)."""
+    access = CURRENT.get()
+    return access.principal.role if access is not None else None
+
+
+def refused_page(request: Request, dossier: Dossier, exc: MoveRefused) -> HTMLResponse:
+    """403 (the role lacks the right) or 422 (wrong stage), with the French reason."""
+    status = 403 if exc.forbidden else 422
+    title = "Action réservée" if exc.forbidden else "Action impossible à cette étape"
+    return render(
+        request,
+        "dossiers/move_refused.html",
+        {
+            "page_title": f"{title} — {dossier.title}",
+            "title": title,
+            "dossier": dossier,
+            "reasons": [e.message for e in exc.errors],
+            "status": status,
+        },
+        status_code=status,
+    )
+
+
+def read_date(raw: Any, rule: Rule) -> dt.date | None:
+    """A date field's value (ISO), or a date typed « 15/03/2027 »; None when empty (the move's
+    check names it); :class:`MoveRefused` naming the field when it is no date."""
+    text = form_text(raw)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(award_form.parse_date(text))
+    except ValueError:
+        raise MoveRefused(
+            [
+                FieldError(
+                    DATE_FIELDS.get(rule.move, "date"),
+                    f"{rule.date_label} illisible : une date au format JJ/MM/AAAA est attendue",
+                )
+            ]
+        ) from None
+
+
+def move_page(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    errors: list[FieldError],
+) -> HTMLResponse:
+    """The move's form again (422), as it was sent, each error beside its field and in the
+    summary."""
+    name = DATE_FIELDS.get(rule.move, "date")
+    return render(
+        request,
+        "dossiers/move.html",
+        {
+            "page_title": f"{rule.label} — {dossier.title}",
+            "dossier": dossier,
+            "rule": rule,
+            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
+            "field": name,
+            "value": form_text(form.get(name)),
+            "errors": errors,
+            "field_error": next((e.message for e in errors if e.field in {name, "date"}), None),
+            "version": form_version(form),
+        },
+        status_code=422,
+    )
+
+
+def record(
+    request: Request,
+    session: Session,
+    dossier: Dossier,
+    form: Mapping[str, Any],
+    values: dict[str, Any],
+    action: str,
+    notice: str,
+) -> Response:
+    access = CURRENT.get()
+    assert access is not None
+    try:
+        stages.record_move(
+            session=session,
+            dossier_id=dossier.id,
+            expected_version=form_version(form),
+            values=values,
+            actor=actor(access),
+            action=action,
+        )
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, "l’état du dossier")
+    return see_other(with_query(dossier_url(dossier.id), anchor="cycle", notice=notice))
+
+
+@router.post("/{dossier_id}/publier", response_class=HTMLResponse)
+def publish_dossier(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    try:
+        rule = lifecycle.check_move(Move.publish, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    assessment = assess_dossier(ctx, dossier)
+    if assessment.strategy is None or assessment.profile is None or assessment.advice is None:
+        return not_ready(request, dossier, rule, form, assessment)
+    try:
+        published = lifecycle.publish(
+            assessment.profile,
+            assessment.advice,
+            assessment.strategy,
+            ctx.library,
+            read_date(form.get("publication_date"), rule),
+            ctx.today(),
+        )
+    except MoveRefused as exc:
+        return move_page(request, dossier, rule, form, exc.errors)
+    values = {
+        "stage": Stage.published,
+        "published": published.to_json(),
+        "published_on": published.publication_date,
+    }
+    return record(request, session, dossier, form, values, ACTIONS[Move.publish], "publie")
+
+
+def not_ready(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    assessment: Assessment,
+) -> HTMLResponse:
+    """422: what keeps the tender from being published (answers to complete, choices to fix)."""
+    errors = [FieldError(item.label, item.message) for item in assessment.items]
+    for problem in assessment.strategy_errors or []:
+        errors.append(FieldError("Vos choix", problem.message))
+    if not errors:
+        errors.append(
+            FieldError("Réponses", "les réponses obligatoires ne sont pas toutes données")
+        )
+    return move_page(request, dossier, rule, form, errors)
+
+
+@router.post("/{dossier_id}/depublier", response_class=HTMLResponse)
+def unpublish_dossier(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    try:
+        lifecycle.check_move(Move.unpublish, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    values = {"stage": Stage.draft, "published": None, "published_on": None}
+    return record(request, session, dossier, form, values, ACTIONS[Move.unpublish], "depublie")
+
+
+def dated_move(
+    request: Request,
+    session: SessionDep,
+    ctx: AppContext,
+    dossier_id: uuid.UUID,
+    form: Mapping[str, Any],
+    move: Move,
+) -> Response:
+    """Start or close: the date the move records, not in the future nor before the previous
+    one (the first notification for a start, the start for a close)."""
+    dossier = load(session, dossier_id)
+    try:
+        rule = lifecycle.check_move(move, lifecycle.stage_of(dossier.stage), role())
+        after = dossier.notified_on if move is Move.start else dossier.started_on
+        day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
+    except MoveRefused as exc:
+        if exc.forbidden or exc.errors[0].field == "stage":
+            return refused_page(request, dossier, exc)
+        return move_page(request, dossier, RULES[move], form, exc.errors)
+    column = "started_on" if move is Move.start else "closed_on"
+    values = {"stage": rule.target, column: day}
+    notice = "execution" if move is Move.start else "clos"
+    return record(request, session, dossier, form, values, ACTIONS[move], notice)
+
+
+@router.post("/{dossier_id}/executer", response_class=HTMLResponse)
+def start_execution(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    return dated_move(request, session, ctx, dossier_id, form, Move.start)
+
+
+@router.post("/{dossier_id}/clore", response_class=HTMLResponse)
+def close_contract(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    return dated_move(request, session, ctx, dossier_id, form, Move.close)
+
+
+@router.post("/{dossier_id}/rouvrir", response_class=HTMLResponse)
+def reopen_contract(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+) -> Response:
+    """Back in execution (the follow-up goes on); the closing date is cleared, and kept in the
+    trail."""
+    dossier = load(session, dossier_id)
+    try:
+        lifecycle.check_move(Move.reopen, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    values = {"stage": Stage.in_execution, "closed_on": None}
+    return record(request, session, dossier, form, values, ACTIONS[Move.reopen], "rouvert")
+
+
+# The award.
+
+
+def award_allowed(dossier: Dossier) -> Rule:
+    """The award's rule, if the award can be given (published) or corrected (awarded, in
+    execution) now by the member; else :class:`MoveRefused`."""
+    stage = lifecycle.stage_of(dossier.stage)
+    rule = RULES[Move.award]
+    if stage in AWARD_EDITABLE:
+        if not lifecycle.may(role(), rule):
+            lifecycle.check_move(Move.award, rule.source, role())  # raises the 403 reason
+        return rule
+    return lifecycle.check_move(Move.award, stage, role())
+
+
+def published_or_raise(dossier: Dossier) -> Published:
+    published = stages.published_of(dossier)
+    if published is None:  # a stage past draft always has its snapshot
+        raise MoveRefused([FieldError("stage", "la consultation publiée n’est pas enregistrée")])
+    return published
+
+
+def award_view(
+    ctx: AppContext,
+    dossier: Dossier,
+    published: Published,
+    values: award_form.Values,
+    *,
+    errors: dict[str, str] | None = None,
+    items: list[award_form.ErrorItem] | None = None,
+    focus: str = "",
+    version: int | None = None,
+) -> dict[str, Any]:
+    correcting = lifecycle.stage_of(dossier.stage) in AWARD_EDITABLE
+    return {
+        "page_title": f"{'Corriger l’attribution' if correcting else 'Attribution'} — "
+        f"{dossier.title}",
+        "dossier": dossier,
+        "profile": published.profile,
+        "published": published,
+        "values": values,
+        "errors": errors or {},
+        "items": items or [],
+        "focus": focus or ("award-errors" if items else ""),
+        "version": dossier.version if version is None else version,
+        "correcting": correcting,
+        "action_url": dossier_url(dossier.id, AWARD),
+        "form": award_form,
+        "today": ctx.today(),
+    }
+
+
+@router.get("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
+def award_page(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> HTMLResponse:
+    dossier = load(session, dossier_id)
+    try:
+        award_allowed(dossier)
+        published = published_or_raise(dossier)
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    values = award_form.values_of(dossier.award, published.profile)
+    return render(request, "dossiers/award.html", award_view(ctx, dossier, published, values))
+
+
+@router.post("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
+def save_award(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    """The award checked as the DECP needs it (:func:`clauses.lifecycle.check_award`): the first
+    one moves the dossier to « attribué », a later one corrects it (both in the trail). « Ajouter
+    un titulaire » shows the form again with one more row, nothing saved."""
+    dossier = load(session, dossier_id)
+    try:
+        award_allowed(dossier)
+        published = published_or_raise(dossier)
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    profile = published.profile
+    values = award_form.read_values(form, profile)
+    version = form_version(form)
+    action = form_text(form.get("action"))
+    if action.startswith("add_holder:"):
+        focus = award_form.add_holder(values, action.removeprefix("add_holder:")) or ""
+        view = award_view(ctx, dossier, published, values, focus=focus, version=version)
+        return render(request, "dossiers/award.html", view)
+    data, layout = award_form.award_data(values, profile)
+    try:
+        awarded = checked_award(ctx, published, data)
+    except ProfileError as exc:
+        errors = [_worded(e, layout) for e in exc.errors]
+        placed, items = award_form.form_errors(errors, layout, award_form.input_ids(values))
+        view = award_view(
+            ctx, dossier, published, values, errors=placed, items=items, version=version
+        )
+        return render(request, "dossiers/award.html", view, status_code=422)
+    first = lifecycle.stage_of(dossier.stage) is Stage.published
+    columns: dict[str, Any] = {
+        "award": awarded.data,
+        "notified_on": awarded.first_notified,
+        "notified_until": awarded.last_notified,
+    }
+    if first:
+        columns["stage"] = Stage.awarded
+    action_label = ACTIONS[Move.award] if first else CORRECTION
+    notice = "attribue" if first else "attribution-corrigee"
+    return record(request, session, dossier, form, columns, action_label, notice)
+
+
+def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -> Any:
+    """:func:`clauses.lifecycle.check_award`, with every error at once: when some values cannot
+    be read, the award is checked again without them, so that what is missing is said too."""
+    schema = DecpSchema.load()
+    try:
+        return lifecycle.check_award(published, data, ctx.library, schema)
+    except ProfileError as exc:
+        errors = list(exc.errors)
+        unread = {_key(e.field) for e in errors}
+        rest = {key: value for key, value in data.items() if key not in unread}
+        if unread - {""} and rest != data:
+            try:
+                lifecycle.check_award(published, rest, ctx.library, schema)
+            except ProfileError as again:
+                errors += [e for e in again.errors if _key(e.field) not in unread]
+        raise ProfileError(list(dict.fromkeys(errors))) from exc
+
+
+def _key(field: str) -> str:
+    """The award's key an error is about (``award.holders[1].id`` → ``holders``)."""
+    return (
+        re.split(r"[.\[]", field.removeprefix("award."), maxsplit=1)[0]
+        if field.startswith("award.")
+        else ""
+    )
+
+
+def _worded(error: FieldError, layout: award_form.Layout) -> FieldError:
+    """The one error whose words name the file's keys, said as the form asks it."""
+    if error.field == "award.lots" and not layout.lots:
+        return FieldError(
+            error.field,
+            "aucun lot attribué : indiquez pour chaque lot attribué son identifiant, son "
+            "montant et ses titulaires",
+        )
+    return error
+
+
+# The contract's open data.
+
+
+def decp_filename(dossier: Dossier) -> str:
+    ascii_title = unicodedata.normalize("NFKD", dossier.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+    notified = f"-{dossier.notified_on.isoformat()}" if dossier.notified_on else ""
+    return f"decp-{slug or 'marche'}{notified}.json"
+
+
+@router.get("/{dossier_id}/" + DECP, response_class=Response)
+def decp_download(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """The DECP 2.0.3 object of the contract (its published tender and its award), validated
+    against the official schema before it is offered; a page saying why until it is awarded."""
+    dossier = load(session, dossier_id)
+    published = stages.published_of(dossier)
+    if dossier.award is None or published is None:
+        stage = lifecycle.stage_of(dossier.stage)
+        return render(
+            request,
+            "dossiers/move_refused.html",
+            {
+                "page_title": f"Données essentielles non disponibles — {dossier.title}",
+                "title": "Données essentielles non disponibles",
+                "dossier": dossier,
+                "reasons": [
+                    f"le dossier est « {STAGE_LABELS[stage]} » : les données essentielles (DECP) "
+                    "d’un marché se publient une fois son attribution enregistrée"
+                ],
+                "status": 404,
+            },
+            status_code=404,
+        )
+    try:
+        award = parse_award(dossier.award)
+        document = decp_document(
+            published.profile, award, published.strategy, ctx.library, DecpSchema.load()
+        )
+    except ProfileError as exc:  # a library change since the award, say: say so, never a 500
+        return render(
+            request,
+            "dossiers/move_refused.html",
+            {
+                "page_title": f"Données essentielles à corriger — {dossier.title}",
+                "title": "Données essentielles à corriger",
+                "dossier": dossier,
+                "reasons": [str(e) for e in exc.errors],
+                "status": 422,
+            },
+            status_code=422,
+        )
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{decp_filename(dossier)}"'},
+    )
+
+
+def lifecycle_view(ctx: AppContext, dossier: Dossier, ready: bool) -> dict[str, Any]:
+    """What the dossier page's « Vie du marché » panel shows: the stage, the dated moves made,
+    the moves the member may make now, and the award and DECP links."""
+    stage = lifecycle.stage_of(dossier.stage)
+    member_role = role()
+    moves = [
+        {
+            "rule": rule,
+            "url": dossier_url(dossier.id, PATHS[rule.move]),
+            "field": DATE_FIELDS.get(rule.move),
+        }
+        for rule in lifecycle.moves_from(stage, member_role)
+    ]
+    return {
+        "stage": stage,
+        "stage_label": STAGE_LABELS[stage],
+        "stages": [(s, STAGE_LABELS[s]) for s in Stage],
+        "moves": moves,
+        "ready": ready,
+        "frozen": stage is not Stage.draft,
+        "can_correct": stage in AWARD_EDITABLE and lifecycle.may(member_role, RULES[Move.award]),
+        "award_url": dossier_url(dossier.id, AWARD),
+        "decp_url": dossier_url(dossier.id, DECP) if dossier.award is not None else None,
+        "today": ctx.today().isoformat(),
+    }
