@@ -50,6 +50,14 @@ RIGHTS: dict[str, Right] = {
     "history": Right.history,
     "upload_template": Right.settings,
     "delete_template": Right.settings,
+    # The follow-up of the hours: the buyers and the facilitator invited to the contract.
+    "followup_view": Right.followup,
+    "followup_add_hours": Right.followup,
+    "followup_add_non_imputable": Right.followup,
+    "followup_delete": Right.followup,
+    "followup_import": Right.followup,
+    "followup_model": Right.followup,
+    "followup_report": Right.followup,
 }
 FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 

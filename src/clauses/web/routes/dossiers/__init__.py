@@ -6,6 +6,13 @@ answers the fragment the page would show. Every change names the version the use
 change made on an older version is refused with a 409 page that shows both states.
 """
 
-from clauses.web.routes.dossiers import documents, manage, review, sharing, steps
+from clauses.web.routes.dossiers import documents, followup, manage, review, sharing, steps
 
-routers = [manage.router, steps.router, review.router, documents.router, sharing.router]
+routers = [
+    manage.router,
+    steps.router,
+    review.router,
+    documents.router,
+    sharing.router,
+    followup.router,
+]
