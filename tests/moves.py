@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from clauses import lifecycle
@@ -19,6 +20,7 @@ from clauses.decp import DecpSchema
 from clauses.library import Library
 from clauses.profile import parse_profile
 from clauses.store import crud, stages
+from clauses.store.db import new_session
 from clauses.store.models import Dossier, DossierCreate, Stage
 from clauses.strategy.choose import resolved_or_raise
 
@@ -38,12 +40,15 @@ def example(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return profile, award
 
 
-def published(library: Library, name: str, on: dt.date) -> lifecycle.Published:
+def published(
+    library: Library, name: str, on: dt.date, strategy: dict[str, Any] | None = None
+) -> lifecycle.Published:
+    """The example as published on ``on``, with the buyer's ``strategy`` (None: the default)."""
     data, _ = example(name)
     profile = parse_profile(data)
     advice = advise(profile, library, on)
-    strategy = resolved_or_raise(profile, advice, None, library)
-    return lifecycle.publish(profile, advice, strategy, library, on, TODAY)
+    resolved = resolved_or_raise(profile, advice, strategy, library)
+    return lifecycle.publish(profile, advice, resolved, library, on, TODAY)
 
 
 def move_to(
@@ -54,10 +59,11 @@ def move_to(
     name: str,
     stage: Stage,
     actor: tuple[uuid.UUID, str] = ACTOR,
+    strategy: dict[str, Any] | None = None,
 ) -> Dossier:
     """A draft dossier taken to ``stage`` with the example ``name`` as its published tender."""
     dossier = crud.get_dossier(session=session, dossier_id=dossier_id)
-    snapshot = published(library, name, PUBLISHED_ON)
+    snapshot = published(library, name, PUBLISHED_ON, strategy)
     _, award_data = example(name)
     moves: list[tuple[Stage, str, dict[str, Any]]] = [
         (
@@ -100,3 +106,29 @@ def to_award(
         session=session, dossier_in=DossierCreate(title=name), organisation_id=org
     )
     return move_to(session, library, schema, dossier.id, name, Stage.awarded)
+
+
+def schema() -> DecpSchema:
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = DecpSchema.load()
+    return _SCHEMA
+
+
+_SCHEMA: DecpSchema | None = None
+
+
+def move_in(
+    engine: Engine,
+    library: Library,
+    dossier_id: uuid.UUID | str,
+    name: str,
+    stage: Stage,
+    strategy: dict[str, Any] | None = None,
+) -> Dossier:
+    """:func:`move_to` in a session of its own (for the web tests, on the app's engine)."""
+    with new_session(engine) as session:
+        return move_to(
+            session, library, schema(), uuid.UUID(str(dossier_id)), name, stage,
+            strategy=strategy,
+        )  # fmt: skip

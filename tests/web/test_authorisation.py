@@ -19,13 +19,16 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from clauses.decp import DecpSchema
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
-from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate
+from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
+from tests.moves import move_to
 from tests.web.conftest import People, people_of, sign_in
 
 VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
 LOGIN = "login"  # 303 to the sign-in page
+SCHEMA = DecpSchema.load()
 OK_ALL = (200,) * 6
 
 
@@ -39,6 +42,15 @@ MEMBERS_READ = row(LOGIN, 200, 404, 200, 200, 200)
 MEMBERS_ONLY_READ = row(LOGIN, 200, 404, 200, 200, 403)
 MEMBERS_WRITE = row(LOGIN, 303, 404, 303, 303, 403)
 REFERENT_READ = row(LOGIN, 403, 404, 200, 200, 403)
+FOLLOWUP_WRITE = row(LOGIN, 303, 404, 303, 303, 303)
+REPORTS = row(LOGIN, 403, 403, 200, 200, 404)  # a facilitator is no member: not found
+HOURS_LINE = {
+    "lot": "1",
+    "period_start": "2027-04-01",
+    "period_end": "2027-06-30",
+    "way": "direct_hiring",
+    "hours": "35",
+}
 
 # (method, path) → (form data, expected statuses in the order of VISITORS)
 MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
@@ -100,6 +112,24 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
         {"email": "invite@emploi.test"},
         REFERENT_READ,
     ),
+    # The follow-up of the hours (on a contract in execution): its buyers and its facilitator.
+    ("GET", "/dossiers/{dossier_id}/suivi"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/suivi/modele.csv"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/suivi/rapport.docx"): ({}, MEMBERS_READ),
+    ("POST", "/dossiers/{dossier_id}/suivi/heures"): (HOURS_LINE, FOLLOWUP_WRITE),
+    ("POST", "/dossiers/{dossier_id}/suivi/non-imputable"): (
+        {"ni-lot": "1", "ni-hours": "5", "ni-justification": "Chantier suspendu"},
+        FOLLOWUP_WRITE,
+    ),
+    ("POST", "/dossiers/{dossier_id}/suivi/supprimer"): ({"entry": "0"}, FOLLOWUP_WRITE),
+    # No file sent: the page says so (422).
+    ("POST", "/dossiers/{dossier_id}/suivi/import"): ({}, row(LOGIN, 422, 404, 422, 422, 422)),
+    # The organisation's reports: its referents and admins.
+    ("GET", "/rapports/spaser"): ({}, REPORTS),
+    ("GET", "/rapports/spaser.xlsx"): ({}, REPORTS),
+    ("GET", "/rapports/spaser.docx"): ({}, REPORTS),
+    ("GET", "/rapports/decp"): ({}, REPORTS),
+    ("GET", "/rapports/decp.json"): ({}, row(LOGIN, 403, 403, 422, 422, 404)),  # no period
     ("GET", "/bibliotheque"): ({}, OK_ALL),
     ("GET", "/bibliotheque/{mechanism_id}"): ({}, OK_ALL),
     ("GET", "/fiches"): ({}, OK_ALL),
@@ -138,6 +168,7 @@ class World:
     people: People
     shared: uuid.UUID  # a dossier for the reads, with a document
     document: uuid.UUID
+    in_execution: uuid.UUID | None = None  # for the reads of the follow-up
 
     def dossier(self) -> uuid.UUID:
         """A dossier of « Région Test », written by its admin, the facilitator invited to it."""
@@ -153,6 +184,16 @@ class World:
             session.add(DossierGrant(user_id=self.people.facilitator.id, dossier_id=dossier.id))
             session.commit()
             return dossier.id
+
+    def followed(self) -> uuid.UUID:
+        """A dossier of « Région Test » in execution (a contract whose hours are followed)."""
+        dossier = self.dossier()
+        ctx = self.app.state.ctx
+        with new_session(ctx.engine) as session:
+            move_to(
+                session, ctx.library, SCHEMA, dossier, "lycee-rehabilitation", Stage.in_execution
+            )
+        return dossier
 
     def invitation(self) -> str:
         """An invitation to a dossier of its own (accepting it grants that dossier only)."""
@@ -190,7 +231,12 @@ def world(app: FastAPI) -> World:
 
 
 def url_of(world: World, method: str, path: str) -> str:
-    dossier = world.shared if method == "GET" else world.dossier()
+    if "/suivi" in path:
+        if world.in_execution is None:
+            world.in_execution = world.followed()
+        dossier = world.in_execution if method == "GET" else world.followed()
+    else:
+        dossier = world.shared if method == "GET" else world.dossier()
     return path.format(
         dossier_id=dossier,
         step_id="marche",

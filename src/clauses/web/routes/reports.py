@@ -237,10 +237,11 @@ def decp_export(
 def decp_download(
     request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
 ) -> Response:
-    org, _ = organisation_of(session)
+    org, name = organisation_of(session)
     start, end, errors = period_of(du, au)
     if errors or start is None or end is None:
-        return decp_export(request, session, ctx, du, au)
+        context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}
+        return decp_page(request, context, 422)
     batch, _ = batch_of(ctx, session, org, start, end)
     body = json.dumps(batch.document, ensure_ascii=False, indent=2).encode("utf-8")
     name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
