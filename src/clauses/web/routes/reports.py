@@ -91,9 +91,13 @@ def spaser_dashboard(
     year, error = year_of(ctx, session, org, annee)
     ind = spaser_of(ctx, session, org, name, year)
     shown = tables(ind, ctx.library)
+    # Each cell as the page writes it, and whether it is a figure (aligned right).
     cells = [
         [
-            [french.typography(text(cell, table.kind(r, c))) for c, cell in enumerate(row)]
+            [
+                (french.typography(text(cell, table.kind(r, c))), table.kind(r, c) != "text")
+                for c, cell in enumerate(row)
+            ]
             for r, row in enumerate(table.rows)
         ]
         for table in shown
