@@ -119,6 +119,9 @@ def test_the_figures_shown_are_the_balance_of_the_lines(app: FastAPI, browser: B
     text = text_of(page.text)
     assert "2 × Bénéficiaire du RSA, Mission ou mise à disposition (ETTI, AI, GEIQ)" in text
     assert "Chantier suspendu en mai" in text
+    # Per lot and period (the two lines are of the same quarter, on two lots).
+    periods = spaced(text.split("Heures réalisées par période", 1)[1].split("Heures déclarées")[0])
+    assert "Lot 1 du 1er avril 2027 au 30 juin 2027 1 200,5 Lot 2 du 1er avril" in periods
     assert "25 € par heure" in text.replace(nbsp, " ")
 
 

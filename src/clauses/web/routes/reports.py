@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from clauses import french
 from clauses.decp import DecpBatch, DecpSchema, decp_batch
-from clauses.spaser import Indicators, indicators, spaser_docx, spaser_xlsx
+from clauses.spaser import ContractRecord, Indicators, indicators, spaser_docx, spaser_xlsx
 from clauses.spaser.tables import tables, text
 from clauses.store import stages
 from clauses.store.models import Organisation, Role
@@ -59,26 +59,35 @@ def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
     return principal.organisation_id, organisation.name if organisation else "Organisation"
 
 
-def year_of(ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None) -> tuple[int, str]:
+def year_of(
+    ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None
+) -> tuple[int, str, list[ContractRecord] | None]:
     """The year asked (``annee``), else the last complete year when it holds a contract or hours,
-    else the current year; with the French message of a year that does not read."""
+    else the current year; with the French message of a year that does not read, and the
+    records of the year when they were read to choose it."""
     today = ctx.today()
+    error = ""
     if raw:
         if raw.strip().isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
-            return int(raw), ""
+            return int(raw), "", None
         error = f"Année : indiquez une année sur quatre chiffres (par exemple {today.year - 1})."
-    else:
-        error = ""
     last = today.year - 1
-    if stages.contract_records(session=session, organisation_id=org, year=last):
-        return last, error
-    return today.year, error
+    records = stages.contract_records(session=session, organisation_id=org, year=last)
+    if records:
+        return last, error, records
+    return today.year, error, None
 
 
 def spaser_of(
-    ctx: AppContext, session: Session, org: uuid.UUID, name: str, year: int
+    ctx: AppContext,
+    session: Session,
+    org: uuid.UUID,
+    name: str,
+    year: int,
+    records: list[ContractRecord] | None = None,
 ) -> Indicators:
-    records = stages.contract_records(session=session, organisation_id=org, year=year)
+    if records is None:
+        records = stages.contract_records(session=session, organisation_id=org, year=year)
     found = indicators(records, str(org), year, ctx.library)
     return dataclasses.replace(found, organisation=name)  # the reports name the organisation
 
@@ -88,8 +97,8 @@ def spaser_dashboard(
     request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
 ) -> HTMLResponse:
     org, name = organisation_of(session)
-    year, error = year_of(ctx, session, org, annee)
-    ind = spaser_of(ctx, session, org, name, year)
+    year, error, records = year_of(ctx, session, org, annee)
+    ind = spaser_of(ctx, session, org, name, year, records)
     shown = tables(ind, ctx.library)
     # Each cell as the page writes it, and whether it is a figure (aligned right).
     cells = [
@@ -129,10 +138,10 @@ def _export(
     request: Request, session: Session, ctx: AppContext, annee: str | None
 ) -> tuple[Indicators, str] | HTMLResponse:
     org, name = organisation_of(session)
-    year, error = year_of(ctx, session, org, annee)
+    year, error, records = year_of(ctx, session, org, annee)
     if error:
         return spaser_dashboard(request, session, ctx, annee)
-    return spaser_of(ctx, session, org, name, year), f"spaser-{year}"
+    return spaser_of(ctx, session, org, name, year, records), f"spaser-{year}"
 
 
 @router.get("/spaser.xlsx")
