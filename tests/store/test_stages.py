@@ -5,28 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
 from clauses import lifecycle
-from clauses.advisor import advise
 from clauses.decp import DecpSchema, decp_batch
 from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount
 from clauses.library import Library
-from clauses.profile import ProfileError, parse_profile
+from clauses.profile import ProfileError
 from clauses.spaser import indicators
 from clauses.store import crud, stages
 from clauses.store.models import AuditEvent, DossierCreate, Organisation, Stage
-from clauses.strategy.choose import resolved_or_raise
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ACTOR = (uuid.uuid4(), "acheteuse@region.test")
-TODAY = dt.date(2027, 12, 1)
+from tests.moves import ACTOR, example, published, to_award
 
 
 @pytest.fixture(scope="module")
@@ -34,62 +26,11 @@ def schema() -> DecpSchema:
     return DecpSchema.load()
 
 
-def example(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    profile = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text("utf-8"))
-    award = yaml.safe_load((EXAMPLES / "award" / f"{name}.yaml").read_text("utf-8"))["award"]
-    return profile, award
-
-
 def organisation(session: Session) -> uuid.UUID:
     org = Organisation(name=f"Région {uuid.uuid4().hex[:6]}")
     session.add(org)
     session.commit()
     return org.id
-
-
-def published(library: Library, name: str, on: dt.date) -> lifecycle.Published:
-    data, _ = example(name)
-    profile = parse_profile(data)
-    advice = advise(profile, library, on)
-    strategy = resolved_or_raise(profile, advice, None, library)
-    return lifecycle.publish(profile, advice, strategy, library, on, TODAY)
-
-
-def to_award(
-    session: Session, library: Library, schema: DecpSchema, name: str, org: uuid.UUID
-) -> crud.Dossier:
-    """A dossier of that example, published then awarded, as the web does it."""
-    dossier = crud.create_dossier(
-        session=session, dossier_in=DossierCreate(title=name), organisation_id=org
-    )
-    snapshot = published(library, name, dt.date(2027, 1, 10))
-    dossier = stages.record_move(
-        session=session,
-        dossier_id=dossier.id,
-        expected_version=dossier.version,
-        values={
-            "stage": Stage.published,
-            "published": snapshot.to_json(),
-            "published_on": snapshot.publication_date,
-        },
-        actor=ACTOR,
-        action="publication",
-    )
-    _, award_data = example(name)
-    awarded = lifecycle.check_award(snapshot, award_data, library, schema)
-    return stages.record_move(
-        session=session,
-        dossier_id=dossier.id,
-        expected_version=dossier.version,
-        values={
-            "stage": Stage.awarded,
-            "award": awarded.data,
-            "notified_on": awarded.first_notified,
-            "notified_until": awarded.last_notified,
-        },
-        actor=ACTOR,
-        action="attribution",
-    )
 
 
 def test_a_move_is_written_with_its_trail_and_a_new_version(

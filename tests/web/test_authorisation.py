@@ -19,14 +19,17 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from clauses.decp import DecpSchema
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
 from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
+from tests.moves import move_to
 from tests.web.conftest import Browser, People, people_of, sign_in
 from tests.web.stages import AWARD_FORM, place_at
 
 VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
 LOGIN = "login"  # 303 to the sign-in page
+SCHEMA = DecpSchema.load()
 OK_ALL = (200,) * 6
 
 
@@ -41,6 +44,15 @@ MEMBERS_ONLY_READ = row(LOGIN, 200, 404, 200, 200, 403)
 MEMBERS_WRITE = row(LOGIN, 303, 404, 303, 303, 403)
 REFERENT_READ = row(LOGIN, 403, 404, 200, 200, 403)
 REFERENT_WRITE = row(LOGIN, 403, 404, 303, 303, 403)
+FOLLOWUP_WRITE = row(LOGIN, 303, 404, 303, 303, 303)
+REPORTS = row(LOGIN, 403, 403, 200, 200, 404)  # a facilitator is no member: not found
+HOURS_LINE = {
+    "lot": "1",
+    "period_start": "2027-04-01",
+    "period_end": "2027-06-30",
+    "way": "direct_hiring",
+    "hours": "35",
+}
 
 # (method, path) → (form data, expected statuses in the order of VISITORS)
 MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
@@ -111,6 +123,24 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("POST", "/dossiers/{dossier_id}/clore"): ({"date": "2026-11-30"}, REFERENT_WRITE),
     ("POST", "/dossiers/{dossier_id}/rouvrir"): ({}, REFERENT_WRITE),
     ("GET", "/dossiers/{dossier_id}/decp.json"): ({}, MEMBERS_READ),
+    # The follow-up of the hours (on a contract in execution): its buyers and its facilitator.
+    ("GET", "/dossiers/{dossier_id}/suivi"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/suivi/modele.csv"): ({}, MEMBERS_READ),
+    ("GET", "/dossiers/{dossier_id}/suivi/rapport.docx"): ({}, MEMBERS_READ),
+    ("POST", "/dossiers/{dossier_id}/suivi/heures"): (HOURS_LINE, FOLLOWUP_WRITE),
+    ("POST", "/dossiers/{dossier_id}/suivi/non-imputable"): (
+        {"ni-lot": "1", "ni-hours": "5", "ni-justification": "Chantier suspendu"},
+        FOLLOWUP_WRITE,
+    ),
+    ("POST", "/dossiers/{dossier_id}/suivi/supprimer"): ({"entry": "0"}, FOLLOWUP_WRITE),
+    # No file sent: the page says so (422).
+    ("POST", "/dossiers/{dossier_id}/suivi/import"): ({}, row(LOGIN, 422, 404, 422, 422, 422)),
+    # The organisation's reports: its referents and admins.
+    ("GET", "/rapports/spaser"): ({}, REPORTS),
+    ("GET", "/rapports/spaser.xlsx"): ({}, REPORTS),
+    ("GET", "/rapports/spaser.docx"): ({}, REPORTS),
+    ("GET", "/rapports/decp"): ({}, REPORTS),
+    ("GET", "/rapports/decp.json"): ({}, row(LOGIN, 403, 403, 422, 422, 404)),  # no period
     ("GET", "/bibliotheque"): ({}, OK_ALL),
     ("GET", "/bibliotheque/{mechanism_id}"): ({}, OK_ALL),
     ("GET", "/fiches"): ({}, OK_ALL),
@@ -163,6 +193,7 @@ class World:
     shared: uuid.UUID  # a dossier for the reads, with a document
     document: uuid.UUID
     awarded: uuid.UUID | None = None  # a dossier for the reads of an awarded contract
+    in_execution: uuid.UUID | None = None  # for the reads of the follow-up
 
     def dossier(self, stage: Stage | None = None) -> uuid.UUID:
         """A dossier of « Région Test », written by its admin, the facilitator invited to it;
@@ -182,6 +213,16 @@ class World:
         if stage is not None:
             place_at(self.app, made, stage)
         return made
+
+    def followed(self) -> uuid.UUID:
+        """A dossier of « Région Test » in execution (a contract whose hours are followed)."""
+        dossier = self.dossier()
+        ctx = self.app.state.ctx
+        with new_session(ctx.engine) as session:
+            move_to(
+                session, ctx.library, SCHEMA, dossier, "lycee-rehabilitation", Stage.in_execution
+            )
+        return dossier
 
     def invitation(self) -> str:
         """An invitation to a dossier of its own (accepting it grants that dossier only)."""
@@ -221,7 +262,11 @@ def world(app: FastAPI) -> World:
 
 def url_of(world: World, method: str, path: str) -> str:
     stage = STAGED.get(path)
-    if method == "GET":
+    if "/suivi" in path:
+        if world.in_execution is None:
+            world.in_execution = world.followed()
+        dossier = world.in_execution if method == "GET" else world.followed()
+    elif method == "GET":
         dossier = world.awarded if stage is not None else world.shared
     else:
         dossier = world.dossier(stage)

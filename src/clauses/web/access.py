@@ -51,6 +51,14 @@ RIGHTS: dict[str, Right] = {
     "upload_template": Right.settings,
     "delete_template": Right.settings,
     "award_page": Right.edit,  # the award form: members (a facilitator reads the DECP only)
+    # The follow-up of the hours: the buyers and the facilitator invited to the contract.
+    "followup_view": Right.followup,
+    "followup_add_hours": Right.followup,
+    "followup_add_non_imputable": Right.followup,
+    "followup_delete": Right.followup,
+    "followup_import": Right.followup,
+    "followup_model": Right.followup,
+    "followup_report": Right.followup,
 }
 FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 

@@ -34,7 +34,7 @@ from clauses.web.limits import Limits
 from clauses.web.logs import hide_query_strings
 from clauses.web.oidc import OpenIdClient
 from clauses.web.rendering import render
-from clauses.web.routes import accounts, api, dossiers, home, library, practices
+from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.sessions import Sessions
 from clauses.web.settings import Settings, resolve_secret_key
@@ -254,6 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         *dossiers.routers,
         library.router,
         practices.router,
+        reports.router,
     ):
         app.include_router(router)
     app.include_router(api.router)

@@ -6,7 +6,15 @@ answers the fragment the page would show. Every change names the version the use
 change made on an older version is refused with a 409 page that shows both states.
 """
 
-from clauses.web.routes.dossiers import documents, lifecycle, manage, review, sharing, steps
+from clauses.web.routes.dossiers import (
+    documents,
+    followup,
+    lifecycle,
+    manage,
+    review,
+    sharing,
+    steps,
+)
 
 routers = [
     manage.router,
@@ -15,4 +23,5 @@ routers = [
     documents.router,
     sharing.router,
     lifecycle.router,
+    followup.router,
 ]

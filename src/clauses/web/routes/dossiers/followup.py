@@ -1,0 +1,394 @@
+"""The follow-up of a contract's insertion hours (DESIGN §6), by its buyers and the facilitator
+invited to it (``Right.followup``): hours owed against hours performed per lot with the CCAP's
+penalty, the lines recorded, the entry forms, the import of a facilitator's CSV statement and
+the follow-up report (.docx).
+
+The figures are the core's (:func:`clauses.followup.balance` of the lines stored against the
+strategy published with the tender); lines are recorded in the stages in which the contract is
+followed (:data:`clauses.lifecycle.FOLLOWED`), each with its audit row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import UploadFile
+
+from clauses import french
+from clauses.decp.award import parse_award
+from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
+from clauses.followup.report import follow_up_report
+from clauses.followup.statement import COLUMNS
+from clauses.library import Library
+from clauses.library.models import StructureKind
+from clauses.lifecycle import FOLLOWED, Published, stage_of
+from clauses.store import accounts, crud, stages
+from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
+from clauses.web.access import CURRENT, actor
+from clauses.web.charts import balance_chart
+from clauses.web.context import AppContext
+from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.drafting import DOCX_TYPE
+from clauses.web.followup_form import Entry, read_hours, read_non_imputable
+from clauses.web.rendering import render
+from clauses.web.routes.dossiers.common import (
+    dossier_router,
+    dossier_url,
+    load,
+    see_other,
+    with_query,
+)
+
+router = dossier_router()
+SUIVI = "suivi"
+# A statement is a few hundred rows a quarter: well below the request limit, so that a file too
+# large gets this page's message rather than the generic one.
+IMPORT_MAX_BYTES = 500_000
+STATEMENT_FIELD = "releve"
+NOTICES = {
+    "heures": "Ligne d’heures enregistrée.",
+    "non-imputable": "Cas non imputable enregistré.",
+    "supprime": "Ligne supprimée.",
+    "deja-supprime": "Cette ligne avait déjà été supprimée.",
+    "importe": "Relevé importé : toutes ses lignes sont enregistrées.",
+}
+
+
+@dataclass
+class Line:
+    """A stored line as the page lists it."""
+
+    entry: FollowupEntry
+    lot: str
+    period: str
+    hours: float
+    way: str = ""
+    structure: str = ""
+    people: list[str] | None = None
+    justification: str = ""
+
+
+@dataclass
+class Followed:
+    """What the page reads of a followed contract."""
+
+    dossier: Dossier
+    published: Published
+    lots: int  # 0: not allotted
+    entries: Sequence[FollowupEntry]
+    followup: FollowUp
+    result: Balance
+
+
+def followed(ctx: AppContext, session: Session, dossier: Dossier) -> Followed | None:
+    """The contract's follow-up, or None when the dossier is not at a followed stage."""
+    published = stages.published_of(dossier)
+    if stage_of(dossier.stage) not in FOLLOWED or published is None:
+        return None
+    entries = stages.followup_entries(session=session, dossier_id=dossier.id)
+    followup = stages.followup_from(entries)
+    result = balance(
+        followup, published.strategy, published.profile, ctx.library.sizing.hours_per_fte
+    )
+    lots = len(published.profile.lots)
+    return Followed(dossier, published, lots, entries, followup, result)
+
+
+def _period(data: dict[str, Any]) -> str:
+    start, end = data.get("period_start"), data.get("period_end")
+    if not start or not end:
+        return ""
+    return f"du {_date(start)} au {_date(end)}"
+
+
+def _date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def _lot(lot: int | None) -> str:
+    return f"Lot {lot}" if lot is not None else "Marché"
+
+
+def lines_of(entries: Sequence[FollowupEntry], library: Library) -> tuple[list[Line], list[Line]]:
+    """The hours lines and the « non imputable » cases, with the library's labels."""
+    vocabularies = library.followup
+    hours, cases = [], []
+    for entry in entries:
+        data = entry.data
+        if entry.kind == FollowupKind.hours:
+            way = vocabularies.ways.by_id.get(data["way"])
+            people = []
+            for count in data.get("people", []):
+                public = vocabularies.publics.by_id.get(count["public"])
+                contract = vocabularies.contract_types.by_id.get(count["contract_type"])
+                outcome = vocabularies.outcomes.by_id.get(count.get("outcome") or "")
+                people.append(
+                    f"{count['count']} × {public.label if public else count['public']}, "
+                    f"{contract.label if contract else count['contract_type']}"
+                    + (f", six mois après : {outcome.label.lower()}" if outcome else "")
+                )
+            hours.append(
+                Line(
+                    entry,
+                    _lot(data.get("lot")),
+                    _period(data),
+                    float(data["hours"]),
+                    way=way.label if way else data["way"],
+                    structure=data.get("structure", ""),
+                    people=people,
+                )
+            )
+        else:
+            cases.append(
+                Line(
+                    entry,
+                    _lot(data.get("lot")),
+                    _period(data),
+                    float(data["hours"]),
+                    justification=data["justification"],
+                )
+            )
+    return hours, cases
+
+
+def followup_page(
+    request: Request,
+    ctx: AppContext,
+    session: Session,
+    dossier_id: uuid.UUID,
+    *,
+    hours_entry: Entry | None = None,
+    case_entry: Entry | None = None,
+    imported: tuple[int, list[RowError]] | None = None,
+    import_error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    context: dict[str, Any] = {
+        "page_title": f"Suivi des heures — {dossier.title}",
+        "dossier": dossier,
+        "stage_label": STAGE_LABELS[stage_of(dossier.stage)],
+        "found": found,
+        "notice": NOTICES.get(request.query_params.get("notice", "")),
+    }
+    if found is not None:
+        hours_lines, case_lines = lines_of(found.entries, ctx.library)
+        hours_entry = hours_entry or Entry({})
+        context |= {
+            "result": found.result,
+            "chart": balance_chart("graphique-heures", found.result),
+            "lots": found.published.profile.lots,
+            "hours_lines": hours_lines,
+            "case_lines": case_lines,
+            "hours_entry": hours_entry,
+            "case_entry": case_entry or Entry({}),
+            "people_rows": range(hours_entry.people_rows),
+            "structures": [k.value for k in StructureKind],
+            "imported": imported,
+            "import_error": import_error,
+            "import_max": french.number(IMPORT_MAX_BYTES // 1000),
+            "columns": COLUMNS,
+        }
+    return render(request, "dossiers/followup.html", context, status_code=status_code)
+
+
+def not_followed(request: Request, ctx: AppContext, session: Session, dossier: Dossier) -> Response:
+    """409: the lines of a contract are recorded once it is in execution."""
+    return followup_page(request, ctx, session, dossier.id, status_code=409)
+
+
+@router.get("/{dossier_id}/suivi", response_class=HTMLResponse)
+def followup_view(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> HTMLResponse:
+    return followup_page(request, ctx, session, dossier_id)
+
+
+def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
+    access = CURRENT.get()
+    assert access is not None  # load() checked it
+    user = accounts.get_user(session, access.principal.user_id)
+    name = (user.display_name if user else "") or access.principal.name
+    return actor(access), name
+
+
+def _store(session: Session, dossier: Dossier, followup: FollowUp, action: str) -> None:
+    who, name = _author(session)
+    stages.add_followup(
+        session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
+        action=action,
+    )  # fmt: skip
+
+
+@router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
+def followup_add_hours(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    entry = read_hours(form, ctx.library.followup, found.lots)
+    if form.get("action") == "more-people":
+        entry.errors = {}
+        entry.people_rows += 1
+        return followup_page(request, ctx, session, dossier_id, hours_entry=entry)
+    if entry.followup is None:
+        return followup_page(request, ctx, session, dossier_id, hours_entry=entry, status_code=422)
+    _store(session, dossier, entry.followup, "suivi")
+    return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="heures"))
+
+
+@router.post("/{dossier_id}/suivi/non-imputable", response_class=HTMLResponse)
+def followup_add_non_imputable(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    entry = read_non_imputable(form, ctx.library.followup, found.lots)
+    if entry.followup is None:
+        return followup_page(request, ctx, session, dossier_id, case_entry=entry, status_code=422)
+    _store(session, dossier, entry.followup, "suivi")
+    return see_other(
+        with_query(dossier_url(dossier_id, SUIVI), anchor="non-imputables", notice="non-imputable")
+    )
+
+
+@router.post("/{dossier_id}/suivi/supprimer", response_class=HTMLResponse)
+def followup_delete(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    if followed(ctx, session, dossier) is None:
+        return not_followed(request, ctx, session, dossier)
+    raw = str(form.get("entry") or "")
+    notice = "supprime"
+    try:
+        if not raw.isdigit():
+            raise crud.DossierNotFound(raw)
+        who, _ = _author(session)
+        stages.delete_followup(session=session, dossier=dossier, entry_id=int(raw), actor=who)
+    except crud.DossierNotFound:
+        notice = "deja-supprime"  # sent twice, or a line of another contract
+    return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice=notice))
+
+
+@router.post("/{dossier_id}/suivi/import", response_class=HTMLResponse)
+def followup_import(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    """The rows of a facilitator's statement that read are stored; the others are listed with
+    their line, column and reason (a bad row never stops the rest)."""
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    upload = form.get(STATEMENT_FIELD)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return followup_page(
+            request, ctx, session, dossier_id,
+            import_error="Relevé : choisissez un fichier CSV.", status_code=422,
+        )  # fmt: skip
+    data = upload.file.read(IMPORT_MAX_BYTES + 1)
+    if len(data) > IMPORT_MAX_BYTES:
+        return followup_page(
+            request, ctx, session, dossier_id,
+            import_error=f"Relevé : fichier trop volumineux ({french.number(IMPORT_MAX_BYTES // 1000)} "
+            "Ko au plus). Découpez-le par période et importez chaque partie.",
+            status_code=422,
+        )  # fmt: skip
+    statement = read_statement(data, ctx.library.followup, found.lots)
+    stored = len(statement.followup.records) + len(statement.followup.non_imputable)
+    if stored:
+        _store(session, dossier, statement.followup, "import du relevé")
+    if not statement.errors:
+        return see_other(
+            with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="importe")
+        )
+    return followup_page(
+        request, ctx, session, dossier_id,
+        imported=(stored, statement.errors), status_code=422,
+    )  # fmt: skip
+
+
+def model_csv(found: Followed, library: Library) -> bytes:
+    """The statement's header and example rows, for this contract's lots."""
+    lot = "1" if found.lots else ""
+    vocabularies = library.followup
+    provision = vocabularies.ways.by_id.get("provision")
+    way = provision.id if provision else vocabularies.ways.terms[0].id
+    structure = provision.structures[0].value if provision and provision.structures else ""
+    public = vocabularies.publics.terms[0].id
+    contract = vocabularies.contract_types.terms[0].id
+    outcome = vocabularies.outcomes.terms[0].id
+    rows = [
+        list(COLUMNS),
+        [lot, "2027-04-01", "2027-06-30", way, structure, "350,5", public, contract, "2",
+         outcome, ""],
+        [lot, "01/04/2027", "30/06/2027", vocabularies.ways.terms[0].id, "", "120", public,
+         contract, "1", "", ""],
+        [lot, "01/05/2027", "31/05/2027", "non_imputable", "", "40", "", "", "", "",
+         "Chantier suspendu à la demande de l’acheteur"],
+    ]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # with a BOM: spreadsheets read UTF-8
+
+
+@router.get("/{dossier_id}/suivi/modele.csv")
+def followup_model(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    return Response(
+        model_csv(found, ctx.library),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="releve-heures-modele.csv"'},
+    )
+
+
+def slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "marche"
+
+
+@router.get("/{dossier_id}/suivi/rapport.docx")
+def followup_report(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    today = ctx.today()
+    content = follow_up_report(
+        found.published.profile,
+        parse_award(dossier.award) if dossier.award else None,
+        found.followup,
+        found.result,
+        ctx.library,
+        today,
+    )
+    name = f"suivi-insertion-{slug(dossier.title)}-{today.isoformat()}.docx"
+    return Response(
+        content,
+        media_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,265 @@
+"""The organisation's reports (DESIGN §6), for its referents and admins: the SPASER dashboard of a
+year (L2111-3) with its .xlsx and .docx exports, and the DECP batch of a period (one valid file
+of every contract notified in it).
+
+Thin shells: the store reads the records (:func:`clauses.store.stages.contract_records`,
+:func:`~clauses.store.stages.contracts_between`), the core computes (:mod:`clauses.spaser`,
+:func:`clauses.decp.decp_batch`), the pages show the core's tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from clauses import french
+from clauses.decp import DecpBatch, DecpSchema, decp_batch
+from clauses.spaser import ContractRecord, Indicators, indicators, spaser_docx, spaser_xlsx
+from clauses.spaser.tables import tables, text
+from clauses.store import stages
+from clauses.store.models import Organisation, Role
+from clauses.web.access import require_at_least, require_sign_in
+from clauses.web.charts import charts_of
+from clauses.web.context import AppContext
+from clauses.web.deps import ContextDep, SessionDep, csrf_protected
+from clauses.web.drafting import DOCX_TYPE
+from clauses.web.rendering import render
+from clauses.web.wizard import FR_DATE
+
+router = APIRouter(
+    prefix="/rapports",
+    tags=["pages"],
+    include_in_schema=False,
+    dependencies=[Depends(require_sign_in), Depends(csrf_protected)],
+)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEARS_OFFERED = 8
+
+
+@cache
+def decp_schema() -> DecpSchema:
+    """The official DECP schema, read once per process."""
+    return DecpSchema.load()
+
+
+def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
+    """The signed-in referent's (or admin's) organisation: its id and name."""
+    principal = require_at_least(Role.referent).principal
+    assert principal.organisation_id is not None  # a member
+    organisation = session.get(Organisation, principal.organisation_id)
+    return principal.organisation_id, organisation.name if organisation else "Organisation"
+
+
+def year_of(
+    ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None
+) -> tuple[int, str, list[ContractRecord] | None]:
+    """The year asked (``annee``), else the last complete year when it holds a contract or hours,
+    else the current year; with the French message of a year that does not read, and the
+    records of the year when they were read to choose it."""
+    today = ctx.today()
+    error = ""
+    if raw:
+        if raw.strip().isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+            return int(raw), "", None
+        error = f"Année : indiquez une année sur quatre chiffres (par exemple {today.year - 1})."
+    last = today.year - 1
+    records = stages.contract_records(session=session, organisation_id=org, year=last)
+    if records:
+        return last, error, records
+    return today.year, error, None
+
+
+def spaser_of(
+    ctx: AppContext,
+    session: Session,
+    org: uuid.UUID,
+    name: str,
+    year: int,
+    records: list[ContractRecord] | None = None,
+) -> Indicators:
+    if records is None:
+        records = stages.contract_records(session=session, organisation_id=org, year=year)
+    found = indicators(records, str(org), year, ctx.library)
+    return dataclasses.replace(found, organisation=name)  # the reports name the organisation
+
+
+@router.get("/spaser", response_class=HTMLResponse)
+def spaser_dashboard(
+    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+) -> HTMLResponse:
+    org, name = organisation_of(session)
+    year, error, records = year_of(ctx, session, org, annee)
+    ind = spaser_of(ctx, session, org, name, year, records)
+    shown = tables(ind, ctx.library)
+    # Each cell as the page writes it, and whether it is a figure (aligned right).
+    cells = [
+        [
+            [
+                (french.typography(text(cell, table.kind(r, c))), table.kind(r, c) != "text")
+                for c, cell in enumerate(row)
+            ]
+            for r, row in enumerate(table.rows)
+        ]
+        for table in shown
+    ]
+    query = f"?annee={year}"
+    return render(
+        request,
+        "reports/spaser.html",
+        {
+            "page_title": f"Rapport SPASER {year}",
+            "organisation": name,
+            "year": year,
+            "years": sorted(
+                {year, *range(ctx.today().year, ctx.today().year - YEARS_OFFERED, -1)},
+                reverse=True,
+            ),
+            "error": error,
+            "ind": ind,
+            "empty": ind.contracts.count == 0 and ind.hours_performed == 0 and not ind.left_out,
+            "sections": list(zip(shown, cells, charts_of(shown), strict=True)),
+            "xlsx_url": f"/rapports/spaser.xlsx{query}",
+            "docx_url": f"/rapports/spaser.docx{query}",
+        },
+        status_code=422 if error else 200,
+    )
+
+
+def _export(
+    request: Request, session: Session, ctx: AppContext, annee: str | None
+) -> tuple[Indicators, str] | HTMLResponse:
+    org, name = organisation_of(session)
+    year, error, records = year_of(ctx, session, org, annee)
+    if error:
+        return spaser_dashboard(request, session, ctx, annee)
+    return spaser_of(ctx, session, org, name, year, records), f"spaser-{year}"
+
+
+@router.get("/spaser.xlsx")
+def spaser_workbook(
+    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+) -> Response:
+    found = _export(request, session, ctx, annee)
+    if isinstance(found, HTMLResponse):
+        return found
+    ind, name = found
+    return Response(
+        spaser_xlsx(ind, ctx.library),
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+@router.get("/spaser.docx")
+def spaser_report(
+    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+) -> Response:
+    found = _export(request, session, ctx, annee)
+    if isinstance(found, HTMLResponse):
+        return found
+    ind, name = found
+    return Response(
+        spaser_docx(ind, ctx.library, ctx.today()),
+        media_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
+    )
+
+
+def _date(raw: str) -> dt.date | None:
+    match = FR_DATE.match(raw)
+    iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else raw
+    try:
+        return dt.date.fromisoformat(iso) if len(iso) == 10 else None
+    except ValueError:
+        return None
+
+
+def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[str, str]]:
+    """The period asked, or the French message of each date at fault."""
+    errors: dict[str, str] = {}
+    start, end = _date(du.strip()), _date(au.strip())
+    for key, raw, value, label in (("du", du, start, "Du"), ("au", au, end, "Au")):
+        if not raw.strip():
+            errors[key] = f"{label} : date obligatoire."
+        elif value is None:
+            errors[key] = (
+                f"{label} : date attendue (JJ/MM/AAAA), « {raw.strip()[:20]} » ne se lit pas."
+            )
+    if start and end and end < start:
+        errors["au"] = "Au : la fin de la période précède son début."
+    return start, end, errors
+
+
+def batch_of(
+    ctx: AppContext, session: Session, org: uuid.UUID, start: dt.date, end: dt.date
+) -> tuple[DecpBatch, int]:
+    contracts = stages.contracts_between(session=session, organisation_id=org, start=start, end=end)
+    return decp_batch(contracts, start, end, ctx.library, decp_schema()), len(contracts)
+
+
+def decp_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return render(
+        request,
+        "reports/decp.html",
+        {"page_title": "Données essentielles (DECP) de la période", **context},
+        status_code=status_code,
+    )
+
+
+@router.get("/decp", response_class=HTMLResponse)
+def decp_export(
+    request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
+) -> HTMLResponse:
+    org, name = organisation_of(session)
+    today = ctx.today()
+    if not du and not au:
+        return decp_page(
+            request,
+            {"organisation": name, "du": dt.date(today.year - 1, 1, 1).isoformat(),
+             "au": dt.date(today.year - 1, 12, 31).isoformat(), "errors": {}, "batch": None},
+        )  # fmt: skip
+    start, end, errors = period_of(du, au)
+    context: dict[str, Any] = {"organisation": name, "du": du, "au": au, "errors": errors}
+    if errors or start is None or end is None:
+        return decp_page(request, {**context, "batch": None}, 422)
+    batch, dossiers = batch_of(ctx, session, org, start, end)
+    return decp_page(
+        request,
+        {
+            **context,
+            "start": start,
+            "end": end,
+            "batch": batch,
+            "dossiers": dossiers,
+            "marches": len(batch.document["marches"]["marche"]),
+            "download": f"/rapports/decp.json?du={start.isoformat()}&au={end.isoformat()}",
+        },
+    )
+
+
+@router.get("/decp.json")
+def decp_download(
+    request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
+) -> Response:
+    org, name = organisation_of(session)
+    start, end, errors = period_of(du, au)
+    if errors or start is None or end is None:
+        context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}
+        return decp_page(request, context, 422)
+    batch, _ = batch_of(ctx, session, org, start, end)
+    body = json.dumps(batch.document, ensure_ascii=False, indent=2).encode("utf-8")
+    name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
