@@ -581,6 +581,8 @@ def seed(
 ) -> Seeded:
     """Write the plan in one transaction (see the module's docstring)."""
     accounts.check_password(password)
+    if not years or max(years) > as_of.year:
+        raise SeedError(f"les années doivent s’arrêter en {as_of.year} au plus tard.")
     demos = demo_organisations(organisations)
     with writing(session):
         found, held = demo_in(session)
