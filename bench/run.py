@@ -64,25 +64,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(folder: Path) -> Iterator[tuple[str, int]]:
-    """``clauses serve`` on a SQLite file in ``folder``; yields its URL and process id."""
+def server(folder: Path, database_url: str | None = None) -> Iterator[tuple[str, int]]:
+    """``clauses serve`` on a SQLite file in ``folder`` with the load clients' account, or on
+    ``database_url`` as it is (``bench/after_db.py``: seeded with its accounts); yields its URL
+    and process id."""
     port = free_port()
     env = {
         **os.environ,
-        "CLAUSES_DATABASE_URL": f"sqlite:///{folder / 'clauses.db'}",
+        "CLAUSES_DATABASE_URL": database_url or f"sqlite:///{folder / 'clauses.db'}",
         "CLAUSES_DATA_DIR": str(folder),
     }
     env.pop("CLAUSES_SECRET_KEY", None)
-    # The account the load clients sign in with (every page request is then signed in).
-    subprocess.run(
-        [str(CLAUSES), "user", "add", webload.EMAIL, "--organisation", "Banc d’essai"],
-        input=webload.PASSWORD + "\n",
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    if database_url is None:
+        # The account the load clients sign in with (every page request is then signed in).
+        subprocess.run(
+            [str(CLAUSES), "user", "add", webload.EMAIL, "--organisation", "Banc d’essai"],
+            input=webload.PASSWORD + "\n",
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [str(CLAUSES), "serve", "--port", str(port)],

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Text, cast, delete, update
+from sqlalchemy import CursorResult, Text, cast, delete, null, update
 from sqlalchemy import select as rows_of
 from sqlmodel import Session, col, select
 
@@ -304,10 +304,11 @@ def contract_records(
 ) -> list[ContractRecord]:
     """What the SPASER indicators of the year read: the contracts notified in the year, and
     those of other years with hours recorded for a period ending in the year (their hours
-    count in the year that performed them)."""
+    count in the year that performed them; their award, which declares no contract in the
+    year, is left out: ``award`` None)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     entries = session.execute(
-        rows_of(col(FollowupEntry.dossier_id), col(FollowupEntry.data)).where(
+        rows_of(col(FollowupEntry.dossier_id), cast(col(FollowupEntry.data), Text)).where(
             col(FollowupEntry.organisation_id) == organisation_id,
             col(FollowupEntry.period_end) >= start,
             col(FollowupEntry.period_end) <= end,
@@ -316,11 +317,11 @@ def contract_records(
     )
     lines: defaultdict[uuid.UUID, list[HoursRecord]] = defaultdict(list)
     for dossier_id, data in entries:
-        lines[dossier_id].append(HoursRecord.model_validate(data))
+        lines[dossier_id].append(HoursRecord.model_validate_json(data))
     records: list[ContractRecord] = []
     seen: set[uuid.UUID] = set()
 
-    def add(rows: Iterable[Any]) -> None:
+    def add(rows: Iterable[Any], notified: bool) -> None:
         for dossier_id, title, published, award in rows:
             seen.add(dossier_id)
             snapshot = _snapshot(published)
@@ -333,19 +334,20 @@ def contract_records(
                     profile=snapshot.profile,
                     advice=snapshot.advice,
                     strategy=snapshot.strategy,
-                    award=None if award is None else parse_award(award),
+                    award=None if award is None or not notified else parse_award(award),
                     followup=FollowUp(records=lines.get(dossier_id, [])),
                 )
             )
 
-    add(session.execute(_awarded(organisation_id, start, end)))
+    add(session.execute(_awarded(organisation_id, start, end)), notified=True)
     others = set(lines) - seen
     if others:
         add(
             session.execute(
-                rows_of(*_RECORD_COLUMNS).where(
+                rows_of(*_RECORD_COLUMNS[:3], null()).where(
                     col(Dossier.id).in_(others), col(Dossier.organisation_id) == organisation_id
                 )
-            )
+            ),
+            notified=False,
         )
     return records
