@@ -14,7 +14,10 @@ bench/README.md).
 - the buyer's journeys in Chromium (``bench/journey.py``, on the same server, before the loads):
   answers given and requests sent from a blank dossier to the Word file.
   - then ``GET /healthz`` every 10 ms while 3 hostile clients post the heaviest bodies to
-    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks.
+    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks;
+- the life after the draft on seeded databases (``bench/after_db.py``: 10 000 dossiers by
+  ``clauses seed`` on SQLite and PostgreSQL; the dossier list, the SPASER of a year, the DECP
+  batch of a year, the seeding), its numeric figures as ``db_sqlite_…`` and ``db_postgresql_…``.
 
 Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
@@ -246,6 +249,9 @@ def measure() -> dict[str, Any]:
     drafted = draft_bench.measure()
     figures |= {k: drafted[k] for k in ("draft_p50_ms", "draft_floor_ratio", "first_draft_ms")}
     figures |= measure_web()
+    import after_db  # bench/after_db.py (which starts its servers with this module's)
+
+    figures |= after_db.flat(after_db.measure())
     return figures
 
 
