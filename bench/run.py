@@ -14,7 +14,10 @@ bench/README.md).
 - the buyer's journeys in Chromium (``bench/journey.py``, on the same server, before the loads):
   answers given and requests sent from a blank dossier to the Word file.
   - then ``GET /healthz`` every 10 ms while 3 hostile clients post the heaviest bodies to
-    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks.
+    ``/api/v1/advice`` (the probe of issue 11), 1000 health checks;
+- the life after the draft on seeded databases (``bench/after_db.py``: 10 000 dossiers by
+  ``clauses seed`` on SQLite and PostgreSQL; the dossier list, the SPASER of a year, the DECP
+  batch of a year, the seeding), its numeric figures as ``db_sqlite_…`` and ``db_postgresql_…``.
 
 Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
@@ -64,25 +67,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(folder: Path) -> Iterator[tuple[str, int]]:
-    """``clauses serve`` on a SQLite file in ``folder``; yields its URL and process id."""
+def server(folder: Path, database_url: str | None = None) -> Iterator[tuple[str, int]]:
+    """``clauses serve`` on a SQLite file in ``folder`` with the load clients' account, or on
+    ``database_url`` as it is (``bench/after_db.py``: seeded with its accounts); yields its URL
+    and process id."""
     port = free_port()
     env = {
         **os.environ,
-        "CLAUSES_DATABASE_URL": f"sqlite:///{folder / 'clauses.db'}",
+        "CLAUSES_DATABASE_URL": database_url or f"sqlite:///{folder / 'clauses.db'}",
         "CLAUSES_DATA_DIR": str(folder),
     }
     env.pop("CLAUSES_SECRET_KEY", None)
-    # The account the load clients sign in with (every page request is then signed in).
-    subprocess.run(
-        [str(CLAUSES), "user", "add", webload.EMAIL, "--organisation", "Banc d’essai"],
-        input=webload.PASSWORD + "\n",
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    if database_url is None:
+        # The account the load clients sign in with (every page request is then signed in).
+        subprocess.run(
+            [str(CLAUSES), "user", "add", webload.EMAIL, "--organisation", "Banc d’essai"],
+            input=webload.PASSWORD + "\n",
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [str(CLAUSES), "serve", "--port", str(port)],
@@ -243,6 +249,9 @@ def measure() -> dict[str, Any]:
     drafted = draft_bench.measure()
     figures |= {k: drafted[k] for k in ("draft_p50_ms", "draft_floor_ratio", "first_draft_ms")}
     figures |= measure_web()
+    import after_db  # bench/after_db.py (which starts its servers with this module's)
+
+    figures |= after_db.flat(after_db.measure())
     return figures
 
 

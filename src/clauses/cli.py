@@ -68,6 +68,75 @@ def cmd_check_library(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed(args: argparse.Namespace) -> int:
+    """``clauses seed``: demonstration organisations, accounts and dossiers (clauses.store.seed)."""
+    from clauses.decp import DecpSchema
+    from clauses.store import seed
+    from clauses.store.accounts import AccountError
+    from clauses.store.db import make_engine, migrate, session_scope
+    from clauses.store.models import STAGE_LABELS
+    from clauses.web.settings import Settings
+
+    if args.password is not None:
+        password, source = args.password, "celui donné par --password"
+    elif sys.stdin.isatty():
+        import getpass
+
+        password, source = getpass.getpass("Mot de passe des comptes : "), "celui saisi"
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+        source = "celui lu sur l’entrée standard"
+    until = args.until_year or args.as_of.year
+    url = args.database_url or Settings().database_url
+    library = load_library(args.library)
+    engine = make_engine(url)
+    migrate(engine)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done} / {total} dossiers", end="" if done < total else "\n", file=sys.stderr)
+
+    try:
+        with session_scope(engine) as session:
+            seeded = seed.seed(
+                session,
+                library,
+                password=password,
+                count=args.count,
+                years=seed.years_until(until, args.years),
+                organisations=args.organisations,
+                as_of=args.as_of,
+                seed_value=args.seed,
+                replace=args.replace,
+                schema=DecpSchema.load(),
+                progress=None if args.quiet else progress,
+            )
+    except (seed.SeedError, AccountError) as error:
+        return _fail(str(error))
+    finally:
+        engine.dispose()
+    stages = ", ".join(f"{seeded.by_stage[s]} {label}" for s, label in STAGE_LABELS.items())
+    print(
+        f"{seeded.dossiers} dossiers de démonstration ({stages}), "
+        f"{seeded.followup_lines} lignes de suivi, de {until - args.years + 1} à {until}."
+    )
+    for organisation in seeded.organisations:
+        print(f"{organisation.name} (SIRET {organisation.siret}) :")
+        for role in seed.ROLES:
+            print(f"  {organisation.email(role)} ({role.value})")
+    print(f"Mot de passe de ces comptes : {source}.")
+    return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"nombre entier positif attendu, pas « {value} »")
+    return number
+
+
 def _date_arg(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -108,6 +177,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     check_p = sub.add_parser("check-library", help="relit et valide la bibliothèque de clauses")
     check_p.set_defaults(handler=cmd_check_library)
+
+    seed_p = sub.add_parser(
+        "seed",
+        help="remplit une base de données de démonstration (organisations, comptes, dossiers)",
+        description="Crée des organisations de démonstration (SIRET fictifs), un compte "
+        "administrateur, référent et acheteur dans chacune (mot de passe lu sur l’entrée "
+        "standard ou donné par --password) et leurs dossiers, à toutes les étapes.",
+    )
+    seed_p.add_argument(
+        "--database-url", default=None, help="base à remplir (défaut : CLAUSES_DATABASE_URL)"
+    )
+    seed_p.add_argument(
+        "--count", type=_positive, default=10_000, help="nombre de dossiers (défaut : 10 000)"
+    )
+    seed_p.add_argument(
+        "--years", type=_positive, default=5, help="nombre d’années couvertes (défaut : 5)"
+    )
+    seed_p.add_argument(
+        "--until-year", type=int, default=None, help="dernière année (défaut : l’année en cours)"
+    )
+    seed_p.add_argument(
+        "--organisations", type=_positive, default=3, help="nombre d’organisations (défaut : 3)"
+    )
+    seed_p.add_argument(
+        "--seed", type=int, default=13, help="graine du tirage (même graine, mêmes dossiers)"
+    )
+    seed_p.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        help="date du jour pour l’étape de chaque dossier (défaut : aujourd’hui)",
+    )
+    seed_p.add_argument(
+        "--password", default=None, help="mot de passe des comptes (bancs d’essai ; sinon stdin)"
+    )
+    seed_p.add_argument(
+        "--replace",
+        action="store_true",
+        help="remplace les données de démonstration déjà présentes (sinon refus)",
+    )
+    seed_p.add_argument("--quiet", action="store_true", help="sans l’avancement sur stderr")
+    seed_p.set_defaults(handler=cmd_seed)
 
     from clauses.decp.cli import add_decp_command
     from clauses.drafting.cli import add_draft_commands

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
 from clauses.advisor.model import Advice
 from clauses.decp.award import Award, parse_award
 from clauses.decp.document import DecpSchema, decp_document
@@ -177,6 +180,19 @@ class Published:
         }
 
     @staticmethod
+    def from_text(text: str) -> Published:
+        """:meth:`from_json` of the snapshot's JSON text, parsed and validated in one pass (the
+        reports read thousands: no intermediate dicts, about half the time)."""
+        data = _SNAPSHOT.validate_json(text)
+        return Published(
+            publication_date=data["publication_date"],
+            library_version=data["library_version"],
+            profile=data["profile"],
+            advice=data["advice"],
+            strategy=data["strategy"],
+        )
+
+    @staticmethod
     def from_json(data: dict[str, Any]) -> Published:
         return Published(
             publication_date=dt.date.fromisoformat(data["publication_date"]),
@@ -185,6 +201,17 @@ class Published:
             advice=Advice.model_validate(data["advice"]),
             strategy=ResolvedStrategy.model_validate(data["strategy"]),
         )
+
+
+class _Snapshot(TypedDict):
+    publication_date: dt.date
+    library_version: str
+    profile: TenderProfile
+    advice: Advice
+    strategy: ResolvedStrategy
+
+
+_SNAPSHOT = TypeAdapter(_Snapshot)
 
 
 def publish(
