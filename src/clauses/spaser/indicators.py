@@ -55,14 +55,18 @@ ENVIRONMENTAL_VALUES = [v.value for v in DecpEnvironmental]
 
 @dataclass(frozen=True)
 class ContractRecord:
-    """What a dossier holds once awarded (the store will build these)."""
+    """What a dossier holds once awarded (``clauses.store.stages.contract_records``).
+
+    A contract of another year, read only for the hours it performed in the year, comes
+    without its tender (``profile``, ``advice``, ``strategy`` and ``award`` None): it declares
+    no contract in the year, and reading its tender would only cost time."""
 
     organisation: str
     label: str  # how the report names the dossier
-    profile: TenderProfile
-    advice: Advice  # the snapshot kept with the dossier
-    strategy: ResolvedStrategy
-    award: Award | None
+    profile: TenderProfile | None = None
+    advice: Advice | None = None  # the snapshot kept with the dossier
+    strategy: ResolvedStrategy | None = None
+    award: Award | None = None
     followup: FollowUp = field(default_factory=FollowUp)
 
 
@@ -150,11 +154,6 @@ class Indicators:
         return sum(self.people_by_public.values())
 
 
-def _marches(record: ContractRecord, library: Library) -> list[dict[str, Any]]:
-    assert record.award is not None
-    return decp_marches(record.profile, record.award, record.strategy, library)
-
-
 def indicators(
     records: list[ContractRecord], organisation: str, year: int, library: Library
 ) -> Indicators:
@@ -176,11 +175,19 @@ def indicators(
         if record.organisation != organisation:
             continue
         hours_performed += _performed(record.followup, year, publics, outcomes)
-        if record.award is None:
-            continue
+        award, profile, advice, strategy = (
+            record.award,
+            record.profile,
+            record.advice,
+            record.strategy,
+        )
+        if award is None or profile is None or advice is None or strategy is None:
+            continue  # not awarded, or a contract of another year read for its hours
         try:
             marches = [
-                m for m in _marches(record, library) if first <= m["dateNotification"] <= last
+                m
+                for m in decp_marches(profile, award, strategy, library)
+                if first <= m["dateNotification"] <= last
             ]
         except DecpError as exc:
             left_out.extend(f"{record.label} : {error}" for error in exc.errors)
@@ -189,7 +196,7 @@ def indicators(
             continue
         social_any = False
         lots_awarded: set[int | None] = set()
-        for marche, lot in zip(marches, _lots(record, marches), strict=True):
+        for marche, lot in zip(marches, _lots(award, marches), strict=True):
             lots_awarded.add(lot)
             amount = float(marche["montant"])
             social = marche["considerationsSociales"]["considerationSociale"]
@@ -209,21 +216,19 @@ def indicators(
             if amount >= threshold:
                 eligible += 1
                 eligible_with_clause += DecpSocial.clause.value in social
-        hours_planned += sum(
-            line.hours for line in record.strategy.hours if line.lot in lots_awarded
-        )
-        for mechanism in record.strategy.mechanisms:
+        hours_planned += sum(line.hours for line in strategy.hours if line.lot in lots_awarded)
+        for mechanism in strategy.mechanisms:
             if mechanism.id in RESERVATIONS:
                 if mechanism.lots:
                     reserved_lots += len(set(mechanism.lots) & lots_awarded)
                 else:
                     reserved_contracts += 1
-        if _obligation_applies(record.advice):
+        if _obligation_applies(advice):
             applies += 1
             if social_any:
                 applies_with_social += 1
-            elif record.strategy.derogation is not None:
-                derogation = record.strategy.derogation
+            elif strategy.derogation is not None:
+                derogation = strategy.derogation
                 derogations.append(
                     Derogation(record.label, derogation.ground, derogation.justification)
                 )
@@ -259,12 +264,11 @@ def indicators(
     )
 
 
-def _lots(record: ContractRecord, marches: list[dict[str, Any]]) -> list[int | None]:
+def _lots(award: Award, marches: list[dict[str, Any]]) -> list[int | None]:
     """The lot number of each ``marche`` (None for a contract without lots)."""
-    assert record.award is not None
-    if record.award.lots is None:
+    if award.lots is None:
         return [None] * len(marches)
-    by_id = {a.id: a.lot for a in record.award.lots}
+    by_id = {a.id: a.lot for a in award.lots}
     return [by_id[m["id"]] for m in marches]
 
 

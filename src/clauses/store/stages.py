@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Text, cast, delete, null, update
+from sqlalchemy import CursorResult, Text, cast, delete, update
 from sqlalchemy import select as rows_of
 from sqlmodel import Session, col, select
 
@@ -298,8 +298,8 @@ def contract_records(
 ) -> list[ContractRecord]:
     """What the SPASER indicators of the year read: the contracts notified in the year, and
     those of other years with hours recorded for a period ending in the year (their hours
-    count in the year that performed them; their award, which declares no contract in the
-    year, is left out: ``award`` None)."""
+    count in the year that performed them; they come without their tender, which declares no
+    contract in the year)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     entries = session.execute(
         rows_of(col(FollowupEntry.dossier_id), cast(col(FollowupEntry.data), Text)).where(
@@ -315,33 +315,37 @@ def contract_records(
     records: list[ContractRecord] = []
     seen: set[uuid.UUID] = set()
 
-    def add(rows: Iterable[Any], notified: bool) -> None:
-        for dossier_id, title, published, award in rows:
-            seen.add(dossier_id)
-            snapshot = _snapshot(published)
-            if snapshot is None:
-                continue
+    for dossier_id, title, published, award in session.execute(
+        _awarded(organisation_id, start, end)
+    ):
+        seen.add(dossier_id)
+        snapshot = _snapshot(published)
+        if snapshot is None:
+            continue
+        records.append(
+            ContractRecord(
+                organisation=str(organisation_id),
+                label=title,
+                profile=snapshot.profile,
+                advice=snapshot.advice,
+                strategy=snapshot.strategy,
+                award=None if award is None else parse_award(award),
+                followup=FollowUp(records=lines.get(dossier_id, [])),
+            )
+        )
+    # The contracts of other years count for their hours only: their tender is not read.
+    others = set(lines) - seen
+    if others:
+        for dossier_id, title in session.execute(
+            rows_of(col(Dossier.id), col(Dossier.title)).where(
+                col(Dossier.id).in_(others), col(Dossier.organisation_id) == organisation_id
+            )
+        ):
             records.append(
                 ContractRecord(
                     organisation=str(organisation_id),
                     label=title,
-                    profile=snapshot.profile,
-                    advice=snapshot.advice,
-                    strategy=snapshot.strategy,
-                    award=None if award is None or not notified else parse_award(award),
-                    followup=FollowUp(records=lines.get(dossier_id, [])),
+                    followup=FollowUp(records=lines[dossier_id]),
                 )
             )
-
-    add(session.execute(_awarded(organisation_id, start, end)), notified=True)
-    others = set(lines) - seen
-    if others:
-        add(
-            session.execute(
-                rows_of(*_RECORD_COLUMNS[:3], null()).where(
-                    col(Dossier.id).in_(others), col(Dossier.organisation_id) == organisation_id
-                )
-            ),
-            notified=False,
-        )
     return records
