@@ -41,3 +41,13 @@ def test_typography_spaces() -> None:
         "Régime\u00a0: adapté\u00a0; voir «\u00a0clause\u00a0»\u00a0! Pourquoi\u00a0? https://x.fr/a:b"
     )
     assert french.typography("«\u00a0déjà\u00a0»") == "«\u00a0déjà\u00a0»"
+
+
+def test_counts_agree_in_number() -> None:
+    assert [french.count(n, "marché") for n in (0, 1, 2, 149)] == [
+        "0\u00a0marché",
+        "1\u00a0marché",
+        "2\u00a0marchés",
+        "149\u00a0marchés",
+    ]
+    assert french.count(1200, "lot") == "1\u00a0200\u00a0lots"

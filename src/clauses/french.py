@@ -37,6 +37,12 @@ def number(value: float, digits: int = 0, *, keep_zeros: bool = False) -> str:
     return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
 
 
+def count(value: int, noun: str, plural: str | None = None) -> str:
+    """« 0 marché », « 1 marché », « 149 marchés » (the singular up to 1, as French has it)."""
+    word = noun if abs(value) < 2 else (plural or f"{noun}s")
+    return f"{number(value)}\u00a0{word}"
+
+
 def eur(value: float) -> str:
     """« 1 000 000 € », « 30 € », « 12,50 € »."""
     whole_euros = round_half_up(value, 2) == round_half_up(value, 0)

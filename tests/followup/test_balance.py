@@ -83,7 +83,7 @@ def test_records_are_checked_against_the_vocabularies_and_lots(library: Library)
     )  # fmt: skip
     problems = [(e.field, e.message) for e in check_followup(followup, library.followup, 2)]
     assert problems == [
-        ("records[1].lot", "le marché ne compte que 2 lot(s)"),
+        ("records[1].lot", "le marché ne compte que 2\u00a0lots"),
         ("records[1].structure", "structure attendue pour cette modalité : ETTI, AI, GEIQ"),
         ("records[1].people[1].public", "public éligible inconnu"),
         ("records[1].people[1].outcome", "sortie à six mois inconnue"),

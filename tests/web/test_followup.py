@@ -142,7 +142,7 @@ def test_a_refused_line_names_its_fields_and_keeps_what_was_typed(
     assert refused.status_code == 422
     summary = text_of(refused.text.split('id="hours-errors"', 1)[1].split("</div>", 1)[0])
     for expected in (
-        "Lot : le marché ne compte que 5 lot(s)",
+        "Lot : le marché ne compte que 5 lots",
         "Fin de la période : la fin de la période précède son début",
         "Structure : structure attendue pour cette modalité : ETTI, AI, GEIQ",
         "Heures réalisées : nombre attendu (ex. 12,5)",
@@ -196,7 +196,7 @@ def test_a_statement_stores_its_good_rows_and_lists_the_bad_ones(
     assert sent.status_code == 422
     assert rows_of(sent.text, "import-report") == [
         ["Ligne", "Colonne", "Erreur"],
-        ["3", "lot", "le marché ne compte que 5 lot(s)"],
+        ["3", "lot", "le marché ne compte que 5 lots"],
         ["4", "debut", "date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"],
         ["6", "justification", "ne doit pas être vide"],
     ]

@@ -33,6 +33,7 @@ from typing import Any, cast
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from clauses import french
 from clauses.decp.award import Award, AwardedLot, Ccag, Holder
 from clauses.drafting.sanitize import one_line
 from clauses.library import Library
@@ -223,7 +224,8 @@ def _check_lots(profile: TenderProfile, award: Award, errors: list[FieldError]) 
         if awarded.lot > len(profile.lots):
             errors.append(
                 FieldError(
-                    f"award.lots[{i}].lot", f"le profil ne compte que {len(profile.lots)} lot(s)"
+                    f"award.lots[{i}].lot",
+                    f"le profil ne compte que {french.count(len(profile.lots), 'lot')}",
                 )
             )
 

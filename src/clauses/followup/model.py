@@ -19,6 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from clauses import french
 from clauses.library.models import StructureKind
 from clauses.library.reporting import FollowupVocabularies
 from clauses.profile import FieldError
@@ -113,5 +114,5 @@ def _check_lot(lot: int | None, lots: int, where: str) -> list[FieldError]:
     if not lots and lot is not None:
         return [FieldError(f"{where}.lot", "le marché n’est pas alloti")]
     if lot is not None and lot > lots:
-        return [FieldError(f"{where}.lot", f"le marché ne compte que {lots} lot(s)")]
+        return [FieldError(f"{where}.lot", f"le marché ne compte que {french.count(lots, 'lot')}")]
     return []

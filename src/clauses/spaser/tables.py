@@ -201,8 +201,8 @@ def _national_table(ind: Indicators, library: Library) -> Table:
     national = ind.national
     figures = library.national_figures
     rows: list[list[Cell]] = [
-        [f"{ind.organisation} ({ind.year}, {national.eligible} marché(s) d’au moins "
-         f"{french.eur(figures.social_clause_share.min_amount_eur)} HT)", national.share],
+        [f"{ind.organisation} ({ind.year}, {french.count(national.eligible, 'marché')} d’au "
+         f"moins {french.eur(figures.social_clause_share.min_amount_eur)} HT)", national.share],
     ]  # fmt: skip
     if national.national_year is not None:
         rows.append([f"Ensemble des acheteurs ({national.national_year})", national.national_all])
