@@ -141,3 +141,14 @@ def test_a_column_given_twice_is_refused(library: Library) -> None:
     )
     assert [str(e) for e in statement.errors] == ["ligne 1 : colonnes en double : heures"]
     assert statement.followup.records == []
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\r", "\n"])
+def test_every_line_end_reads_alike(library: Library, end: str) -> None:
+    """Old spreadsheets export lone « \\r » line ends (found by the fuzz test: it raised)."""
+    statement = read_statement(end.join(GOOD.splitlines()).encode(), library.followup, lots=2)
+    expected = read_statement(GOOD.encode(), library.followup, lots=2)
+    assert statement == expected
+    assert not statement.errors
+    broken = read_statement(b'lot;"debut\rfin', library.followup, lots=2)
+    assert broken.errors

@@ -112,14 +112,18 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return Statement(FollowUp(), [RowError(1, None, "le fichier doit être encodé en UTF-8")], 0)
-    first = text.split("\n", 1)[0]
+    first = text.splitlines()[0] if text else ""
+    # newline="": the reader sees the file's own line ends (\r\n, \n or a lone \r).
     reader = csv.reader(
-        io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ","
+        io.StringIO(text, newline=""),
+        delimiter=";" if first.count(";") >= first.count(",") else ",",
     )
     try:
         header = [_column(name) for name in next(reader)]
     except StopIteration:
         return Statement(FollowUp(), [RowError(1, None, "fichier vide")], 0)
+    except csv.Error:
+        return Statement(FollowUp(), [RowError(1, None, "ligne d’en-tête illisible")], 0)
     errors: list[RowError] = []
     missing = [name for name in REQUIRED if name not in header]
     if missing:
