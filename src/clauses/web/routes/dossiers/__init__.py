@@ -8,4 +8,5 @@ change made on an older version is refused with a 409 page that shows both state
 
 from clauses.web.routes.dossiers import documents, manage, review, sharing, steps
 
-routers = [manage.router, steps.router, review.router, documents.router, sharing.router]
+# The wizard's steps first: their saves are the application's most frequent requests.
+routers = [steps.router, manage.router, review.router, documents.router, sharing.router]
