@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clauses import __version__
+from clauses import __version__, french
 from clauses.library import load_library
 from clauses.profile import describe_errors
 from clauses.store.db import make_engine
@@ -80,6 +80,13 @@ ERROR_PAGES = {
 }
 
 
+# The API's 413 names its limit (CLAUSES_MAX_API_BODY_BYTES): a client can check its body.
+API_TOO_LARGE = (
+    "Corps de la requête trop volumineux : la taille autorisée pour l’API est de {limit} octets "
+    "au plus ; un profil de 200 lots avec sa stratégie en compte bien moins."
+)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/healthz", "/openapi.json"))
 
@@ -89,6 +96,9 @@ def error_response(
 ) -> Response:
     title, message = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
     if is_api(request):
+        if status == 413 and request.url.path.startswith("/api/"):
+            limit = request.app.state.ctx.settings.max_api_body_bytes
+            message = API_TOO_LARGE.format(limit=french.number(limit))
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     return render(
         request,
@@ -122,7 +132,7 @@ class _RequestErrors:
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         self._errors = errors
 
-    def errors(self) -> list[dict[str, Any]]:
+    def errors(self, **_options: bool) -> list[dict[str, Any]]:
         return [{**e, "loc": tuple(e["loc"][1:]) or e["loc"]} for e in self._errors]
 
 
@@ -238,7 +248,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(SignInRequired, sign_in_redirect)
     app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        timeout=settings.body_timeout_s,
+        api_limit=settings.max_api_body_bytes,
+    )
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
