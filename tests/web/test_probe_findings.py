@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import sys
 import uuid
 from typing import Any
 
@@ -229,3 +230,21 @@ def test_api_requests_past_the_limit_in_progress_get_503_at_once(
     assert api_routes._in_progress == 0  # every request counted out, refused or not
     operations = app.openapi()["paths"]
     assert all("503" in operations[path]["post"]["responses"] for path in PATHS)
+
+
+def test_the_server_process_hands_the_gil_over_every_millisecond(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """/healthz waits up to one switch interval for each hand-over while the API's thread parses
+    a body: the server's factory shortens Python's default (5 ms); the tests' apps keep it."""
+    from clauses.web import app as app_module
+
+    monkeypatch.setenv("CLAUSES_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    monkeypatch.setenv("CLAUSES_DATA_DIR", str(tmp_path))
+    before = sys.getswitchinterval()
+    try:
+        app_module.create_app_from_env().state.ctx.engine.dispose()
+        assert sys.getswitchinterval() == pytest.approx(app_module.SWITCH_INTERVAL_S)
+        assert app_module.SWITCH_INTERVAL_S < 0.005
+    finally:
+        sys.setswitchinterval(before)
