@@ -10,7 +10,8 @@ Modes:
 - ``get``: ``GET`` of one given path (the Word draft of a dossier), signed in;
 - ``health``: ``GET /healthz`` by one client, one request every 10 ms, while ``--clients``
   hostile clients post, without pause, the heaviest bodies the probe of issue 11 found to
-  ``/api/v1/advice`` (see :func:`hostile_bodies`); the figures are the health checks' only.
+  ``/api/v1/advice``, at the size of the API's limit (see :func:`hostile_bodies`); the figures are
+  the health checks' only.
 
 Prints one JSON object: requests, errors, seconds, rps, p50_ms, p95_ms, p99_ms. Bounded by a
 number of requests and a duration; a small client written on asyncio streams so that the client
@@ -28,10 +29,14 @@ import statistics
 import time
 from urllib.parse import urlencode, urlsplit
 
+from clauses.web.settings import Settings
+
 TOKEN_RE = re.compile(rb'name="csrf_token" value="([^"]+)"')
 # The account the clients sign in with (made by bench/run.py before the server starts).
 EMAIL, PASSWORD = "banc@region.test", "mot de passe du banc d’essai"
 WARMUP_PER_CLIENT = 5
+# The server's limit for API bodies (CLAUSES_MAX_API_BODY_BYTES, left at its default by run.py).
+API_LIMIT: int = Settings.model_fields["max_api_body_bytes"].default
 TIMEOUT = 10.0  # seconds for one request: a stuck server ends the run, it does not hang it
 
 
@@ -115,19 +120,51 @@ def step_form(token: str, version: int, n: int) -> bytes:
     ).encode()
 
 
-def hostile_bodies() -> list[bytes]:
-    """Bodies under the 1 MB limit that cost the server most to refuse, and the largest valid
-    profile: 70 000 unknown keys; 200 lots of 39 unknown keys each (7 800 errors, the most the
-    parser lets through); one key of 900 000 characters; 200 000 nested lists; 200 valid lots."""
+def largest_profile() -> dict[str, object]:
+    """The largest plausible valid profile: 200 lots whose titles have 1 000 characters (the
+    most the DECP allow for an ``objet``), every optional key; about 290 kB as Python's
+    ``json.dumps`` writes it (accents escaped)."""
+    text = (
+        "Travaux de réhabilitation énergétique, désamiantage et mise en accessibilité des "
+        "bâtiments d’enseignement ; lot avec clause d’insertion – « chantier école » prévu. "
+    )
+    title = (text * 10)[:1000]
+    lot = {"title": title, "cpv": "45262500-6", "estimated_amount_eur": 12_345_678.9}
+    return {
+        "title": title,
+        "nature": "works",
+        "cpv": "45214220-8",
+        "estimated_amount_eur": 2_469_135_780.0,
+        "duration_months": 48,
+        "launch_date": "2026-10-05",
+        "region_code": "52",
+        "lots": [lot | {"labour_share": 0.45}] * 200,
+        "labour_share": 0.45,
+        "hourly_cost_eur": 31.5,
+        "facilitator_available": True,
+        "local_offer": {"insertion": "many", "disability": "some"},
+    }
+
+
+def hostile_bodies(limit: int = API_LIMIT) -> list[bytes]:
+    """Bodies under the API's limit that cost the server most to refuse, the largest valid
+    profile, and one body over the limit (refused unread, 413): as many unknown keys as the
+    limit lets through (38 000 for 500 kB); 200 lots of 39 unknown keys each (7 800 errors, the
+    most the parser lets through); one key as long as the limit lets through; 200 000 nested
+    lists; 200 lots of 1 000 characters (:func:`largest_profile`); 70 000 unknown keys (0.9 MB)."""
     base = {"title": "Travaux", "nature": "works", "estimated_amount_eur": 5e6}
-    lot = {"title": "Lot", "cpv": "45262500-6", "estimated_amount_eur": 25000, "labour_share": 0.4}
-    return [
-        json.dumps({f"k{i}": 0 for i in range(70_000)}).encode(),
+    keys = limit // 12
+    while len(many := json.dumps({f"k{i}": 0 for i in range(keys)}).encode()) > limit:
+        keys -= 1000
+    bodies = [
+        many,
         json.dumps({**base, "lots": [{f"cle{k}": [1] for k in range(39)}] * 200}).encode(),
-        json.dumps({"a" * 900_000: 1}).encode(),
-        b"[" * 200_000,
-        json.dumps({**base, "duration_months": 24, "lots": [lot] * 200}).encode(),
+        json.dumps({"a" * (limit - 10): 1}).encode(),
+        b"[" * min(200_000, limit),
+        json.dumps(largest_profile()).encode(),
     ]
+    assert all(len(body) <= limit for body in bodies)
+    return [*bodies, json.dumps({f"k{i}": 0 for i in range(70_000)}).encode()]
 
 
 class Client:
@@ -212,7 +249,7 @@ async def health_under_attack(args: argparse.Namespace) -> dict[str, float | int
                 status = 0
                 await connection.close()
             hostile += 1
-            errors += status not in (200, 422)
+            errors += status not in ((200, 422) if len(body) <= API_LIMIT else (413,))
         await connection.close()
 
     async def prober() -> None:

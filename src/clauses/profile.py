@@ -349,8 +349,9 @@ def _message(error: Any) -> str:
 
 def describe_errors(error: ValidationError, limit: int | None = None) -> list[FieldError]:
     """The errors in French; with ``limit``, the first ``limit`` and one more that counts the
-    others (a hostile body can make a hundred thousand)."""
-    errors = error.errors()
+    others (a hostile body can make a hundred thousand). Built without the URL and the input of
+    each error, which are not worded: a third of the cost for thousands of errors."""
+    errors = error.errors(include_url=False, include_input=False)
     out = []
     for e in errors[:limit]:
         label = _label(e["loc"])

@@ -400,3 +400,33 @@ def test_a_locked_database_fails_the_batch_at_once(tmp_path: Path) -> None:
         other.close()
         writer.stop()
         engine.dispose()
+
+
+def test_the_trail_holds_each_field_changed_once_as_written() -> None:
+    from clauses.store.writer import _trail
+
+    actor = (uuid.uuid4(), "acheteur@region.test")
+    lots = [{"title": "Lot 1", "cpv": ""}]
+    before = {
+        "answers": {"nature": "works", "cpv": "", "amount": 1, "lots": lots, "gone": "x"},
+        "title": "Dossier",
+        "status": "draft",
+    }
+    after = {
+        "answers": {"nature": "works", "cpv": None, "amount": 1.0, "lots": [dict(lots[0])]},
+        "title": "Dossier renommé",
+        "status": "draft",
+        "updated_at": "now",
+        "organisation_id": None,
+        "id": uuid.uuid4(),
+    }
+    rows = _trail(actor, before, after)
+    assert [(r["field"], r["old"], r["new"]) for r in rows] == [
+        ("answers.amount", "1", "1.0"),  # equal numbers, written differently
+        ("answers.gone", "x", None),
+        ("title", "Dossier", "Dossier renommé"),
+    ]
+    assert all(r["actor"] == "acheteur@region.test" and r["at"] == "now" for r in rows)
+    after["answers"]["lots"][0]["cpv"] = "45262500-6"
+    changed = [r for r in _trail(actor, before, after) if r["field"] == "answers.lots"]
+    assert [r["new"] for r in changed] == ['[{"title": "Lot 1", "cpv": "45262500-6"}]']

@@ -12,7 +12,6 @@ a move cannot undo each other (each one raises the version).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -38,9 +37,9 @@ from clauses.store.models import (
     Stage,
     utcnow,
 )
+from clauses.store.writer import audit_text
 
 Actor = tuple[uuid.UUID, str]  # the user's id and e-mail
-AUDIT_VALUE_MAX = 2000  # characters of a value kept in the trail
 MOVE_COLUMNS = (
     "stage",
     "published",
@@ -51,16 +50,6 @@ MOVE_COLUMNS = (
     "started_on",
     "closed_on",
 )
-
-
-def audit_text(value: Any) -> str | None:
-    """A value as the audit trail keeps it (None for nothing, JSON for a structure)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text[:AUDIT_VALUE_MAX]
 
 
 def _fields(before: Dossier, values: dict[str, Any]) -> list[tuple[str, Any, Any]]:

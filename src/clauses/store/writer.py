@@ -93,6 +93,8 @@ UPDATE_ONE = (
     )
 )
 
+INSERT_TRAIL = AUDIT.insert()
+
 
 class _Contended(Exception):
     """Another process changed one of the batch's rows between the read and the write."""
@@ -153,39 +155,51 @@ def _apply(connection: Connection, batch: list[_Request]) -> dict[int, Saved | E
         )
         return outcomes
     if trail:
-        connection.execute(AUDIT.insert(), trail)
+        connection.execute(INSERT_TRAIL, trail)
     return outcomes
 
 
-def _text(value: Any) -> str | None:
+def audit_text(value: Any) -> str | None:
+    """A value as the audit trail keeps it (None for nothing, ISO for a date, JSON for a
+    structure), cut at :data:`AUDIT_VALUE_MAX` characters."""
     if value is None or value == "":
         return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text[:AUDIT_VALUE_MAX]
 
 
 def _trail(actor: Actor, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    """One audit row per field the change sets to another value."""
+    """One audit row per field the change sets to another value (as the trail writes values).
+    A step's save leaves most answers as they were: a value that is the same string (or None)
+    before and after is passed over without being written out; the others are written once."""
+    old_answers, new_answers = before["answers"], after["answers"]
     fields: list[tuple[str, Any, Any]] = [
-        (f"answers.{key}", before["answers"].get(key), after["answers"].get(key))
-        for key in sorted(set(before["answers"]) | set(after["answers"]))
+        (f"answers.{key}", old_answers.get(key), new_answers.get(key))
+        for key in sorted(old_answers.keys() | new_answers.keys())
     ]
     fields += [(name, before[name], after[name]) for name in ("title", "status")]
-    return [
-        {
-            "at": after["updated_at"],
-            "action": "modification",
-            "organisation_id": after["organisation_id"],
-            "dossier_id": after["id"],
-            "user_id": actor[0],
-            "actor": actor[1],
-            "field": name,
-            "old": _text(old),
-            "new": _text(new),
-        }
-        for name, old, new in fields
-        if _text(old) != _text(new)
-    ]
+    rows = []
+    for name, old, new in fields:
+        if old == new and (old is None or type(old) is str) and type(new) is type(old):
+            continue  # the same text: the same in the trail
+        old_text, new_text = audit_text(old), audit_text(new)
+        if old_text != new_text:
+            rows.append(
+                {
+                    "at": after["updated_at"],
+                    "action": "modification",
+                    "organisation_id": after["organisation_id"],
+                    "dossier_id": after["id"],
+                    "user_id": actor[0],
+                    "actor": actor[1],
+                    "field": name,
+                    "old": old_text,
+                    "new": new_text,
+                }
+            )
+    return rows
 
 
 def _prepare(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -23,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clauses import __version__
+from clauses import __version__, french
 from clauses.library import load_library
 from clauses.profile import describe_errors
 from clauses.store.db import make_engine
@@ -87,6 +88,13 @@ ERROR_PAGES = {
 }
 
 
+# The API's 413 names its limit (CLAUSES_MAX_API_BODY_BYTES): a client can check its body.
+API_TOO_LARGE = (
+    "Corps de la requête trop volumineux : la taille autorisée pour l’API est de {limit} octets "
+    "au plus ; un profil de 200 lots avec sa stratégie en compte bien moins."
+)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/healthz", "/openapi.json"))
 
@@ -96,6 +104,9 @@ def error_response(
 ) -> Response:
     title, message = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
     if is_api(request):
+        if status == 413 and request.url.path.startswith("/api/"):
+            limit = request.app.state.ctx.settings.max_api_body_bytes
+            message = API_TOO_LARGE.format(limit=french.number(limit))
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     return render(
         request,
@@ -129,7 +140,7 @@ class _RequestErrors:
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         self._errors = errors
 
-    def errors(self) -> list[dict[str, Any]]:
+    def errors(self, **_options: bool) -> list[dict[str, Any]]:
         return [{**e, "loc": tuple(e["loc"][1:]) or e["loc"]} for e in self._errors]
 
 
@@ -245,14 +256,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(SignInRequired, sign_in_redirect)
     app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        timeout=settings.body_timeout_s,
+        api_limit=settings.max_api_body_bytes,
+    )
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Routes are matched in this order, and each included router passed on the way costs a scan
+    # of its routes: the dossier pages (the wizard's saves are the most frequent requests) come
+    # right after the two routes of the home page. No path of one router is another's.
     for router in (
         home.router,
-        accounts.router,
         *dossiers.routers,
+        accounts.router,
         library.router,
         practices.router,
         reports.router,
@@ -264,15 +283,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+# In the server's processes, threads take turns on the GIL every millisecond (Python's default:
+# 5 ms). While a thread parses an API body or writes a batch, the event loop waits up to one
+# interval for each hand-over, several times per request (/healthz: about 15 ms at the median).
+SWITCH_INTERVAL_S = 0.001
+
+
 def create_app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` and the workers started by ``clauses serve``.
 
-    What the application loaded (the library, the CPV catalogue, the templates, the schema of
-    the routes: a few hundred thousand objects that live as long as the process) is moved out
-    of the garbage collector's generations (``gc.freeze``): each full collection walked them
-    all again, and a report that reads a year's snapshots triggers several (one organisation's
-    SPASER records of a year, 1 752 snapshots, in a process holding the library: 2.1 s → 0.9 s
-    on a busy machine; bench/README.md)."""
+    The objects built at start-up (the library, the CPV nomenclature, the templates: 160 000
+    objects) live as long as the process: they are moved out of the garbage collector's reach
+    (``gc.freeze``). Otherwise each full collection, which holds the GIL, scanned them all (90
+    ms), and the tens of thousands of objects of an API body's JSON, alive while it is parsed,
+    started one every few such bodies; so did a report reading a year's snapshots
+    (one organisation's SPASER records, 1 752 snapshots: 2.1 s → 0.9 s on a busy machine;
+    bench/README.md)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app = create_app(Settings())
     gc.collect()
     gc.freeze()

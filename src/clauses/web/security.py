@@ -73,21 +73,26 @@ class BodyTimeout(HTTPException):
 
 
 class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes with a 413, announced or streamed, and bodies
-    still incomplete ``timeout`` seconds after the app first waited for them with a 408 (a
-    client trickling a byte at a time would otherwise hold its request forever)."""
+    """Refuses request bodies over ``limit`` bytes (``api_limit`` for the JSON API, under
+    ``/api/``) with a 413, announced or streamed, and bodies still incomplete ``timeout``
+    seconds after the app first waited for them with a 408 (a client trickling a byte at a time
+    would otherwise hold its request forever)."""
 
-    def __init__(self, app: ASGIApp, limit: int, timeout: float = 30) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, timeout: float = 30, api_limit: int | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.api_limit = limit if api_limit is None else api_limit
         self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.api_limit if scope["path"].startswith("/api/") else self.limit
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             scope.setdefault("state", {})["body_too_large"] = True
         received = 0
         deadline: float | None = None
@@ -105,7 +110,7 @@ class BodyLimit:
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
-                    if received > self.limit:
+                    if received > limit:
                         raise BodyTooLarge()
                     complete = not message.get("more_body", False)
                 return message

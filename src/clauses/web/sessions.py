@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -65,6 +66,7 @@ def cookie_name(secure: bool) -> str:
     return SECURE_COOKIE if secure else COOKIE
 
 
+@functools.lru_cache(maxsize=8)
 def _key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"clauses session cookie v1", hashlib.sha256).digest()
 
@@ -79,7 +81,30 @@ def encode(secret: str, principal: Principal) -> str:
     return f"{payload.decode()}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
 
 
+# Cookies already verified, by their exact value (and the key's secret): a browser sends the same
+# cookie with every request until it is re-issued (at most once a minute), and checking its
+# signature and reading its JSON cost more than routing the request. Only cookies whose
+# signature is good are kept (a client sending forged ones cannot fill the memory), at most
+# VERIFIED_MAX, then all are forgotten and checked again. The principal is immutable and its times
+# are judged on each request as before: a remembered cookie expires, and is revalidated against
+# the database, exactly as a cookie seen for the first time.
+VERIFIED_MAX = 2048
+_verified: dict[tuple[str, str], Principal] = {}
+
+
 def decode(secret: str, raw: str) -> Principal | None:
+    """The principal of a session cookie, or None if its signature or content is not good."""
+    principal = _verified.get((secret, raw))
+    if principal is None:
+        principal = _decode(secret, raw)
+        if principal is not None:
+            if len(_verified) >= VERIFIED_MAX:
+                _verified.clear()
+            _verified[secret, raw] = principal
+    return principal
+
+
+def _decode(secret: str, raw: str) -> Principal | None:
     payload, _, signature = raw.partition(".")
     expected = hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest()
     given = base64.urlsafe_b64encode(expected).decode().rstrip("=")

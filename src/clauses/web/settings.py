@@ -35,7 +35,14 @@ class Settings(BaseSettings):
     )
     library: Path | None = Field(default=None, description="clause library folder")
     templates_dir: Path = REPO / "templates"
-    max_body_bytes: int = Field(default=1_000_000, gt=0, description="forms and API bodies")
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="forms of the pages")
+    max_api_body_bytes: int = Field(
+        default=500_000,
+        gt=0,
+        description="bodies of the JSON API: the largest plausible profile (200 lots of 1000 "
+        "characters, with a full strategy) takes 350 kB; parsing a body holds the server's "
+        "other requests meanwhile (about 30 ms for a megabyte of JSON keys)",
+    )
     region_code: str | None = Field(
         default=None, description="INSEE code of the deploying Région, preset in new dossiers"
     )

@@ -124,7 +124,11 @@ INVALID: dict[int | str, dict[str, Any]] = {
         "description": "Profil ou stratégie invalide (champs nommés : lots[2].title, "
         "strategy.mechanisms[2].lots…)",
     },
-    413: {"model": Problem, "description": "Corps de la requête trop volumineux"},
+    413: {
+        "model": Problem,
+        "description": "Corps de la requête trop volumineux (500 000 octets au plus par défaut, "
+        "réglage CLAUSES_MAX_API_BODY_BYTES)",
+    },
     503: {"model": Problem, "description": "Service occupé : réessayer (voir Retry-After)"},
 }
 AsOf = Annotated[

@@ -16,9 +16,10 @@ from clauses.web.routes.dossiers import (
     steps,
 )
 
+# The wizard's steps first: their saves are the application's most frequent requests.
 routers = [
-    manage.router,
     steps.router,
+    manage.router,
     review.router,
     documents.router,
     sharing.router,
