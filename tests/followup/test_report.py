@@ -28,9 +28,13 @@ def test_report_shows_the_balance(library: Library) -> None:
     document = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].style.name == "Title"
-    assert f"Titulaire(s){NBSP}: lot 1{NBSP}: Bâtiments de l’Ouest." in text
+    assert f"Titulaire{NBSP}: lot 1{NBSP}: Bâtiments de l’Ouest." in text
     assert f"Pénalité prévue au CCAP{NBSP}: 50{NBSP}€ par heure" in text
-    assert f"Heures réalisées{NBSP}: 74,7{NBSP}% des heures dues, soit 0,61 équivalent(s)" in text
+    assert (
+        f"Heures réalisées{NBSP}: 74,7{NBSP}% des heures dues, soit 0,61 équivalent temps plein"
+        in text
+    )
+    assert f"{NBSP}personnes déclarées (effectifs, sans nom)." in text
     hours = document.tables[0]
     assert [c.text for c in hours.rows[1].cells] == [
         "Lot 1 – Gros œuvre", "1\u00a0000", "120", "650,5", "229,5", "11\u00a0475\u00a0€",

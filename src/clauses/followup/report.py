@@ -41,11 +41,14 @@ def follow_up_report(
     wr.title("Suivi de la clause d’insertion", title)
     wr.paragraph(T(f"Situation au {french.date(as_of)}, pour l’acheteur et le titulaire."))
     holders = [h.name or h.id for h in (award.holders or [])] if award else []
+    count = len(holders)
     if award and award.lots:
         holders = [f"lot {a.lot} : " + ", ".join(h.name or h.id for h in a.holders or [])
                    for a in award.lots]  # fmt: skip
+        count = sum(len(a.holders or []) for a in award.lots)
     if holders:
-        wr.paragraph(T("Titulaire(s) : " + " ; ".join(holders) + "."))
+        label = "Titulaire" if count < 2 else "Titulaires"
+        wr.paragraph(T(f"{label} : " + " ; ".join(holders) + "."))
     wr.paragraph(
         "Ce suivi ne contient que des effectifs : aucune donnée nominative sur les personnes."
     )
@@ -94,7 +97,8 @@ def _hours(wr: Writer, result: Balance) -> None:
             "Heures manquantes = heures dues − heures non imputables (déduites au plus à hauteur "
             "des heures dues) − heures réalisées, lot par lot : chaque lot est un marché distinct. "
             f"Heures réalisées : {share(result.performed / owed if owed else None)} des heures "
-            f"dues, soit {french.number(result.fte_performed, 2)} équivalent(s) temps plein "
+            f"dues, soit {french.number(result.fte_performed, 2)} "
+            f"{'équivalent' if result.fte_performed < 2 else 'équivalents'} temps plein "
             f"({french.number(result.hours_per_fte)} heures par ETP)."
         )
     )
@@ -156,7 +160,12 @@ def _people(wr: Writer, result: Balance, library: Library) -> None:
         wr.paragraph("Aucune personne déclarée pour l’instant.")
         return
     vocabularies = library.followup
-    wr.paragraph(T(f"{result.people} personne(s) déclarée(s) (effectifs, sans nom)."))
+    wr.paragraph(
+        T(
+            f"{french.count(result.people, 'personne déclarée', 'personnes déclarées')} "
+            "(effectifs, sans nom)."
+        )
+    )
     wr.heading(2, "Par public éligible")
     _counts(wr, "Public", dict(result.people_by_public), vocabularies.publics.by_id)
     wr.heading(2, "Par type de contrat")
