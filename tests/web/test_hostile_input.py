@@ -106,7 +106,7 @@ def largest_profile() -> dict[str, object]:
         "local_offer": {"insertion": "many", "disability": "some"},
         "strategy": {
             "mechanisms": mechanisms,
-            "hours_override": {str(lot): 12_345 for lot in range(1, 40)},
+            "hours_override": {str(lot): 12_345 for lot in range(1, 201)},
             "hours_override_reason": title,
             "penalty_eur_per_hour": 45.0,
             "facilitator": {"name": title[:200], "organisation": title[:200]},

@@ -23,7 +23,14 @@ from clauses.decp.document import DecpSchema, decp_document
 from clauses.decp.resolve import contract_of
 from clauses.library import Library
 from clauses.library.models import Mechanism, Practice
-from clauses.profile import FieldError, IsoDate, ProfileError, TenderProfile, parse_document
+from clauses.profile import (
+    MAX_LOTS,
+    FieldError,
+    IsoDate,
+    ProfileError,
+    TenderProfile,
+    parse_document,
+)
 from clauses.store.db import ping
 from clauses.strategy import ResolvedStrategy, Strategy
 from clauses.strategy.choose import StrategyRefused, resolved_or_raise
@@ -154,9 +161,10 @@ def document_profile(app: FastAPI) -> None:
 
 
 # A hostile body (a megabyte of unknown keys) made a hundred thousand errors: wording them took
-# seconds and the answer weighed megabytes. A profile's objects have 17 keys at most, so more than
-# MAX_KEYS are refused while parsing, and the errors reported are bounded.
-MAX_KEYS = 40
+# seconds and the answer weighed megabytes. A profile's objects have 17 keys at most, except a
+# strategy's ``hours_override`` (one key per lot and « total »), so more than MAX_KEYS are
+# refused while parsing, and the errors reported are bounded.
+MAX_KEYS = MAX_LOTS + 1
 MAX_ERRORS = 50
 MAX_FIELD = 120
 # Parsing, validating, advising and drafting are pure CPU: under the GIL, more threads would not
