@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -43,12 +42,6 @@ router = APIRouter(
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YEARS_OFFERED = 8
-
-
-@cache
-def decp_schema() -> DecpSchema:
-    """The official DECP schema, read once per process."""
-    return DecpSchema.load()
 
 
 def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
@@ -203,7 +196,7 @@ def batch_of(
     ctx: AppContext, session: Session, org: uuid.UUID, start: dt.date, end: dt.date
 ) -> tuple[DecpBatch, int]:
     contracts = stages.contracts_between(session=session, organisation_id=org, start=start, end=end)
-    return decp_batch(contracts, start, end, ctx.library, decp_schema()), len(contracts)
+    return decp_batch(contracts, start, end, ctx.library, DecpSchema.load()), len(contracts)
 
 
 def decp_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
