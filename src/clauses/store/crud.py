@@ -67,6 +67,19 @@ def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
 HEAVY = (Dossier.answers, Dossier.strategy, Dossier.published, Dossier.award)
 
 
+def _listed(
+    organisation_id: uuid.UUID | None, status: DossierStatus | None, stages: Sequence[Stage]
+) -> list[Any]:
+    """What the list and its count filter on: the organisation, and the status and stages
+    when given."""
+    where: list[Any] = [Dossier.organisation_id == organisation_id]
+    if status is not None:
+        where.append(Dossier.status == status)
+    if stages:
+        where.append(col(Dossier.stage).in_([s.value for s in stages]))
+    return where
+
+
 def list_dossiers(
     *,
     session: Session,
@@ -81,15 +94,11 @@ def list_dossiers(
     query = (
         select(Dossier)
         .options(*(defer(column) for column in HEAVY))  # type: ignore[arg-type]
-        .where(Dossier.organisation_id == organisation_id)
+        .where(*_listed(organisation_id, status, stages))
         .order_by(col(Dossier.updated_at).desc())
         .offset(offset)
         .limit(limit)
     )
-    if status is not None:
-        query = query.where(Dossier.status == status)
-    if stages:
-        query = query.where(col(Dossier.stage).in_([s.value for s in stages]))
     return session.exec(query).all()
 
 
@@ -100,14 +109,8 @@ def count_dossiers(
     status: DossierStatus | None = None,
     stages: Sequence[Stage] = (),
 ) -> int:
-    query = (
-        select(func.count()).select_from(Dossier).where(Dossier.organisation_id == organisation_id)
-    )
-    if status is not None:
-        query = query.where(Dossier.status == status)
-    if stages:
-        query = query.where(col(Dossier.stage).in_([s.value for s in stages]))
-    return session.exec(query).one()
+    query = select(func.count()).select_from(Dossier)
+    return session.exec(query.where(*_listed(organisation_id, status, stages))).one()
 
 
 def duplicate_dossier(
