@@ -30,6 +30,19 @@ TODAY = dt.date(2027, 12, 1)
 PUBLISHED_ON = dt.date(2027, 1, 10)
 STARTED_ON = dt.date(2027, 4, 1)
 CLOSED_ON = dt.date(2027, 11, 30)
+# The follow-up page's hours form as a facilitator fills it for lot 1 (an ETTI's provision).
+HOURS_LINE_FORM = {
+    "lot": "1",
+    "period_start": "2027-04-01",
+    "period_end": "2027-06-30",
+    "way": "provision",
+    "structure": "ETTI",
+    "hours": "1 200,5",
+    "people-0-public": "rsa",
+    "people-0-contract_type": "assignment",
+    "people-0-count": "2",
+    "people-0-outcome": "employment",
+}
 ORDER = (Stage.draft, Stage.published, Stage.awarded, Stage.in_execution, Stage.closed)
 
 

@@ -51,6 +51,22 @@ def audit(page: Any) -> list[dict[str, Any]]:
     return [v for v in results["violations"] if v["impact"] in BLOCKING]
 
 
+def look(
+    context: Any, width: int, height: int, show: Callable[[Any], None], *, axe: bool = True
+) -> tuple[str, list[dict[str, Any]], int]:
+    """A page of ``width`` shown by ``show``: its URL, its axe violations (none looked for
+    without ``axe``) and how many pixels it is wider than the screen."""
+    page = context.new_page()
+    try:
+        page.set_viewport_size({"width": width, "height": height})
+        show(page)
+        violations = audit(page) if axe else []
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        return page.url, violations, overflow
+    finally:
+        page.close()
+
+
 def report(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:
@@ -526,14 +542,9 @@ NEW_STATES: dict[str, Callable[[Any, Site], None]] = {
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_page_is_wider_than_a_phone(name: str, audit_context: Any, site: Site) -> None:
     """320 px, the narrowest phone: no horizontal scroll on any page."""
-    page = audit_context.new_page()
-    try:
-        page.set_viewport_size({"width": 320, "height": 640})
-        PAGES[name](page, site)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        url = page.url
-    finally:
-        page.close()
+    url, _, overflow = look(
+        audit_context, 320, 640, lambda page: PAGES[name](page, site), axe=False
+    )
     assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
 
 
@@ -542,15 +553,9 @@ def test_no_page_is_wider_than_a_phone(name: str, audit_context: Any, site: Site
 def test_new_page_states_at_phone_and_desktop_widths(
     name: str, width: int, audit_context: Any, site: Site
 ) -> None:
-    page = audit_context.new_page()
-    try:
-        page.set_viewport_size({"width": width, "height": 800})
-        NEW_STATES[name](page, site)
-        violations = audit(page)
-        url = page.url
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    finally:
-        page.close()
+    url, violations, overflow = look(
+        audit_context, width, 800, lambda page: NEW_STATES[name](page, site)
+    )
     assert not violations, f"{name} ({url}, {width} px):\n{report(violations)}"
     assert overflow <= 0, f"{name} ({url}): {overflow} px wider than the screen"
 

@@ -21,25 +21,14 @@ from clauses.store.models import DossierGrant, Stage
 from clauses.web.sessions import COOKIE
 from clauses.web.settings import Settings
 from tests.e2e.conftest import Server
-from tests.e2e.test_accessibility import audit, report
+from tests.e2e.test_accessibility import look, report
+from tests.moves import HOURS_LINE_FORM as LINE
 from tests.moves import move_in
 from tests.web.conftest import EMAILS, Browser
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 390, 1280)
-LINE = {
-    "lot": "1",
-    "period_start": "2027-04-01",
-    "period_end": "2027-06-30",
-    "way": "provision",
-    "structure": "ETTI",
-    "hours": "1 200,5",
-    "people-0-public": "rsa",
-    "people-0-contract_type": "assignment",
-    "people-0-count": "2",
-    "people-0-outcome": "employment",
-}
 STATEMENT = (
     "lot;debut;fin;modalite;structure;heures;public;type_contrat;personnes\n"
     "2;2027-04-01;2027-06-30;direct_hiring;;120;rsa;cdd;1\n"
@@ -159,16 +148,8 @@ CASES = [(name, width) for name in PAGES for width in WIDTHS]
 def test_no_serious_accessibility_violation(
     name: str, width: int, context: Any, contracts: Contracts
 ) -> None:
-    page = context.new_page()
-    try:
-        page.set_viewport_size({"width": width, "height": 800})
-        PAGES[name](page, contracts)
-        violations = audit(page)
-        url = page.url
-        # Nothing wider than the screen: the wide tables scroll inside their box.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    finally:
-        page.close()
+    # Nothing wider than the screen: the wide tables reflow as cards on a phone.
+    url, violations, overflow = look(context, width, 800, lambda page: PAGES[name](page, contracts))
     assert not violations, f"{name} ({url}):\n{report(violations)}"
     assert overflow <= 0, f"{name} at {width} px is {overflow} px wider than the screen"
 

@@ -17,23 +17,12 @@ from clauses.followup import balance
 from clauses.store import crud, stages
 from clauses.store.db import new_session
 from clauses.store.models import AuditEvent, DossierGrant, Stage
+from tests.moves import HOURS_LINE_FORM as LINE
 from tests.moves import move_in
 from tests.web.conftest import Browser, people_of, text_of
 
 WORKS = "lycee-rehabilitation"  # five lots
 PENALTY = {"penalty_eur_per_hour": 25}
-LINE = {
-    "lot": "1",
-    "period_start": "2027-04-01",
-    "period_end": "2027-06-30",
-    "way": "provision",
-    "structure": "ETTI",
-    "hours": "1 200,5",
-    "people-0-public": "rsa",
-    "people-0-contract_type": "assignment",
-    "people-0-count": "2",
-    "people-0-outcome": "employment",
-}
 
 
 def followed(app: FastAPI, browser: Browser, stage: Stage = Stage.in_execution) -> str:
