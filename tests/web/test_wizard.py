@@ -36,6 +36,38 @@ def test_each_step_saves_and_redirects(browser: Browser, library: object) -> Non
     assert response.headers["location"] == f"/dossiers/{dossier}/etapes/marche"
 
 
+def test_a_save_to_an_unknown_dossier_or_step_is_not_found(browser: Browser) -> None:
+    """The save is a plain route (matched before the routers): it checks its path itself."""
+    dossier = browser.new_dossier()
+    for url in (
+        "/dossiers/pas-un-uuid/etapes/marche",
+        "/dossiers/00000000-0000-0000-0000-000000000000/etapes/marche",
+        f"/dossiers/{dossier}/etapes/inconnue",
+    ):
+        response = browser.post(url, {"version": "1", "action": "save", **WORKS})
+        assert response.status_code == 404, url
+        assert "Page introuvable" in response.text
+    # The same dossier's id written in capitals is the same dossier, as before.
+    saved = browser.answer(dossier.upper(), "marche", **WORKS)
+    assert saved.status_code == 303
+
+
+def test_a_save_checks_the_form_token_and_the_sign_in(browser: Browser, app: object) -> None:
+    dossier = browser.new_dossier()
+    url = f"/dossiers/{dossier}/etapes/marche"
+    version = str(browser.version(dossier))
+    forged = browser.client.post(
+        url, data={"csrf_token": "faux", "version": version, "action": "save", **WORKS}
+    )
+    assert forged.status_code == 403
+    anonymous = TestClient(app).post(  # type: ignore[arg-type]
+        url, data={"version": version, "action": "save", **WORKS}, follow_redirects=False
+    )
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/connexion")
+    assert browser.version(dossier) == int(version)  # neither was saved
+
+
 def test_last_step_leads_to_the_review(browser: Browser) -> None:
     dossier = browser.new_dossier()
     browser.answer(dossier, "marche", **WORKS)

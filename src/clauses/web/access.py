@@ -1,6 +1,7 @@
 """Authorisation, deny by default (DESIGN §3.5).
 
-Every dossier route runs :func:`require_sign_in` (a dependency of the dossier routers): an
+Every dossier route runs :func:`require_sign_in` (a dependency of the dossier routers; the step
+save, a plain route matched before them, calls it itself first): an
 anonymous request is sent to the sign-in page, and the right the route needs is set for the
 request in :data:`CURRENT`. :func:`clauses.web.routes.dossiers.common.load` (and the writer's
 changes) then check it against the dossier: a dossier of another organisation is « not found »

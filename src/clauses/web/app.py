@@ -250,6 +250,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        routes=dossiers.first,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
@@ -266,8 +267,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Routes are matched in this order, and each included router passed on the way costs a scan
-    # of its routes: the dossier pages (the wizard's saves are the most frequent requests) come
-    # right after the two routes of the home page. No path of one router is another's.
+    # of its routes: the step save first (given above), then the two routes of the home page,
+    # then the dossier pages. No path of one router is another's.
     for router in (
         home.router,
         *dossiers.routers,

@@ -6,6 +6,8 @@ answers the fragment the page would show. Every change names the version the use
 change made on an older version is refused with a 409 page that shows both states.
 """
 
+from starlette.routing import BaseRoute
+
 from clauses.web.routes.dossiers import (
     documents,
     followup,
@@ -16,7 +18,9 @@ from clauses.web.routes.dossiers import (
     steps,
 )
 
-# The wizard's steps first: their saves are the application's most frequent requests.
+# The step save is matched before every router (see :func:`steps.save_step`), then the wizard's
+# steps: their saves are the application's most frequent requests.
+first: list[BaseRoute] = [steps.SAVE_ROUTE]
 routers = [
     steps.router,
     manage.router,
