@@ -5,6 +5,7 @@ The other clients are served meanwhile."""
 
 from __future__ import annotations
 
+import re
 import select
 import socket
 import time
@@ -99,3 +100,40 @@ def test_headers_over_the_limit_get_431_and_the_connection_closed(impatient: Ser
         # Large but under the limit: served.
         connection.sendall(big + b"a" * (MAX_HEADER_BYTES // 2) + b"\r\n\r\n")
         assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_form_body_that_stalls_gets_the_french_408_page(impatient: Server) -> None:
+    """The deadline of a page's form, as of the API's: the HTML page, in French."""
+    request = (
+        b"POST /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail="
+    )
+    received, seconds = answer_of(impatient, request)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    assert b"text/html" in head
+    assert "Envoi interrompu" in body.decode()
+    assert DEADLINE <= seconds < SLACK
+
+
+def test_bodies_in_time_are_served_on_a_kept_alive_connection(impatient: Server) -> None:
+    """A body that comes in pieces within the deadline is read whole; the next request on the
+    same connection has a deadline of its own (the first one's timer is gone)."""
+    body = b'{"title": "Nettoyage des lycees", "nature": "services"}'
+    head = (
+        b"POST /api/v1/advice HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=SLACK) as connection:
+        for _ in range(2):
+            connection.sendall(head + body[:10])
+            time.sleep(DEADLINE * 0.6)
+            connection.sendall(body[10:])
+            received = connection.recv(65536)
+            while b"\r\n\r\n" not in received:
+                received += connection.recv(65536)
+            assert not received.startswith(b"HTTP/1.1 408 "), received[:200]
+            length = int(re.search(rb"content-length: (\d+)", received, re.I).group(1))  # type: ignore[union-attr]
+            while len(received.partition(b"\r\n\r\n")[2]) < length:
+                received += connection.recv(65536)
+            time.sleep(DEADLINE * 0.6)  # more than the deadline in all, less before each piece

@@ -258,10 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
     app.add_middleware(
-        BodyLimit,
-        limit=settings.max_body_bytes,
-        timeout=settings.body_timeout_s,
-        api_limit=settings.max_api_body_bytes,
+        BodyLimit, limit=settings.max_body_bytes, api_limit=settings.max_api_body_bytes
     )
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)

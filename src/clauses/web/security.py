@@ -14,7 +14,6 @@ import hmac
 import secrets
 from typing import Any
 
-import anyio
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,49 +71,48 @@ class BodyTimeout(HTTPException):
         super().__init__(status_code=408)
 
 
+# Set in the request's state by :class:`clauses.web.protocol.TimedHttpToolsProtocol` when the
+# body is still incomplete ``CLAUSES_BODY_TIMEOUT_S`` seconds after its headers arrived; the app
+# waiting for it is then woken up and answers 408.
+BODY_LATE = "body_late"
+
+
 class BodyLimit:
     """Refuses request bodies over ``limit`` bytes (``api_limit`` for the JSON API, under
-    ``/api/``) with a 413, announced or streamed, and bodies still incomplete ``timeout``
-    seconds after the app first waited for them with a 408 (a client trickling a byte at a time
-    would otherwise hold its request forever)."""
+    ``/api/``) with a 413, announced or streamed, and answers 408 when the server's protocol
+    says the body came too slowly (:data:`BODY_LATE`: a client trickling a byte at a time would
+    otherwise hold its request forever). The deadline is kept by the protocol, one timer per
+    request whose body is late, rather than by a time-out around every read here: the wizard's
+    saves, the most frequent requests, read their body once, already arrived."""
 
-    def __init__(
-        self, app: ASGIApp, limit: int, timeout: float = 30, api_limit: int | None = None
-    ) -> None:
+    def __init__(self, app: ASGIApp, limit: int, api_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
         self.api_limit = limit if api_limit is None else api_limit
-        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.api_limit if scope["path"].startswith("/api/") else self.limit
+        state = scope.setdefault("state", {})
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            scope.setdefault("state", {})["body_too_large"] = True
+            state["body_too_large"] = True
         received = 0
-        deadline: float | None = None
-        complete = False
 
         async def limited() -> Message:
-            nonlocal received, deadline, complete
-            if scope.get("state", {}).get("body_too_large"):
+            nonlocal received
+            if state.get("body_too_large"):
                 raise BodyTooLarge()
-            if complete:  # waiting for the client to go away, while a response streams
-                return await receive()
-            if deadline is None:
-                deadline = anyio.current_time() + self.timeout
-            with anyio.move_on_after(deadline - anyio.current_time()):
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        raise BodyTooLarge()
-                    complete = not message.get("more_body", False)
-                return message
-            raise BodyTimeout()
+            message = await receive()
+            if message["type"] == "http.request":
+                if state.get(BODY_LATE):
+                    raise BodyTimeout()
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge()
+            return message
 
         await self.app(scope, limited, send)
 
