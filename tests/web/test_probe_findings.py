@@ -237,20 +237,26 @@ def test_the_server_process_hands_the_gil_over_often_and_freezes_its_start_up_ob
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """/healthz waits for the GIL while the API's thread parses a body: the server's factory
-    shortens Python's switch interval (5 ms) and keeps the garbage collector's full passes off
-    the objects built at start-up; the tests' apps keep Python's defaults."""
+    shortens Python's switch interval (5 ms), keeps the garbage collector's full passes off
+    the objects built at start-up and collects the young generation less often; the tests'
+    apps keep Python's defaults."""
     from clauses.web import app as app_module
 
     monkeypatch.setenv("CLAUSES_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
     monkeypatch.setenv("CLAUSES_DATA_DIR", str(tmp_path))
     before = sys.getswitchinterval()
+    thresholds = gc.get_threshold()
     assert gc.get_freeze_count() == 0
     try:
         app = app_module.create_app_from_env()
         assert sys.getswitchinterval() == pytest.approx(app_module.SWITCH_INTERVAL_S)
         assert app_module.SWITCH_INTERVAL_S < 0.005
         assert gc.get_freeze_count() > 100_000  # the library, the CPV codes, the templates
+        # The young generation is not scanned for every 700 objects of the requests in flight.
+        assert gc.get_threshold() == (app_module.YOUNG_GC_THRESHOLD, *thresholds[1:])
+        assert thresholds[0] < app_module.YOUNG_GC_THRESHOLD
         app.state.ctx.engine.dispose()
     finally:
         sys.setswitchinterval(before)
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
