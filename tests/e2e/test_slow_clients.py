@@ -66,15 +66,27 @@ def test_headers_sent_a_byte_at_a_time_are_cut_at_the_deadline(impatient: Server
     assert DEADLINE <= seconds < SLACK  # the whole request would take 24 s
 
 
-def test_a_body_that_never_ends_gets_the_french_408(impatient: Server) -> None:
+@pytest.mark.parametrize(
+    ("path", "content_type", "begun", "answer_type", "french"),
+    [
+        ("/api/v1/advice", "application/json", '{"title": ', "application/json", "trop longtemps à arriver"),
+        ("/connexion", "application/x-www-form-urlencoded", "email=", "text/html", "Envoi interrompu"),
+    ],
+    ids=["api", "page"],
+)  # fmt: skip
+def test_a_body_that_never_ends_gets_the_french_408(
+    impatient: Server, path: str, content_type: str, begun: str, answer_type: str, french: str
+) -> None:
+    """The API's JSON 408 and a page's HTML one, both in French."""
     request = (
-        b"POST /api/v1/advice HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"title": '
-    )
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: 1000\r\n\r\n{begun}"
+    ).encode()
     received, seconds = answer_of(impatient, request)
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408 ")
-    assert "trop longtemps à arriver" in body.decode()
+    assert answer_type.encode() in head
+    assert french in body.decode()
     assert DEADLINE <= seconds < SLACK
     # Meanwhile and afterwards, the others are served.
     with urllib.request.urlopen(f"{impatient.url}/healthz", timeout=SLACK) as response:
@@ -100,20 +112,6 @@ def test_headers_over_the_limit_get_431_and_the_connection_closed(impatient: Ser
         # Large but under the limit: served.
         connection.sendall(big + b"a" * (MAX_HEADER_BYTES // 2) + b"\r\n\r\n")
         assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
-
-
-def test_a_form_body_that_stalls_gets_the_french_408_page(impatient: Server) -> None:
-    """The deadline of a page's form, as of the API's: the HTML page, in French."""
-    request = (
-        b"POST /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail="
-    )
-    received, seconds = answer_of(impatient, request)
-    head, _, body = received.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 408 ")
-    assert b"text/html" in head
-    assert "Envoi interrompu" in body.decode()
-    assert DEADLINE <= seconds < SLACK
 
 
 def test_bodies_in_time_are_served_on_a_kept_alive_connection(impatient: Server) -> None:
