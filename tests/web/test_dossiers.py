@@ -12,16 +12,9 @@ from fastapi.testclient import TestClient
 
 from clauses.library import Library
 from tests.web.conftest import Browser, text_of
+from tests.web.stages import MARKET
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MARKET = {
-    "title": "Réhabilitation du lycée",
-    "nature": "works",
-    "cpv": "45214220-8",
-    "estimated_amount_eur": "6 200 000",
-    "duration_months": "24",
-    "launch_date": "2026-10-05",
-}
 
 
 def test_list_rename_duplicate_archive(browser: Browser) -> None:

@@ -12,15 +12,8 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import Browser, text_of
+from tests.web.stages import MARKET
 
-MARKET = {
-    "title": "Réhabilitation du lycée",
-    "nature": "works",
-    "cpv": "45214220-8",
-    "estimated_amount_eur": "6 200 000",
-    "duration_months": "24",
-    "launch_date": "2026-10-05",
-}
 LOTS = {
     "lots-count": "2",
     "lots-0-title": "Gros œuvre",

@@ -11,22 +11,14 @@ from fastapi.testclient import TestClient
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
 from tests.web.conftest import Browser, sign_in, text_of
-
-WORKS = {
-    "title": "Réhabilitation du lycée",
-    "nature": "works",
-    "cpv": "45214220-8",
-    "estimated_amount_eur": "6 200 000",
-    "duration_months": "24",
-    "launch_date": "2026-10-05",
-}
+from tests.web.stages import MARKET
 
 
 def test_each_step_saves_and_redirects(browser: Browser, library: object) -> None:
     dossier = browser.new_dossier()
     first = browser.get(f"/dossiers/{dossier}/etapes/marche")
     assert first.status_code == 200
-    response = browser.answer(dossier, "marche", action="next", **WORKS)
+    response = browser.answer(dossier, "marche", action="next", **MARKET)
     assert response.status_code == 303
     assert response.headers["location"] == f"/dossiers/{dossier}/etapes/acheteur"
     back = browser.get(f"/dossiers/{dossier}/etapes/marche").text
@@ -44,11 +36,11 @@ def test_a_save_to_an_unknown_dossier_or_step_is_not_found(browser: Browser) -> 
         "/dossiers/00000000-0000-0000-0000-000000000000/etapes/marche",
         f"/dossiers/{dossier}/etapes/inconnue",
     ):
-        response = browser.post(url, {"version": "1", "action": "save", **WORKS})
+        response = browser.post(url, {"version": "1", "action": "save", **MARKET})
         assert response.status_code == 404, url
         assert "Page introuvable" in response.text
     # The same dossier's id written in capitals is the same dossier, as before.
-    saved = browser.answer(dossier.upper(), "marche", **WORKS)
+    saved = browser.answer(dossier.upper(), "marche", **MARKET)
     assert saved.status_code == 303
 
 
@@ -57,11 +49,11 @@ def test_a_save_checks_the_form_token_and_the_sign_in(browser: Browser, app: obj
     url = f"/dossiers/{dossier}/etapes/marche"
     version = str(browser.version(dossier))
     forged = browser.client.post(
-        url, data={"csrf_token": "faux", "version": version, "action": "save", **WORKS}
+        url, data={"csrf_token": "faux", "version": version, "action": "save", **MARKET}
     )
     assert forged.status_code == 403
     anonymous = TestClient(app).post(  # type: ignore[arg-type]
-        url, data={"version": version, "action": "save", **WORKS}, follow_redirects=False
+        url, data={"version": version, "action": "save", **MARKET}, follow_redirects=False
     )
     assert anonymous.status_code == 303
     assert anonymous.headers["location"].startswith("/connexion")
@@ -70,7 +62,7 @@ def test_a_save_checks_the_form_token_and_the_sign_in(browser: Browser, app: obj
 
 def test_last_step_leads_to_the_review(browser: Browser) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     response = browser.answer(dossier, "offre-locale", action="next")
     assert response.headers["location"] == f"/dossiers/{dossier}"
 
@@ -117,7 +109,7 @@ def test_labels_are_tied_to_fields(browser: Browser) -> None:
 
 def test_transferred_staff_is_asked_only_for_cleaning(browser: Browser) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     assert (
         "transferred_staff_monthly_hours"
         not in browser.get(f"/dossiers/{dossier}/etapes/heures").text
@@ -132,7 +124,7 @@ def test_transferred_staff_is_asked_only_for_cleaning(browser: Browser) -> None:
 def test_local_offer_is_asked_only_when_a_reservation_could_apply(browser: Browser) -> None:
     dossier = browser.new_dossier()
     browser.answer(
-        dossier, "marche", **{**WORKS, "cpv": "80531200-7", "nature": "services"}
+        dossier, "marche", **{**MARKET, "cpv": "80531200-7", "nature": "services"}
     )  # training: the hours clause reads the SIAE offer; EA/ESAT do not train
     page = browser.get(f"/dossiers/{dossier}/etapes/offre-locale").text
     assert 'id="local_offer__insertion"' in page and "local_offer__disability" not in page
@@ -143,7 +135,7 @@ def test_local_offer_is_asked_only_when_a_reservation_could_apply(browser: Brows
 
 def test_social_services_is_asked_only_for_services(browser: Browser) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     assert 'id="social_services"' not in browser.get(f"/dossiers/{dossier}/etapes/marche").text
     browser.answer(dossier, "marche", nature="services")
     assert 'id="social_services"' in browser.get(f"/dossiers/{dossier}/etapes/marche").text
@@ -303,7 +295,7 @@ def test_region_list(browser: Browser) -> None:
 
 def test_review_shows_answers_with_edit_links_and_advice(browser: Browser) -> None:
     dossier = browser.new_dossier("Lycée")
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     browser.answer(
         dossier,
         "lots",
@@ -345,7 +337,7 @@ def test_incomplete_dossier_lists_what_is_missing(browser: Browser) -> None:
 
 def test_resume_keeps_every_answer(browser: Browser) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     browser.client.cookies.clear()  # another browser, signed in as the same person
     sign_in(browser.client)
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
@@ -454,7 +446,7 @@ def test_an_empty_lot_does_not_block_the_advice_and_goes_without_asking(
     browser: Browser,
 ) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     browser.answer(dossier, "lots", action="add_lot", **{"lots-count": "0"})
     page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
     assert "Lot vide" in page
@@ -470,7 +462,7 @@ def test_a_lots_total_other_than_the_contracts_is_shown_beside_the_fields(
     browser: Browser,
 ) -> None:
     dossier = browser.new_dossier()
-    browser.answer(dossier, "marche", **WORKS)
+    browser.answer(dossier, "marche", **MARKET)
     browser.answer(
         dossier,
         "lots",
