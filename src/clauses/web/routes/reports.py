@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -127,28 +128,34 @@ def spaser_dashboard(
     )
 
 
-def _export(
-    request: Request, session: Session, ctx: AppContext, annee: str | None
-) -> tuple[Indicators, str] | HTMLResponse:
+def _download(
+    request: Request,
+    session: Session,
+    ctx: AppContext,
+    annee: str | None,
+    suffix: str,
+    media_type: str,
+    content: Callable[[Indicators], bytes],
+) -> Response:
+    """The year's indicators as a file (``spaser-YEAR.suffix``), or the dashboard with the
+    year's error."""
     org, name = organisation_of(session)
     year, error, records = year_of(ctx, session, org, annee)
     if error:
         return spaser_dashboard(request, session, ctx, annee)
-    return spaser_of(ctx, session, org, name, year, records), f"spaser-{year}"
+    return Response(
+        content(spaser_of(ctx, session, org, name, year, records)),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="spaser-{year}.{suffix}"'},
+    )
 
 
 @router.get("/spaser.xlsx")
 def spaser_workbook(
     request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
 ) -> Response:
-    found = _export(request, session, ctx, annee)
-    if isinstance(found, HTMLResponse):
-        return found
-    ind, name = found
-    return Response(
-        spaser_xlsx(ind, ctx.library),
-        media_type=XLSX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    return _download(
+        request, session, ctx, annee, "xlsx", XLSX_TYPE, lambda ind: spaser_xlsx(ind, ctx.library)
     )
 
 
@@ -156,15 +163,10 @@ def spaser_workbook(
 def spaser_report(
     request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
 ) -> Response:
-    found = _export(request, session, ctx, annee)
-    if isinstance(found, HTMLResponse):
-        return found
-    ind, name = found
-    return Response(
-        spaser_docx(ind, ctx.library, ctx.today()),
-        media_type=DOCX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
-    )
+    return _download(
+        request, session, ctx, annee, "docx", DOCX_TYPE,
+        lambda ind: spaser_docx(ind, ctx.library, ctx.today()),
+    )  # fmt: skip
 
 
 def _date(raw: str) -> dt.date | None:
