@@ -297,19 +297,16 @@ def reopen_contract(
 # The award.
 
 
-def award_allowed(dossier: Dossier) -> Rule:
-    """The award's rule, if the award can be given (published) or corrected (awarded, in
+def awardable(dossier: Dossier) -> Published:
+    """The tender as published, if the award can be given (published) or corrected (awarded, in
     execution) now by the member; else :class:`MoveRefused`."""
     stage = lifecycle.stage_of(dossier.stage)
     rule = RULES[Move.award]
     if stage in AWARD_EDITABLE:
         if not lifecycle.may(role(), rule):
             lifecycle.check_move(Move.award, rule.source, role())  # raises the 403 reason
-        return rule
-    return lifecycle.check_move(Move.award, stage, role())
-
-
-def published_or_raise(dossier: Dossier) -> Published:
+    else:
+        lifecycle.check_move(Move.award, stage, role())
     published = stages.published_of(dossier)
     if published is None:  # a stage past draft always has its snapshot
         raise MoveRefused([FieldError("stage", "la consultation publiée n’est pas enregistrée")])
@@ -352,8 +349,7 @@ def award_page(
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
     try:
-        award_allowed(dossier)
-        published = published_or_raise(dossier)
+        published = awardable(dossier)
     except MoveRefused as exc:
         return refused_page(request, dossier, exc)
     values = award_form.values_of(dossier.award, published.profile)
@@ -369,8 +365,7 @@ def save_award(
     un titulaire » shows the form again with one more row, nothing saved."""
     dossier = load(session, dossier_id)
     try:
-        award_allowed(dossier)
-        published = published_or_raise(dossier)
+        published = awardable(dossier)
     except MoveRefused as exc:
         return refused_page(request, dossier, exc)
     profile = published.profile
