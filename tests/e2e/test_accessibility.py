@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from clauses.web.sessions import COOKIE
 from tests.e2e.conftest import Server
 from tests.web.conftest import Browser
+from tests.web.stages import LOTS
 
 pytestmark = pytest.mark.browser
 
@@ -131,14 +132,7 @@ def make_complete(http: Browser) -> str:
     http.answer(
         complete,
         "lots",
-        **{
-            "lots-count": "2",
-            "lots-0-title": "Gros œuvre",
-            "lots-0-estimated_amount_eur": "4 000 000",
-            "lots-1-title": "Peinture",
-            "lots-1-cpv": "45442100-8",
-            "lots-1-estimated_amount_eur": "2 200 000",
-        },
+        **LOTS,
     )
     http.answer(complete, "heures", insertion_rate="5")
     generated = http.post(f"/dossiers/{complete}/documents", {"sections": "summary"})

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
 from tests.web.conftest import Browser
+from tests.web.stages import LOTS
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +27,6 @@ MARKET = {
     "estimated_amount_eur": "6 200 000",
     "duration_months": "24",
     "launch_date": "2026-10-05",
-}
-LOTS = {
-    "lots-count": "2",
-    "lots-0-title": "Gros œuvre",
-    "lots-0-estimated_amount_eur": "4 000 000",
-    "lots-1-title": "Peinture",
-    "lots-1-cpv": "45442100-8",
-    "lots-1-estimated_amount_eur": "2 200 000",
 }
 
 

@@ -26,6 +26,15 @@ MARKET = {
     "duration_months": "24",
     "launch_date": "2026-10-05",
 }
+# The « lots » step of that tender answered: two lots, the second with its own CPV code.
+LOTS = {
+    "lots-count": "2",
+    "lots-0-title": "Gros œuvre",
+    "lots-0-estimated_amount_eur": "4 000 000",
+    "lots-1-title": "Peinture",
+    "lots-1-cpv": "45442100-8",
+    "lots-1-estimated_amount_eur": "2 200 000",
+}
 # An award of that tender (fictitious identifiers), complete for its DECP.
 AWARD: dict[str, Any] = {
     "id": "2026-LYC-01",

@@ -15,7 +15,7 @@ from clauses.store import accounts, crud
 from clauses.store.db import new_session
 from clauses.store.models import DossierCreate, Stage
 from tests.web.conftest import Browser, people_of, text_of
-from tests.web.stages import AWARD, AWARD_FORM, MARKET, place_at
+from tests.web.stages import AWARD, AWARD_FORM, LOTS, MARKET, place_at
 
 
 def version_of(browser: Browser, dossier: str) -> str:
@@ -208,14 +208,7 @@ def test_award_of_a_contract_in_lots(browser: Browser, app: FastAPI) -> None:
     browser.answer(
         dossier,
         "lots",
-        **{
-            "lots-count": "2",
-            "lots-0-title": "Gros œuvre",
-            "lots-0-estimated_amount_eur": "4 000 000",
-            "lots-1-title": "Peinture",
-            "lots-1-cpv": "45442100-8",
-            "lots-1-estimated_amount_eur": "2 200 000",
-        },
+        **LOTS,
     )
     browser.post(
         f"/dossiers/{dossier}/publier",

@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import Browser, text_of
-from tests.web.stages import MARKET
+from tests.web.stages import LOTS, MARKET
 
-LOTS = {
-    "lots-count": "2",
-    "lots-0-title": "Gros œuvre",
-    "lots-0-estimated_amount_eur": "4 000 000",
-    "lots-1-title": "Peinture",
-    "lots-1-cpv": "45442100-8",
-    "lots-1-estimated_amount_eur": "2 200 000",
-}
 OFFERED = ("insertion_clause", "insertion_criterion", "reserved_insertion", "lots_division")
 
 
