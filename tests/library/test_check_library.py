@@ -12,7 +12,7 @@ from clauses.cli import main
 from clauses.library import default_library_path
 from clauses.library.check import check_library
 
-TODAY = dt.date(2026, 12, 1)  # the library's last review (DOMAIN §8)
+TODAY = dt.date(2026, 12, 4)  # the library’s last review (DOMAIN §9)
 
 
 def test_real_library_passes(capsys: pytest.CaptureFixture[str]) -> None:

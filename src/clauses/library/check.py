@@ -20,8 +20,13 @@ from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from clauses.advisor.advise import ADVICE_NOTES
-from clauses.advisor.reads import CONDITIONAL
+from clauses.advisor.reads import (
+    CONDITIONAL,
+    DISABILITY_STRUCTURES,
+    INSERTION_STRUCTURES,
+    PRISON_STRUCTURES,
+)
+from clauses.advisor.rules.hours_clause import CRITERION_NOTES
 from clauses.library.loader import Library, LibraryError, load_library
 from clauses.library.models import (
     MESSAGE_FIELDS,
@@ -35,7 +40,7 @@ from clauses.library.models import (
     significant,
 )
 from clauses.library.questionnaire import Question, QuestionKind
-from clauses.library.render import ClauseRenderError, render_sample, used_names
+from clauses.library.render import ClauseRenderError, render_note, render_sample, used_names
 from clauses.profile import Lot, TenderProfile
 
 ARTICLE_RE = re.compile(r"\b[LRD]\.?\s?\d{4}-\d+(?:-\d+)?\b")
@@ -48,6 +53,8 @@ PRACTICE_HEADINGS = (
     "Sources",
 )
 TO_VERIFY_MARK = "à vérifier"
+# The structures that take reserved contracts (ETTI, AI and GEIQ help fulfil hours clauses).
+RESERVING = {s.value for s in INSERTION_STRUCTURES | DISABILITY_STRUCTURES | PRISON_STRUCTURES}
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -95,6 +102,9 @@ def review(
     yield from _review_sizing(library, files["sizing.yaml"])
     yield from _review_questionnaire(library, files["questionnaire.yaml"])
     yield from _review_compatibility(library, files["compatibility.yaml"])
+    yield from _review_notes(library, files["notes.yaml"])
+    yield from _review_qualified(library, files["qualified_labour.yaml"], cpv_codes)
+    yield from _review_planner(library, files["planner.yaml"])
     for mechanism in library.mechanisms.values():
         yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
     for practice in library.practices.values():
@@ -134,6 +144,12 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
             return library.questionnaire.reviewed_on
         case "compatibility.yaml":
             return library.compatibility.reviewed_on
+        case "notes.yaml":
+            return library.note_texts.reviewed_on
+        case "qualified_labour.yaml":
+            return library.qualified_labour.reviewed_on
+        case "planner.yaml":
+            return library.planner.reviewed_on
     if name.startswith("mechanisms/"):
         mechanism = library.mechanisms.get(
             MechanismId(name.removeprefix("mechanisms/").removesuffix(".yaml"))
@@ -298,6 +314,71 @@ def _review_compatibility(library: Library, path: Path) -> Iterator[str]:
         yield from _cited_articles(library, rule.statement.text, f"{where}.statement")
 
 
+def _review_notes(library: Library, path: Path) -> Iterator[str]:
+    ids = [n.id for n in library.note_texts.notes]
+    for note_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : notes : id « {note_id} » en double"
+    for i, text in enumerate(library.note_texts.notes):
+        where = f"{path} : notes[{i}]"
+        try:
+            used = used_names(text.text)
+        except TemplateSyntaxError as exc:
+            yield f"{where}.text : syntaxe invalide ligne {exc.lineno} : {exc.message}"
+            continue
+        for name in sorted(used - set(text.parameters)):
+            yield f"{where}.text : « {name} » utilisé mais non déclaré dans parameters"
+        for name in sorted(set(text.parameters) - used):
+            yield f"{where}.parameters : « {name} » déclaré mais jamais utilisé"
+        try:
+            rendered = render_note(text, text.sample)
+        except ClauseRenderError as exc:
+            yield f"{where}.text : rendu impossible avec les valeurs d’exemple : {exc}"
+            continue
+        yield from _cited_articles(library, rendered, f"{where}.text")
+
+
+def _review_qualified(
+    library: Library, path: Path, cpv_codes: frozenset[str] | None
+) -> Iterator[str]:
+    entries = library.qualified_labour.entries
+    ids = [q.id for q in entries]
+    for entry_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : entries : id « {entry_id} » en double"
+    prefixes = [significant(p) for q in entries for p in q.cpv_prefixes]
+    for prefix in sorted({p for p in prefixes if prefixes.count(p) > 1}):
+        yield f"{path} : entries : préfixe CPV « {prefix} » attribué à plusieurs métiers"
+    for i, entry in enumerate(entries):
+        for j, prefix in enumerate(entry.cpv_prefixes):
+            if _unknown_prefix(prefix, cpv_codes):
+                yield f"{path} : entries[{i}].cpv_prefixes[{j}] : aucun code CPV ne commence par {prefix}"
+
+
+def _review_planner(library: Library, path: Path) -> Iterator[str]:
+    rules = library.planner
+    for key, statement in rules.statements.items():
+        yield from _statement_problems(statement, f"{path} : statements.{key}")
+        yield from _cited_articles(library, statement.text, f"{path} : statements.{key}")
+    options = {o.id: o for o in library.mechanisms[MechanismId.other_social_condition].options}
+    option = options.get(rules.reserved_perimeter_option)
+    if option is None:
+        yield (
+            f"{path} : reserved_perimeter_option : « {rules.reserved_perimeter_option} » n’est "
+            "pas une option de other_social_condition.yaml"
+        )
+    elif not option.reserved_only:
+        yield f"{path} : reserved_perimeter_option : l’option doit être marquée reserved_only"
+    sizing = library.source_files["sizing.yaml"]
+    for i, sector in enumerate(library.sizing.sectors):
+        if sector.trade is None or rules.trade(sector.trade).reservable:
+            continue
+        taking = sorted(RESERVING & set(sector.typical_structures))
+        if taking:
+            yield (
+                f"{sizing} : sectors[{i}].typical_structures : un métier « {sector.trade} » "
+                f"n’est jamais réservé (planner.yaml) : retirez {', '.join(taking)}"
+            )
+
+
 def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:
     declared = {p.name for p in clause.parameters}
     try:
@@ -330,7 +411,7 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
-    for key in ADVICE_NOTES.get(mechanism.id, ()):
+    for key in CRITERION_NOTES if mechanism.id is MechanismId.insertion_criterion else ():
         if key not in mechanism.notes:
             yield f"{path} : notes : « {key} », cité par l’assistant, est manquant"
     for key, note in mechanism.notes.items():

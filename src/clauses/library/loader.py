@@ -25,8 +25,13 @@ from clauses.library.models import (
     Manifest,
     Mechanism,
     MechanismId,
+    Notes,
+    NoteText,
     Obligations,
+    PlannerRules,
     Practice,
+    QualifiedLabour,
+    QualifiedTrade,
     Sector,
     Sizing,
     Thresholds,
@@ -38,6 +43,7 @@ from clauses.library.reporting import FollowupVocabularies, NationalFigures
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 M = TypeVar("M", bound=BaseModel)
+SECTOR_CACHE = 4096  # codes remembered by sector_for (bounded: codes come from user input)
 
 
 class LibraryError(Exception):
@@ -120,6 +126,9 @@ class Library:
     followup: FollowupVocabularies
     national_figures: NationalFigures
     compatibility: Compatibility
+    qualified_labour: QualifiedLabour
+    planner: PlannerRules
+    note_texts: Notes
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -146,17 +155,64 @@ class Library:
                 return cpv_list
         raise KeyError(list_id)
 
+    @cached_property
+    def _sector_of(self) -> dict[str, Sector | None]:
+        return {}  # filled by sector_for: a tender asks for the same few codes many times
+
     def sector_for(self, cpv: str | None) -> Sector | None:
         """The sector of the longest prefix that covers the code in the CPV hierarchy."""
         if not cpv:
             return None
-        for prefix, sector in self.sectors_by_prefix:
-            if cpv.startswith(prefix):
-                return sector
-        return None
+        known = self._sector_of
+        if cpv not in known:
+            found = next(
+                (s for prefix, s in self.sectors_by_prefix if cpv.startswith(prefix)), None
+            )
+            if len(known) < SECTOR_CACHE:
+                known[cpv] = found
+            return found
+        return known[cpv]
+
+    @cached_property
+    def notes(self) -> dict[str, NoteText]:
+        return {n.id: n for n in self.note_texts.notes}
+
+    @cached_property
+    def _qualified_by_prefix(self) -> list[tuple[str, QualifiedTrade]]:
+        pairs = [(significant(p), q) for q in self.qualified_labour.entries for p in q.cpv_prefixes]
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+    @cached_property
+    def _qualified_of(self) -> dict[str, QualifiedTrade | None]:
+        return {}  # filled by qualified_for, like _sector_of
+
+    def qualified_for(self, cpv: str | None) -> QualifiedTrade | None:
+        """The qualified or regulated trade of the longest prefix covering the code, if any."""
+        if not cpv:
+            return None
+        known = self._qualified_of
+        if cpv in known:
+            return known[cpv]
+        found = next((q for prefix, q in self._qualified_by_prefix if cpv.startswith(prefix)), None)
+        if len(known) < SECTOR_CACHE:
+            known[cpv] = found
+        return found
+
+    @cached_property
+    def _matches(self) -> dict[tuple[str, str], CpvRange | str | None]:
+        return {}  # filled by cpv_match, like _sector_of
 
     def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
-        return self.cpv_list(list_id).match(cpv[:8]) if cpv else None
+        if not cpv:
+            return None
+        key = (list_id, cpv[:8])
+        known = self._matches
+        if key in known:
+            return known[key]
+        found = self.cpv_list(list_id).match(cpv[:8])
+        if len(known) < SECTOR_CACHE:
+            known[key] = found
+        return found
 
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
         return self.cpv_match(list_id, cpv) is not None
@@ -189,6 +245,9 @@ def load_library(root: Path | None = None) -> Library:
     followup = load(FollowupVocabularies, "followup.yaml")
     national_figures = load(NationalFigures, "national_figures.yaml")
     compatibility = load(Compatibility, "compatibility.yaml")
+    qualified_labour = load(QualifiedLabour, "qualified_labour.yaml")
+    planner = load(PlannerRules, "planner.yaml")
+    note_texts = load(Notes, "notes.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -218,6 +277,7 @@ def load_library(root: Path | None = None) -> Library:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
     assert questionnaire and followup and national_figures and compatibility
+    assert qualified_labour and planner and note_texts
     return Library(
         root=root,
         manifest=manifest,
@@ -232,5 +292,8 @@ def load_library(root: Path | None = None) -> Library:
         followup=followup,
         national_figures=national_figures,
         compatibility=compatibility,
+        qualified_labour=qualified_labour,
+        planner=planner,
+        note_texts=note_texts,
         source_files=files,
     )

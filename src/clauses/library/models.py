@@ -8,6 +8,7 @@ ids exist, dates are consistent, clause texts render with their sample parameter
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -163,6 +164,9 @@ class SocialOption(Strict):
     not_sectors: list[str] = Field(
         default_factory=list, description="sector ids where it does not fit"
     )
+    reserved_only: bool = Field(
+        default=False, description="offered only on a reserved perimeter (DOMAIN §9)"
+    )
     statement: Statement
     clause: ClauseText
 
@@ -247,6 +251,17 @@ class Obligations(Strict):
     obligations: list[Obligation] = Field(min_length=1)
 
 
+class Trade(StrEnum):
+    """Works trades as a facilitator sorts them (DOMAIN §9)."""
+
+    finishing = "finishing"
+    structural = "structural"
+    envelope = "envelope"
+    fluids = "fluids"
+    electrical = "electrical"
+    general = "general"
+
+
 class Sector(Strict):
     """Sizing defaults for contracts whose CPV code starts with ``cpv_prefix``."""
 
@@ -260,10 +275,8 @@ class Sector(Strict):
     insertion_rate: float = Field(ge=0, le=1)
     insertion_rate_status: Status
     sizing_method: Literal["general", "cleaning_branch"] = "general"
-    # Whether people in insertion can do the sector's work: not for architects' and engineers'
-    # assignments, software, artistic services or training by qualified trainers (DOMAIN §8).
-    insertion_accessible: bool
-    insertion_accessible_status: Status
+    # The works trade (planner.yaml), which decides whether a lot of it may be reserved.
+    trade: Trade | None = None
     typical_structures: list[StructureKind] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
@@ -380,6 +393,10 @@ class CompatibilityRule(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     mechanisms: list[MechanismId] = Field(min_length=1)
+    against: list[MechanismId] = Field(
+        default_factory=list,
+        description="when given, the rule opposes ``mechanisms`` to these only",
+    )
     scope: CompatibilityScope
     same_mechanism: bool = Field(
         default=False, description="the same mechanism twice within the scope conflicts too"
@@ -389,8 +406,20 @@ class CompatibilityRule(Strict):
     )
     statement: Statement
 
+    def opposes(self, first: MechanismId, second: MechanismId) -> bool:
+        """Whether a selection of ``first`` and one of ``second`` fall under the rule."""
+        if self.against:
+            return (first in self.mechanisms and second in self.against) or (
+                first in self.against and second in self.mechanisms
+            )
+        if first is second and not self.same_mechanism:
+            return False
+        return first in self.mechanisms and second in self.mechanisms
+
     @model_validator(mode="after")
     def _pairs(self) -> CompatibilityRule:
+        if self.against:
+            return self
         if len(set(self.mechanisms)) < 2 and not self.same_mechanism:
             raise ValueError("une règle porte sur au moins deux mécanismes (ou same_mechanism)")
         return self
@@ -459,3 +488,89 @@ class Practice(Strict):
     sources: list[Source] = Field(min_length=1)
     reviewed_on: dt.date
     body: str = ""
+
+
+class QualifiedTrade(Strict):
+    """Work done by qualified, certified or regulated staff (DOMAIN §8, §9): an hours clause is
+    at most « possible » there."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    why: str = Field(
+        min_length=5, description="who does the work, after « main-d’œuvre qualifiée : »"
+    )
+    cpv_prefixes: list[Annotated[str, Field(pattern=r"^[0-9]{2,8}$")]] = Field(min_length=1)
+    status: Status
+    sources: list[Source] = Field(min_length=1)
+
+
+class QualifiedLabour(Strict):
+    reviewed_on: dt.date
+    entries: list[QualifiedTrade] = Field(min_length=1)
+
+
+class TradeRule(Strict):
+    id: Trade
+    label: str
+    reservable: bool
+
+
+PLANNER_STATEMENTS = frozenset(
+    {
+        "one_primary_lever",
+        "max_default_reservations",
+        "reservable_trades",
+        "reserved_perimeter_condition",
+    }
+)
+
+
+class PlannerRules(Strict):
+    """How the default strategy is composed (``planner.yaml``, DOMAIN §9)."""
+
+    reviewed_on: dt.date
+    levers: list[Literal["insertion_services_contract", "reservation", "insertion_clause",
+                         "other_social_condition"]] = Field(min_length=1)  # fmt: skip
+    max_default_reservations: int = Field(ge=0)
+    reservation_choice: Literal["smallest_annual_value"]
+    reserved_perimeter_option: str
+    trades: list[TradeRule] = Field(min_length=1)
+    statements: dict[str, Statement]
+
+    @model_validator(mode="after")
+    def _complete(self) -> PlannerRules:
+        missing = {t.value for t in Trade} - {t.id.value for t in self.trades}
+        if missing:
+            raise ValueError(f"métiers sans règle : {', '.join(sorted(missing))}")
+        unknown = set(self.statements) ^ PLANNER_STATEMENTS
+        if unknown:
+            raise ValueError("énoncés attendus : " + ", ".join(sorted(PLANNER_STATEMENTS)))
+        return self
+
+    def trade(self, trade: Trade) -> TradeRule:
+        return next(t for t in self.trades if t.id is trade)
+
+
+class NoteText(Strict):
+    """The French text of a reason or a warning of the advice (a Jinja template whose parameters
+    are formatted by their type, as a clause's are), with sample values that check-library
+    renders."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str = Field(min_length=5)
+    parameters: dict[str, ParameterType] = Field(default_factory=dict)
+    sample: dict[str, int | float | str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _samples(self) -> NoteText:
+        if set(self.sample) != set(self.parameters):
+            raise ValueError("sample doit donner une valeur par paramètre, et seulement eux")
+        bare = re.sub(r"\{\{ ?[a-z][a-z0-9_]* ?\}\}", "", self.text)
+        if "{{" in bare or "{%" in bare or "}}" in bare:
+            raise ValueError("une note ne fait que substituer des noms : « {{ nom }} »")
+        return self
+
+
+class Notes(Strict):
+    reviewed_on: dt.date
+    notes: list[NoteText] = Field(min_length=1)
