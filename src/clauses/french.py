@@ -24,6 +24,13 @@ def round_half_up(value: float, digits: int = 0) -> Decimal:
 
 def number(value: float, digits: int = 0, *, keep_zeros: bool = False) -> str:
     """« 1 000 000 », « 0,5 »: thousands grouped with a narrow no-break space, decimal comma."""
+    nearest = round(value)
+    # A whole number (up to float noise far below any shown digit): no rounding to do.
+    if abs(value - nearest) < 1e-9 and abs(value) < 1e15:
+        whole = f"{abs(nearest):,}".replace(",", NBSP)
+        fraction = "0" * digits if keep_zeros else ""
+        sign = "-" if nearest < 0 else ""
+        return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
     rounded = round_half_up(value, digits)
     sign = "-" if rounded < 0 else ""
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
@@ -56,7 +63,7 @@ def percent(share: float) -> str:
 
 def hours(value: float) -> str:
     """« 833 heures », « 1 heure »."""
-    rounded = round_half_up(value)
+    rounded = value if value == int(value) else float(round_half_up(value))
     return f"{number(value)}{NBSP}heure{'s' if abs(rounded) >= 2 else ''}"
 
 

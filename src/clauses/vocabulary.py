@@ -35,3 +35,11 @@ RESERVATION_KINDS = {
     "reserved_disability": "EA et ESAT",
     "reserved_insertion": "SIAE",
 }
+# Who may bid on a reserved perimeter, after « réservé aux ».
+RESERVED_TO = {
+    "reserved_disability": "EA et ESAT",
+    "reserved_insertion": "SIAE",
+    "reserved_both": "EA, ESAT et SIAE",
+    "reserved_prison": "opérateurs employant des personnes détenues",
+    "reserved_ess": "entreprises de l’ESS",
+}

@@ -62,13 +62,31 @@ def test_insertion_contract_and_hours_clause_on_other_lots(library: Library) -> 
 
 def test_unrelated_mechanisms_and_duplicates_do_not_conflict(library: Library) -> None:
     selections = [
-        Selection(M.insertion_clause),
+        Selection(M.insertion_clause, (3,)),
         Selection(M.insertion_criterion),
         Selection(M.lots_division),
         Selection(M.reserved_insertion, (1,)),
         Selection(M.reserved_insertion, (2,)),
     ]
     assert conflicts(selections, library) == []
+
+
+@pytest.mark.parametrize(
+    "reservation", [M.reserved_disability, M.reserved_insertion, M.reserved_both, M.reserved_prison]
+)
+def test_a_reserved_lot_never_carries_an_hours_clause(library: Library, reservation: M) -> None:
+    """DOMAIN §9: the holder's workers are eligible publics by definition."""
+    on_lot = [Selection(reservation, (2,)), Selection(M.insertion_clause, (1, 2))]
+    assert rules(on_lot, library) == [(1, "reserved_perimeter_excludes_hours_clause")]
+    whole = [Selection(M.insertion_clause), Selection(reservation, (2,))]
+    assert rules(whole, library) == [(1, "reserved_perimeter_excludes_hours_clause")]
+    elsewhere = [Selection(reservation, (2,)), Selection(M.insertion_clause, (1, 3))]
+    assert rules(elsewhere, library) == []
+
+
+def test_an_ess_reservation_may_carry_an_hours_clause(library: Library) -> None:
+    """ESS enterprises' staff are not eligible publics by definition: the rule does not apply."""
+    assert rules([Selection(M.reserved_ess), Selection(M.insertion_clause)], library) == []
 
 
 def test_the_later_selection_is_refused_once_per_rule(library: Library) -> None:

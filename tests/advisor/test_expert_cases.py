@@ -44,6 +44,8 @@ class Case:
     reason: tuple[M, str] | None = None  # a substring of one reason of a mechanism
     text: str | None = None  # a substring of the whole advice (JSON)
     never: tuple[str, ...] = ()  # substrings found nowhere in the advice
+    # The planner's default strategy: (mechanism, lots, option), in its order.
+    plan: list[tuple[M, list[int] | None, str | None]] | None = None
     error: str | None = None  # the profile is refused, naming this field
 
 
@@ -277,7 +279,11 @@ CASES = [
     Case(
         "large_works_reserve_a_lot_not_the_whole",
         {"estimated_amount_eur": 6_000_000, "local_offer": {"insertion": "many"}},
-        levels={M.reserved_insertion: "discouraged", M.lots_division: "recommended"},
+        # Undivided works mix trades: no reservation of the whole; a lot to create (DOMAIN §9),
+        # and the motivation of non-allotment above the threshold. Allotment is no lever.
+        levels={M.reserved_insertion: None, M.lots_division: None},
+        warning="créez un lot de second œuvre de finition",
+        plan=[(M.insertion_clause, None, None)],
     ),
     # Cleaning: EA/ESAT and SIAE both fit, only one whole-contract reservation « recommandé ».
     Case(
@@ -288,7 +294,12 @@ CASES = [
             M.reserved_disability: "possible",
             M.reserved_both: "possible",
         },
-        reason=(M.reserved_disability, "Un seul marché réservé pour l’ensemble du marché"),
+        reason=(
+            M.reserved_insertion,
+            "180\u00a0000\u00a0€ HT sur 12 mois, soit 180\u00a0000\u00a0€ par an",
+        ),
+        # One reservation, the larger offer; below the threshold no other condition is kept.
+        plan=[(M.reserved_insertion, None, None)],
     ),
     # A reservation needs the trade to fit, not only a local offer.
     Case(
@@ -340,9 +351,11 @@ CASES = [
                 lot("Ascenseurs", 200_000, "45313100-5"),
             ]
         },
-        lots={M.insertion_clause: [1]},
-        lot_hours=[667, 0],
-        reason=(M.insertion_clause, "Lot 2 « Ascenseurs »"),
+        # Lift technicians are qualified: the clause is at most « possible » on that lot.
+        lots={M.insertion_clause: [1, 2]},
+        lot_hours=[667, 44],
+        reason=(M.insertion_clause, "main-d’œuvre qualifiée (Installation d’ascenseurs"),
+        plan=[(M.insertion_clause, [1], None)],
     ),
     Case(
         "lots_above_declared_total",
@@ -379,7 +392,7 @@ CASES = [
     Case(
         "cleaning_below_floor_agreement",
         services("90919200-4", 200, duration_months=12),
-        text="0\u00a0heure calculée,",
+        text="le calcul donne 0\u00a0heure,",
         never=("heure calculées",),
     ),
 ]
@@ -443,6 +456,9 @@ def test_expert_case(library: Library, case: Case) -> None:
         mechanism, text = case.reason
         found = advice.recommendation(mechanism)
         assert found and any(text in r for r in found.reasons), found
+    if case.plan is not None:
+        assert advice.plan is not None
+        assert [(m.id, m.lots, m.option) for m in advice.plan.mechanisms] == case.plan
     whole = json.dumps(advice.model_dump(mode="json"), ensure_ascii=False)
     if case.text:
         assert case.text in whole

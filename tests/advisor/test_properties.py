@@ -21,8 +21,11 @@ KNOWN_CPVS = (
     + [c for lst in LIBRARY.cpv_lists.lists for c in lst.codes]
     + [end for lst in LIBRARY.cpv_lists.lists for r in lst.ranges for end in (r.first, r.last)]
     + ["30213100", "79342000", "50000000", "80530000", "79713000", "45112710", "71000000"]
+    # Works trades (finishing, structural, fluids, electrical) and qualified services.
+    + ["45442100", "45262500", "45311000", "45330000", "45432000", "50750000", "71631300"]
+    + ["85121270", "50320000", "71221000", "45111100"]
 )
-WHOLE_CONTRACT_RESERVATIONS = {
+RESERVATIONS = {
     MechanismId.reserved_disability,
     MechanismId.reserved_insertion,
     MechanismId.reserved_both,
@@ -103,16 +106,26 @@ def test_advise_keeps_its_contract(data: dict[str, Any]) -> None:
     # it is not among the recommendations at all.
     assert not excluded & set(ids)
     assert all(e.reasons and e.legal_basis for e in advice.excluded)
-    # No two whole-contract reservations are ever both « recommandé », and more generally the
-    # recommended mechanisms break no compatibility rule of the library.
-    recommended = [r for r in advice.recommendations if r.level is Level.recommended]
-    whole = [
-        r
-        for r in recommended
-        if r.mechanism in WHOLE_CONTRACT_RESERVATIONS and not r.applies_to_lots
-    ]
-    assert len(whole) <= 1
-    selections = [Selection(r.mechanism, tuple(r.applies_to_lots)) for r in recommended]
+    # The default plan is one coherent set of levers (DOMAIN §9): at most one reservation, one
+    # primary lever per perimeter, never an hours clause on a reserved perimeter, nothing the
+    # advice does not offer, and no compatibility rule of the library broken.
+    plan = advice.plan
+    assert plan is not None
+    planned = [m.id for m in plan.mechanisms]
+    assert not excluded & set(planned) and set(planned) <= set(ids)
+    reserved = [p for p in plan.perimeters for x in p.levers if x.mechanism in RESERVATIONS]
+    assert len(reserved) <= LIBRARY.planner.max_default_reservations
+    for perimeter in plan.perimeters:
+        roles = [x.role for x in perimeter.levers]
+        assert roles.count("primary") <= 1 and (not roles or roles[0] == "primary")
+        levers = {x.mechanism for x in perimeter.levers}
+        assert not (levers & set(RESERVATIONS) and MechanismId.insertion_clause in levers)
+        for lever in perimeter.levers:
+            assert lever.why
+            if lever.role == "primary" and lever.mechanism in RESERVATIONS:
+                found = advice.recommendation(lever.mechanism)
+                assert found and found.level_on(perimeter.lot) is Level.recommended
+    selections = [Selection(m.id, tuple(m.lots or ())) for m in plan.mechanisms]
     assert conflicts(selections, LIBRARY) == []
     # Lots the advice applies a mechanism to exist; the hours clause bears on lots with hours.
     count = len(profile.lots)

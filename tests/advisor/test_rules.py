@@ -159,19 +159,26 @@ def test_reserved_insertion_and_both(library: Library) -> None:
         "duration_months": 36,
     }
     advice = run(library, local_offer={"insertion": "many", "disability": "some"}, **base)
-    # Only one reservation of the whole contract is « recommandé »: the one with the larger
-    # local offer; the other stays « possible » and names the rule (compatibility.yaml).
+    # Each reservation is rated alone, from its own local offer (DOMAIN §9); the plan retains
+    # one, the « recommandé » one.
     assert level(advice, M.reserved_insertion) == "recommended"
     assert level(advice, M.reserved_disability) == "possible"
     assert level(advice, M.reserved_both) == "possible"
     disability = advice.recommendation(M.reserved_disability)
-    assert disability and any("Un seul marché réservé" in r for r in disability.reasons)
+    assert disability and any("à confirmer" in w for w in advice.warnings)
+    assert advice.plan and [m.id for m in advice.plan.mechanisms] == [M.reserved_insertion]
     assert "Marché réservé" in advice.decp.considerationsSociales.considerationSociale
+    both = run(library, local_offer={"insertion": "many", "disability": "many"}, **base)
+    # Both offers large: the joint reservation (L2113-14) widens the pool, and is planned.
+    assert level(both, M.reserved_both) == "recommended"
+    assert both.plan and [m.id for m in both.plan.mechanisms] == [M.reserved_both]
     one_sided = run(library, local_offer={"insertion": "none", "disability": "some"}, **base)
     assert level(one_sided, M.reserved_both) is None
 
 
-def test_large_unallotted_contract_reserves_a_lot_rather_than_the_whole(library: Library) -> None:
+def test_a_reservation_is_never_lowered_for_its_amount(library: Library) -> None:
+    """No amount rule in law or practice (DOMAIN §9): an undivided cleaning contract above the
+    EU threshold whose whole object is a typical activity is reserved whole, like its lots."""
     offer = {"insertion": "many", "disability": "many"}
     whole = run(
         library,
@@ -180,10 +187,10 @@ def test_large_unallotted_contract_reserves_a_lot_rather_than_the_whole(library:
         estimated_amount_eur=400_000,
         local_offer=offer,
     )
+    assert whole.procedure.above_eu_threshold
     found = whole.recommendation(M.reserved_disability)
-    assert found and found.level is Level.discouraged
-    assert any("réservez plutôt un lot" in r for r in found.reasons)
-    assert level(whole, M.lots_division) == "recommended"
+    assert found and found.level is Level.recommended and found.applies_to_lots == []
+    assert whole.recommendation(M.lots_division) is None
     allotted = run(
         library,
         nature="services",
@@ -239,7 +246,7 @@ def test_insertion_services_contract_for_training_with_region_warning(library: L
     assert not any("compétence de la Région" in w for w in department.warnings)
 
 
-def test_lots_hours_per_lot_and_division(library: Library) -> None:
+def test_lots_hours_per_lot_and_no_allotment_lever(library: Library) -> None:
     lots = [
         {"title": "Peinture", "cpv": "45442100-8", "estimated_amount_eur": 600_000},
         {"title": "Charpente métallique", "cpv": "45223100-7", "estimated_amount_eur": 400_000},
@@ -250,9 +257,12 @@ def test_lots_hours_per_lot_and_division(library: Library) -> None:
     # 600 000 × 70 % × 5 % / 30 = 700 ; 400 000 × 20 % × 5 % / 30 = 133.3 → 133
     assert [lot.hours for lot in clause.lots] == [700, 133]
     assert advice.insertion_hours == 833
-    division = advice.recommendation(M.lots_division)
-    assert division and division.level is Level.recommended
-    assert any("Peinture" in r for r in division.reasons)
+    # Allotment is a fact of the profile (its lots), not a lever (DOMAIN §9).
+    assert advice.recommendation(M.lots_division) is None
+    assert [(a.lot, a.level) for a in clause.per_lot] == [
+        (1, Level.recommended),
+        (2, Level.possible),  # 133 hours, under the 150-hour mark
+    ]
 
 
 def test_lot_sum_mismatch_warns(library: Library) -> None:

@@ -27,6 +27,7 @@ from clauses.decp import (
 )
 from clauses.decp.resolve import resolve_strategy
 from clauses.library import Library
+from clauses.library.models import MechanismId as M
 from clauses.profile import ProfileError, parse_profile
 from tests.conftest import AS_OF, EXAMPLES, SHARED_DATA
 
@@ -267,9 +268,11 @@ def test_the_strategy_read_takes_the_recommended_mechanisms_and_the_overrides(
     profile = parse_profile(data)
     advice = advise(profile, library, AS_OF)
     resolved = resolve_strategy(profile, advice, library, None)
-    recommended = [r.mechanism for r in advice.recommendations if r.level.value == "recommended"]
-    assert [m.id for m in resolved.mechanisms] == recommended
-    assert resolved.total_hours == advice.insertion_hours
+    assert advice.plan is not None
+    assert [m.id for m in resolved.mechanisms] == [m.id for m in advice.plan.mechanisms]
+    # Lot 3 is reserved: its hours are not owed.
+    clause = advice.recommendation(M.insertion_clause)
+    assert clause and resolved.total_hours == advice.insertion_hours - clause.lots[2].hours
     raw = {"hours_override": {"2": 450}, "hours_override_reason": "Charpente sous-traitée à une EI",
            "penalty_eur_per_hour": 40}  # fmt: skip
     resolved = resolve_strategy(profile, advice, library, raw)

@@ -54,12 +54,13 @@ def test_summary_states_facts_obligations_mechanisms_hours_and_decp(lycee: bytes
         "5 octobre 2026",
         "Pays de la Loire (code INSEE 52)",
         "22 novembre 2026",  # the date of the document
-        "bibliothèque de clauses 2026.12.0",
+        "bibliothèque de clauses 2026.12.1",
         "Considération sociale ou relative à l’emploi dans les conditions d’exécution (L2112-2-1)"
         " : satisfaite par Clause d’insertion sociale",
         "heures = montant HT",
         "lot n° 1 « Gros œuvre – maçonnerie »",
-        "4 651 heures",
+        "3 834 heures",  # the planner reserves lot 3: its 817 hours are not owed
+        "Lot réservé : lot n° 3 « Peinture intérieure »",
         "Données essentielles : considération sociale « Clause sociale",
     ):
         assert expected in text, expected
@@ -69,21 +70,25 @@ def test_summary_states_facts_obligations_mechanisms_hours_and_decp(lycee: bytes
 def test_hours_table_has_one_row_per_lot_and_a_total(lycee: bytes) -> None:
     document = reopen(lycee)
     tables = [
-        t for t in document.tables if len(t.columns) == 4 and "Heures" in t.rows[0].cells[2].text
+        t
+        for t in document.tables
+        if len(t.columns) >= 3 and t.rows[0].cells[2].text == "Heures d’insertion dues"
     ]
-    assert len(tables) == 2  # the summary's and the CCAP's, the same
-    hours = tables[0]
-    assert [c.text for c in hours.rows[0].cells] == [
+    assert len(tables) == 2  # the summary's and the CCAP's
+    summary, ccap = tables
+    assert [c.text for c in summary.rows[0].cells] == [
         "Lot",
         "Montant estimé HT",
         "Heures d’insertion dues",
-        "ETP environ",
+        "Années-ETP",
     ]
-    assert len(hours.rows) == 1 + 5 + 1
-    assert plain(hours.rows[-1].cells[2].text) == "4 651 heures"
-    assert plain(hours.rows[1].cells[2].text) == "2 167 heures"
-    assert [c.text for r in tables[0].rows for c in r.cells] == [
-        c.text for r in tables[1].rows for c in r.cells
+    # The lots the clause bears on (lot 3 is reserved), then the total.
+    assert len(summary.rows) == 1 + 4 + 1
+    assert plain(summary.rows[-1].cells[2].text) == "3 834 heures"
+    assert plain(summary.rows[1].cells[2].text) == "2 167 heures"
+    # The CCAP owes hours only: the same rows without the full-time equivalents.
+    assert [[c.text for c in r.cells] for r in ccap.rows] == [
+        [c.text for c in r.cells][:3] for r in summary.rows
     ]
 
 
@@ -136,9 +141,9 @@ def test_follow_up_annex_is_one_table_with_a_row_per_lot(lycee: bytes) -> None:
     assert [plain(r.cells[0].text) for r in rows[1:6]] == [
         "Lot n° 1 : 2 167 heures",
         "Lot n° 2 : 300 heures",
-        "Lot n° 3 : 817 heures",
         "Lot n° 4 : 917 heures",
         "Lot n° 5 : 450 heures",
+        "",
     ]
     assert rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     assert follow_ups[0].style is not None and follow_ups[0].style.name == "Table Grid"
@@ -184,8 +189,7 @@ def test_references_list_every_cited_article_with_a_legifrance_link(
         "L2112-2-1",
         "L2113-13",
         "L2152-7",
-        "R2152-7",
-        "L2113-10",
+        "R2113-7",
         "CCAG-Travaux",
     ):
         assert article in cited, article

@@ -73,7 +73,7 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         "L2112-2-1",
         "L2113-13",
         "R2152-7",
-        "4 651 heures",
+        "3 834 heures",  # lot 3 is reserved: the hours of lots 1, 2, 4 and 5
         "2 167 heures",
         "– Clause d’insertion sociale",
         "[à compléter : Coordonnées du facilitateur",

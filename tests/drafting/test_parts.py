@@ -47,7 +47,7 @@ def test_references_keep_the_library_order(library: Library) -> None:
 
 def test_practices_score_mechanisms_sector_and_region(library: Library) -> None:
     chosen = choose_practices(
-        library, mechanisms={M.insertion_clause}, sector="building_works", region_code="75"
+        library, mechanisms={M.insertion_clause}, sectors=["building_works"], region_code="75"
     )
     assert len(chosen) == PRACTICES_ATTACHED
     best = chosen[0]
@@ -63,28 +63,37 @@ def test_practices_score_mechanisms_sector_and_region(library: Library) -> None:
 
 def test_practice_ties_are_broken_by_id_and_zero_scores_left_out(library: Library) -> None:
     chosen = choose_practices(
-        library, mechanisms={M.insertion_clause}, sector=None, region_code=None
+        library, mechanisms={M.insertion_clause}, sectors=[], region_code=None
     )
     assert [c.score for c in chosen] == [2] * PRACTICES_ATTACHED
     assert [c.practice.id for c in chosen] == sorted(c.practice.id for c in chosen)
-    assert choose_practices(library, mechanisms=set(), sector=None, region_code="99") == []
+    assert choose_practices(library, mechanisms=set(), sectors=[], region_code="99") == []
 
 
 def test_a_sheet_needs_a_retained_mechanism_or_the_sector_and_never_another_trade(
     library: Library,
 ) -> None:
     # The region alone attaches nothing: Pays de la Loire's sheets are about other mechanisms.
-    assert choose_practices(library, mechanisms=set(), sector=None, region_code="52") == []
+    assert choose_practices(library, mechanisms=set(), sectors=[], region_code="52") == []
     cleaning = choose_practices(
-        library, mechanisms={M.insertion_clause}, sector="cleaning", region_code=None
+        library, mechanisms={M.insertion_clause}, sectors=["cleaning"], region_code=None
     )
     works = choose_practices(
-        library, mechanisms={M.insertion_clause}, sector="painting", region_code=None
+        library, mechanisms={M.insertion_clause}, sectors=["masonry"], region_code=None
     )
     for attached in cleaning:
         sectors = attached.practice.sectors
         assert not sectors or "cleaning" in sectors, attached.practice.id
-    assert all(not a.practice.sectors for a in works)  # no sheet is written for painting
+    assert all(not a.practice.sectors for a in works)  # no sheet is written for masonry
+    # A lycée's reserved painting lot: the sheet on reserved lots is written for that trade
+    # too, although the tender's main sector is the building's.
+    lycee = choose_practices(
+        library,
+        mechanisms={M.insertion_clause, M.reserved_insertion},
+        sectors=["building_works", "masonry", "painting"],
+        region_code=None,
+    )
+    assert "lots-reserves" in [a.practice.id for a in lycee]
 
 
 def test_markdown_blocks() -> None:

@@ -58,17 +58,25 @@ def test_decide_reserve_a_lot_and_download(chromium: Any, server: Server, javasc
     try:
         page.goto(f"{server.url}/dossiers/{dossier}")
         form = page.locator("#strategy-form")
-        # Drop the lots division, reserve lot 2 only to the SIAE, keep the clause on lot 1 only
-        # (both are pre-filled on the lots the advice applies them to).
-        form.get_by_label(re.compile("^recommandé Allotissement")).uncheck()
+        # The planner's plan is pre-filled (DOMAIN §9): the painting lot reserved to the SIAE,
+        # the hours clause on the other lot only, and allotment is no lever to tick.
+        expect(form.get_by_label(re.compile("Allotissement"))).to_have_count(0)
         reservation = form.locator(
             ".mechanism-choice", has=page.locator("#keep-reserved_insertion")
         )
-        reservation.get_by_label("Lot 2 : Peinture").check()
-        reservation.get_by_label("Lot 1 : Gros œuvre").uncheck()
+        expect(reservation.get_by_label("Lot 2 : Peinture")).to_be_checked()
+        expect(reservation.get_by_label("Lot 1 : Gros œuvre")).not_to_be_checked()
+        expect(reservation.locator(".why")).to_contain_text("plutôt que couvert par une clause")
         clause = form.locator(".mechanism-choice", has=page.locator("#keep-insertion_clause"))
-        clause.get_by_label("Lot 1 : Gros œuvre").check()
-        clause.get_by_label("Lot 2 : Peinture").uncheck()
+        expect(clause.get_by_label("Lot 1 : Gros œuvre")).to_be_checked()
+        expect(clause.get_by_label("Lot 2 : Peinture")).not_to_be_checked()
+        # The buyer adds the award criterion on lot 1, weighted 10 %.
+        criterion = form.locator(
+            ".mechanism-choice", has=page.locator("#keep-insertion_criterion")
+        )
+        criterion.locator("#keep-insertion_criterion").check()
+        criterion.get_by_label("Lot 1 : Gros œuvre").check()
+        criterion.get_by_label(re.compile("^Pondération")).fill("10")
         # A bad penalty is named on its field (live with htmx, on saving without).
         form.get_by_label(re.compile("^Pénalité")).fill("beaucoup")
         if javascript:
@@ -84,16 +92,16 @@ def test_decide_reserve_a_lot_and_download(chromium: Any, server: Server, javasc
         summary = page.locator(".strategy-summary")
         if javascript:  # refreshed as the choices change
             expect(summary).to_contain_text("lot 2 (Peinture)")
-            expect(summary).not_to_contain_text("Allotissement")
+            expect(summary).to_contain_text("pondération 10")
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
         download = download_info.value
         assert re.search(r"-v1\.docx$", download.suggested_filename)
         text = document_text(download.path())
-        assert "est divisée en lots, chacun faisant l’objet" not in text  # dropped
         assert "Peinture" in text and "est réservé aux structures d’insertion" in text
+        assert "pondéré à 10" in text
         page.goto(f"{server.url}/dossiers/{dossier}")
-        expect(page.locator("#keep-lots_division")).not_to_be_checked()
+        expect(page.locator("#keep-insertion_criterion")).to_be_checked()
         expect(page.locator("#lots-reserved_insertion-2")).to_be_checked()
         expect(page.locator("#penalty_eur_per_hour")).to_have_value("50")
     finally:

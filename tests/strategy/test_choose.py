@@ -47,21 +47,90 @@ LABOUR_LIGHT = "services-informatiques"  # no lots; hours clause « déconseill�
 SMALL = "petite-reparation"  # no procedure, L2112-2-1 does not apply
 
 
-def test_default_retains_every_recommended_mechanism_on_its_lots(library: Library) -> None:
+def test_default_is_the_planners_strategy(library: Library) -> None:
+    """Without ``mechanisms``, the strategy is the advice's plan (DOMAIN §9): on the lycée,
+    hours on the structural and other lots, the painting lot reserved with its non-hours
+    condition, and the planner's reasons kept with each mechanism."""
     profile, advice = example(WORKS, library)
     result = accepted(choose(profile, advice, None, library))
-    recommended = [r for r in advice.recommendations if r.level is Level.recommended]
-    assert [m.id for m in result.mechanisms] == [r.mechanism for r in recommended]
-    for m, r in zip(result.mechanisms, recommended, strict=True):
-        assert m.lots == r.applies_to_lots
+    assert advice.plan is not None
+    assert [(m.id, m.lots or None, m.option) for m in result.mechanisms] == [
+        (p.id, p.lots, p.option) for p in advice.plan.mechanisms
+    ]
+    assert [(m.id, m.lots, m.option) for m in result.mechanisms] == [
+        (M.reserved_insertion, [3], None),
+        (M.insertion_clause, [1, 2, 4, 5], None),
+        (M.other_social_condition, [3], "worker_support"),
+    ]
+    assert all(m.why for m in result.mechanisms)
     clause = advice.recommendation(M.insertion_clause)
     assert clause is not None
-    # The clause on the whole contract: one line per lot, the advice's hours.
+    # The clause on its lots: one line per lot, the advice's hours.
     assert [(h.lot, h.hours) for h in result.hours] == [
-        (n, lot.hours) for n, lot in enumerate(clause.lots, start=1)
+        (n, clause.lots[n - 1].hours) for n in (1, 2, 4, 5)
     ]
-    assert result.total_hours == advice.insertion_hours
-    assert "Clause sociale" in result.decp_social
+    assert result.decp_social == ["Clause sociale", "Marché réservé"]
+
+
+def test_allotment_is_no_longer_a_lever(library: Library) -> None:
+    profile, advice = example(WORKS, library)
+    refused = choose(
+        profile, advice, Strategy.model_validate({"mechanisms": [{"id": "lots_division"}]}), library
+    )
+    assert isinstance(refused, list)
+    assert refused[0].key == "strategy.mechanisms[1].id"
+    assert "fait du marché" in refused[0].message
+
+
+def test_an_option_must_fit_its_lots_and_may_be_listed_once_per_option(library: Library) -> None:
+    profile, advice = example(WORKS, library)
+    both = {
+        "mechanisms": [
+            {"id": "insertion_clause", "lots": [1, 2, 4]},
+            {"id": "reserved_insertion", "lots": [3]},
+            {"id": "other_social_condition", "option": "worker_support", "lots": [3]},
+            {"id": "other_social_condition", "option": "apprentices", "lots": [5]},
+        ]
+    }
+    result = accepted(choose(profile, advice, Strategy.model_validate(both), library))
+    assert [m.option for m in result.all_retained(M.other_social_condition)] == [
+        "worker_support",
+        "apprentices",
+    ]
+    # The reserved-only option on a lot no reservation fits; two options on one lot.
+    wrong = {
+        "mechanisms": [
+            {"id": "other_social_condition", "option": "worker_support", "lots": [1]},
+            {"id": "other_social_condition", "option": "apprentices", "lots": [1]},
+            {"id": "insertion_clause", "option": "apprentices"},
+        ]
+    }
+    refused = choose(profile, advice, Strategy.model_validate(wrong), library)
+    assert isinstance(refused, list)
+    assert {e.key for e in refused} == {
+        "strategy.mechanisms[1].option",
+        "strategy.mechanisms[3].option",
+    } or {e.key for e in refused} >= {"strategy.mechanisms[1].option"}
+    assert any("ne convient pas" in e.message for e in refused)
+    # An empty list of lots is no longer « the whole contract » (it is an error naming it).
+    empty = {"mechanisms": [{"id": "reserved_insertion", "lots": []}]}
+    refused = choose(profile, advice, Strategy.model_validate(empty), library)
+    assert isinstance(refused, list) and refused[0].key == "strategy.mechanisms[1].lots"
+
+
+def test_a_reserved_lot_with_hours_is_refused(library: Library) -> None:
+    profile, advice = example(WORKS, library)
+    stacked = {
+        "mechanisms": [
+            {"id": "reserved_insertion", "lots": [3]},
+            {"id": "insertion_clause", "lots": [1, 3]},
+        ]
+    }
+    refused = choose(profile, advice, Strategy.model_validate(stacked), library)
+    assert isinstance(refused, list)
+    # Refused on its lots; L2112-2-1 then lacks its execution condition (named too).
+    assert [e.key for e in refused] == ["strategy.mechanisms[2].lots", "strategy.derogation"]
+    assert "acquise d’avance" in refused[0].message
 
 
 def test_every_example_default_strategy_is_consistent(library: Library) -> None:
@@ -280,9 +349,7 @@ def test_a_justified_derogation_stands_in_for_the_social_consideration(library: 
         choose(
             profile,
             advice,
-            Strategy.model_validate(
-                {"mechanisms": [{"id": "lots_division"}], "derogation": derogation}
-            ),
+            Strategy.model_validate({"mechanisms": [], "derogation": derogation}),
             library,
         )
     )

@@ -14,7 +14,7 @@ import pytest
 from tests.web.conftest import Browser, text_of
 from tests.web.stages import LOTS, MARKET
 
-OFFERED = ("insertion_clause", "insertion_criterion", "reserved_insertion", "lots_division")
+OFFERED = ("insertion_clause", "insertion_criterion", "reserved_insertion")
 
 
 def works_dossier(browser: Browser) -> str:
@@ -83,7 +83,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
     )
     assert 'value="12,5"' in page and 'value="Claire Martin"' in page
     assert "pondération 12,5 %" in text
-    assert not re.search(r'id="keep-lots_division"[^>]* checked', page)  # dropped
+    assert 'id="keep-lots_division"' not in page  # allotment is a fact, not a lever
 
     generated = choices(
         browser,
@@ -157,7 +157,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
             "lots-insertion_clause",
             "inexistant",
         ),
-        ({"keep-lots_division": "1"}, "derogation-justification", "L2112-2-1"),
+        ({}, "derogation-justification", "L2112-2-1"),
     ],
 )
 def test_each_refusal_is_named_on_its_field(

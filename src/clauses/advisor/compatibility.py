@@ -60,12 +60,8 @@ def conflicts(selections: Sequence[Selection], library: Library) -> list[Conflic
     found: list[Conflict] = []
     for j, second in enumerate(selections):
         for rule in library.compatibility.rules:
-            if second.mechanism not in rule.mechanisms:
-                continue
             for first in selections[:j]:
-                if first.mechanism not in rule.mechanisms:
-                    continue
-                if first.mechanism is second.mechanism and not rule.same_mechanism:
+                if not rule.opposes(first.mechanism, second.mechanism):
                     continue
                 lots = _meet(rule, first, second)
                 if lots is None:

@@ -18,7 +18,7 @@ from clauses.advisor.reads import is_cleaning
 from clauses.french import round_half_up
 from clauses.library import Library
 from clauses.library.models import Sector, Status
-from clauses.profile import Lot, TenderProfile, cpv_nature
+from clauses.profile import Lot, Nature, TenderProfile, cpv_nature
 
 GENERAL_FORMULA = (
     "heures = montant HT × part de main-d’œuvre × taux d’insertion ÷ coût horaire chargé"
@@ -113,59 +113,62 @@ def cleaning_hours(
     return int(round_half_up(weighting * amount_eur / coefficient * insertion_rate))
 
 
+def _tenths(numerator: int, denominator: int) -> int:
+    """numerator ÷ denominator in tenths, rounded half up, in exact integer arithmetic."""
+    return (20 * numerator + denominator) // (2 * denominator)
+
+
 def fte(hours: float, library: Library) -> float:
+    """Années-ETP: the hours over the contract ÷ the hours of one full-time year (DOMAIN §9)."""
+    if hours == int(hours) and hours >= 0:
+        return _tenths(int(hours), library.sizing.hours_per_fte) / 10
     return float(round_half_up(hours / library.sizing.hours_per_fte, 1))
 
 
-def accessible(sector: Sector | None) -> bool:
-    """Whether people in insertion can do the work (unknown sector: assumed, as a default)."""
-    return sector is None or sector.insertion_accessible
+def fte_average(hours: float, months: int, library: Library) -> float:
+    """The average full-time equivalents over the duration: années-ETP ÷ years (DOMAIN §9)."""
+    if hours == int(hours) and hours >= 0:
+        return _tenths(int(hours) * 12, library.sizing.hours_per_fte * months) / 10
+    return float(round_half_up(hours / library.sizing.hours_per_fte / (months / 12), 1))
 
 
-def computed(hours: int) -> str:
-    """« 0 heure calculée », « 120 heures calculées »."""
-    return f"{french.hours(hours)} calculée{'s' if hours >= 2 else ''}"
+def fte_text(hours: float, library: Library) -> str:
+    """« 2,9 années-ETP », « 0,5 année-ETP »."""
+    value = fte(hours, library)
+    return f"{french.number(value, 1)} année{'s' if value >= 2 else ''}-ETP"
+
+
+def fte_average_text(hours: float, months: int, library: Library) -> str:
+    """« 1,5 ETP »: full-time equivalents on average over the duration."""
+    return f"{french.number(fte_average(hours, months, library), 1)} ETP"
+
+
+@dataclass(frozen=True)
+class PerimeterHours:
+    """The formula on one perimeter: the whole contract (``number`` None) or one lot, each lot
+    being a separate contract (DOMAIN §9)."""
+
+    number: int | None
+    title: str
+    cpv: str | None
+    nature: Nature
+    amount_eur: float
+    rates: Rates
+    hours: int  # what the formula gives
+    below_floor: bool  # cleaning branch method: under its floor, on this perimeter alone
 
 
 @dataclass(frozen=True)
 class Sized:
-    """The sizing, the hours of each lot (0 on a lot the clause does not bear on), the lots it
-    bears on (1-based) and why the others are left out."""
+    """The hours of every perimeter, the cleaning weighting, the warnings of the method."""
 
-    sizing: Sizing
-    lots: list[LotHours]
-    applies_to_lots: list[int]
-    lot_exclusions: list[str]
-    warnings: list[str]
-
-
-def lot_exclusion(
-    number: int, lot: Lot, rates: Rates, hours: int, cleaning: bool, library: Library
-) -> str | None:
-    """Why the insertion clause does not bear on this lot, if it does not."""
-    name = f"Lot {number} « {lot.title} »"
-    if not accessible(rates.sector):
-        assert rates.sector is not None
-        return (
-            f"{name} ({rates.sector.label}) : main-d’œuvre qualifiée, peu accessible à des "
-            "personnes en insertion ; pas d’heures d’insertion sur ce lot."
-        )
-    if rates.labour_share < library.sizing.labour_light_share:
-        return (
-            f"{name} : peu de main-d’œuvre ({french.percent(rates.labour_share)} du montant) ; "
-            "pas d’heures d’insertion sur ce lot."
-        )
-    floor = library.sizing.cleaning.floor_hours
-    if cleaning and hours < floor:
-        return (
-            f"{name} : {computed(hours)}, sous le plancher de {french.hours(floor)} de la méthode "
-            "de la branche propreté, qui s’apprécie lot par lot ; pas d’heures sur ce lot."
-        )
-    return None
+    perimeters: list[PerimeterHours]
+    weighting: float | None
+    cleaning: bool
 
 
 def size(profile: TenderProfile, library: Library) -> Sized:
-    """Insertion hours for the whole contract, lot by lot when lots are given."""
+    """Insertion hours for the whole contract, or lot by lot when lots are given."""
     whole = rates_for(profile, library)
     cleaning = is_cleaning(whole.sector)
     weighting: float | None = None
@@ -180,64 +183,58 @@ def size(profile: TenderProfile, library: Library) -> Sized:
             if whole.coefficient
             else 0.0
         )
+    floor = library.sizing.cleaning.floor_hours
 
-    def hours_of(amount: float, rates: Rates) -> int:
+    def perimeter(number: int | None, lot: Lot | None) -> PerimeterHours:
+        rates = rates_for(profile, library, lot) if lot else whole
+        amount = lot.estimated_amount_eur if lot else profile.estimated_amount_eur
         if cleaning:
             c = rates.coefficient
-            return cleaning_hours(amount, weighting or 0.0, c, rates.insertion_rate) if c else 0
-        return general_hours(
-            amount, rates.labour_share, rates.insertion_rate, rates.hourly_cost_eur
+            hours = cleaning_hours(amount, weighting or 0.0, c, rates.insertion_rate) if c else 0
+        else:
+            hours = general_hours(
+                amount, rates.labour_share, rates.insertion_rate, rates.hourly_cost_eur
+            )
+        cpv = (lot.cpv if lot else None) or profile.cpv
+        nature = (cpv_nature(lot.cpv) if lot and lot.cpv else None) or profile.nature
+        return PerimeterHours(
+            number=number,
+            title=lot.title if lot else profile.title,
+            cpv=cpv,
+            nature=nature,
+            amount_eur=amount,
+            rates=rates,
+            hours=hours,
+            below_floor=cleaning and hours < floor,
         )
 
-    warnings: list[str] = []
-    lots: list[LotHours] = []
-    applies: list[int] = []
-    exclusions: list[str] = []
+    perimeters = (
+        [perimeter(n, lot) for n, lot in enumerate(profile.lots, 1)]
+        if profile.lots
+        else [perimeter(None, None)]
+    )
+    return Sized(perimeters, weighting, cleaning)
+
+
+def sizing(
+    profile: TenderProfile, library: Library, sized: Sized, kept: dict[int | None, int]
+) -> Sizing:
+    """The advice's sizing: ``kept`` are the hours of the perimeters the clause may bear on."""
+    whole = rates_for(profile, library)
     to_adjust = set(whole.to_adjust)
-    for number, lot in enumerate(profile.lots, 1):
-        rates = rates_for(profile, library, lot)
-        to_adjust.update(rates.to_adjust)
-        hours = hours_of(lot.estimated_amount_eur, rates)
-        why = lot_exclusion(number, lot, rates, hours, cleaning, library)
-        set_aside = hours if why else None
-        if why:
-            exclusions.append(why)
-            hours = 0
-        elif hours > 0:
-            applies.append(number)
-        lots.append(
-            LotHours(
-                title=lot.title,
-                estimated_amount_eur=lot.estimated_amount_eur,
-                labour_share=rates.labour_share,
-                insertion_rate=rates.insertion_rate,
-                hourly_cost_eur=rates.hourly_cost_eur,
-                hours=hours,
-                fte=fte(hours, library),
-                computed_hours=set_aside,
-            )
-        )
-    floor = library.sizing.cleaning.floor_hours
-    if lots:
-        total = sum(lot.hours for lot in lots)
-        lots_amount = sum(lot.estimated_amount_eur for lot in lots)
-        labour_share = (
-            sum(lot.labour_share * lot.estimated_amount_eur for lot in lots) / lots_amount
-        )
-        below_floor = cleaning and not applies
+    for p in sized.perimeters:
+        to_adjust.update(p.rates.to_adjust)
+    if profile.lots:
+        amount = sum(p.amount_eur for p in sized.perimeters)
+        labour_share = sum(p.rates.labour_share * p.amount_eur for p in sized.perimeters) / amount
+        below_floor = sized.cleaning and all(p.below_floor for p in sized.perimeters)
     else:
-        total = hours_of(profile.estimated_amount_eur, whole)
         labour_share = whole.labour_share
-        below_floor = cleaning and total < floor
-        if below_floor:
-            warnings.append(
-                f"Méthode de la branche propreté : {computed(total)}, sous le plancher de "
-                f"{french.hours(floor)} ; la méthode ne prévoit pas de clause d’insertion en dessous."
-            )
-            total = 0
-    sizing = Sizing(
-        method="cleaning_branch" if cleaning else "general",
-        formula=CLEANING_FORMULA if cleaning else GENERAL_FORMULA,
+        below_floor = sized.perimeters[0].below_floor
+    total = sum(kept.values())
+    return Sizing(
+        method="cleaning_branch" if sized.cleaning else "general",
+        formula=CLEANING_FORMULA if sized.cleaning else GENERAL_FORMULA,
         hours=total,
         fte=fte(total, library),
         labour_share=round(labour_share, 4),
@@ -246,7 +243,25 @@ def size(profile: TenderProfile, library: Library) -> Sized:
         sector=whole.sector.id if whole.sector else None,
         sector_label=whole.sector.label if whole.sector else None,
         defaults_to_adjust=sorted(to_adjust),
-        transferred_staff_weighting=round(weighting, 4) if weighting is not None else None,
+        transferred_staff_weighting=round(sized.weighting, 4)
+        if sized.weighting is not None
+        else None,
         below_floor=below_floor,
+        fte_average=fte_average(total, profile.duration_months, library),
     )
-    return Sized(sizing, lots, applies, exclusions, warnings)
+
+
+def lot_hours(p: PerimeterHours, kept: bool, library: Library) -> LotHours:
+    """A lot's line of the clause: its hours where the clause may bear on it, else 0 with the
+    hours set aside."""
+    hours = p.hours if kept else 0
+    return LotHours(
+        title=p.title,
+        estimated_amount_eur=p.amount_eur,
+        labour_share=p.rates.labour_share,
+        insertion_rate=p.rates.insertion_rate,
+        hourly_cost_eur=p.rates.hourly_cost_eur,
+        hours=hours,
+        fte=fte(hours, library),
+        computed_hours=None if kept else p.hours,
+    )

@@ -6,6 +6,7 @@ Only extended, never changed: keys of §3.2 keep their names and meaning.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
@@ -62,22 +63,53 @@ class ObligationResult(_Out):
     derogation_grounds: list[str] = Field(default_factory=list)
 
 
-class LotHours(_Out):
+# The advice's many small values (notes, per-lot ratings, the plan's levers) are plain
+# dataclasses with slots, which pydantic validates and serialises inside the models: an advice
+# on ten lots makes about a hundred of them, and a pydantic model (or a frozen dataclass) costs
+# several times more to build. Nothing mutates them.
+
+
+@dataclass(slots=True)
+class Note:
+    """A reason or a warning as a value (issue 18): ``id`` names its French text in
+    ``clause_library/notes.yaml``; ``mechanism`` and ``lot`` say what it is about (none: the
+    whole tender), ``parameters`` what it was rendered with, ``text`` the rendering."""
+
+    id: str
+    text: str
+    mechanism: MechanismId | None = None
+    lot: int | None = None
+    parameters: dict[str, int | float | str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class LotHours:
     title: str
     estimated_amount_eur: float
     labour_share: float
     insertion_rate: float
     hourly_cost_eur: float
     hours: int
-    fte: float
+    fte: float  # années-ETP: hours ÷ 1 600
     # The hours the formula gives for a lot left without hours (under the cleaning floor,
     # qualified or little labour), so that a page can say what was set aside; absent otherwise.
     computed_hours: int | None = None
 
 
+@dataclass(slots=True)
+class LotAssessment:
+    """What a mechanism is worth on one lot: each lot is a separate contract (DOMAIN §9)."""
+
+    lot: int
+    level: Level
+    # other_social_condition: the ids of the options that fit this lot. The lot's reasons are
+    # the recommendation's notes whose ``lot`` is this one.
+    options: list[str] = field(default_factory=list)
+
+
 class Recommendation(_Out):
     mechanism: MechanismId
-    level: Level
+    level: Level  # with lots: the best of its levels on the lots
     legal_basis: list[str]
     reasons: list[str]
     parameters: dict[str, int | float | str] = Field(default_factory=dict)
@@ -87,6 +119,25 @@ class Recommendation(_Out):
     # Lot numbers (1-based, in the order of the profile's lots) the advice applies this
     # mechanism to; empty: the whole contract (or a contract without lots).
     applies_to_lots: list[int] = Field(default_factory=list)
+    # The reasons as values, and the level on each lot (a tender with lots).
+    notes: list[Note] = Field(default_factory=list)
+    per_lot: list[LotAssessment] = Field(default_factory=list)
+
+    def level_on(self, lot: int | None) -> Level | None:
+        """The level on that lot (None: the whole contract); None where it does not apply."""
+        if lot is None:
+            return None if self.per_lot else self.level
+        return next((a.level for a in self.per_lot if a.lot == lot), None)
+
+    def reasons_on(self, lot: int) -> list[str]:
+        """The reasons about that lot."""
+        return [n.text for n in self.notes if n.lot == lot]
+
+    def options_on(self, lot: int | None) -> list[str]:
+        if lot is None:
+            found = self.parameters.get("options")
+            return [o for o in str(found).split(",") if o] if found else []
+        return next((a.options for a in self.per_lot if a.lot == lot), [])
 
 
 class Exclusion(_Out):
@@ -116,7 +167,7 @@ class Sizing(_Out):
     method: Literal["general", "cleaning_branch"]
     formula: str
     hours: int
-    fte: float
+    fte: float  # années-ETP over the contract: hours ÷ 1 600
     labour_share: float
     insertion_rate: float
     hourly_cost_eur: float
@@ -125,6 +176,48 @@ class Sizing(_Out):
     defaults_to_adjust: list[str]
     transferred_staff_weighting: float | None = None
     below_floor: bool = False
+    # The average full-time equivalents over the duration: fte ÷ years (DOMAIN §9).
+    fte_average: float | None = None
+
+
+@dataclass(slots=True)
+class PlannedLever:
+    """One lever the default strategy retains on a perimeter, and why this one."""
+
+    mechanism: MechanismId
+    role: Literal["primary", "criterion", "condition"]
+    why: list[str]
+    option: str | None = None  # other_social_condition: the option's id
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlannedPerimeter:
+    """The whole contract (``lot`` None) or one lot, with the levers the planner retains."""
+
+    title: str
+    estimated_amount_eur: float
+    annual_value_eur: float
+    levers: list[PlannedLever]
+    lot: int | None = None  # None: the whole contract
+
+
+@dataclass(slots=True)
+class PlannedMechanism:
+    """An entry of the default strategy's ``mechanisms`` (DESIGN §3.4)."""
+
+    id: MechanismId
+    lots: list[int] | None = None
+    option: str | None = None
+
+
+class Plan(_Out):
+    """The default strategy as a facilitator composes it (DOMAIN §9): one primary lever per
+    perimeter, at most one reservation, never an hours clause on a reserved perimeter."""
+
+    perimeters: list[PlannedPerimeter]
+    mechanisms: list[PlannedMechanism]
+    notes: list[Note] = Field(default_factory=list)
 
 
 class Advice(_Out):
@@ -138,6 +231,9 @@ class Advice(_Out):
     warnings: list[str]
     sizing: Sizing
     excluded: list[Exclusion] = Field(default_factory=list)
+    # The warnings as values; the default strategy (absent from snapshots made before it).
+    notes: list[Note] = Field(default_factory=list)
+    plan: Plan | None = None
 
     def recommendation(self, mechanism: MechanismId) -> Recommendation | None:
         return next((r for r in self.recommendations if r.mechanism is mechanism), None)

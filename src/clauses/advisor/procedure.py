@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from clauses import french
-from clauses.advisor.model import Procedure, Regime
+from clauses.advisor.facts import note
+from clauses.advisor.model import Note, Procedure, Regime
 from clauses.library import Library
 from clauses.library.models import CpvRange, EuThresholdPeriod, NationalThreshold, Status
 from clauses.profile import BuyerKind, Nature, TenderProfile
@@ -21,15 +21,14 @@ def eu_period(library: Library, on: dt.date) -> EuThresholdPeriod:
     return periods[0] if on < periods[0].valid_from else periods[-1]
 
 
-def threshold_warnings(library: Library, on: dt.date) -> list[str]:
+def threshold_warnings(library: Library, on: dt.date) -> list[Note]:
     period = eu_period(library, on)
     if period.valid_from <= on <= period.valid_to:
         return []
     return [
-        f"Aucun seuil européen publié dans la bibliothèque pour le {french.date(on)} : les seuils "
-        f"de la période du {french.date(period.valid_from)} au {french.date(period.valid_to)} sont "
-        "utilisés ; à vérifier par votre service juridique."
-    ]
+        note(library, "eu_threshold_unknown", day=on.isoformat(),
+             start=period.valid_from.isoformat(), end=period.valid_to.isoformat())
+    ]  # fmt: skip
 
 
 def no_procedure_period(library: Library, nature: Nature, on: dt.date) -> NationalThreshold:
@@ -48,20 +47,18 @@ def no_procedure_threshold(library: Library, nature: Nature, on: dt.date) -> int
     return no_procedure_period(library, nature, on).amount_eur
 
 
-def no_procedure_warnings(library: Library, nature: Nature, on: dt.date) -> list[str]:
+def no_procedure_warnings(library: Library, nature: Nature, on: dt.date) -> list[Note]:
     period = no_procedure_period(library, nature, on)
-    amount = french.eur(period.amount_eur)
     if on < period.valid_from:
         return [
-            f"Aucun seuil de dispense de procédure (R2122-8) dans la bibliothèque pour le "
-            f"{french.date(on)} : celui du {french.date(period.valid_from)} ({amount} HT) est "
-            "utilisé ; à vérifier par votre service juridique."
-        ]
+            note(library, "no_procedure_threshold_unknown", day=on.isoformat(),
+                 start=period.valid_from.isoformat(), amount=period.amount_eur)
+        ]  # fmt: skip
     if period.status is Status.to_verify:
         return [
-            f"Seuil de dispense de procédure (R2122-8) retenu pour le {french.date(on)} : {amount} "
-            f"HT ({period.sources[0].title}) ; période à vérifier par votre service juridique."
-        ]
+            note(library, "no_procedure_threshold_to_verify", day=on.isoformat(),
+                 amount=period.amount_eur, source=period.sources[0].title)
+        ]  # fmt: skip
     return []
 
 
@@ -79,7 +76,7 @@ def is_social_services(profile: TenderProfile, library: Library) -> bool:
     return social_services_match(profile, library) is not None
 
 
-def social_services_note(profile: TenderProfile, library: Library, threshold: int) -> str | None:
+def social_services_note(profile: TenderProfile, library: Library, threshold: int) -> Note | None:
     """Which family of annex XIV the code falls in, shown with the mark the table carries."""
     if profile.social_services is not None:
         return None
@@ -94,10 +91,13 @@ def social_services_note(profile: TenderProfile, library: Library, threshold: in
         if found.status is Status.to_verify
         else ""
     )
-    return (
-        f"Code CPV {profile.cpv} : services sociaux et autres services spécifiques ({where}, "
-        f"annexe XIV de la directive 2014/24/UE{mark}) : procédure adaptée quel que soit le "
-        f"montant (R2123-1 3°), avis européen à partir de {french.eur(threshold)} HT."
+    return note(
+        library,
+        "social_services_family",
+        cpv=profile.cpv or "",
+        where=where,
+        mark=mark,
+        threshold=threshold,
     )
 
 
@@ -115,22 +115,13 @@ class Amount:
         return cls(max(profile.estimated_amount_eur, lots_sum or 0.0), lots_sum)
 
 
-def amount_warnings(profile: TenderProfile) -> list[str]:
+def amount_warnings(profile: TenderProfile, library: Library) -> list[Note]:
     lots_sum = Amount.of(profile).lots_sum
     total = profile.estimated_amount_eur
     if lots_sum is None or abs(lots_sum - total) < 1:
         return []
-    if lots_sum > total:
-        return [
-            f"La somme des lots ({french.eur(lots_sum)} HT) dépasse le montant total estimé "
-            f"({french.eur(total)} HT) : le montant total est sous-estimé ; les seuils sont "
-            "appréciés sur la somme des lots, la plus élevée des deux valeurs (R2121-1)."
-        ]
-    return [
-        f"La somme des lots ({french.eur(lots_sum)} HT) est inférieure au montant total estimé "
-        f"({french.eur(total)} HT) : les seuils sont appréciés sur le montant total, les heures "
-        "sur les lots."
-    ]
+    key = "lots_above_total" if lots_sum > total else "lots_below_total"
+    return [note(library, key, lots_sum=lots_sum, total=total)]
 
 
 def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> Procedure:
@@ -164,14 +155,16 @@ def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> 
     )
 
 
-def procedure_warnings(profile: TenderProfile, library: Library, procedure: Procedure) -> list[str]:
+def procedure_warnings(
+    profile: TenderProfile, library: Library, procedure: Procedure
+) -> list[Note]:
     """What the buyer must know about the thresholds used, in a fixed order."""
     launch = procedure.launch_date
     out = threshold_warnings(library, launch)
     out += no_procedure_warnings(library, profile.nature, launch)
-    out += amount_warnings(profile)
+    out += amount_warnings(profile, library)
     if procedure.social_services:
-        note = social_services_note(profile, library, procedure.eu_threshold_eur)
-        if note:
-            out.append(note)
+        found = social_services_note(profile, library, procedure.eu_threshold_eur)
+        if found:
+            out.append(found)
     return out

@@ -16,9 +16,12 @@ PARAMETER_FORMATS = {
 }
 
 
-def fte_text(fte: float) -> str:
-    """« ≈ 2,9 ETP », or « moins de 0,1 ETP » for a handful of hours."""
-    return "moins de 0,1 ETP" if fte < 0.1 else f"≈ {french.number(fte, 1)} ETP"
+def fte_text(fte: float, average: float | None) -> str:
+    """« ≈ 2,9 années-ETP, 1,5 ETP en moyenne », or « moins de 0,1 année-ETP »."""
+    if fte < 0.1:
+        return "moins de 0,1 année-ETP"
+    years = f"≈ {french.number(fte, 1)} année{'s' if fte >= 2 else ''}-ETP"
+    return years if average is None else f"{years}, {french.number(average, 1)} ETP en moyenne"
 
 
 def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str:
@@ -56,11 +59,18 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         )
         lines.append(f"  • {r.title} — {LEVEL_LABELS[r.level]}")
         lines.append(f"    Base légale : {', '.join(r.legal_basis)}{former}")
-        if r.applies_to_lots:
+        if r.per_lot:
+            by_level: dict[str, list[int]] = {}
+            for a in r.per_lot:
+                by_level.setdefault(LEVEL_LABELS[a.level], []).append(a.lot)
+            lines.append(
+                "    Par lot : "
+                + " ; ".join(f"{label} sur {lots_text(lots)}" for label, lots in by_level.items())
+                + "."
+            )
+        elif r.applies_to_lots:
             lines.append(f"    Porte sur {lots_text(r.applies_to_lots)}.")
         lines.extend(f"    – {reason}" for reason in r.reasons)
-        for pitfall in library.mechanisms[r.mechanism].pitfalls[:2]:
-            lines.append(f"    ⚠ {pitfall.text}")
     if advice.excluded:
         lines += ["", "Mécanismes exclus pour ce marché"]
         for e in advice.excluded:
@@ -69,8 +79,8 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
     lines += [
         "",
         "Heures d’insertion",
-        f"  {french.hours(s.hours)} ({fte_text(s.fte)} à "
-        f"{french.number(library.sizing.hours_per_fte)} heures par an)",
+        f"  {french.hours(s.hours)} ({fte_text(s.fte, s.fte_average)} ; une année-ETP = "
+        f"{french.number(library.sizing.hours_per_fte)} heures)",
         f"  Formule : {s.formula}",
     ]
     for name, fmt in PARAMETER_FORMATS.items():

@@ -103,10 +103,12 @@ class Built:
 def context_for(
     profile: TenderProfile, advice: Advice, strategy: ResolvedStrategy, library: Library
 ) -> Context:
+    lot_sectors = (library.sector_for(lot.cpv or profile.cpv) for lot in profile.lots)
+    sectors = [advice.sizing.sector, *(s.id for s in lot_sectors if s is not None)]
     practices = choose_practices(
         library,
         mechanisms={m.id for m in strategy.mechanisms},
-        sector=advice.sizing.sector,
+        sectors=list(dict.fromkeys(s for s in sectors if s is not None)),
         region_code=profile.region_code,
     )
     title = one_line(profile.title) or "(objet non renseigné)"

@@ -2,7 +2,7 @@
 
 A sheet is attached only when it illustrates a mechanism retained for the tender or is about the
 tender's sector; a sheet written for given sectors is never attached to a tender of another one
-(no works sheet on a cleaning contract). Among those, a sheet scores for each mechanism shared,
+(no works sheet on a cleaning contract); a tender's sectors are its main one and its lots'. Among those, a sheet scores for each mechanism shared,
 for the sector and for the buyer's region; the best two are attached, ties broken by sheet id
 so that the same tender always gets the same sheets.
 """
@@ -35,14 +35,16 @@ def choose_practices(
     library: Library,
     *,
     mechanisms: Collection[MechanismId],
-    sector: str | None,
+    sectors: Collection[str],
     region_code: str | None,
     limit: int = PRACTICES_ATTACHED,
 ) -> list[AttachedPractice]:
+    """``sectors``: the tender's, its main one first then its lots' (each lot is a trade)."""
     scored = []
     for practice in library.practices.values():
         shared = [m for m in practice.mechanisms if m in mechanisms]
-        same_sector = sector is not None and sector in practice.sectors
+        sector = next((s for s in sectors if s in practice.sectors), None)
+        same_sector = sector is not None
         same_region = region_code is not None and region_code in practice.region_codes
         if practice.sectors and not same_sector:
             continue  # written for other trades

@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from clauses import french
-from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice, Level, Recommendation
+from clauses.advisor.compatibility import lots_text
+from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice, Level, Note, Recommendation
 from clauses.drafting.blocks import TABLE, clause_blocks, markdown_blocks, write_blocks
 from clauses.drafting.ooxml import Ref, Span, Writer
 from clauses.drafting.practices import AttachedPractice
@@ -49,8 +50,8 @@ RESERVATIONS = (M.reserved_disability, M.reserved_insertion, M.reserved_both, M.
                 M.reserved_ess)  # fmt: skip
 # The order a buyer reads the consultation rules in: who may bid, the object, the lots, the
 # award, then the execution conditions.
-DOCUMENT_ORDER = (*RESERVATIONS, M.insertion_services_contract, M.lots_division,
-                  M.insertion_criterion, M.insertion_clause, M.other_social_condition)  # fmt: skip
+DOCUMENT_ORDER = (*RESERVATIONS, M.insertion_services_contract, M.insertion_criterion,
+                  M.insertion_clause, M.other_social_condition)  # fmt: skip
 FOLLOW_UP_CLAUSE = "annex_insertion_follow_up"
 COMMITMENT_CLAUSE = "annex_insertion_commitment"
 FOLLOW_UP_COLUMNS = ("Heures dues", "Période", "Personne", "Modalité, structure",
@@ -81,8 +82,11 @@ class Context:
 
     @cached_property
     def retained(self) -> list[ResolvedMechanism]:
-        by_id = {m.id: m for m in self.strategy.mechanisms}
-        return [by_id[m] for m in DOCUMENT_ORDER if m in by_id]
+        """What the strategy retains, in the order of the documents (« Autre condition sociale »
+        once per option)."""
+        order = {m: i for i, m in enumerate(DOCUMENT_ORDER)}
+        kept = [m for m in self.strategy.mechanisms if m.id in order]
+        return sorted(kept, key=lambda m: order[m.id])
 
     def is_retained(self, mechanism: MechanismId) -> bool:
         return self.strategy.retained(mechanism) is not None
@@ -194,6 +198,12 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
         values["article"] = article
     if mechanism.id in RESERVATIONS:
         values["reserved"] = _reserved(ctx, mechanism.lots)
+    if mechanism.option_title:
+        values["condition_summary"] = f"« {mechanism.option_title} »"
+    if mechanism.lots:
+        values["contract_title"] = (
+            f"{ctx.lots_label(mechanism.lots)} de la consultation {french.quote(ctx.title)}"
+        )
     return values
 
 
@@ -225,7 +235,13 @@ def render(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) -> st
 
 
 def _clauses(ctx: Context, mechanism: ResolvedMechanism, *sections: Section) -> list[ClauseText]:
-    clauses = ctx.library.mechanisms[mechanism.id].clauses
+    """The model clauses of a retained mechanism; an option's own clause replaces the
+    mechanism's generic CCAP article."""
+    content = ctx.library.mechanisms[mechanism.id]
+    option = next((o for o in content.options if o.id == mechanism.option), None)
+    clauses = list(content.clauses)
+    if option is not None:
+        clauses = [c for c in clauses if c.section is not Section.ccap] + [option.clause]
     return [c for s in sections for c in clauses if c.section is s]
 
 
@@ -351,15 +367,13 @@ def _facts(wr: Writer, ctx: Context) -> None:
 
 
 def where(ctx: Context, mechanism: ResolvedMechanism) -> str:
-    """Where a retained mechanism applies, as the summary writes it."""
+    """Where a retained mechanism applies, as the summary writes it (« Lot 3 », « Lots 1 et
+    2 »)."""
+    lots = mechanism.lots
     if mechanism.id is M.insertion_clause and ctx.strategy.hours:
-        lots = [h.lot for h in ctx.strategy.hours if h.lot is not None]
-        if lots:
-            return "Lots n° " + ", ".join(str(n) for n in lots)
-    if mechanism.lots:
-        return "Lots n° " + ", ".join(str(n) for n in mechanism.lots)
-    if mechanism.id is M.lots_division:
-        return f"{len(ctx.profile.lots)} lots" if ctx.profile.lots else "Lots à définir"
+        lots = [h.lot for h in ctx.strategy.hours if h.lot is not None] or lots
+    if lots:
+        return lots_text(lots).removeprefix("le ").removeprefix("les ").capitalize()
     return "Tous les lots" if ctx.profile.lots else "Marché entier"
 
 
@@ -374,6 +388,8 @@ def _mechanisms(wr: Writer, ctx: Context) -> None:
             if m.weight_percent is not None:
                 detail += f" ; pondération {french.number(m.weight_percent, 1)} %"
             name = ctx.library.mechanisms[m.id].short_title
+            if m.option_title:
+                name += f" : {m.option_title}"
             rows.append([name, where(ctx, m), ", ".join(m.legal_basis), detail])
         wr.table(["Mécanisme", "Porte sur", "Base légale", "Avis"], rows, [28, 26, 26, 20])
     retained = {m.id for m in ctx.retained}
@@ -439,25 +455,25 @@ def _hours(wr: Writer, ctx: Context) -> None:
         )
 
 
+def _about_retained(ctx: Context, note: Note) -> bool:
+    """A note of the advice is repeated only when it is about the whole tender, or about a
+    mechanism the strategy retains — on that lot, when it is about one lot."""
+    if note.mechanism is None:
+        return True
+    entries = ctx.strategy.all_retained(note.mechanism)
+    if not entries:
+        return False
+    if note.lot is None:
+        return True
+    return any(not m.lots or note.lot in m.lots for m in entries)
+
+
 def _vigilance(wr: Writer, ctx: Context) -> None:
-    # The advice warns about mechanisms the buyer may not have retained (« Critère d’insertion :
-    # … »): only the warnings about what the document contains are repeated.
-    retained = {m.id for m in ctx.retained}
-    set_aside = tuple(
-        f"{mechanism.short_title} :"
-        for mechanism in ctx.library.mechanisms.values()
-        if mechanism.id not in retained
-    )
-    warnings = [w for w in ctx.advice.warnings if not w.startswith(set_aside)]
+    warnings = [n.text for n in ctx.advice.notes if _about_retained(ctx, n)]
     for m in ctx.retained:
         if m.level is Level.discouraged:
             warnings.append(f"{m.title} : déconseillé par l’avis, retenu par l’acheteur.")
         warnings.extend(m.warnings)
-    if ctx.is_retained(M.lots_division) and not ctx.profile.lots:
-        warnings.append(
-            "Allotissement retenu mais aucun lot au dossier : décrivez les lots pour que le "
-            "règlement de la consultation les énumère."
-        )
     if not ctx.facilitator and ctx.is_retained(M.insertion_clause):
         warnings.append("Facilitateur non désigné : ses coordonnées restent à compléter.")
     if warnings:
@@ -493,24 +509,29 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
             rows = [[*row, "☐"] for row in rows]
         wr.table(header, rows, widths)
         return
+    # Full-time equivalents help the buyer weigh the clause; the CCAP owes hours only.
+    with_fte = kind == "summary"
     rows = [
-        [label(h), french.eur(h.estimated_amount_eur), french.hours(h.hours), fte(h)] for h in lines
+        [label(h), french.eur(h.estimated_amount_eur), french.hours(h.hours)]
+        + ([fte(h)] if with_fte else [])
+        for h in lines
     ]
     if len(lines) > 1:
+        total = ctx.strategy.total_hours
         rows.append(
             [
                 "Total",
                 french.eur(sum(h.estimated_amount_eur for h in lines)),
-                french.hours(ctx.strategy.total_hours),
-                french.number(ctx.strategy.total_hours / ctx.library.sizing.hours_per_fte, 1),
+                french.hours(total),
             ]
+            + ([french.number(total / ctx.library.sizing.hours_per_fte, 1)] if with_fte else [])
         )
-    wr.table(
-        [first, "Montant estimé HT", "Heures d’insertion dues", "ETP environ"],
-        rows,
-        [46, 20, 20, 14],
-        bold_last_row=len(lines) > 1,
-    )
+    header = [first, "Montant estimé HT", "Heures d’insertion dues"]
+    widths = [50, 25, 25]
+    if with_fte:
+        header.append("Années-ETP")
+        widths = [46, 20, 20, 14]
+    wr.table(header, rows, widths, bold_last_row=len(lines) > 1)
 
 
 # 2. Notice and consultation rules ----------------------------------------------------------------
@@ -518,8 +539,7 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
 
 def write_rc(wr: Writer, ctx: Context) -> None:
     wr.heading(1, SECTION_TITLES["rc"])
-    # Dividing into lots is advice until the dossier lists the lots: no text without them.
-    written = [m for m in ctx.retained if m.id is not M.lots_division or ctx.profile.lots]
+    written = ctx.retained
     notice = [(m, c) for m in written for c in _clauses(ctx, m, Section.notice)]
     rules = [(m, c) for m in written for c in _clauses(ctx, m, Section.rc)]
     if not notice and not rules:
@@ -540,6 +560,8 @@ def _rc_title(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) ->
     if mechanism.id in RESERVATIONS and mechanism.lots:
         which = "Lot réservé" if len(mechanism.lots) == 1 else "Lots réservés"
         return f"{which} : {ctx.lots_label(mechanism.lots)}"
+    if mechanism.lots:
+        return f"{clause.title} ({ctx.lots_label(mechanism.lots)})"
     return clause.title
 
 
@@ -570,7 +592,10 @@ def write_ccap(wr: Writer, ctx: Context) -> None:
         return
     for number, (mechanism, clause) in zip(ccap_numbers(ctx, len(articles)), articles, strict=True):
         label = number or placeholder("numéro de l’article")
-        wr.heading(2, f"Article {label} – {clause.title}")
+        title = clause.title
+        if mechanism.lots and mechanism.id is not M.insertion_clause:
+            title += f" ({ctx.lots_label(mechanism.lots)})"
+        wr.heading(2, f"Article {label} – {title}")
         table = (
             (lambda: hours_table(wr, ctx, kind="ccap"))
             if mechanism.id is M.insertion_clause

@@ -1,7 +1,7 @@
 """``choose(profile, advice, strategy, library)``: the buyer's decisions, checked and completed.
 
-A pure function. What the buyer left out is filled from the advice (every « recommandé »
-mechanism, on the lots the advice applies it to); what the buyer said is checked against the
+A pure function. What the buyer left out is filled from the advice (the planner's default
+strategy: one coherent set of levers per lot, DOMAIN §9); what the buyer said is checked against the
 advice (a mechanism the law excludes here, or the advice does not offer, is refused; a
 « déconseillé » one is kept with its warning), against the tender (lot numbers), against the
 library's compatibility rules (:func:`clauses.advisor.compatibility.conflicts`: exclusive
@@ -21,8 +21,8 @@ from pydantic import ValidationError
 
 from clauses import french
 from clauses.advisor.advise import decp_social
-from clauses.advisor.compatibility import Selection, conflicts
-from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult
+from clauses.advisor.compatibility import Selection, conflicts, lots_text
+from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult, Recommendation
 from clauses.library import Library
 from clauses.library.models import MechanismId, ObligationId
 from clauses.profile import TenderProfile, describe_errors
@@ -84,16 +84,58 @@ def choose(
         ccap_article=strategy.ccap_article,
         derogation=strategy.derogation,
         decp_social=decp_social((m.id for m in retained), library),
+        plan_notes=[n.text for n in advice.plan.notes]
+        if advice.plan is not None and strategy.mechanisms is None
+        else [],
     )
 
 
 def default_mechanisms(advice: Advice) -> list[RetainedMechanism]:
-    """What a strategy without ``mechanisms`` retains: every « recommandé » mechanism, on the
-    lots the advice applies it to."""
+    """What a strategy without ``mechanisms`` retains: the planner's default strategy (one
+    coherent set of levers per lot, DOMAIN §9). A snapshot made before the planner keeps what
+    it retained then: every « recommandé » mechanism, on the lots the advice applied it to."""
+    if advice.plan is not None:
+        return [
+            RetainedMechanism(id=m.id, lots=m.lots, option=m.option) for m in advice.plan.mechanisms
+        ]
     return [
         RetainedMechanism(id=r.mechanism, lots=list(r.applies_to_lots) or None)
         for r in advice.recommendations
-        if r.level is Level.recommended
+        if r.level is Level.recommended and r.mechanism is not M.lots_division
+    ]
+
+
+RANK = {Level.recommended: 2, Level.possible: 1, Level.discouraged: 0}
+
+
+def _level_on(recommendation: Recommendation, lots: list[int]) -> tuple[Level, list[str]]:
+    """The advice's level where the mechanism is retained — the lowest of its lots' — and, where
+    it is « déconseillé », the reasons."""
+    if not lots or not recommendation.per_lot:
+        discouraged = recommendation.level is Level.discouraged
+        return recommendation.level, list(recommendation.reasons) if discouraged else []
+    on = [a for a in recommendation.per_lot if a.lot in lots]
+    if not on:
+        return recommendation.level, []
+    worst = min(on, key=lambda a: RANK[a.level])
+    reasons = [
+        r for a in on if a.level is Level.discouraged for r in recommendation.reasons_on(a.lot)
+    ]
+    return worst.level, reasons
+
+
+def _why(advice: Advice, mechanism: MechanismId, option: str | None, lots: list[int]) -> list[str]:
+    """The planner's reasons for this lever on these perimeters, when it retains it there."""
+    if advice.plan is None:
+        return []
+    where = set(lots) if lots else {p.lot for p in advice.plan.perimeters}
+    return [
+        text
+        for p in advice.plan.perimeters
+        if p.lot in where
+        for lever in p.levers
+        if lever.mechanism is mechanism and lever.option == option
+        for text in lever.why
     ]
 
 
@@ -108,15 +150,26 @@ def _retained(
     excluded = {e.mechanism: e for e in advice.excluded}
     lot_count = len(profile.lots)
     kept: list[tuple[int, ResolvedMechanism]] = []  # (1-based position in the list, resolved)
-    seen: set[MechanismId] = set()
+    seen: set[tuple[MechanismId, str | None]] = set()
     for n, item in enumerate(chosen, start=1):
         key = f"{KEY}.mechanisms[{n}]"
         title = library.mechanisms[item.id].short_title
         recommendation = advice.recommendation(item.id)
-        if item.id in seen:
+        if item.id is M.lots_division:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.id",
+                    message="l’allotissement est un fait du marché (ses lots, décrits dans le "
+                    "profil), pas un mécanisme à retenir : retirez-le de la stratégie.",
+                )
+            )
+            continue
+        if (item.id, item.option) in seen or (
+            item.id is not M.other_social_condition and any(s[0] is item.id for s in seen)
+        ):
             errors.append(StrategyError(key=f"{key}.id", message=f"« {title} » est déjà retenu."))
             continue
-        seen.add(item.id)
+        seen.add((item.id, item.option))
         if item.id in excluded:
             why = " ".join(excluded[item.id].reasons)
             errors.append(
@@ -135,6 +188,15 @@ def _retained(
             )
             continue
         lots = sorted(set(item.lots or ()))
+        if item.lots is not None and not item.lots:
+            errors.append(
+                StrategyError(
+                    key=f"{key}.lots",
+                    message=f"« {title} » : aucun lot n’est indiqué ; indiquez les lots visés, "
+                    "ou omettez la clé pour tout le marché.",
+                )
+            )
+            continue
         if lots and not lot_count:
             errors.append(
                 StrategyError(
@@ -171,23 +233,28 @@ def _retained(
                 )
             )
             continue
-        warnings = []
-        if recommendation.level is Level.discouraged:
-            warnings = [
-                f"« {title} » est {LEVEL_LABELS[Level.discouraged]} pour ce marché : {reason}"
-                for reason in recommendation.reasons
-            ]
+        option_title = _option_title(item, recommendation, lots, library, key, errors)
+        if option_title is False:
+            continue
+        level, discouraged = _level_on(recommendation, lots)
+        warnings = [
+            f"« {title} » est {LEVEL_LABELS[Level.discouraged]} pour ce marché : {reason}"
+            for reason in discouraged
+        ]
         kept.append(
             (
                 n,
                 ResolvedMechanism(
                     id=item.id,
                     title=recommendation.title,
-                    level=recommendation.level,
+                    level=level,
                     legal_basis=list(recommendation.legal_basis),
                     lots=lots,
                     weight_percent=item.weight_percent,
                     warnings=warnings,
+                    option=item.option,
+                    option_title=option_title or None,
+                    why=_why(advice, item.id, item.option, lots),
                 ),
             )
         )
@@ -197,7 +264,89 @@ def _retained(
         n, mechanism = kept[conflict.index]
         refused.add(conflict.index)
         errors.append(StrategyError(key=_conflict_key(n, mechanism), message=conflict.message))
+    refused |= _overlapping_options(kept, errors)
     return [m for i, (_, m) in enumerate(kept) if i not in refused]
+
+
+def _option_title(
+    item: RetainedMechanism,
+    recommendation: Recommendation,
+    lots: list[int],
+    library: Library,
+    key: str,
+    errors: list[StrategyError],
+) -> str | bool:
+    """The option's title; "" without an option; False (and an error) when it does not fit."""
+    if item.option is None:
+        return ""
+    if item.id is not M.other_social_condition:
+        errors.append(
+            StrategyError(
+                key=f"{key}.option",
+                message="une option ne s’applique qu’à « Autre condition sociale ».",
+            )
+        )
+        return False
+    options = {o.id: o for o in library.mechanisms[M.other_social_condition].options}
+    option = options.get(item.option)
+    if option is None:
+        errors.append(
+            StrategyError(
+                key=f"{key}.option",
+                message=f"option « {item.option} » inconnue ; options : "
+                + ", ".join(options)
+                + ".",
+            )
+        )
+        return False
+    where: list[int | None] = list(lots) or [None]
+    unfit = [lot for lot in where if item.option not in recommendation.options_on(lot)]
+    if unfit:
+        place = (
+            "ce marché" if unfit == [None] else lots_text([lot for lot in unfit if lot is not None])
+        )
+        errors.append(
+            StrategyError(
+                key=f"{key}.option",
+                message=f"l’option « {option.title} » ne convient pas à {place} "
+                "(nature, secteur, ou réservée aux marchés et lots réservés).",
+            )
+        )
+        return False
+    return option.title
+
+
+def _overlapping_options(
+    kept: list[tuple[int, ResolvedMechanism]], errors: list[StrategyError]
+) -> set[int]:
+    """Two options of « Autre condition sociale » may not bear on the same perimeter."""
+    refused: set[int] = set()
+    taken: list[tuple[int, ResolvedMechanism]] = []
+    for i, (n, m) in enumerate(kept):
+        if m.id is not M.other_social_condition:
+            continue
+        clash = next(
+            (
+                other
+                for _, other in taken
+                if not other.lots or not m.lots or set(other.lots) & set(m.lots)
+            ),
+            None,
+        )
+        if clash is not None:
+            refused.add(i)
+            errors.append(
+                StrategyError(
+                    key=f"{KEY}.mechanisms[{n}].lots",
+                    message="« Autre condition sociale » est déjà retenue sur "
+                    + (lots_text(sorted(set(m.lots) & set(clash.lots))) if m.lots and clash.lots
+                       else "le marché entier")
+                    + " avec une autre option : une seule option par lot.",
+                )
+            )  # fmt: skip
+            continue
+        taken.append((n, m))
+    return refused
 
 
 def _conflict_key(n: int, mechanism: ResolvedMechanism) -> str:

@@ -24,6 +24,9 @@ class RetainedMechanism(_In):
     lots: list[int] | None = None
     # Weighting of the insertion criterion in the award, in percent.
     weight_percent: float | None = None
+    # other_social_condition: the id of the library's option whose model clause is drafted; the
+    # mechanism may then be listed once per option, on lots that do not overlap.
+    option: str | None = None
 
 
 class Facilitator(_In):
@@ -41,7 +44,7 @@ class Derogation(_In):
 
 
 class Strategy(_In):
-    # Absent: every « recommandé » mechanism, on the lots the advice applies it to.
+    # Absent: the planner's default strategy (DOMAIN §9; the advice's ``plan``).
     mechanisms: list[RetainedMechanism] | None = None
     # Per lot number ("1", "2"…) or "total"; needs hours_override_reason.
     hours_override: dict[str, int] | None = None
@@ -75,6 +78,10 @@ class ResolvedMechanism(_Out):
     weight_percent: float | None = None
     # The advice's warning, repeated in the summary, when a « déconseillé » one is retained.
     warnings: list[str] = Field(default_factory=list)
+    option: str | None = None  # other_social_condition: the option's id
+    option_title: str | None = None
+    # Why the planner retains it here (its levers' reasons), when the plan retains it too.
+    why: list[str] = Field(default_factory=list)
 
 
 class HoursLine(_Out):
@@ -98,9 +105,16 @@ class ResolvedStrategy(_Out):
     derogation: Derogation | None = None
     # DECP considerationsSociales values of what was retained.
     decp_social: list[str] = Field(default_factory=list)
+    # The planner's notes on its default strategy (other lots that could be reserved…), when
+    # the strategy is the default one.
+    plan_notes: list[str] = Field(default_factory=list)
 
     def retained(self, mechanism: MechanismId) -> ResolvedMechanism | None:
         return next((m for m in self.mechanisms if m.id is mechanism), None)
+
+    def all_retained(self, mechanism: MechanismId) -> list[ResolvedMechanism]:
+        """Every entry of the mechanism (other_social_condition may have one per option)."""
+        return [m for m in self.mechanisms if m.id is mechanism]
 
     @property
     def total_hours(self) -> int:

@@ -26,8 +26,13 @@ def strategy_report(resolved: ResolvedStrategy, profile: TenderProfile) -> str:
             if m.weight_percent is not None
             else ""
         )
-        lines.append(f"  • {m.title} ({LEVEL_LABELS[m.level]}) : {where(m.lots, profile)}{weight}")
+        option = f" — {m.option_title}" if m.option_title else ""
+        lines.append(
+            f"  • {m.title}{option} ({LEVEL_LABELS[m.level]}) : {where(m.lots, profile)}{weight}"
+        )
+        lines.extend(f"    – {why}" for why in m.why)
         lines.extend(f"    ⚠ {w}" for w in m.warnings)
+    lines.extend(f"  ⚠ {note}" for note in resolved.plan_notes)
     if resolved.hours:
         lines.append(f"  Heures d’insertion : {french.hours(resolved.total_hours)}")
         for line in resolved.hours:

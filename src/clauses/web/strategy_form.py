@@ -45,11 +45,22 @@ PARAMETER_LABELS = {
 MECHANISM_KEY = re.compile(r"strategy\.mechanisms\[(\d+)\](?:\.(\w+))?")
 
 
+OPTION_SEPARATOR = "--"
+
+
+def row_key(mechanism: str, option: str | None) -> str:
+    """The form's name for a mechanism, or for one option of « Autre condition sociale »."""
+    return f"{mechanism}{OPTION_SEPARATOR}{option}" if option else mechanism
+
+
 @dataclass
 class Row:
-    """One mechanism of the form: kept or not, on which lots, with which weighting."""
+    """One mechanism (or one option of « Autre condition sociale ») of the form: kept or not,
+    on which lots, with which weighting, and why the planner retains it."""
 
     id: MechanismId
+    key: str
+    option: str | None
     title: str
     level: Level | None  # None: retained earlier, no longer offered by the advice
     reasons: list[str]
@@ -57,6 +68,7 @@ class Row:
     lots: list[int]
     weight: str
     lot_choice: bool  # the tender has lots and the mechanism can be retained on some of them
+    why: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,34 +121,40 @@ def build_form(
     errors: list[StrategyError],
 ) -> StrategyForm:
     mechanisms = stored_mechanisms(stored, advice)
-    by_id = {str(m.get("id")): m for m in mechanisms}
+    by_key = {row_key(str(m.get("id")), _option(m)): m for m in mechanisms}
     excluded = {e.mechanism for e in advice.excluded}
-    offered = [r for r in advice.recommendations if r.mechanism not in excluded]
-    offered_ids = {r.mechanism for r in offered}
-    ids = [r.mechanism for r in offered] + [
-        MechanismId(m)
-        for m in by_id
-        if m in MechanismId.__members__ and MechanismId(m) not in offered_ids
+    offered = [
+        row_key(r.mechanism.value, option)
+        for r in advice.recommendations
+        if r.mechanism not in excluded
+        for option in _options(r.mechanism, r.options_on(None))
     ]
+    keys = offered + [k for k in by_key if k not in offered and _known(k)]
+    options = {o.id: o for o in library.mechanisms[M.other_social_condition].options}
     rows = []
-    for mechanism in ids:
+    for key in keys:
+        mechanism, option = _split(key)
         recommendation = advice.recommendation(mechanism)
-        chosen = by_id.get(mechanism.value, {})
+        chosen = by_key.get(key, {})
         lots = chosen.get("lots")
+        title = recommendation.title if recommendation else library.mechanisms[mechanism].title
+        if option in options:
+            title = f"{library.mechanisms[mechanism].short_title} : {options[option].title}"
         rows.append(
             Row(
                 id=mechanism,
-                title=recommendation.title
-                if recommendation
-                else library.mechanisms[mechanism].title,
+                key=key,
+                option=option,
+                title=title,
                 level=recommendation.level
                 if recommendation and mechanism not in excluded
                 else None,
                 reasons=list(recommendation.reasons) if recommendation else [],
-                kept=mechanism.value in by_id,
+                kept=key in by_key,
                 lots=[n for n in lots if isinstance(n, int)] if isinstance(lots, list) else [],
                 weight=_shown(chosen.get("weight_percent")),
-                lot_choice=bool(profile.lots) and mechanism is not M.lots_division,
+                lot_choice=bool(profile.lots),
+                why=_why(advice, mechanism, option) if key in by_key else [],
             )
         )
     stored = stored or {}
@@ -160,6 +178,38 @@ def build_form(
     return form
 
 
+def _option(item: Mapping[str, Any]) -> str | None:
+    option = item.get("option")
+    return option if isinstance(option, str) and option else None
+
+
+def _options(mechanism: MechanismId, options: list[str]) -> list[str | None]:
+    """« Autre condition sociale » is offered once per option; the others once."""
+    return list(options) if mechanism is M.other_social_condition and options else [None]
+
+
+def _split(key: str) -> tuple[MechanismId, str | None]:
+    mechanism, _, option = key.partition(OPTION_SEPARATOR)
+    return MechanismId(mechanism), option or None
+
+
+def _known(key: str) -> bool:
+    return key.partition(OPTION_SEPARATOR)[0] in MechanismId.__members__
+
+
+def _why(advice: Advice, mechanism: MechanismId, option: str | None) -> list[str]:
+    """What the planner says of this lever, on the perimeters where it retains it."""
+    if advice.plan is None:
+        return []
+    return [
+        text
+        for p in advice.plan.perimeters
+        for lever in p.levers
+        if lever.mechanism is mechanism and lever.option == option
+        for text in lever.why
+    ]
+
+
 def _object(stored: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = stored.get(key)
     return value if isinstance(value, dict) else {}
@@ -171,7 +221,8 @@ def field_of(key: str, mechanisms: list[dict[str, Any]]) -> str:
     match = MECHANISM_KEY.fullmatch(key)
     if match:
         n, name = int(match[1]), match[2] or "id"
-        mechanism = str(mechanisms[n - 1].get("id")) if 0 < n <= len(mechanisms) else ""
+        item = mechanisms[n - 1] if 0 < n <= len(mechanisms) else {}
+        mechanism = row_key(str(item.get("id")), _option(item)) if item else ""
         prefix = {"lots": "lots", "weight_percent": "weight"}.get(name, "keep")
         return f"{prefix}-{mechanism}" if mechanism else "strategy"
     name = key.removeprefix("strategy.")
@@ -188,12 +239,12 @@ def _place_errors(
     errors: list[StrategyError],
     library: Library,
 ) -> None:
-    titles = {f"{p}-{r.id.value}": r for r in form.rows for p in ("keep", "lots", "weight")}
+    titles = {f"{p}-{r.key}": r for r in form.rows for p in ("keep", "lots", "weight")}
     for error in errors:
         target = field_of(error.key, mechanisms)
         if target in titles:
             row = titles[target]
-            short = library.mechanisms[row.id].short_title
+            short = row.title if row.option else library.mechanisms[row.id].short_title
             label = {"keep": short, "lots": f"{short} : lots", "weight": f"{short} : pondération"}[
                 target.split("-")[0]
             ]
@@ -222,14 +273,17 @@ def _text(value: Any) -> str:
 def read_form(form: Any, stored: Mapping[str, Any] | None) -> dict[str, Any]:
     """The strategy the submitted form says (``form``: the request's form data)."""
     mechanisms = []
-    for raw_id in form.getlist("mechanism"):
-        if raw_id not in MechanismId.__members__ or not form.get(f"keep-{raw_id}"):
+    for key in form.getlist("mechanism"):
+        if not _known(key) or not form.get(f"keep-{key}"):
             continue
-        item: dict[str, Any] = {"id": raw_id}
-        lots = sorted({int(v) for v in form.getlist(f"lots-{raw_id}") if str(v).isdigit()})
+        mechanism, option = _split(key)
+        item: dict[str, Any] = {"id": mechanism.value}
+        if option:
+            item["option"] = option
+        lots = sorted({int(v) for v in form.getlist(f"lots-{key}") if str(v).isdigit()})
         if lots:
             item["lots"] = lots
-        weight = _text(form.get(f"weight-{raw_id}"))
+        weight = _text(form.get(f"weight-{key}"))
         if weight:
             item["weight_percent"] = _number_or_text(weight)
         mechanisms.append(item)
