@@ -71,9 +71,7 @@ def test_decide_reserve_a_lot_and_download(chromium: Any, server: Server, javasc
         expect(clause.get_by_label("Lot 1 : Gros œuvre")).to_be_checked()
         expect(clause.get_by_label("Lot 2 : Peinture")).not_to_be_checked()
         # The buyer adds the award criterion on lot 1, weighted 10 %.
-        criterion = form.locator(
-            ".mechanism-choice", has=page.locator("#keep-insertion_criterion")
-        )
+        criterion = form.locator(".mechanism-choice", has=page.locator("#keep-insertion_criterion"))
         criterion.locator("#keep-insertion_criterion").check()
         criterion.get_by_label("Lot 1 : Gros œuvre").check()
         criterion.get_by_label(re.compile("^Pondération")).fill("10")

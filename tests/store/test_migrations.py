@@ -4,6 +4,7 @@ first admin's setup then takes over (renamed); a database without dossiers gets 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 
@@ -77,3 +78,39 @@ def test_the_migrations_build_the_schema_the_models_describe(database_url: str) 
         differences = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_allotment_leaves_the_stored_strategies(tmp_path: Path) -> None:
+    """Migration 0006: allotment is a fact of the profile, no longer a retained mechanism
+    (DOMAIN §9); the other choices of a stored strategy are kept as they were."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'strategies.db'}")
+    upgrade_to(engine, "0005_lifecycle")
+    now = dt.datetime.now(dt.UTC)
+    kept = {"mechanisms": [{"id": "insertion_clause", "lots": [1]}], "penalty_eur_per_hour": 50}
+    stored = {
+        "with": {**kept, "mechanisms": [{"id": "lots_division"}, *kept["mechanisms"]]},
+        "without": kept,
+        "none": None,
+    }
+    ids = {}
+    with engine.begin() as connection:
+        for title, strategy in stored.items():
+            ids[title] = uuid.uuid4()
+            connection.execute(
+                text(
+                    "INSERT INTO dossier (id, title, status, answers, version, created_at, "
+                    "updated_at, strategy, stage) VALUES (:id, :title, 'draft', '{}', 1, :now, "
+                    ":now, :strategy, 'draft')"
+                ),
+                {
+                    "id": ids[title].hex,
+                    "title": title,
+                    "now": now,
+                    "strategy": None if strategy is None else json.dumps(strategy),
+                },
+            )
+    migrate(engine)
+    with new_session(engine) as session:
+        found = {d.title: d.strategy for d in session.exec(select(Dossier)).all()}
+    assert found == {"with": kept, "without": kept, "none": None}
+    engine.dispose()
