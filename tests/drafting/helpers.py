@@ -121,7 +121,13 @@ def full_text(document: DocxDocument) -> str:
     """Body paragraphs and table cells, in document order."""
     texts = []
     for block in document.element.body.iter(f"{W}p"):
-        texts.append("".join(t.text or "" for t in block.iter(f"{W}t")))
+        # A non-breaking hyphen (inside « L2112-2-1 ») is an element of its own.
+        texts.append(
+            "".join(
+                "-" if t.tag == f"{W}noBreakHyphen" else (t.text or "")
+                for t in block.iter(f"{W}t", f"{W}noBreakHyphen")
+            )
+        )
     return "\n".join(texts)
 
 

@@ -35,11 +35,11 @@ def test_a_zip_output_gives_one_docx_per_dce_piece(
     assert all(name.endswith(".docx") for name in names)
     assert len(names) == 6  # summary, RC, CCAP, commitment form, follow-up table, sheets
     ccap = outline(pieces["02-ccap-article.docx"])
-    number = "Article [à compléter\u00a0: numéro de l’article]"
+    number = "Article [à compléter\u00a0: numéro de l’article"
     assert [text for level, text in ccap if level == 2] == [
-        f"{number} – Clause d’insertion sociale",
+        f"{number} n] – Clause d’insertion sociale",
         # The reserved lot 3 keeps a social condition that is not an hours total (DOMAIN §9).
-        f"{number} – Accompagnement des travailleurs affectés au marché "
+        f"{number} n+1] – Accompagnement des travailleurs affectés au marché "
         "(lot n° 3 «\u00a0Peinture intérieure\u00a0»)",
     ]
     assert f"{out} écrit (6 pièce(s) du DCE)." in capsys.readouterr().out

@@ -34,6 +34,7 @@ HOURS = r"(\d[\d ]*) heures?"
 LOT_HOURS = re.compile(rf"lot n° (\d+) « [^»]*» : {HOURS}")
 TOTAL_HOURS = re.compile(rf"au moins {HOURS} de travail")
 TABLE_LOT = re.compile(r"^Lot n° (\d+)")
+COMMITMENT = "Engagement du candidat relatif à la clause d’insertion (annexe à l’acte d’engagement)"
 
 
 @dataclass
@@ -119,13 +120,13 @@ def check(result: Draft, library: Library, found: dict[str, Part]) -> None:
         assert not expected
         for part in (rc, ccap):
             assert not re.search(rf"{HOURS} de travail", " ".join(part.text))
-        assert "Acte d’engagement relatif à la clause d’insertion" not in found
+        assert COMMITMENT not in found
         return
 
     # Hours: the summary, the notice and RC, the CCAP, the commitment form, the follow-up.
     summary_hours = next(t for t in summary.tables if t.rows[0].cells[-1].text == "Années-ETP")
     ccap_hours = ccap.tables[0]
-    commitment = found["Acte d’engagement relatif à la clause d’insertion"].tables[0]
+    commitment = found[COMMITMENT].tables[0]
     follow_up = found["Tableau de suivi des heures d’insertion"].tables[0]
     assert table_hours(summary_hours, 2) == expected
     assert table_hours(ccap_hours, 2) == expected
@@ -136,10 +137,11 @@ def check(result: Draft, library: Library, found: dict[str, Part]) -> None:
         (int(m.group(1)) if (m := TABLE_LOT.match(t)) else None, number(re.search(HOURS, t)[1]))  # type: ignore[index]
         for t in follow_up_rows
     ] == list(expected.items())
-    # Nothing about lots when there are none.
+    # Nothing about lots when there are none, but the motivation of not dividing the contract.
     if None in expected:
-        for part in (rc, ccap, found["Acte d’engagement relatif à la clause d’insertion"]):
-            assert not re.search(r"\blots?\b", " ".join(part.text)), part.text
+        for part in (rc, ccap, found[COMMITMENT]):
+            said = [t for t in part.text if "n’est pas divisée en lots" not in t]
+            assert not re.search(r"\blots?\b", " ".join(said)), said
 
 
 def check_reservations(result: Draft, found: dict[str, Part]) -> None:

@@ -163,3 +163,37 @@ def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Librar
 
     assert pages("dce") <= 8
     assert pages("whole") <= 14
+
+
+@pytest.mark.libreoffice
+def test_the_answered_lycee_draft_reads_well_on_a4(tmp_path: Path, library: Library) -> None:
+    """Issue 19, read as the legal officer who pastes it: the 5-lot lycée with the review page
+    answered fits in 14 A4 pages, its RC, CCAP and annexes in 8; no word or article number is
+    broken across lines; the CCAG's publics, « usagers des ESAT »."""
+    from tests.drafting.test_perimeters import ANSWERED, planned
+
+    soffice = require_tool("soffice")
+    pdftotext = require_tool("pdftotext")
+    pdfinfo = require_tool("pdfinfo")
+    profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
+    advice = advise(profile, library, AS_OF)
+    mechanisms = planned(profile, library, worker_support={"penalty_eur": 300})
+    strategy = resolved_or_raise(profile, advice, {**ANSWERED, "mechanisms": mechanisms}, library)
+    pages = {}
+    for name, sections in (("whole", None), ("dce", ["rc", "ccap", "annexes"])):
+        source = tmp_path / f"{name}.docx"
+        kwargs = {"sections": sections} if sections else {}
+        source.write_bytes(make_draft(profile, library, AS_OF, strategy=strategy, **kwargs).content)
+        pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+        info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
+        pages[name] = int(info.split("Pages:")[1].split()[0])
+        if name == "whole":
+            layout = subprocess.run(
+                [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True
+            ).stdout
+    assert pages["whole"] <= 14 and pages["dce"] <= 8, pages
+    text = " ".join(plain(layout).split())
+    assert "usagers des ESAT" in text
+    assert "Heure s" not in text and "Heur es" not in text
+    for line in layout.splitlines():
+        assert not line.rstrip().endswith(("L2112-", "L2113-", "L2152-", "R2113-", "R2152-")), line

@@ -5,6 +5,7 @@ is wider than the screen and the draft is reachable before the whole advice."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
+from tests.e2e.test_accessibility import audit, report
 from tests.web.conftest import Browser
 from tests.web.stages import LOTS
 
@@ -43,7 +45,8 @@ def works_dossier(server: Server, title: str) -> str:
 
 def document_text(path: str) -> str:
     with zipfile.ZipFile(io.BytesIO(Path(path).read_bytes())) as package:
-        return re.sub(r"<[^>]+>", "", package.read("word/document.xml").decode())
+        xml = package.read("word/document.xml").decode().replace("<w:noBreakHyphen/>", "-")
+        return re.sub(r"<[^>]+>", "", xml)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -128,5 +131,52 @@ def test_narrow_screen_has_no_horizontal_scroll(chromium: Any, server: Server, p
             ).first
             advice_top = page.locator("#advice-panel").bounding_box()["y"]
             assert button.bounding_box()["y"] < advice_top  # before the advice, not after it
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_unticking_every_lot_is_refused_and_the_plan_shows_each_lot(
+    chromium: Any, server: Server, javascript: bool, width: int
+) -> None:
+    """Issue 19: « les lots cochés » with none ticked names the mechanism and saves nothing
+    (it never reserves the whole contract in silence); the plan has one row per lot."""
+    dossier = works_dossier(server, f"Périmètres {width} {'js' if javascript else 'sans js'}")
+    context = chromium.new_context(
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}, locale="fr-FR"
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/dossiers/{dossier}")
+        plan = page.locator("table.plan")
+        expect(plan.locator("tbody tr")).to_have_count(2)
+        expect(plan.locator("tbody tr").nth(1)).to_contain_text(
+            "réservé aux structures d’insertion"
+        )
+        version = page.locator("#strategy-form input[name=version]").input_value()
+        reservation = page.locator(
+            ".mechanism-choice", has=page.locator("#keep-reserved_insertion")
+        )
+        expect(reservation.get_by_label("Les lots cochés")).to_be_checked()
+        reservation.get_by_label("Lot 2 : Peinture").uncheck()  # the only one ticked
+        if not javascript:
+            page.get_by_role("button", name="Enregistrer mes choix").first.click()
+        error = page.locator("#lots-reserved_insertion-error")
+        expect(error).to_contain_text("ne porte sur aucun lot")
+        expect(page.locator("#strategy-errors")).to_contain_text("Réservé SIAE")
+        if javascript:  # keyboard: the error summary's link leads to the lots
+            page.locator("#strategy-errors a").first.focus()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, overflow
+        violations = audit(page)
+        assert violations == [], report(violations)
+        shots = os.environ.get("CLAUSES_SCREENSHOTS")
+        if shots:
+            page.screenshot(path=f"{shots}/perimeters-{width}-{javascript}.png", full_page=True)
+        # Nothing was saved: the stored decisions and the version are those of before.
+        page.goto(f"{server.url}/dossiers/{dossier}")
+        expect(page.locator("#strategy-form input[name=version]")).to_have_value(version)
+        expect(page.locator("#lots-reserved_insertion-2")).to_be_checked()
     finally:
         context.close()

@@ -39,7 +39,7 @@ def choices(browser: Browser, dossier: str, fields: dict[str, Any], action: str 
 def docx_text(content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         xml = package.read("word/document.xml").decode()
-    return re.sub(r"<[^>]+>", "", xml)
+    return re.sub(r"<[^>]+>", "", xml.replace("<w:noBreakHyphen/>", "-"))
 
 
 def test_review_prefills_the_recommended_mechanisms(browser: Browser) -> None:
@@ -102,7 +102,7 @@ def test_saved_choices_are_kept_and_drafted(browser: Browser) -> None:
     text = docx_text(download.content)
     # What was dropped is not drafted; what was kept is.
     assert "sont notamment jugées sur le critère" not in text  # the criterion, dropped
-    assert "est divisée en lots, chacun faisant l’objet" not in text  # lots division, dropped
+    assert "est divisée en 2 lots, chacun faisant l’objet" in text  # a fact, always said
     assert "Peinture" in text and "est réservé aux structures d’insertion" in text
     listing = browser.get(f"/dossiers/{dossier}/documents").text
     snapshot = re.search(r'href="(/dossiers/[^"]+/strategie\.json)"', listing)
@@ -223,3 +223,46 @@ def test_a_stale_strategy_form_is_refused(browser: Browser) -> None:
         {"version": str(version), "mechanism": list(OFFERED), "keep-insertion_clause": "1"},
     )
     assert stale.status_code == 409
+
+
+def test_a_fully_answered_review_page_leaves_only_what_the_buyer_alone_knows(
+    browser: Browser,
+) -> None:
+    """Issue 19: every value the draft needs is asked on the review page; once answered (the
+    proposed values kept), at most three « à compléter » remain in the whole draft."""
+    dossier = works_dossier(browser)
+    page = browser.get(f"/dossiers/{dossier}").text
+    # The proposed values are shown, marked as such.
+    assert 'id="contact_deadline_days" name="contact_deadline_days" value="15"' in page
+    assert "Proposé : 15 jours" in text_of(page).replace("\u00a0", " ")
+    worker = "other_social_condition--worker_support"
+    fields = {
+        "mechanism": [*OFFERED, worker],
+        "keep-insertion_clause": "1",
+        "scope-insertion_clause": "lots",
+        "lots-insertion_clause": ["1"],
+        "keep-reserved_insertion": "1",
+        "scope-reserved_insertion": "lots",
+        "lots-reserved_insertion": ["2"],
+        f"keep-{worker}": "1",
+        f"scope-{worker}": "lots",
+        f"lots-{worker}": ["2"],
+        f"param-{worker}-penalty_eur": "300",
+        "penalty_eur_per_hour": "40",
+        "ccap_article": "9",
+        "facilitator-name": "Claire Martin",
+        "facilitator-organisation": "Maison de l’emploi",
+        "facilitator-email": "c.martin@mde.fr",
+        "facilitator-phone": "02 40 00 00 00",
+        "contact_deadline_days": "15",
+        "reporting_frequency": "trimestrielle",
+        "final_report_deadline_days": "30",
+        "penalty_reporting_eur_per_day": "50",
+    }
+    data = {"version": str(browser.version(dossier)), "action": "generate", **fields}
+    generated = browser.post(f"/dossiers/{dossier}/strategie", data)
+    assert generated.status_code == 303, text_of(generated.text)[:400]
+    text = docx_text(browser.get(generated.headers["location"]).content)
+    left = re.findall(r"\[à compléter\u00a0: [^\]]*\]", text)
+    assert len(left) <= 3, left
+    assert "pénalité de 300" in text.replace("\u00a0", " ")

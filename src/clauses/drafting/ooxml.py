@@ -241,6 +241,10 @@ class Writer:
             r.remove(r[-1])
             _text_with_breaks(r, text)
             return
+        if ARTICLE_NUMBER.search(text):
+            r.remove(r[-1])
+            _text_with_no_break_hyphens(r, text)
+            return
         t = r[-1]
         t.text = text
         if text[0] == " " or text[-1] == " ":
@@ -363,6 +367,33 @@ def _paragraph_prototype(
             _SE(numpr, ILVL).set(W_VAL, str(level))
             _SE(numpr, NUM_ID).set(W_VAL, str(num_id))
     return p
+
+
+# « L2112-2-1 », « R2113-7 »: an article number never breaks at its hyphens (Word's
+# non-breaking hyphen, w:noBreakHyphen, which LibreOffice reads too).
+ARTICLE_NUMBER = re.compile(r"\b[LRD]\d{4}(?:-\d+)+")
+
+
+def _text_with_no_break_hyphens(r: Element, text: str) -> None:
+    """``text`` in run ``r``, the hyphens inside article numbers non-breaking."""
+    position = 0
+    pieces: list[str | None] = []  # None: a non-breaking hyphen
+    for match in ARTICLE_NUMBER.finditer(text):
+        pieces.append(text[position : match.start()])
+        for i, part in enumerate(match.group(0).split("-")):
+            if i:
+                pieces.append(None)
+            pieces.append(part)
+        position = match.end()
+    pieces.append(text[position:])
+    for piece in pieces:
+        if piece is None:
+            _SE(r, w("noBreakHyphen"))
+        elif piece:
+            t = _SE(r, T)
+            t.text = piece
+            if piece[0] == " " or piece[-1] == " ":
+                t.set(XML_SPACE, "preserve")
 
 
 def _run_prototype(bold: bool, italic: bool, highlight: bool, style: str | None) -> Element:

@@ -20,7 +20,15 @@ from urllib.parse import quote as url_quote
 
 from clauses import french
 from clauses.advisor.compatibility import lots_text
-from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS, Advice, Level, Note, Recommendation
+from clauses.advisor.model import (
+    LEVEL_LABELS,
+    REGIME_LABELS,
+    Advice,
+    Level,
+    Note,
+    Recommendation,
+    Regime,
+)
 from clauses.drafting.blocks import TABLE, clause_blocks, markdown_blocks, write_blocks
 from clauses.drafting.ooxml import Ref, Span, Writer
 from clauses.drafting.practices import AttachedPractice
@@ -32,6 +40,8 @@ from clauses.library.models import Ccag, ClauseText, MechanismId, ObligationId, 
 from clauses.library.render import placeholder, render_clause
 from clauses.profile import BUYER_LABELS, NATURE_LABELS, TenderProfile
 from clauses.strategy.model import HoursLine, ResolvedMechanism, ResolvedStrategy
+from clauses.strategy.texts import TEXT_PARAMETERS
+from clauses.vocabulary import RESERVED_TO
 
 SECTION_IDS = ("summary", "rc", "ccap", "annexes", "practices", "references")
 SECTION_TITLES = {
@@ -56,7 +66,7 @@ FOLLOW_UP_CLAUSE = "annex_insertion_follow_up"
 COMMITMENT_CLAUSE = "annex_insertion_commitment"
 FOLLOW_UP_COLUMNS = ("Heures dues", "Période", "Personne", "Modalité, structure",
                      "Heures", "Cumul", "Pièces")  # fmt: skip
-FOLLOW_UP_WIDTHS = (22, 12, 14, 20, 10, 10, 12)
+FOLLOW_UP_WIDTHS = (20, 12, 13, 19, 12, 12, 12)  # « Heures » and « Cumul » on one line
 FOLLOW_UP_BLANK_ROWS = 3
 NUMBER_INDENT = 709  # hanging indent of Word-numbered sub-clauses (1.25 cm)
 _POINT_REFERENCE = re.compile(r"(au point |aux points? )(\d{1,2})\b")
@@ -200,11 +210,102 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
         values["reserved"] = _reserved(ctx, mechanism.lots)
     if mechanism.option_title:
         values["condition_summary"] = f"« {mechanism.option_title} »"
+    values.update(mechanism.parameters)
+    values.update(_text_values(ctx.strategy))
+    values["ccag_publics"] = _ccag_publics(ctx)
+    values.update(_criterion_scope(ctx, mechanism))
+    values.update(_lots_rules(ctx))
     if mechanism.lots:
-        values["contract_title"] = (
-            f"{ctx.lots_label(mechanism.lots)} de la consultation {french.quote(ctx.title)}"
-        )
+        # The texts quote it: « Réhabilitation du lycée – lot n° 3 : Peinture intérieure ».
+        values["contract_title"] = f"{ctx.title} – {_lots_short(ctx, mechanism.lots)}"
     return values
+
+
+def _lots_short(ctx: Context, numbers: list[int]) -> str:
+    """« lot n° 3 : Peinture intérieure », « lots n° 1, 2 et 4 »."""
+    if len(numbers) == 1:
+        return f"lot n° {numbers[0]} : {ctx.lot_titles[numbers[0] - 1]}"
+    shown = [str(n) for n in numbers]
+    return f"lots n° {', '.join(shown[:-1])} et {shown[-1]}"
+
+
+def _text_values(strategy: ResolvedStrategy) -> dict[str, Any]:
+    """The clause parameters the buyer's text values fill (clauses.strategy.texts)."""
+    values: dict[str, Any] = {}
+    for parameter in TEXT_PARAMETERS:
+        name, _, part = parameter.key.partition(".")
+        value = getattr(strategy, name)
+        if part and value is not None:
+            value = getattr(value, part) / 100  # a sub-criterion's weight, as a share
+        if value is not None:
+            values.update(dict.fromkeys(parameter.fills, value))
+    return values
+
+
+def _ccag_publics(ctx: Context) -> str:
+    """Where the CCAG lists the eligible publics (art. 16.1.1 of the CCAG-FCS)."""
+    ccag = ctx.ccag
+    if ccag is None:
+        return "l’article « Clause d’insertion sociale » du CCAG auquel le marché se réfère"
+    if ccag.insertion_article and ccag.status is Status.sourced:
+        return f"l’article {ccag.insertion_article}.1 du {ccag.short_title}"
+    return (
+        f"l’article « Clause d’insertion sociale » du {ccag.short_title} "
+        "(numéro de l’article à vérifier)"
+    )
+
+
+def _criterion_scope(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, str]:
+    """Criteria are announced lot by lot: the offers of which lots the criterion judges."""
+    if mechanism.id is not M.insertion_criterion or not mechanism.lots or not ctx.profile.lots:
+        return {"criterion_offers": "", "criterion_other_lots": ""}
+    others = [n for n in range(1, len(ctx.profile.lots) + 1) if n not in mechanism.lots]
+    offers = f"remises pour {'le' if len(mechanism.lots) == 1 else 'les'} "
+    offers += f"{ctx.lots_label(mechanism.lots)} "
+    other = (
+        f" Ce critère ne s’applique pas aux offres remises pour "
+        f"{'le' if len(others) == 1 else 'les'} {ctx.lots_label(others)}."
+        if others
+        else ""
+    )
+    return {"criterion_offers": offers, "criterion_other_lots": other}
+
+
+def _lots_rules(ctx: Context) -> dict[str, str]:
+    """Who may bid on which lots (the reserved ones are closed to others) and how many lots one
+    candidate may win (R2113-1, à vérifier)."""
+    if not ctx.profile.lots:
+        return {}
+    bidding = ["Un candidat peut présenter une offre pour un, plusieurs ou tous les lots."]
+    for m in ctx.retained:
+        if m.id not in RESERVATIONS:
+            continue
+        who = RESERVED_TO[m.id.value]
+        if not m.lots:
+            bidding.append(
+                f"Tous les lots sont réservés aux {who} dans les conditions précisées ci-après "
+                "(marché réservé) ; seuls les opérateurs qui les remplissent peuvent soumissionner."
+            )
+            continue
+        verb = "est réservé" if len(m.lots) == 1 else "sont réservés"
+        article = "Le" if len(m.lots) == 1 else "Les"
+        bidding.append(
+            f"{article} {ctx.lots_label(m.lots)} {verb} aux {who} dans les conditions précisées "
+            "ci-après : seuls les opérateurs qui les remplissent peuvent y soumissionner ; les "
+            "autres lots sont ouverts à tous les opérateurs économiques."
+        )
+    cap = ctx.strategy.max_lots_per_candidate
+    if cap is None:
+        lots_cap = "Un même candidat peut obtenir tous les lots."
+    else:
+        lots_cap = (
+            f"Un même candidat ne peut obtenir plus de {french.count(cap, 'lot')} (R2113-1, à "
+            "vérifier) ; lorsque ses offres sont classées premières pour davantage de lots, "
+            "ceux qu’il obtient sont déterminés selon la règle suivante : "
+            + placeholder("règle d’attribution des lots au-delà du plafond")
+            + "."
+        )
+    return {"bidding": " ".join(bidding), "lots_cap": lots_cap}
 
 
 def _reserved(ctx: Context, lots: list[int]) -> str:
@@ -537,11 +638,36 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
 # 2. Notice and consultation rules ----------------------------------------------------------------
 
 
+def consultation(ctx: Context) -> list[tuple[ResolvedMechanism, ClauseText]]:
+    """What the RC says of the lots whatever the strategy (allotment is a fact, DOMAIN §9): the
+    lots and who may bid on them, or the motivation of an undivided contract above the EU
+    threshold."""
+    content = ctx.library.mechanisms[M.lots_division]
+    wanted = (
+        "rc_lots_division"
+        if ctx.profile.lots
+        else "rc_non_allotment"
+        if ctx.advice.procedure.above_eu_threshold
+        and ctx.advice.procedure.regime is not Regime.no_procedure
+        else None
+    )
+    clause = next((c for c in content.clauses if c.id == wanted), None)
+    if clause is None:
+        return []
+    fact = ResolvedMechanism(
+        id=M.lots_division,
+        title=content.title,
+        level=Level.possible,
+        legal_basis=[b.article for b in content.legal_basis],
+    )
+    return [(fact, clause)]
+
+
 def write_rc(wr: Writer, ctx: Context) -> None:
     wr.heading(1, SECTION_TITLES["rc"])
     written = ctx.retained
     notice = [(m, c) for m in written for c in _clauses(ctx, m, Section.notice)]
-    rules = [(m, c) for m in written for c in _clauses(ctx, m, Section.rc)]
+    rules = consultation(ctx) + [(m, c) for m in written for c in _clauses(ctx, m, Section.rc)]
     if not notice and not rules:
         wr.paragraph("Aucun mécanisme retenu ne comporte de clause pour l’avis ou le règlement.")
         return
@@ -569,11 +695,14 @@ def _rc_title(ctx: Context, mechanism: ResolvedMechanism, clause: ClauseText) ->
 
 
 def ccap_numbers(ctx: Context, count: int) -> list[str]:
-    """Article numbers: the chosen one, then the next ones when it is a number."""
+    """Article numbers: the chosen one, then the next ones when it is a number; without one,
+    « [n] », « [n+1] »…, so that sub-articles never read « 1. » like the CCAP's own article 1."""
     first = (ctx.strategy.ccap_article or "").strip()
     if first.isdigit():
         return [str(int(first) + i) for i in range(count)]
-    return [first] * count if first else [""] * count
+    if first:
+        return [first] * count
+    return ["[n]" if i == 0 else f"[n+{i}]" for i in range(count)]
 
 
 def write_ccap(wr: Writer, ctx: Context) -> None:
@@ -591,7 +720,8 @@ def write_ccap(wr: Writer, ctx: Context) -> None:
         wr.paragraph("Aucun mécanisme retenu ne comporte d’article de CCAP.")
         return
     for number, (mechanism, clause) in zip(ccap_numbers(ctx, len(articles)), articles, strict=True):
-        label = number or placeholder("numéro de l’article")
+        shown = number.strip("[]")
+        label = placeholder(f"numéro de l’article {shown}") if number.startswith("[") else number
         title = clause.title
         if mechanism.lots and mechanism.id is not M.insertion_clause:
             title += f" ({ctx.lots_label(mechanism.lots)})"

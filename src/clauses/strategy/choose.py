@@ -24,7 +24,7 @@ from clauses.advisor.advise import decp_social
 from clauses.advisor.compatibility import Selection, conflicts, lots_text
 from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult, Recommendation
 from clauses.library import Library
-from clauses.library.models import MechanismId, ObligationId
+from clauses.library.models import MechanismId, ObligationId, ParameterType
 from clauses.profile import TenderProfile, describe_errors
 from clauses.strategy.model import (
     HoursLine,
@@ -34,6 +34,7 @@ from clauses.strategy.model import (
     Strategy,
     StrategyError,
 )
+from clauses.strategy.texts import SUBWEIGHTS, TEXT_PARAMETERS, TextParameter
 
 M = MechanismId
 KEY = "strategy"
@@ -44,6 +45,9 @@ MAX_HOURS = 10_000_000
 MAX_PENALTY_EUR = 1_000_000
 CCAP_ARTICLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z .\-]{0,19}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_TEXT = 2_000
+# The strategy keys of clauses.strategy.texts, carried as given into the resolved strategy.
+TEXT_KEYS = tuple(dict.fromkeys(p.key.split(".")[0] for p in TEXT_PARAMETERS))
 
 
 def parse_strategy(data: Any) -> Strategy | list[StrategyError]:
@@ -72,10 +76,13 @@ def choose(
     retained = _retained(profile, advice, strategy, library, errors)
     hours = _hours(profile, advice, strategy, retained, errors)
     _check_parameters(strategy, errors)
+    _check_texts(profile, strategy, errors)
     _check_social_obligation(advice, strategy, retained, library, errors)
     if errors:
         return errors
+    texts = {key: getattr(strategy, key) for key in TEXT_KEYS}
     return ResolvedStrategy(
+        **texts,
         mechanisms=retained,
         hours=hours,
         hours_override_reason=strategy.hours_override_reason if strategy.hours_override else None,
@@ -192,8 +199,8 @@ def _retained(
             errors.append(
                 StrategyError(
                     key=f"{key}.lots",
-                    message=f"« {title} » : aucun lot n’est indiqué ; indiquez les lots visés, "
-                    "ou omettez la clé pour tout le marché.",
+                    message=f"« {title} » ne porte sur aucun lot : cochez les lots visés, ou "
+                    "choisissez « tout le marché ».",
                 )
             )
             continue
@@ -236,6 +243,9 @@ def _retained(
         option_title = _option_title(item, recommendation, lots, library, key, errors)
         if option_title is False:
             continue
+        parameters = _option_parameters(item, library, key, errors)
+        if parameters is None:
+            continue
         level, discouraged = _level_on(recommendation, lots)
         warnings = [
             f"« {title} » est {LEVEL_LABELS[Level.discouraged]} pour ce marché : {reason}"
@@ -254,6 +264,7 @@ def _retained(
                     warnings=warnings,
                     option=item.option,
                     option_title=option_title or None,
+                    parameters=parameters,
                     why=_why(advice, item.id, item.option, lots),
                 ),
             )
@@ -314,6 +325,145 @@ def _option_title(
         )
         return False
     return option.title
+
+
+SHARED = frozenset({"contract_title", "reporting_frequency"})  # filled by the dossier or a key
+
+
+def _option_parameters(
+    item: RetainedMechanism, library: Library, key: str, errors: list[StrategyError]
+) -> dict[str, int | float | str] | None:
+    """The option clause's values the buyer gives, checked against their declared types; None
+    (and an error) when one does not fit."""
+    given = item.parameters or {}
+    if not given:
+        return {}
+    option = next((o for o in library.mechanisms[item.id].options if o.id == item.option), None)
+    if option is None:
+        errors.append(
+            StrategyError(
+                key=f"{key}.parameters",
+                message="des paramètres ne s’appliquent qu’à une option d’« Autre condition "
+                "sociale » (clé option).",
+            )
+        )
+        return None
+    declared = {p.name: p for p in option.clause.parameters if p.name not in SHARED}
+    ok: dict[str, int | float | str] = {}
+    for name, value in given.items():
+        where = f"{key}.parameters.{name}"
+        parameter = declared.get(name)
+        if parameter is None:
+            names = ", ".join(declared) or "aucun"
+            errors.append(
+                StrategyError(key=where, message=f"paramètre inconnu ; permis : {names}.")
+            )
+            continue
+        problem = _parameter_problem(parameter.type, value)
+        if problem:
+            errors.append(StrategyError(key=where, message=problem))
+            continue
+        ok[name] = value
+    return ok if len(ok) == len(given) else None
+
+
+def _parameter_problem(kind: ParameterType, value: int | float | str) -> str | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    match kind:
+        case ParameterType.text:
+            if not isinstance(value, str) or not value.strip():
+                return "texte attendu."
+            if len(value) > MAX_TEXT:
+                return f"{MAX_TEXT} caractères au plus."
+        case ParameterType.integer:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 10_000:
+                return "nombre entier attendu, entre 1 et 10 000."
+        case ParameterType.percent:
+            if not number or not 0 < float(value) <= 1:
+                return "part attendue, supérieure à 0 et au plus 1 (0,05 pour 5 %)."
+        case _:
+            if not number or not 0 < float(value) <= MAX_PENALTY_EUR:
+                return f"montant attendu, supérieur à 0 et au plus {french.eur(MAX_PENALTY_EUR)}."
+    return None
+
+
+def _check_texts(profile: TenderProfile, strategy: Strategy, errors: list[StrategyError]) -> None:
+    """The values of the texts (clauses.strategy.texts): bounds, choices, what they apply to."""
+    for parameter in TEXT_PARAMETERS:
+        if "." in parameter.key:
+            continue  # the sub-criteria, checked together below
+        value = getattr(strategy, parameter.key)
+        if value is None:
+            continue
+        key = f"{KEY}.{parameter.key}"
+        problem = _text_problem(parameter, value)
+        if problem:
+            errors.append(StrategyError(key=key, message=problem))
+    lots = len(profile.lots)
+    cap = strategy.max_lots_per_candidate
+    if cap is not None and not lots:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.max_lots_per_candidate",
+                message="le marché n’est pas alloti : pas de nombre de lots par candidat.",
+            )
+        )
+    elif cap is not None and cap > lots:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.max_lots_per_candidate",
+                message=f"au plus {lots} : le marché compte {lots} lots.",
+            )
+        )
+    if strategy.non_allotment_reason is not None and lots:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.non_allotment_reason",
+                message="le marché est alloti : pas de motivation du non-allotissement.",
+            )
+        )
+    weights = strategy.criterion_subweights
+    if weights is not None:
+        values = [getattr(weights, name) for name in SUBWEIGHTS]
+        if any(not 0 <= v <= 100 for v in values):
+            total = ""
+        elif abs(sum(values) - 100) > 0.01:
+            total = f" (ici {french.number(sum(values), 1)} %)"
+        else:
+            return
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.criterion_subweights",
+                message="les quatre poids, chacun entre 0 et 100 %, font 100 % ensemble"
+                + total
+                + ".",
+            )
+        )
+
+
+def _text_problem(parameter: TextParameter, value: object) -> str | None:
+    match parameter.kind:
+        case "choice":
+            if value not in parameter.choices:
+                return "choisissez : " + ", ".join(parameter.choices) + "."
+        case "text":
+            if not isinstance(value, str) or not value.strip():
+                return "texte attendu."
+            if len(value) > parameter.maximum:
+                return f"{int(parameter.maximum)} caractères au plus."
+        case "integer":
+            low, high = int(parameter.minimum), int(parameter.maximum)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                return f"nombre entier attendu, entre {low} et {french.number(high)}."
+        case _:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return "nombre attendu."
+            if not parameter.minimum < value <= parameter.maximum:
+                return (
+                    f"doit être supérieur à {french.number(parameter.minimum)} "
+                    f"et au plus {french.number(parameter.maximum)}."
+                )
+    return None
 
 
 def _overlapping_options(

@@ -27,6 +27,8 @@ class RetainedMechanism(_In):
     # other_social_condition: the id of the library's option whose model clause is drafted; the
     # mechanism may then be listed once per option, on lots that do not overlap.
     option: str | None = None
+    # The option's clause parameters the buyer gives (number of apprentices, share…), by name.
+    parameters: dict[str, int | float | str] | None = None
 
 
 class Facilitator(_In):
@@ -43,6 +45,15 @@ class Derogation(_In):
     justification: str
 
 
+class CriterionSubweights(_In):
+    """The sub-criteria of the insertion criterion, in percent of its note (total 100)."""
+
+    tutoring: float
+    training: float
+    pathway: float
+    means: float
+
+
 class Strategy(_In):
     # Absent: the planner's default strategy (DOMAIN §9; the advice's ``plan``).
     mechanisms: list[RetainedMechanism] | None = None
@@ -53,6 +64,15 @@ class Strategy(_In):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
+    # The values of the texts the buyer decides (clauses.strategy.texts).
+    contact_deadline_days: int | None = None
+    reporting_frequency: str | None = None
+    final_report_deadline_days: int | None = None
+    penalty_reporting_eur_per_day: float | None = None
+    memo_max_pages: int | None = None
+    criterion_subweights: CriterionSubweights | None = None
+    max_lots_per_candidate: int | None = None
+    non_allotment_reason: str | None = None
 
 
 class StrategyError(BaseModel):
@@ -80,6 +100,7 @@ class ResolvedMechanism(_Out):
     warnings: list[str] = Field(default_factory=list)
     option: str | None = None  # other_social_condition: the option's id
     option_title: str | None = None
+    parameters: dict[str, int | float | str] = Field(default_factory=dict)
     # Why the planner retains it here (its levers' reasons), when the plan retains it too.
     why: list[str] = Field(default_factory=list)
 
@@ -105,6 +126,14 @@ class ResolvedStrategy(_Out):
     derogation: Derogation | None = None
     # DECP considerationsSociales values of what was retained.
     decp_social: list[str] = Field(default_factory=list)
+    contact_deadline_days: int | None = None
+    reporting_frequency: str | None = None
+    final_report_deadline_days: int | None = None
+    penalty_reporting_eur_per_day: float | None = None
+    memo_max_pages: int | None = None
+    criterion_subweights: CriterionSubweights | None = None
+    max_lots_per_candidate: int | None = None
+    non_allotment_reason: str | None = None
     # The planner's notes on its default strategy (other lots that could be reserved…), when
     # the strategy is the default one.
     plan_notes: list[str] = Field(default_factory=list)

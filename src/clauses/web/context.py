@@ -18,6 +18,7 @@ from clauses.library import Library
 from clauses.profile import NATURE_LABELS
 from clauses.store.models import STAGE_LABELS, STATUS_LABELS
 from clauses.store.writer import DossierWriter
+from clauses.strategy.texts import PROPOSED
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.settings import Settings
 
@@ -64,6 +65,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         STAGE_LABELS=STAGE_LABELS,
         HTMX_VERSION=HTMX_VERSION,
         NBSP="\u00a0",
+        PROPOSED=PROPOSED,
     )
     return templates
 

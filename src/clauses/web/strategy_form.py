@@ -15,7 +15,7 @@ from typing import Any
 
 from clauses.advisor.model import Advice, Level
 from clauses.library import Library
-from clauses.library.models import MechanismId
+from clauses.library.models import MechanismId, ParameterType, SocialOption
 from clauses.profile import TenderProfile
 from clauses.strategy import StrategyError
 from clauses.strategy.choose import (
@@ -23,6 +23,8 @@ from clauses.strategy.choose import (
     meeting_social_obligation,
     social_obligation,
 )
+from clauses.strategy.texts import BY_KEY as TEXT_PARAMETERS_BY_KEY
+from clauses.strategy.texts import TEXT_PARAMETERS, TextParameter
 from clauses.web.wizard import form_text, parse_number
 
 M = MechanismId
@@ -41,8 +43,13 @@ PARAMETER_LABELS = {
     "derogation-ground": "Motif de la dérogation",
     "derogation-justification": "Justification de la dérogation",
     **{f"facilitator-{k}": v for k, v in FACILITATOR_FIELDS.items()},
+    **{p.field: p.label for p in TEXT_PARAMETERS},
+    "criterion_subweights": "Poids des sous-critères du critère d’insertion",
 }
+# The option clause parameters the dossier or a strategy key fills: not asked per option.
+SHARED_PARAMETERS = frozenset({"contract_title", "reporting_frequency"})
 MECHANISM_KEY = re.compile(r"strategy\.mechanisms\[(\d+)\](?:\.(\w+))?")
+MECHANISM_PARAMETER = re.compile(r"strategy\.mechanisms\[(\d+)\]\.parameters\.(\w+)")
 
 
 OPTION_SEPARATOR = "--"
@@ -69,6 +76,32 @@ class Row:
     weight: str
     lot_choice: bool  # the tender has lots and the mechanism can be retained on some of them
     why: list[str] = field(default_factory=list)
+    scope: str = "all"  # « all »: the whole contract; « lots »: the lots ticked
+    parameters: list[OptionField] = field(default_factory=list)
+
+
+@dataclass
+class OptionField:
+    """A parameter of an option's model clause the buyer gives (number of apprentices…)."""
+
+    id: str  # param-<row key>-<name>
+    name: str
+    label: str
+    kind: ParameterType
+    value: str
+
+
+@dataclass
+class TextField:
+    """A value of the drafted texts (clauses.strategy.texts) asked on the page."""
+
+    parameter: TextParameter
+    value: str
+    proposed: str  # the proposed value as shown, "" when there is none
+
+    @property
+    def id(self) -> str:
+        return self.parameter.field
 
 
 @dataclass
@@ -87,6 +120,7 @@ class StrategyForm:
     social_obligation: bool = False
     derogation_grounds: list[str] = field(default_factory=list)
     meeting: frozenset[MechanismId] = frozenset()  # the mechanisms that meet L2112-2-1
+    texts: list[TextField] = field(default_factory=list)
 
     @property
     def asks_derogation(self) -> bool:
@@ -137,6 +171,7 @@ def build_form(
         recommendation = advice.recommendation(mechanism)
         chosen = by_key.get(key, {})
         lots = chosen.get("lots")
+        scope = "lots" if isinstance(lots, list) else "all"
         title = recommendation.title if recommendation else library.mechanisms[mechanism].title
         if option in options:
             title = f"{library.mechanisms[mechanism].short_title} : {options[option].title}"
@@ -155,6 +190,8 @@ def build_form(
                 weight=_shown(chosen.get("weight_percent")),
                 lot_choice=bool(profile.lots),
                 why=_why(advice, mechanism, option) if key in by_key else [],
+                scope=scope,
+                parameters=_option_fields(key, options.get(option or ""), chosen),
             )
         )
     stored = stored or {}
@@ -173,9 +210,74 @@ def build_form(
         social_obligation=obligation is not None,
         derogation_grounds=list(obligation.derogation_grounds) if obligation else [],
         meeting=meeting_social_obligation(library),
+        texts=_text_fields(stored, rows, profile, advice),
     )
     _place_errors(form, mechanisms, errors, library)
     return form
+
+
+def _option_fields(
+    key: str, option: SocialOption | None, chosen: Mapping[str, Any]
+) -> list[OptionField]:
+    if option is None:
+        return []
+    given = chosen.get("parameters")
+    given = given if isinstance(given, dict) else {}
+    return [
+        OptionField(
+            id=f"param-{key}-{p.name}",
+            name=p.name,
+            label=p.label,
+            kind=p.type,
+            value=_shown_parameter(p.type, given.get(p.name)),
+        )
+        for p in option.clause.parameters
+        if p.name not in SHARED_PARAMETERS
+    ]
+
+
+def _shown_parameter(kind: ParameterType, value: Any) -> str:
+    """A share is typed in percent on the page (« 5 » for 0,05)."""
+    if kind is ParameterType.percent and isinstance(value, int | float):
+        return _shown(round(value * 100, 4))
+    return _shown(value)
+
+
+def asked(
+    parameter: TextParameter, rows: list[Row], profile: TenderProfile, advice: Advice
+) -> bool:
+    """Whether the page asks this value: what it fills is in a text the buyer may draft."""
+    offered = {r.id for r in rows}
+    match parameter.when:
+        case "clause":
+            return M.insertion_clause in offered
+        case "criterion":
+            return M.insertion_criterion in offered
+        case "conditions":
+            return bool({M.insertion_clause, M.other_social_condition} & offered)
+        case "lots":
+            return bool(profile.lots)
+        case _:
+            procedure = advice.procedure
+            return not profile.lots and procedure.above_eu_threshold
+
+
+def _text_fields(
+    stored: Mapping[str, Any], rows: list[Row], profile: TenderProfile, advice: Advice
+) -> list[TextField]:
+    out = []
+    for parameter in TEXT_PARAMETERS:
+        if not asked(parameter, rows, profile, advice):
+            continue
+        name, _, part = parameter.key.partition(".")
+        value = stored.get(name)
+        if part:
+            value = value.get(part) if isinstance(value, dict) else None
+        proposed = "" if parameter.proposed is None else _shown(parameter.proposed)
+        # A strategy never saved shows the proposed value, which saving the page keeps.
+        shown = _shown(value) if value is not None or "mechanisms" in stored else proposed
+        out.append(TextField(parameter, shown, proposed))
+    return out
 
 
 def _option(item: Mapping[str, Any]) -> str | None:
@@ -218,6 +320,12 @@ def _object(stored: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 def field_of(key: str, mechanisms: list[dict[str, Any]]) -> str:
     """The page's field id for a strategy key (``strategy.mechanisms[2].lots`` → the lots of the
     second mechanism listed); ``strategy`` for a key the form does not show."""
+    match = MECHANISM_PARAMETER.fullmatch(key)
+    if match:
+        n, name = int(match[1]), match[2]
+        item = mechanisms[n - 1] if 0 < n <= len(mechanisms) else {}
+        row = row_key(str(item.get("id")), _option(item)) if item else ""
+        return f"param-{row}-{name}" if row else "strategy"
     match = MECHANISM_KEY.fullmatch(key)
     if match:
         n, name = int(match[1]), match[2] or "id"
@@ -226,6 +334,10 @@ def field_of(key: str, mechanisms: list[dict[str, Any]]) -> str:
         prefix = {"lots": "lots", "weight_percent": "weight"}.get(name, "keep")
         return f"{prefix}-{mechanism}" if mechanism else "strategy"
     name = key.removeprefix("strategy.")
+    if name == "criterion_subweights":
+        return TEXT_PARAMETERS_BY_KEY["criterion_subweights.tutoring"].field
+    if name in TEXT_PARAMETERS_BY_KEY:
+        return TEXT_PARAMETERS_BY_KEY[name].field
     if name.startswith("facilitator."):
         return "facilitator-" + name.split(".")[1]
     if name.startswith("derogation"):
@@ -240,12 +352,16 @@ def _place_errors(
     library: Library,
 ) -> None:
     titles = {f"{p}-{r.key}": r for r in form.rows for p in ("keep", "lots", "weight")}
+    options = {f.id: (r, f) for r in form.rows for f in r.parameters}
     for error in errors:
         target = field_of(error.key, mechanisms)
-        if target in titles:
+        if target in options:
+            row, option_field = options[target]
+            label = f"{row.title} : {option_field.label}"
+        elif target in titles:
             row = titles[target]
             short = row.title if row.option else library.mechanisms[row.id].short_title
-            label = {"keep": short, "lots": f"{short} : lots", "weight": f"{short} : pondération"}[
+            label = {"keep": short, "lots": "Porte sur", "weight": f"{short} : pondération"}[
                 target.split("-")[0]
             ]
         else:
@@ -270,7 +386,37 @@ def _text(value: Any) -> str:
     return form_text(value)[:MAX_TEXT]
 
 
-def read_form(form: Any, stored: Mapping[str, Any] | None) -> dict[str, Any]:
+def _read_parameters(
+    form: Any, key: str, option: str | None, library: Library | None
+) -> dict[str, Any]:
+    """The option clause's parameters typed on the page (a share typed in percent)."""
+    if option is None or library is None:
+        return {}
+    found = next(
+        (o for o in library.mechanisms[M.other_social_condition].options if o.id == option), None
+    )
+    if found is None:
+        return {}
+    out: dict[str, Any] = {}
+    for p in found.clause.parameters:
+        raw = _text(form.get(f"param-{key}-{p.name}"))
+        if not raw or p.name in SHARED_PARAMETERS:
+            continue
+        if p.type is ParameterType.text:
+            out[p.name] = raw
+            continue
+        value = _number_or_text(raw)
+        if p.type is ParameterType.integer and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif p.type is ParameterType.percent and isinstance(value, float):
+            value = round(value / 100, 6)
+        out[p.name] = value
+    return out
+
+
+def read_form(
+    form: Any, stored: Mapping[str, Any] | None, library: Library | None = None
+) -> dict[str, Any]:
     """The strategy the submitted form says (``form``: the request's form data)."""
     mechanisms = []
     for key in form.getlist("mechanism"):
@@ -281,8 +427,14 @@ def read_form(form: Any, stored: Mapping[str, Any] | None) -> dict[str, Any]:
         if option:
             item["option"] = option
         lots = sorted({int(v) for v in form.getlist(f"lots-{key}") if str(v).isdigit()})
-        if lots:
+        scope = form.get(f"scope-{key}")
+        # « Les lots cochés » with none ticked is kept empty: the check names it (never the
+        # whole contract in silence); without a scope (older pages), the lots ticked if any.
+        if scope == "lots" or (scope is None and lots):
             item["lots"] = lots
+        parameters = _read_parameters(form, key, option, library)
+        if parameters:
+            item["parameters"] = parameters
         weight = _text(form.get(f"weight-{key}"))
         if weight:
             item["weight_percent"] = _number_or_text(weight)
@@ -300,8 +452,27 @@ def read_form(form: Any, stored: Mapping[str, Any] | None) -> dict[str, Any]:
     }
     if facilitator:
         strategy["facilitator"] = facilitator
+    for parameter in TEXT_PARAMETERS:
+        raw = _text(form.get(parameter.field))
+        if not raw:
+            continue
+        value: Any = raw if parameter.kind in ("choice", "text") else _number_or_text(raw)
+        name, _, part = parameter.key.partition(".")
+        if part:
+            strategy.setdefault(name, {})[part] = value
+        else:
+            strategy[name] = value
     ground = _text(form.get("derogation-ground"))
     justification = _text(form.get("derogation-justification"))
     if ground or justification:
         strategy["derogation"] = {"ground": ground, "justification": justification}
     return strategy
+
+
+def empty_scopes(strategy: Mapping[str, Any]) -> bool:
+    """A mechanism kept on « les lots cochés » with none ticked: the page refuses to save it
+    (it would otherwise read as the whole contract)."""
+    listed = strategy.get("mechanisms")
+    return isinstance(listed, list) and any(
+        isinstance(m, dict) and m.get("lots") == [] for m in listed
+    )

@@ -126,6 +126,28 @@ def review(
     return render(request, "dossiers/review.html", view, fragment="dossiers/_review.html")
 
 
+def unsaved(
+    request: Request, ctx: AppContext, dossier_id: uuid.UUID, typed: dict[str, Any]
+) -> Response:
+    """The decisions as typed, refused before saving (a mechanism on « les lots cochés » with
+    none ticked): the page again with the error named, nothing written."""
+    with new_session(ctx.engine) as session:
+        dossier = load(session, dossier_id)
+        shown = dossier.model_copy(update={"strategy": typed})
+        if wants_fragment(request):
+            view = strategy_view(ctx, shown, assess_dossier(ctx, shown), check=True)
+            view |= {"oob": False, "notice": None}
+            return render(
+                request,
+                "dossiers/review.html",
+                view,
+                fragment="dossiers/_strategy_fields.html",
+                status_code=422,
+            )
+        view = review_view(ctx, session, shown, check=True)
+    return render(request, "dossiers/review.html", view, status_code=422)
+
+
 @router.post("/{dossier_id}/" + STRATEGY, response_class=HTMLResponse)
 async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
     """Save the decisions as sent; « Générer » then drafts them and answers the .docx (a
@@ -133,12 +155,17 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
     ctx = context_of(request)
     form = await read_form(request)
     generate = form.get("action") == "generate"
+    typed = strategy_form.read_form(form, None, ctx.library)
+    if strategy_form.empty_scopes(typed):
+        return await run_in_threadpool(unsaved, request, ctx, dossier_id, typed)
     try:
         saved = await write_change(
             ctx,
             dossier_id,
             form,
-            lambda current: {"strategy": strategy_form.read_form(form, current.strategy)},
+            lambda current: {
+                "strategy": strategy_form.read_form(form, current.strategy, ctx.library)
+            },
         )
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "vos choix")
