@@ -2,8 +2,11 @@
 
 SQLite (the default, a file under ``data/``) runs in WAL mode with foreign keys enforced; it
 takes one writer at a time, so the writes of one process wait their turn on a lock of the
-process (see :func:`writing`) rather than in SQLite's busy handler, whose growing sleeps would
-stall a busy server. PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
+process rather than in SQLite's busy handler, whose growing sleeps would stall a busy server.
+A session takes that lock by itself before its first write statement (an ``INSERT``,
+``UPDATE`` or ``DELETE``, or a flush) and gives it back when its transaction ends: a write
+begun outside it took SQLite's lock first, then waited for the process's lock held by a writer
+that waited for SQLite's, until the busy time-out (10 s, then an error on both sides). PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
 Statement parameters are hidden from error messages so that dossier answers never reach the
 logs.
 """
@@ -21,6 +24,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -73,9 +78,49 @@ def write_lock(engine: Engine) -> AbstractContextManager[Any]:
     return lock if lock is not None else nullcontext()
 
 
-def writing(session: Session) -> AbstractContextManager[Any]:
-    """:func:`write_lock` of the session's database."""
-    return write_lock(session.get_bind().engine)
+_HELD = "clauses.write_lock"  # in a session's ``info``: the lock its transaction holds
+
+
+def hold_write_lock(session: OrmSession) -> None:
+    """The session's transaction holds the process's write lock from now to its end (once)."""
+    if _HELD in session.info:
+        return
+    lock = _write_lock(session.get_bind().engine.url)
+    if lock is not None:
+        if not session.in_transaction():
+            session.begin()  # so that its end, whatever happens next, gives the lock back
+        lock.acquire()
+        session.info[_HELD] = lock
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[None]:
+    """Take the write lock now, before the reads of a change that must not be interleaved with
+    another writer's (the first write statement would take it anyway)."""
+    hold_write_lock(session)
+    yield
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        hold_write_lock(state.session)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    hold_write_lock(session)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _after_transaction(session: OrmSession, transaction: SessionTransaction) -> None:
+    """The transaction is committed or rolled back (its connection given back): the lock goes.
+    It may be another thread than the one that took it (a request's session is closed in a
+    thread of its own), which a plain lock allows."""
+    if transaction.parent is None:
+        lock = session.info.pop(_HELD, None)
+        if lock is not None:
+            lock.release()
 
 
 def alembic_config() -> Config:
