@@ -15,10 +15,11 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import String, cast, delete, func, update
+from sqlalchemy import CursorResult, String, cast, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -375,6 +376,7 @@ def invite(
 
 
 def open_invitation(session: Session, token: str) -> Invitation | None:
+    """The invitation of that link, if it is still unused and unexpired."""
     invitation = session.exec(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     ).first()
@@ -386,11 +388,49 @@ def open_invitation(session: Session, token: str) -> Invitation | None:
     return invitation if expires > utcnow() else None
 
 
+class InvitationClosed(LookupError):
+    """The link was used meanwhile, or has expired: « not found »."""
+
+
+def check_invitee(invitation: Invitation, user: User) -> None:
+    """Only the account of the invited address may accept (:class:`AccountError` otherwise)."""
+    if user.email != invitation.email:
+        raise AccountError(
+            "Cette invitation a été envoyée à une autre adresse électronique que celle de "
+            "votre compte. Déconnectez-vous, puis ouvrez le lien et connectez-vous avec le "
+            "compte de l’adresse invitée (ou créez-le)."
+        )
+
+
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> None:
-    invitation.used_at = utcnow()
-    session.add(invitation)
+    """Grant the dossier to the invited account, once: the invitation is marked used by an
+    update that must find it still unused and unexpired, in the grant's transaction, so that
+    of simultaneous acceptances one only grants (the others get :class:`InvitationClosed`)."""
+    check_invitee(invitation, user)
+    now = utcnow()
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Invitation)
+        .where(
+            col(Invitation.id) == invitation.id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvitationClosed(str(invitation.id))
     if session.get(DossierGrant, (user.id, invitation.dossier_id)) is None:
         session.add(DossierGrant(user_id=user.id, dossier_id=invitation.dossier_id))
+    session.add(
+        AuditEvent(
+            action="invitation_acceptee",
+            dossier_id=invitation.dossier_id,
+            user_id=user.id,
+            actor=user.email,
+        )
+    )
     _commit(session)
 
 

@@ -352,6 +352,7 @@ def invitation_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     dossier = session.get(Dossier, invitation.dossier_id)
+    principal = current(request)
     return render(
         request,
         "accounts/invitation.html",
@@ -360,7 +361,8 @@ def invitation_page(
             "token": token,
             "invitation": invitation,
             "dossier": dossier,
-            "principal": current(request),
+            "principal": principal,
+            "other_account": principal is not None and principal.email != invitation.email,
             "has_account": accounts.user_by_email(session, invitation.email) is not None,
             "error": error,
             "password_min": accounts.PASSWORD_MIN,
@@ -379,12 +381,19 @@ def invitation(request: Request, token: str, session: SessionDep) -> HTMLRespons
 
 @router.post("/invitations/{token}", response_class=HTMLResponse)
 def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
+    """The invited address's account accepts: the signed-in one, or one made here for it."""
     found = accounts.open_invitation(session, token)
     if found is None:
         raise HTTPException(status_code=404)
     principal = current(request)
     if principal is not None:
         user = accounts.get_user(session, principal.user_id)
+        if user is None:
+            raise HTTPException(status_code=404)
+        try:
+            accounts.check_invitee(found, user)
+        except accounts.AccountError as error:
+            return invitation_page(request, session, token, found, str(error), 403)
     elif accounts.user_by_email(session, found.email) is not None:
         return invitation_page(
             request,
@@ -407,18 +416,10 @@ def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> 
         except accounts.AccountError as error:
             session.rollback()
             return invitation_page(request, session, token, found, str(error), 422)
-    if user is None:
-        raise HTTPException(status_code=404)
-    accounts.accept_invitation(session, found, user)
-    accounts.record(
-        session,
-        AuditEvent(
-            action="invitation_acceptee",
-            dossier_id=found.dossier_id,
-            user_id=user.id,
-            actor=user.email,
-        ),
-    )
+    try:
+        accounts.accept_invitation(session, found, user)
+    except accounts.InvitationClosed:  # used by a simultaneous acceptance, or just expired
+        raise HTTPException(status_code=404) from None
     target = f"/dossiers/{found.dossier_id}"
     if principal is not None:
         return see_other(target)
