@@ -27,11 +27,13 @@ from clauses.store.db import writing
 from clauses.store.models import (
     COMMENT_MAX,
     EMAIL_MAX,
+    IDENTITY_PART_MAX,
     NAME_MAX,
     AuditEvent,
     Comment,
     Dossier,
     DossierGrant,
+    FederatedIdentity,
     GeneratedDocument,
     Invitation,
     Membership,
@@ -205,18 +207,53 @@ def add_facilitator(
     return user
 
 
+class LinkRequired(Exception):
+    """A first sign-in through the provider with the e-mail of an account that has a password:
+    the person proves that password once (:func:`link_identity`) before the two are one."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.email)
+        self.user = user
+
+
+def linked_user(session: Session, *, issuer: str, subject: str) -> User | None:
+    identity = session.get(FederatedIdentity, (issuer, subject))
+    return None if identity is None else session.get(User, identity.user_id)
+
+
+def link_identity(session: Session, user: User, *, issuer: str, subject: str) -> None:
+    """From now on, that provider's subject signs in to ``user`` (the caller has checked that
+    the person may: the account's password, proved)."""
+    if len(issuer) > IDENTITY_PART_MAX or len(subject) > IDENTITY_PART_MAX:
+        raise AccountError("Identifiant du fournisseur d’identité trop long.")
+    session.add(FederatedIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    try:
+        _commit(session)
+    except IntegrityError:
+        session.rollback()
+        raise AccountError("Cette identité est déjà reliée à un compte.") from None
+
+
 def federated_user(
     session: Session,
     *,
+    issuer: str,
+    subject: str,
     email: str,
     given_name: str,
     usual_name: str,
     siret: str,
     allowed_sirets: set[str],
 ) -> User:
-    """The account of a public agent signed in through OpenID Connect, mapped by its SIRET to an
-    organisation: one already known by that SIRET, or one of the allow-list (made then). A
-    newcomer is an acheteur; an account of another organisation is refused."""
+    """The account of a public agent signed in through OpenID Connect, found by the provider's
+    (issuer, subject) and mapped by its SIRET to an organisation: one already known by that
+    SIRET, or one of the allow-list (made then). A newcomer is an acheteur; an account of
+    another organisation is refused. The e-mail of an account with a password is never taken
+    over (:class:`LinkRequired`); an account without one, made by an earlier sign-in through
+    the provider before subjects were kept, is linked on its first sign-in. The provider's
+    names replace the account's only on an account of the provider (no password)."""
+    if len(issuer) > IDENTITY_PART_MAX or len(subject) > IDENTITY_PART_MAX:
+        raise AccountError("Identifiant du fournisseur d’identité trop long.")
     organisation = find_organisation(session, siret=siret)
     if organisation is None:
         if siret not in allowed_sirets:
@@ -226,12 +263,28 @@ def federated_user(
             )
         organisation = Organisation(name=f"Organisation (SIRET {siret})", siret=siret)
         session.add(organisation)
-        session.flush()
-    user = user_by_email(session, email)
+    user = linked_user(session, issuer=issuer, subject=subject)
     if user is None:
-        user = User(email=normalise_email(email))
-    user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
-    session.add(user)
+        user = user_by_email(session, email)
+        if user is not None and user.password_hash is not None:
+            session.rollback()
+            raise LinkRequired(user)
+        if user is not None and session.exec(
+            select(FederatedIdentity).where(FederatedIdentity.user_id == user.id)
+        ).first():
+            session.rollback()
+            raise AccountError(
+                "Un autre compte du fournisseur d’identité est déjà relié à cette adresse : "
+                "demandez à l’administrateur de votre organisation de vérifier votre compte."
+            )
+        if user is None:
+            user = User(email=normalise_email(email))
+        session.add(user)
+        session.flush()
+        session.add(FederatedIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    if user.password_hash is None:
+        user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
+        session.add(user)
     session.flush()
     membership = membership_of(session, user.id)
     if membership is None:
@@ -300,6 +353,7 @@ def delete_account(session: Session, user: User) -> None:
     )
     session.execute(delete(Membership).where(col(Membership.user_id) == user.id))
     session.execute(delete(DossierGrant).where(col(DossierGrant.user_id) == user.id))
+    session.execute(delete(FederatedIdentity).where(col(FederatedIdentity.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
     _commit(session)
 

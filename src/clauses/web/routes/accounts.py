@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -27,6 +28,7 @@ NOTICES = {
     "compte-supprime": "Votre compte est supprimé. Les dossiers restent à votre organisation.",
 }
 WRONG = "Adresse électronique ou mot de passe incorrect."
+WRONG_PASSWORD = "Mot de passe : saisie incorrecte."
 
 
 def safe_next(raw: object) -> str:
@@ -177,6 +179,7 @@ def oidc_refused(request: Request, message: str) -> HTMLResponse:
         status_code=403,
     )
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+    response.delete_cookie(oidc.LINK_COOKIE, path="/connexion/oidc")
     return response
 
 
@@ -196,23 +199,119 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
         )
     try:
         identity = ctx.oidc.finish(oidc_redirect_uri(request), pending, code)
-        user = accounts.federated_user(
-            session,
-            email=identity.email,
+        user = federated(session, ctx, identity)
+    except accounts.LinkRequired as needed:
+        link = oidc.PendingLink(
+            issuer=ctx.oidc.issuer,
+            subject=identity.subject,
+            email=needed.user.email,
             given_name=identity.given_name,
             usual_name=identity.usual_name,
             siret=identity.siret,
-            allowed_sirets=ctx.oidc.allowed_sirets,
+            next_url=pending.next_url,
+            started=time.time(),
         )
+        linking = link_page(request, ctx, link.email)
+        linking.set_cookie(
+            oidc.LINK_COOKIE,
+            oidc.link_cookie(ctx.secret, link),
+            max_age=oidc.PENDING_SECONDS,
+            httponly=True,
+            samesite="strict",  # sent with the password's form, a post of this site only
+            secure=ctx.settings.secure_cookies,
+            path="/connexion/oidc",
+        )
+        linking.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+        return linking
     except (OidcError, accounts.AccountError) as error:
-        # The kind of failure, for the operator (never the tokens nor the person's claims).
-        cause = error.__cause__
-        log.warning("connexion OpenID refusée : %s", type(cause or error).__name__)
-        session.rollback()
-        accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
-        return oidc_refused(request, str(error))
+        return federation_refused(request, session, error)
     response = signed_in_to(request, session, user, pending.next_url)
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+    return response
+
+
+def federated(session: Session, ctx: Any, identity: oidc.Identity) -> User:
+    """The account of the provider's identity (:func:`accounts.federated_user`)."""
+    return accounts.federated_user(
+        session,
+        issuer=ctx.oidc.issuer,
+        subject=identity.subject,
+        email=identity.email,
+        given_name=identity.given_name,
+        usual_name=identity.usual_name,
+        siret=identity.siret,
+        allowed_sirets=ctx.oidc.allowed_sirets,
+    )
+
+
+def federation_refused(request: Request, session: Session, error: Exception) -> HTMLResponse:
+    # The kind of failure, for the operator (never the tokens nor the person's claims).
+    cause = error.__cause__
+    log.warning("connexion OpenID refusée : %s", type(cause or error).__name__)
+    session.rollback()
+    accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
+    return oidc_refused(request, str(error))
+
+
+def link_page(request: Request, ctx: Any, email: str, error: str = "") -> HTMLResponse:
+    return render(
+        request,
+        "accounts/oidc_link.html",
+        {
+            "page_title": "Relier votre identité",
+            "oidc_label": ctx.settings.oidc_label,
+            "email": email,
+            "error": error,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.post("/connexion/oidc/relier", response_class=HTMLResponse)
+def oidc_link(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
+    """The password of the account of the provider's e-mail, proved once: the provider's
+    identity is linked to that account, which it then opens (its names are kept)."""
+    if ctx.oidc is None:
+        raise HTTPException(status_code=404)
+    link = oidc.read_link(ctx.secret, request.cookies.get(oidc.LINK_COOKIE))
+    if link is None or link.issuer != ctx.oidc.issuer:
+        return oidc_refused(
+            request,
+            "La demande a expiré ou n’a pas pu être vérifiée. "
+            "Recommencez depuis la page de connexion.",
+        )
+    limits, client = ctx.limits, client_of(request)
+    if limits.failed_by_email.full(link.email) or limits.failed_by_client.full(client):
+        accounts.record(session, AuditEvent(action="connexion_bloquee", actor=link.email))
+        return too_many(
+            request,
+            "Trop de tentatives de connexion échouées pour ce compte ou depuis ce poste. "
+            f"Patientez {ctx.settings.sign_in_window_minutes:g} minutes puis réessayez.",
+        )
+    user = accounts.authenticate(session, link.email, text(form, "password"))
+    if user is None:
+        limits.failed_by_email.hit(link.email)
+        limits.failed_by_client.hit(client)
+        accounts.record(session, AuditEvent(action="connexion_refusee", actor=link.email))
+        return link_page(request, ctx, link.email, WRONG_PASSWORD)
+    identity = oidc.Identity(
+        subject=link.subject,
+        email=link.email,
+        given_name=link.given_name,
+        usual_name=link.usual_name,
+        siret=link.siret,
+    )
+    try:
+        accounts.link_identity(session, user, issuer=link.issuer, subject=link.subject)
+        user = federated(session, ctx, identity)
+    except (accounts.AccountError, accounts.LinkRequired) as error:
+        return federation_refused(request, session, error)
+    limits.failed_by_email.clear(link.email)
+    accounts.record(
+        session, AuditEvent(action="identite_reliee", user_id=user.id, actor=user.email)
+    )
+    response = signed_in_to(request, session, user, link.next_url)
+    response.delete_cookie(oidc.LINK_COOKIE, path="/connexion/oidc")
     return response
 
 

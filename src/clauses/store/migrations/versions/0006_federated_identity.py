@@ -1,0 +1,38 @@
+"""The identities of the accounts at an OpenID Connect provider: the provider's issuer and the
+subject (``sub``) it gives the person, which the accounts are found by from now on (no longer by
+their e-mail).
+
+Revision ID: 0006_federated_identity
+Revises: 0005_lifecycle
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_federated_identity"
+down_revision = "0005_lifecycle"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "federated_identity",
+        sa.Column("issuer", sa.String(length=255), primary_key=True),
+        sa.Column("subject", sa.String(length=255), primary_key=True),
+        sa.Column(
+            "user_id",
+            sa.Uuid(),
+            sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_federated_identity_user_id", "federated_identity", ["user_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("federated_identity")
