@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from clauses import inputs
 from clauses.followup.model import (
     FollowUp,
     HoursRecord,
@@ -102,8 +102,11 @@ def _column(text: str) -> str:
     return _key(text).replace(" ", "_").replace("-", "_")
 
 
-def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -> Statement:
-    """The rows of a statement for a contract of ``lots`` lots (0: not allotted)."""
+def read_statement(
+    data: bytes, vocabularies: FollowupVocabularies, lots: int, *, today: dt.date
+) -> Statement:
+    """The rows of a statement for a contract of ``lots`` lots (0: not allotted), read on
+    ``today`` (a period's dates are plausible: :func:`clauses.inputs.implausible`)."""
     if len(data) > MAX_BYTES:
         return Statement(
             FollowUp(), [RowError(1, None, "fichier trop volumineux (5 Mo au plus)")], 0
@@ -154,7 +157,7 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
         row = dict.fromkeys(header, "")  # a short row leaves its last cells empty
         row.update((name, cell.strip()) for name, cell in zip(header, cells, strict=False))
         try:
-            item = _row(row, vocabularies, lots)
+            item = _row(row, vocabularies, lots, today)
         except _RowProblem as problem:
             errors.append(RowError(line, problem.column, problem.message))
             continue
@@ -166,10 +169,10 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
 
 
 def _row(
-    row: dict[str, str], vocabularies: FollowupVocabularies, lots: int
+    row: dict[str, str], vocabularies: FollowupVocabularies, lots: int, today: dt.date
 ) -> HoursRecord | NonImputable:
     lot = _integer(row.get("lot", ""), "lot")
-    start, end = _date(row["debut"], "debut"), _date(row["fin"], "fin")
+    start, end = _date(row["debut"], "debut", today), _date(row["fin"], "fin", today)
     hours = _number(row["heures"], "heures")
     way_text = row["modalite"]
     people_given = [name for name in PEOPLE if row.get(name)]
@@ -249,16 +252,15 @@ def _structure(text: str) -> StructureKind | None:
     )
 
 
-def _date(text: str, column: str) -> dt.date:
-    try:
-        if re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", text):
-            day, month, year = (int(part) for part in text.split("/"))
-            return dt.date(year, month, day)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise _RowProblem(column, "date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)" if text else "obligatoire")
+def _date(text: str, column: str, today: dt.date) -> dt.date:
+    day = inputs.date(text)
+    if day is None:
+        message = "date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)" if text else "obligatoire"
+        raise _RowProblem(column, message)
+    reason = inputs.implausible(day, today)
+    if reason:
+        raise _RowProblem(column, reason)
+    return day
 
 
 def _number(text: str, column: str) -> float:
@@ -266,10 +268,10 @@ def _number(text: str, column: str) -> float:
     if "," in clean:
         clean = clean.replace(".", "").replace(",", ".")
     try:
-        value = float(clean)
+        value = inputs.decimal(clean)
     except ValueError:
         raise _RowProblem(column, "nombre attendu (ex. 12,5)" if text else "obligatoire") from None
-    if not math.isfinite(value) or value < 0:
+    if value < 0:
         raise _RowProblem(column, "nombre positif attendu")
     return value
 
@@ -277,6 +279,7 @@ def _number(text: str, column: str) -> float:
 def _integer(text: str, column: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    number = inputs.integer(text)
+    if number is None:
         raise _RowProblem(column, "nombre entier attendu")
-    return int(text)
+    return number

@@ -269,9 +269,12 @@ def federated_user(
         if user is not None and user.password_hash is not None:
             session.rollback()
             raise LinkRequired(user)
-        if user is not None and session.exec(
-            select(FederatedIdentity).where(FederatedIdentity.user_id == user.id)
-        ).first():
+        if (
+            user is not None
+            and session.exec(
+                select(FederatedIdentity).where(FederatedIdentity.user_id == user.id)
+            ).first()
+        ):
             session.rollback()
             raise AccountError(
                 "Un autre compte du fournisseur d’identité est déjà relié à cette adresse : "

@@ -29,6 +29,7 @@ from clauses.spaser import ContractRecord
 from clauses.store.crud import DossierNotFound, StaleVersion, get_dossier
 from clauses.store.db import writing
 from clauses.store.models import (
+    NAME_MAX,
     STAGE_LABELS,
     AuditEvent,
     Dossier,
@@ -185,7 +186,7 @@ def _entry(
         period_end=period_end,
         data=line.model_dump(mode="json", exclude_none=True),
         author_id=actor[0],
-        author_name=author_name,
+        author_name=author_name[:NAME_MAX],  # given and usual names: up to twice that
     )
 
 

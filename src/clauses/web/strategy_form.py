@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from clauses import inputs
 from clauses.advisor.model import Advice, Level
 from clauses.library import Library
 from clauses.library.models import MechanismId
@@ -226,7 +227,9 @@ def read_form(form: Any, stored: Mapping[str, Any] | None) -> dict[str, Any]:
         if raw_id not in MechanismId.__members__ or not form.get(f"keep-{raw_id}"):
             continue
         item: dict[str, Any] = {"id": raw_id}
-        lots = sorted({int(v) for v in form.getlist(f"lots-{raw_id}") if str(v).isdigit()})
+        lots = sorted(
+            {n for v in form.getlist(f"lots-{raw_id}") if (n := inputs.integer(v)) is not None}
+        )
         if lots:
             item["lots"] = lots
         weight = _text(form.get(f"weight-{raw_id}"))

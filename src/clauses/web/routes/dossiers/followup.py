@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from clauses import french
+from clauses import french, inputs
 from clauses.decp.award import parse_award
 from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
 from clauses.followup.report import follow_up_report
@@ -240,7 +240,7 @@ def followup_add_hours(
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
-    entry = read_hours(form, ctx.library.followup, found.lots)
+    entry = read_hours(form, ctx.library.followup, found.lots, ctx.today())
     if form.get("action") == "more-people":
         entry.errors = {}
         entry.people_rows += 1
@@ -259,7 +259,7 @@ def followup_add_non_imputable(
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
-    entry = read_non_imputable(form, ctx.library.followup, found.lots)
+    entry = read_non_imputable(form, ctx.library.followup, found.lots, ctx.today())
     if entry.followup is None:
         return followup_page(request, ctx, session, dossier_id, case_entry=entry, status_code=422)
     _store(session, dossier, entry.followup, "suivi")
@@ -275,13 +275,13 @@ def followup_delete(
     dossier = load(session, dossier_id)
     if followed(ctx, session, dossier) is None:
         return not_followed(request, ctx, session, dossier)
-    raw = str(form.get("entry") or "")
+    entry = inputs.integer(form.get("entry"))
     notice = "supprime"
     try:
-        if not raw.isdigit():
-            raise crud.DossierNotFound(raw)
+        if entry is None:
+            raise crud.DossierNotFound(str(entry))
         who, _ = _author(session)
-        stages.delete_followup(session=session, dossier=dossier, entry_id=int(raw), actor=who)
+        stages.delete_followup(session=session, dossier=dossier, entry_id=entry, actor=who)
     except crud.DossierNotFound:
         notice = "deja-supprime"  # sent twice, or a line of another contract
     return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice=notice))
@@ -311,7 +311,7 @@ def followup_import(
             "Ko au plus). Découpez-le par période et importez chaque partie.",
             status_code=422,
         )  # fmt: skip
-    statement = read_statement(data, ctx.library.followup, found.lots)
+    statement = read_statement(data, ctx.library.followup, found.lots, today=ctx.today())
     stored = len(statement.followup.records) + len(statement.followup.non_imputable)
     if stored:
         _store(session, dossier, statement.followup, "import du relevé")
