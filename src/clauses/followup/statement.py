@@ -15,7 +15,10 @@ imputable to the holder:
 - ``lot`` is required when the contract is allotted, empty otherwise; the people columns are
   given together or not at all; counts only, never a name.
 
-A bad row is reported with its line and column, in French, and never stops the others.
+A bad row is reported with its line and column, in French, and never stops the others. A file
+of more than :data:`MAX_ROWS` rows is refused whole (issue 20, finding 7: an uncapped import
+stored 10 300 lines in seconds, or listed 100 000 errors), as is the rest of a file from a row
+the CSV reader cannot read (a cell of more than 128 KiB).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from clauses import inputs
+from clauses import french, inputs
 from clauses.followup.model import (
     FollowUp,
     HoursRecord,
@@ -43,6 +46,7 @@ from clauses.library.reporting import FollowupVocabularies, Term
 from clauses.profile import describe_errors
 
 MAX_BYTES = 5_000_000
+MAX_ROWS = 1_000  # a quarter's statement of a large contract is a few hundred rows
 NON_IMPUTABLE = "non_imputable"
 REQUIRED = ("debut", "fin", "modalite", "heures")
 PEOPLE = ("public", "type_contrat", "personnes")
@@ -65,6 +69,11 @@ FIELD_COLUMNS = {
     "justification": "justification",
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+TOO_LONG = (
+    f"relevé trop long : {french.number(MAX_ROWS)} lignes au plus ; découpez-le par période "
+    "et importez chaque partie"
+)
+UNREADABLE = "ligne illisible (cellule trop longue ou guillemet non fermé) : lecture arrêtée ici"
 
 
 @dataclass(frozen=True)
@@ -144,10 +153,20 @@ def read_statement(
     records: list[HoursRecord] = []
     cases: list[NonImputable] = []
     rows = 0
-    for cells in reader:
+    lines = iter(reader)
+    while True:
+        try:
+            cells = next(lines)
+        except StopIteration:
+            break
+        except csv.Error:  # a cell longer than the reader takes (128 KiB), a broken quote
+            errors.append(RowError(reader.line_num, None, UNREADABLE))
+            break
         if not any(cell.strip() for cell in cells):
             continue  # blank lines between blocks are common in exported sheets
         rows += 1
+        if rows > MAX_ROWS:
+            return Statement(FollowUp(), [RowError(1, None, TOO_LONG)], rows)
         line = reader.line_num
         if len(cells) > len(header):
             errors.append(

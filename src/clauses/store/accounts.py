@@ -34,6 +34,7 @@ from clauses.store.models import (
     Dossier,
     DossierGrant,
     FederatedIdentity,
+    FollowupEntry,
     GeneratedDocument,
     Invitation,
     Membership,
@@ -575,7 +576,8 @@ class Usage:
 
 
 def usage(session: Session, organisation_id: uuid.UUID) -> Usage:
-    """The organisation's dossiers and the bytes they take (answers and generated documents)."""
+    """The organisation's dossiers and the bytes they take (answers, generated documents and
+    the lines of their contracts' follow-up)."""
     count, answers = session.exec(
         select(
             func.count(),
@@ -587,4 +589,9 @@ def usage(session: Session, organisation_id: uuid.UUID) -> Usage:
         .join(Dossier, col(Dossier.id) == col(GeneratedDocument.dossier_id))
         .where(Dossier.organisation_id == organisation_id)
     ).one()
-    return Usage(dossiers=int(count), stored_bytes=int(answers) + int(documents))
+    followup = session.exec(
+        select(
+            func.coalesce(func.sum(func.length(cast(col(FollowupEntry.data), String))), 0)
+        ).where(FollowupEntry.organisation_id == organisation_id)
+    ).one()
+    return Usage(dossiers=int(count), stored_bytes=int(answers) + int(documents) + int(followup))

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Text, cast, delete, update
+from sqlalchemy import CursorResult, Text, cast, delete, func, update
 from sqlalchemy import select as rows_of
 from sqlmodel import Session, col, select
 
@@ -140,6 +140,18 @@ def published_of(dossier: Dossier) -> Published | None:
 # Follow-up lines.
 
 
+class FollowupFull(Exception):
+    """The contract's follow-up would hold more than :data:`MAX_FOLLOWUP_LINES` lines."""
+
+    def __init__(self, existing: int) -> None:
+        super().__init__(f"{existing} lines already")
+        self.existing = existing
+
+
+MAX_FOLLOWUP_LINES = 3_000  # a contract's lines (its page lists them all)
+FOLLOWUP_BATCH = 200  # lines per transaction: the write lock is never held for long
+
+
 def add_followup(
     *,
     session: Session,
@@ -150,7 +162,9 @@ def add_followup(
     action: str = "suivi",
 ) -> list[FollowupEntry]:
     """Add the lines (checked by the caller against the vocabularies and the lots), each with
-    its audit row, in one transaction: all are kept, or none."""
+    its audit row, :data:`FOLLOWUP_BATCH` at a time, each batch in its own transaction (an
+    import of a whole statement never holds the write lock long); :class:`FollowupFull` if the
+    contract would then hold more than :data:`MAX_FOLLOWUP_LINES` lines."""
     entries = [
         _entry(dossier, FollowupKind.hours, record.period_end, record, actor, author_name)
         for record in followup.records
@@ -158,16 +172,23 @@ def add_followup(
         _entry(dossier, FollowupKind.non_imputable, case.period_end, case, actor, author_name)
         for case in followup.non_imputable
     ]
-    with writing(session):
-        session.add_all(entries)
-        session.flush()
-        session.add_all(
-            _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
-            for entry in entries
-        )
-        session.commit()
-    for entry in entries:
-        session.refresh(entry)
+    existing = session.exec(
+        select(func.count())
+        .select_from(FollowupEntry)
+        .where(FollowupEntry.dossier_id == dossier.id)
+    ).one()
+    if existing + len(entries) > MAX_FOLLOWUP_LINES:
+        raise FollowupFull(existing)
+    for start in range(0, len(entries), FOLLOWUP_BATCH):
+        batch = entries[start : start + FOLLOWUP_BATCH]
+        with writing(session):
+            session.add_all(batch)
+            session.flush()
+            session.add_all(
+                _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
+                for entry in batch
+            )
+            session.commit()
     return entries
 
 

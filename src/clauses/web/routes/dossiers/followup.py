@@ -28,7 +28,7 @@ from clauses import french, inputs
 from clauses.decp.award import parse_award
 from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
 from clauses.followup.report import follow_up_report
-from clauses.followup.statement import COLUMNS
+from clauses.followup.statement import COLUMNS, MAX_ROWS
 from clauses.library import Library
 from clauses.library.models import StructureKind
 from clauses.lifecycle import FOLLOWED, Published, stage_of
@@ -40,6 +40,7 @@ from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE
 from clauses.web.followup_form import Entry, read_hours, read_non_imputable
+from clauses.web.limits import over_quota
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     dossier_router,
@@ -54,6 +55,7 @@ SUIVI = "suivi"
 # A statement is a few hundred rows a quarter: well below the request limit, so that a file too
 # large gets this page's message rather than the generic one.
 IMPORT_MAX_BYTES = 500_000
+IMPORT_ERRORS_SHOWN = 50  # the rows refused listed on the page; the others are counted
 STATEMENT_FIELD = "releve"
 NOTICES = {
     "heures": "Ligne d’heures enregistrée.",
@@ -199,6 +201,8 @@ def followup_page(
             "imported": imported,
             "import_error": import_error,
             "import_max": french.number(IMPORT_MAX_BYTES // 1000),
+            "import_rows": french.number(MAX_ROWS),
+            "errors_shown": IMPORT_ERRORS_SHOWN,
             "columns": COLUMNS,
         }
     return render(request, "dossiers/followup.html", context, status_code=status_code)
@@ -224,12 +228,37 @@ def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
     return actor(access), name
 
 
-def _store(session: Session, dossier: Dossier, followup: FollowUp, action: str) -> None:
+def full_message(existing: int) -> str:
+    return (
+        f"Le suivi de ce marché compte déjà {french.number(existing)} lignes : "
+        f"{french.number(stages.MAX_FOLLOWUP_LINES)} au plus. Regroupez des lignes (par "
+        "trimestre, par public) ou supprimez celles qui font double emploi."
+    )
+
+
+def _store(
+    request: Request, session: Session, dossier: Dossier, followup: FollowUp, action: str
+) -> Response | None:
+    """Store the lines; the page that refuses them instead: the organisation's storage quota
+    reached (the lines count in it), or the contract's follow-up full."""
+    refused = over_quota(request, session, dossier.organisation_id)
+    if refused is not None:
+        return refused
     who, name = _author(session)
-    stages.add_followup(
-        session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
-        action=action,
-    )  # fmt: skip
+    try:
+        stages.add_followup(
+            session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
+            action=action,
+        )  # fmt: skip
+    except stages.FollowupFull as full:
+        title = "Suivi complet"
+        return render(
+            request,
+            "errors/error.html",
+            {"page_title": title, "title": title, "message": full_message(full.existing)},
+            status_code=409,
+        )
+    return None
 
 
 @router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
@@ -247,7 +276,9 @@ def followup_add_hours(
         return followup_page(request, ctx, session, dossier_id, hours_entry=entry)
     if entry.followup is None:
         return followup_page(request, ctx, session, dossier_id, hours_entry=entry, status_code=422)
-    _store(session, dossier, entry.followup, "suivi")
+    refused = _store(request, session, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
     return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="heures"))
 
 
@@ -262,7 +293,9 @@ def followup_add_non_imputable(
     entry = read_non_imputable(form, ctx.library.followup, found.lots, ctx.today())
     if entry.followup is None:
         return followup_page(request, ctx, session, dossier_id, case_entry=entry, status_code=422)
-    _store(session, dossier, entry.followup, "suivi")
+    refused = _store(request, session, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
     return see_other(
         with_query(dossier_url(dossier_id, SUIVI), anchor="non-imputables", notice="non-imputable")
     )
@@ -313,8 +346,17 @@ def followup_import(
         )  # fmt: skip
     statement = read_statement(data, ctx.library.followup, found.lots, today=ctx.today())
     stored = len(statement.followup.records) + len(statement.followup.non_imputable)
+    if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
+        return followup_page(
+            request, ctx, session, dossier_id,
+            import_error=f"Relevé : {stored} ligne(s) à enregistrer, non enregistrées. "
+            + full_message(len(found.entries)),
+            status_code=422,
+        )  # fmt: skip
     if stored:
-        _store(session, dossier, statement.followup, "import du relevé")
+        refused = _store(request, session, dossier, statement.followup, "import du relevé")
+        if refused is not None:
+            return refused
     if not statement.errors:
         return see_other(
             with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="importe")
