@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from clauses.store.db import writing
 from clauses.store.models import (
+    ALL_SESSIONS,
     COMMENT_MAX,
     EMAIL_MAX,
     IDENTITY_PART_MAX,
@@ -40,6 +41,7 @@ from clauses.store.models import (
     Membership,
     Organisation,
     Role,
+    SessionRevocation,
     SetupToken,
     User,
     utcnow,
@@ -331,14 +333,38 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def end_sessions(session: Session, user_id: uuid.UUID) -> None:
-    """Every session cookie of the user stops working (checked when it is next revalidated)."""
+REVOCATIONS_KEPT = dt.timedelta(days=1)  # longer than any session (12 hours at most)
+
+
+def _revoke(session: Session, user_id: uuid.UUID, epoch: int) -> None:
+    """Record that the user's sessions below ``epoch`` have ended (for every process), and
+    forget the revocations older than any session."""
+    now = utcnow()
+    session.execute(
+        delete(SessionRevocation)
+        .where(col(SessionRevocation.at) < now - REVOCATIONS_KEPT)
+        .execution_options(synchronize_session=False)
+    )
+    session.add(SessionRevocation(user_id=user_id, epoch=epoch, at=now))
+
+
+def end_sessions(session: Session, user_id: uuid.UUID) -> int:
+    """Every session cookie of the user stops working; the account's new epoch."""
     session.execute(
         update(User)
         .where(col(User.id) == user_id)
         .values(session_epoch=col(User.session_epoch) + 1)
     )
+    epoch = int(session.exec(select(User.session_epoch).where(User.id == user_id)).one())
+    _revoke(session, user_id, epoch)
     _commit(session)
+    return epoch
+
+
+def revocations_after(session: Session, last_id: int) -> Sequence[SessionRevocation]:
+    """The sessions ended since the revocation ``last_id``, in order."""
+    query = select(SessionRevocation).where(col(SessionRevocation.id) > last_id)
+    return session.exec(query.order_by(col(SessionRevocation.id))).all()
 
 
 def delete_account(session: Session, user: User) -> None:
@@ -359,6 +385,7 @@ def delete_account(session: Session, user: User) -> None:
     session.execute(delete(DossierGrant).where(col(DossierGrant.user_id) == user.id))
     session.execute(delete(FederatedIdentity).where(col(FederatedIdentity.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
+    _revoke(session, user.id, ALL_SESSIONS)
     _commit(session)
 
 

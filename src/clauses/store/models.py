@@ -300,6 +300,24 @@ class Invitation(SQLModel, table=True):
     )
 
 
+class SessionRevocation(SQLModel, table=True):
+    """A sign-out or an account's deletion: the sessions of ``user_id`` opened at an epoch below
+    ``epoch`` have ended (:data:`ALL_SESSIONS` for a deleted account). Every process reads the
+    new rows (:mod:`clauses.web.revocations`); they are kept a day, longer than any session."""
+
+    __tablename__ = "session_revocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID
+    epoch: int
+    at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+ALL_SESSIONS = 2**31 - 1  # the epoch of a deleted account's revocation: no session is younger
+
+
 class SetupToken(SQLModel, table=True):
     """The one-time link printed by the server while no account exists (hash only)."""
 

@@ -36,6 +36,7 @@ from clauses.web.limits import Limits
 from clauses.web.logs import hide_query_strings
 from clauses.web.oidc import OpenIdClient
 from clauses.web.rendering import render
+from clauses.web.revocations import Revocations
 from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.sessions import Sessions
@@ -259,6 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             heavy=settings.heavy_per_minute,
         ),
         oidc=OpenIdClient.from_settings(settings),
+        revocations=Revocations(engine),
     )
     hide_query_strings()
 

@@ -13,7 +13,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from clauses.store import accounts
-from clauses.store.models import ROLE_LABELS, AuditEvent, Dossier, Organisation, Role, User
+from clauses.store.models import (
+    ALL_SESSIONS,
+    ROLE_LABELS,
+    AuditEvent,
+    Dossier,
+    Organisation,
+    Role,
+    User,
+)
 from clauses.web import oidc, sessions
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
@@ -133,11 +141,13 @@ def record_session_event(session: Session, action: str, principal: Principal) ->
 
 
 @router.post("/deconnexion")
-def sign_out(request: Request, session: SessionDep) -> Response:
+def sign_out(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
     principal = current(request)
     if principal is not None:
-        # Every session of the account ends (on every worker, within a minute).
-        accounts.end_sessions(session, principal.user_id)
+        # Every session of the account ends: from the next request in this process, within
+        # a second in the others.
+        epoch = accounts.end_sessions(session, principal.user_id)
+        ctx.revocations.note(principal.user_id, epoch)
         record_session_event(session, "deconnexion", principal)
     sessions.sign_out(request)
     return see_other("/connexion?notice=deconnecte")
@@ -404,7 +414,9 @@ def account_page(request: Request, session: Session, user: User, error: str = ""
 
 
 @router.post("/compte/supprimer", response_class=HTMLResponse)
-def delete_account(request: Request, session: SessionDep, form: FormDep) -> Response:
+def delete_account(
+    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
     principal = current(request)
     if principal is None:
         return see_other("/connexion?suivant=/compte")
@@ -416,6 +428,7 @@ def delete_account(request: Request, session: SessionDep, form: FormDep) -> Resp
     ):
         return account_page(request, session, user, "Mot de passe : saisie incorrecte.")
     accounts.delete_account(session, user)
+    ctx.revocations.note(user.id, ALL_SESSIONS)
     accounts.record(
         session,
         AuditEvent(action="compte_supprime", organisation_id=principal.organisation_id),
