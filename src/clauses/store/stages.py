@@ -221,14 +221,25 @@ def followup_entries(*, session: Session, dossier_id: uuid.UUID) -> Sequence[Fol
     return session.exec(query).all()
 
 
+class NotTheAuthor(Exception):
+    """The line was entered by someone else than the one who may remove only their own."""
+
+
 def delete_followup(
-    *, session: Session, dossier: Dossier, entry_id: int, actor: Actor
+    *,
+    session: Session,
+    dossier: Dossier,
+    entry_id: int,
+    actor: Actor,
+    own_only: bool = False,
 ) -> FollowupEntry:
     """Remove one line (a mistake), with its audit row; :class:`DossierNotFound` if the line is
-    not the dossier's."""
+    not the dossier's; with ``own_only``, :class:`NotTheAuthor` if the actor did not enter it."""
     entry = session.get(FollowupEntry, entry_id)
     if entry is None or entry.dossier_id != dossier.id:
         raise DossierNotFound(str(entry_id))
+    if own_only and entry.author_id != actor[0]:
+        raise NotTheAuthor(str(entry_id))
     with writing(session):
         session.execute(delete(FollowupEntry).where(col(FollowupEntry.id) == entry_id))
         session.add(_event(dossier, actor, "suivi supprimé", f"suivi.{entry_id}", entry.data, None))

@@ -49,6 +49,7 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
+from clauses.web.sessions import current
 
 router = dossier_router()
 SUIVI = "suivi"
@@ -199,6 +200,8 @@ def followup_page(
             "people_rows": range(hours_entry.people_rows),
             "structures": [k.value for k in StructureKind],
             "imported": imported,
+            "own_only": own_lines_only(),
+            "user_id": getattr(current(request), "user_id", None),
             "import_error": import_error,
             "import_max": french.number(IMPORT_MAX_BYTES // 1000),
             "import_rows": french.number(MAX_ROWS),
@@ -218,6 +221,12 @@ def followup_view(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> HTMLResponse:
     return followup_page(request, ctx, session, dossier_id)
+
+
+def own_lines_only() -> bool:
+    """The invited facilitator corrects only the lines he entered; the buyers, every line."""
+    access = CURRENT.get()
+    return access is None or access.principal.role is None
 
 
 def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
@@ -314,9 +323,19 @@ def followup_delete(
         if entry is None:
             raise crud.DossierNotFound(str(entry))
         who, _ = _author(session)
-        stages.delete_followup(session=session, dossier=dossier, entry_id=entry, actor=who)
+        stages.delete_followup(
+            session=session, dossier=dossier, entry_id=entry, actor=who, own_only=own_lines_only()
+        )
     except crud.DossierNotFound:
         notice = "deja-supprime"  # sent twice, or a line of another contract
+    except stages.NotTheAuthor:
+        title = "Ligne d’un autre auteur"
+        message = (
+            "Un facilitateur ne supprime que les lignes qu’il a saisies : celle-ci l’a été par "
+            "l’acheteur (elle compte dans le calcul de la pénalité). Demandez-lui de la corriger."
+        )
+        context = {"page_title": title, "title": title, "message": message}
+        return render(request, "errors/error.html", context, status_code=403)
     return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice=notice))
 
 
