@@ -33,7 +33,7 @@ from clauses.web.access import SignInRequired, sign_in_redirect
 from clauses.web.context import AppContext, make_templates
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.limits import Limits
-from clauses.web.logs import hide_query_strings
+from clauses.web.logs import hide_query_strings, loggable
 from clauses.web.oidc import OpenIdClient
 from clauses.web.rendering import render
 from clauses.web.revocations import Revocations
@@ -205,12 +205,17 @@ class ErrorShield:
                     "base de données indisponible (%s) sur %s %s",
                     type(exc.__cause__ or exc).__name__,
                     scope["method"],
-                    scope["path"],
+                    loggable(scope["path"]),
                 )
                 write_health(request.app.state.ctx.engine).failed()
                 response = error_response(request, 503, {"Retry-After": str(RETRY_AFTER_S)})
             else:
-                log.error("erreur %s sur %s %s", type(exc).__name__, scope["method"], scope["path"])
+                log.error(
+                    "erreur %s sur %s %s",
+                    type(exc).__name__,
+                    scope["method"],
+                    loggable(scope["path"]),
+                )
                 response = error_response(request, 500)
             if not started:
                 await response(scope, receive, send)
@@ -239,7 +244,9 @@ class TrustedHosts:
         if self.allows(host):
             await self.app(scope, receive, send)
             return
-        log.warning("hôte non autorisé %r sur %s %s", host[:100], scope["method"], scope["path"])
+        log.warning(
+            "hôte non autorisé %r sur %s %s", host[:100], scope["method"], loggable(scope["path"])
+        )
         await error_response(Request(scope), 421)(scope, receive, send)
 
 
