@@ -3,17 +3,23 @@ grants and invitations, the one-time setup link, comments, the audit trail and t
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106's second recommended
 profile); only the hash is stored, and a token sent in a link (setup, invitation) is stored as
-its SHA-256, so that a copy of the database opens nothing.
+its SHA-256, so that a copy of the database opens nothing. A hash takes 64 MiB and a few tenths
+of a second of CPU: at most :data:`HASHING_AT_ONCE` run at once in a process (as many as it has
+cores), the others wait their turn :data:`HASHING_WAIT_S` at most, then :class:`HashingBusy`
+(50 sign-ins at once took 2.6 GB and 6 s each; issue 20, finding 9).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +53,16 @@ from clauses.store.models import (
     utcnow,
 )
 
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 HASHER = PasswordHasher()  # Argon2id
+HASHING_AT_ONCE = _cores()
+HASHING_WAIT_S = 5.0
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024  # Argon2 hashes any length; a bound keeps a sign-in cheap to refuse
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -86,15 +101,33 @@ def check_password(password: str) -> str:
     return password
 
 
+class HashingBusy(Exception):
+    """No turn to hash a password within :data:`HASHING_WAIT_S`."""
+
+
+@contextmanager
+def _hashing_turn() -> Iterator[None]:
+    if not _hashing.acquire(timeout=HASHING_WAIT_S):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        _hashing.release()
+
+
 def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:
-    return hasher.hash(check_password(password))
+    check_password(password)
+    with _hashing_turn():
+        return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > PASSWORD_MAX:
         return False
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _hashing_turn():
+            verified = HASHER.verify(password_hash or _DUMMY_HASH, password)
+        return verified and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -27,14 +27,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clauses import __version__, french
 from clauses.library import load_library
 from clauses.profile import describe_errors
+from clauses.store.accounts import HashingBusy
 from clauses.store.db import make_engine, unavailable, write_health
 from clauses.store.writer import DossierWriter
+from clauses.web import passwords
 from clauses.web.access import SignInRequired, sign_in_redirect
 from clauses.web.context import AppContext, make_templates
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.limits import Limits
 from clauses.web.logs import hide_query_strings, loggable
 from clauses.web.oidc import OpenIdClient
+from clauses.web.passwords import HashingQueueFull
 from clauses.web.rendering import render
 from clauses.web.revocations import Revocations
 from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports
@@ -290,6 +293,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     app.add_exception_handler(SignInRequired, sign_in_redirect)
+    app.add_exception_handler(HashingQueueFull, passwords.busy)
+    app.add_exception_handler(HashingBusy, passwords.busy)
     app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
     app.add_middleware(

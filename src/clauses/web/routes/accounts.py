@@ -26,10 +26,12 @@ from clauses.web import oidc, sessions
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
 from clauses.web.oidc import OidcError
+from clauses.web.passwords import password_turn
 from clauses.web.rendering import render
 from clauses.web.sessions import Principal, current
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(csrf_protected)])
+PASSWORD_TURN = Depends(password_turn)  # the routes that may hash a password
 log = logging.getLogger("clauses.web")
 NOTICES = {
     "deconnecte": "Vous êtes déconnecté.",
@@ -91,7 +93,7 @@ def sign_in_form(request: Request, session: SessionDep, suivant: str = "/") -> H
     return sign_in_page(request, session, next_url=safe_next(suivant))
 
 
-@router.post("/connexion", response_class=HTMLResponse)
+@router.post("/connexion", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def sign_in(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
     email = text(form, "email").strip().lower()[:254]
     password = text(form, "password")
@@ -277,7 +279,7 @@ def link_page(request: Request, ctx: Any, email: str, error: str = "") -> HTMLRe
     )
 
 
-@router.post("/connexion/oidc/relier", response_class=HTMLResponse)
+@router.post("/connexion/oidc/relier", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def oidc_link(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
     """The password of the account of the provider's e-mail, proved once: the provider's
     identity is linked to that account, which it then opens (its names are kept)."""
@@ -360,7 +362,7 @@ def confirmed_password(form: Any) -> str:
     return password
 
 
-@router.post("/installation/{token}", response_class=HTMLResponse)
+@router.post("/installation/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def setup(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
     if not accounts.setup_open(session, token):
         raise HTTPException(status_code=404)
@@ -413,7 +415,7 @@ def account_page(request: Request, session: Session, user: User, error: str = ""
     )
 
 
-@router.post("/compte/supprimer", response_class=HTMLResponse)
+@router.post("/compte/supprimer", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def delete_account(
     request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
 ) -> Response:
@@ -491,7 +493,7 @@ def invitation(request: Request, token: str, session: SessionDep) -> HTMLRespons
     return invitation_page(request, session, token, found)
 
 
-@router.post("/invitations/{token}", response_class=HTMLResponse)
+@router.post("/invitations/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
     """The invited address's account accepts: the signed-in one, or one made here for it."""
     found = accounts.open_invitation(session, token)
