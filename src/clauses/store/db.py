@@ -6,9 +6,9 @@ process rather than in SQLite's busy handler, whose growing sleeps would stall a
 A session takes that lock by itself before its first write statement (an ``INSERT``,
 ``UPDATE`` or ``DELETE``, or a flush) and gives it back when its transaction ends: a write
 begun outside it took SQLite's lock first, then waited for the process's lock held by a writer
-that waited for SQLite's, until the busy time-out (10 s, then an error on both sides). PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
-Statement parameters are hidden from error messages so that dossier answers never reach the
-logs.
+that waited for SQLite's, until the busy time-out (10 s, then an error on both sides).
+PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``). Statement parameters are
+hidden from error messages so that dossier answers never reach the logs.
 """
 
 from __future__ import annotations
