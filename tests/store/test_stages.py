@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 from sqlmodel import Session, select
 
 from clauses import lifecycle
@@ -206,3 +206,35 @@ def test_the_list_filters_by_stage_without_reading_the_heavy_columns(session: Se
     assert {d.id for d in both} == {draft.id, moved.id}
     assert crud.count_dossiers(session=session, organisation_id=org, stages=[Stage.draft]) == 1
     assert all({"answers", "published", "award"} <= inspect(d).unloaded for d in both)
+
+
+def test_follow_up_lines_are_written_in_short_transactions_and_capped_per_contract(
+    session: Session, library: Library, schema: DecpSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, finding 7: a whole import was one transaction holding the write lock for
+    seconds (10 300 lines). Lines go in batches, each committed on its own; a contract holds
+    at most MAX_FOLLOWUP_LINES."""
+    org = organisation(session)
+    dossier = to_award(session, library, schema, "nettoyage-lycees", org)
+    commits: list[int] = []
+    event.listen(session, "after_commit", lambda _session: commits.append(1))
+    lines = [hours(None, dt.date(2027, 6, 30), n + 1) for n in range(2 * stages.FOLLOWUP_BATCH + 1)]
+    stages.add_followup(
+        session=session,
+        dossier=dossier,
+        followup=FollowUp(records=lines),
+        actor=ACTOR,
+        author_name="Camille Martin",
+    )
+    assert len(commits) == 3
+    monkeypatch.setattr(stages, "MAX_FOLLOWUP_LINES", len(lines) + 1)
+    with pytest.raises(stages.FollowupFull) as full:
+        stages.add_followup(
+            session=session,
+            dossier=dossier,
+            followup=FollowUp(records=lines[:2]),
+            actor=ACTOR,
+            author_name="Camille Martin",
+        )
+    assert full.value.existing == len(lines)
+    assert len(stages.followup_entries(session=session, dossier_id=dossier.id)) == len(lines)

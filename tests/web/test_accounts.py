@@ -309,6 +309,11 @@ def test_quotas_of_the_organisation(settings: Settings) -> None:
     with new_session(app.state.ctx.engine) as session:
         membership = accounts.membership_of(session, people.admin.id)
         assert membership is not None
+        crud.create_dossier(  # « Région Test » stores something, whichever tests ran before
+            session=session,
+            dossier_in=crud.DossierCreate(title="Déjà là"),
+            organisation_id=membership.organisation_id,
+        )
         used = accounts.usage(session, membership.organisation_id).dossiers
     with TestClient(app) as client:
         browser = Browser(client, "other")  # « Autre Région »: its own quota

@@ -65,13 +65,15 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("POST", "/deconnexion"): ({}, (LOGIN,) * 6),  # back to the sign-in page
     ("GET", "/connexion/oidc"): ({}, (404,) * 6),  # no provider configured
     ("GET", "/connexion/oidc/retour"): ({}, (404,) * 6),
+    ("POST", "/connexion/oidc/relier"): ({"password": "faux"}, (404,) * 6),
     ("GET", "/installation/{token}"): ({}, (404,) * 6),  # accounts exist
     ("POST", "/installation/{token}"): ({}, (404,) * 6),
     ("GET", "/compte"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),
     ("POST", "/compte/supprimer"): ({"password": "faux"}, row(LOGIN, 422, 422, 422, 422, 422)),
     ("GET", "/confidentialite"): ({}, OK_ALL),
     ("GET", "/invitations/{token}"): ({}, OK_ALL),
-    ("POST", "/invitations/{token}"): ({}, row(422, 303, 303, 303, 303, 303)),
+    # Accepted by the invited address only (none of the visitors: 403; anonymous: no password).
+    ("POST", "/invitations/{token}"): ({}, row(422, 403, 403, 403, 403, 403)),
     ("GET", "/dossiers"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),
     ("POST", "/dossiers"): ({"title": "Nouveau"}, row(LOGIN, 303, 303, 303, 303, 403)),
     ("GET", "/dossiers/{dossier_id}"): ({}, MEMBERS_READ),

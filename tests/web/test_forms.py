@@ -1,4 +1,5 @@
-"""Forms are read as Starlette would read them, whatever the body."""
+"""Forms are read as Starlette would read them, whatever the body, less their NUL characters
+(issue 20, finding 5: PostgreSQL stores none)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,15 @@ def ours(body: bytes, content_type: str = URLENCODED) -> list[tuple[str, Any]]:
 
 
 def starlettes(body: bytes, content_type: str = URLENCODED) -> list[tuple[str, Any]]:
+    """Starlette's reading, without the NUL characters."""
+
     async def form() -> list[tuple[str, Any]]:
         return list((await request(body, content_type).form()).multi_items())
 
-    return run(form())
+    return [
+        (name.replace("\x00", ""), value.replace("\x00", "") if isinstance(value, str) else value)
+        for name, value in run(form())
+    ]
 
 
 # Bodies made of what matters to the parser: separators, escapes (valid, truncated, invalid
@@ -124,6 +130,12 @@ def test_over_the_field_limit_both_refuse(body: bytes) -> None:
     assert refused.value.status_code == 400
     with pytest.raises(Exception, match="Too many fields"):
         starlettes(body)
+
+
+def test_nul_characters_are_dropped_from_names_and_values() -> None:
+    assert ours(b"ti%00tle=Lyc%00%C3%A9e&a=\x00") == [("title", "Lycée"), ("a", "")]
+    body = b'--b\r\nContent-Disposition: form-data; name="t"\r\n\r\nL\x00y\r\n--b--\r\n'
+    assert ours(body, "multipart/form-data; boundary=b") == [("t", "Ly")]
 
 
 def test_multipart_is_left_to_starlette() -> None:

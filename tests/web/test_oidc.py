@@ -19,11 +19,11 @@ from sqlmodel import select
 
 from clauses.store import accounts
 from clauses.store.db import new_session
-from clauses.store.models import AuditEvent, Organisation, Role
+from clauses.store.models import AuditEvent, FederatedIdentity, Organisation, Role
 from clauses.web.app import create_app
 from clauses.web.oidc import COOKIE
 from clauses.web.settings import Settings
-from tests.web.conftest import text_of
+from tests.web.conftest import PASSWORD, QUICK_HASHER, TOKEN_RE, text_of
 from tests.web.oidc_provider import Client, Provider, running_provider
 
 ALLOWED = "13002526500013"
@@ -188,3 +188,96 @@ def test_the_pending_cookie_is_signed(oidc_app: FastAPI, provider: Provider) -> 
         client.cookies.delete(COOKIE)
         client.cookies.set(COOKIE, f"{forged}.{raw.split('.')[1]}", path="/connexion/oidc")
         assert client.get(back, follow_redirects=False).status_code == 403
+
+
+def identities_of(app: FastAPI, email: str) -> list[tuple[str, str]]:
+    with new_session(app.state.ctx.engine) as session:
+        user = accounts.user_by_email(session, email)
+        assert user is not None
+        found = session.exec(select(FederatedIdentity).where(FederatedIdentity.user_id == user.id))
+        return [(i.issuer, i.subject) for i in found.all()]
+
+
+def test_a_provider_identity_with_a_local_admins_email_does_not_take_it_over(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    """Issue 20, finding 4: an identity with the e-mail of a password admin account and the
+    same SIRET signed into it and overwrote its names. The password is proved once first."""
+    email = "admin.locale@region.test"
+    with new_session(oidc_app.state.ctx.engine) as session:
+        accounts.add_user(
+            session,
+            email=email,
+            organisation="Région OpenID",
+            siret=ALLOWED,
+            role=Role.admin,
+            password=PASSWORD,
+            given_name="Alice",
+            usual_name="Locale",
+            hasher=QUICK_HASHER,
+        )
+    provider.person = dict(AGENT, sub="usurpateur", email=email, given_name="Mallory")
+    with TestClient(oidc_app) as client:
+        page = client.get(at_provider(start(client)), follow_redirects=False)
+        assert page.status_code == 200
+        assert "saisissez une fois son mot de passe" in text_of(page.text)
+        assert client.get("/dossiers", follow_redirects=False).status_code == 303  # not in
+        assert identities_of(oidc_app, email) == []
+        token = TOKEN_RE.search(page.text)
+        assert token is not None
+        wrong = client.post(
+            "/connexion/oidc/relier",
+            data={"csrf_token": token.group(1), "password": "pas le bon mot de passe"},
+            follow_redirects=False,
+        )
+        assert wrong.status_code == 422 and "saisie incorrecte" in text_of(wrong.text)
+        assert identities_of(oidc_app, email) == []
+        proved = client.post(
+            "/connexion/oidc/relier",
+            data={"csrf_token": token.group(1), "password": PASSWORD},
+            follow_redirects=False,
+        )
+        assert proved.status_code == 303 and proved.headers["location"] == "/dossiers"
+        assert "Alice Locale" in text_of(client.get("/compte").text)  # names kept
+    assert identities_of(oidc_app, email) == [(provider.issuer, "usurpateur")]
+    with TestClient(oidc_app) as client:  # from now on the provider opens it at once
+        response = client.get(at_provider(start(client)), follow_redirects=False)
+        assert response.status_code == 303
+        assert "Alice Locale" in text_of(client.get("/compte").text)
+
+
+def test_the_link_form_needs_the_signed_cookie_of_a_return(oidc_app: FastAPI) -> None:
+    with TestClient(oidc_app) as client:
+        token = TOKEN_RE.search(client.get("/connexion").text)
+        assert token is not None
+        response = client.post(
+            "/connexion/oidc/relier",
+            data={"csrf_token": token.group(1), "password": PASSWORD},
+            follow_redirects=False,
+        )
+        assert response.status_code == 403
+        assert "Recommencez depuis la page de connexion" in text_of(response.text)
+
+
+def test_accounts_of_the_provider_are_found_by_issuer_and_subject(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    first = dict(AGENT, sub="agent-stable", email="dominique@region.test", given_name="Dom")
+    provider.person = first
+    with TestClient(oidc_app) as client:
+        assert client.get(at_provider(start(client)), follow_redirects=False).status_code == 303
+    assert identities_of(oidc_app, "dominique@region.test") == [(provider.issuer, "agent-stable")]
+    # The provider changed the person's e-mail and names: the same account, its names follow.
+    provider.person = dict(first, email="dominique.nouvelle@region.test", given_name="Dominique")
+    with TestClient(oidc_app) as client:
+        assert client.get(at_provider(start(client)), follow_redirects=False).status_code == 303
+        assert "dominique@region.test" in text_of(client.get("/compte").text)
+        assert "Dominique Martin" in text_of(client.get("/compte").text)
+    # Another subject with that account's e-mail is not merged into it.
+    provider.person = dict(first, sub="un-autre-agent")
+    with TestClient(oidc_app) as client:
+        response = client.get(at_provider(start(client)), follow_redirects=False)
+        assert response.status_code == 403
+        assert "déjà relié à cette adresse" in text_of(response.text)
+    with new_session(oidc_app.state.ctx.engine) as session:
+        assert accounts.user_by_email(session, "dominique.nouvelle@region.test") is None

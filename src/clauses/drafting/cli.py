@@ -21,7 +21,7 @@ from clauses.cli import EXIT_INPUT, _date_arg
 from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
 from clauses.drafting.pieces import Pieces, draft_pieces
 from clauses.drafting.sections import SECTION_IDS
-from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
+from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, check_template
 from clauses.library import Library, load_library
 from clauses.profile import ProfileError, load_document
 from clauses.strategy.choose import StrategyRefused, resolved_or_raise
@@ -99,7 +99,7 @@ def _template(path: Path | None) -> bytes | None:
     except OSError as exc:
         raise InputError(f"modèle Word illisible : {path} : {exc.strerror}") from exc
     try:
-        open_template(data)
+        check_template(data)
     except TemplateError as exc:
         raise InputError(f"{exc} ({path})") from exc
     return data

@@ -14,12 +14,18 @@ from docx.document import Document as DocxDocument
 from docx.opc.package import OpcPackage
 from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types] builder
 
+from clauses.drafting.outside import check_written
+
 ZIP_EPOCH = dt.date(1980, 1, 1)  # the earliest date a zip entry can carry
 ZIP_LAST = dt.date(2107, 12, 31)  # and the latest (7 bits of years)
 
 
 def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:
-    """The package of ``document`` as .docx bytes, every entry dated ``stamp`` at midnight."""
+    """The package of ``document`` as .docx bytes, every entry dated ``stamp`` at midnight;
+    :class:`~clauses.drafting.outside.OutsideContent` if it holds anything from outside but
+    the drafter's own links, or anything that runs (a template's are removed beforehand: this
+    is the last check, whatever the template)."""
+    check_written(document.part.package)
     return write_package(document.part.package, stamp)
 
 

@@ -2,7 +2,10 @@
 
 The file comes from outside: it is refused, with a French message saying why, when it is not a
 zip, when it would inflate beyond 50 MB or with an absurd compression ratio (zip bomb), when a part
-is missing, or when any XML part declares a DOCTYPE (entity expansion, external entities). Its
+is missing, or when any XML part declares a DOCTYPE (entity expansion, external entities). When
+it is uploaded (:func:`check_template`), it is also refused if it holds content from outside or
+content that runs (:mod:`clauses.drafting.outside`), naming what was found; a template stored
+before that check is drafted on without such content all the same (:func:`open_template`). Its
 styles, page setup, header and footer are kept; its body is emptied; the styles the drafter needs
 and the template lacks are copied from the house template, each with a message.
 """
@@ -27,6 +30,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from clauses.drafting.house import house, page_number_footer, set_a4, set_language
 from clauses.drafting.ooxml import W_NS, Element, w
+from clauses.drafting.outside import strip
 from clauses.drafting.styles import StyleCopier, find_style, resolve
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -34,6 +38,7 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100  # deflate rarely beats 20:1 on Word XML; bombs reach 1000:1
 RATIO_FLOOR_BYTES = 1024 * 1024  # small entries may compress well, nothing to fear there
 MAX_ENTRIES = 2000
+MAX_FOUND_SHOWN = 10  # elements from outside named in the refusal (then their count)
 
 CT_TEMPLATE_MAIN = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -62,10 +67,29 @@ class TemplateError(ValueError):
         super().__init__(f"modèle Word refusé : {reason}")
 
 
-def open_template(data: bytes) -> tuple[DocxDocument, list[str]]:
-    """The template as a document with an empty body, and the messages about style fallbacks."""
+def check_template(data: bytes) -> list[str]:
+    """The checks of an uploaded template: those of :func:`open_template`, and no content from
+    outside nor content that runs (refused, naming what was found). The messages about style
+    fallbacks."""
     members = _read_archive(data)
     _check_xml(members)
+    found = strip(members).found
+    if found:
+        shown = " ; ".join(found[:MAX_FOUND_SHOWN])
+        if len(found) > MAX_FOUND_SHOWN:
+            shown += f" ; et {len(found) - MAX_FOUND_SHOWN} autre(s)"
+        raise TemplateError(
+            "il contient des éléments extérieurs ou actifs, qui passeraient dans chaque projet "
+            f"rédigé avec lui : {shown}. Retirez-les du modèle (images liées, liens, modèle "
+            "attaché, macros, contrôles, objets incorporés) puis déposez-le de nouveau"
+        )
+    return open_template(data)[1]
+
+
+def open_template(data: bytes) -> tuple[DocxDocument, list[str]]:
+    """The template as a document with an empty body, without content from outside nor content
+    that runs, and the messages about style fallbacks."""
+    members = strip(_checked_archive(data)).members
     members["[Content_Types].xml"] = _document_content_types(members)
     try:
         document = docx.Document(io.BytesIO(_stored_zip(members)))
@@ -76,6 +100,12 @@ def open_template(data: bytes) -> tuple[DocxDocument, list[str]]:
     except (ValueError, TypeError, KeyError, StopIteration, AttributeError) as exc:
         raise TemplateError(f"structure Word inattendue ({exc})") from exc
     return document, messages
+
+
+def _checked_archive(data: bytes) -> dict[str, bytes]:
+    members = _read_archive(data)
+    _check_xml(members)
+    return members
 
 
 def _read_archive(data: bytes) -> dict[str, bytes]:

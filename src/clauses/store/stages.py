@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Text, cast, delete, update
+from sqlalchemy import CursorResult, Text, cast, delete, func, update
 from sqlalchemy import select as rows_of
 from sqlmodel import Session, col, select
 
@@ -29,6 +29,7 @@ from clauses.spaser import ContractRecord
 from clauses.store.crud import DossierNotFound, StaleVersion, get_dossier
 from clauses.store.db import writing
 from clauses.store.models import (
+    NAME_MAX,
     STAGE_LABELS,
     AuditEvent,
     Dossier,
@@ -139,6 +140,18 @@ def published_of(dossier: Dossier) -> Published | None:
 # Follow-up lines.
 
 
+class FollowupFull(Exception):
+    """The contract's follow-up would hold more than :data:`MAX_FOLLOWUP_LINES` lines."""
+
+    def __init__(self, existing: int) -> None:
+        super().__init__(f"{existing} lines already")
+        self.existing = existing
+
+
+MAX_FOLLOWUP_LINES = 3_000  # a contract's lines (its page lists them all)
+FOLLOWUP_BATCH = 200  # lines per transaction: the write lock is never held for long
+
+
 def add_followup(
     *,
     session: Session,
@@ -149,7 +162,9 @@ def add_followup(
     action: str = "suivi",
 ) -> list[FollowupEntry]:
     """Add the lines (checked by the caller against the vocabularies and the lots), each with
-    its audit row, in one transaction: all are kept, or none."""
+    its audit row, :data:`FOLLOWUP_BATCH` at a time, each batch in its own transaction (an
+    import of a whole statement never holds the write lock long); :class:`FollowupFull` if the
+    contract would then hold more than :data:`MAX_FOLLOWUP_LINES` lines."""
     entries = [
         _entry(dossier, FollowupKind.hours, record.period_end, record, actor, author_name)
         for record in followup.records
@@ -157,16 +172,23 @@ def add_followup(
         _entry(dossier, FollowupKind.non_imputable, case.period_end, case, actor, author_name)
         for case in followup.non_imputable
     ]
-    with writing(session):
-        session.add_all(entries)
-        session.flush()
-        session.add_all(
-            _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
-            for entry in entries
-        )
-        session.commit()
-    for entry in entries:
-        session.refresh(entry)
+    existing = session.exec(
+        select(func.count())
+        .select_from(FollowupEntry)
+        .where(FollowupEntry.dossier_id == dossier.id)
+    ).one()
+    if existing + len(entries) > MAX_FOLLOWUP_LINES:
+        raise FollowupFull(existing)
+    for start in range(0, len(entries), FOLLOWUP_BATCH):
+        batch = entries[start : start + FOLLOWUP_BATCH]
+        with writing(session):
+            session.add_all(batch)
+            session.flush()
+            session.add_all(
+                _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
+                for entry in batch
+            )
+            session.commit()
     return entries
 
 
@@ -185,7 +207,7 @@ def _entry(
         period_end=period_end,
         data=line.model_dump(mode="json", exclude_none=True),
         author_id=actor[0],
-        author_name=author_name,
+        author_name=author_name[:NAME_MAX],  # given and usual names: up to twice that
     )
 
 
@@ -199,14 +221,25 @@ def followup_entries(*, session: Session, dossier_id: uuid.UUID) -> Sequence[Fol
     return session.exec(query).all()
 
 
+class NotTheAuthor(Exception):
+    """The line was entered by someone else than the one who may remove only their own."""
+
+
 def delete_followup(
-    *, session: Session, dossier: Dossier, entry_id: int, actor: Actor
+    *,
+    session: Session,
+    dossier: Dossier,
+    entry_id: int,
+    actor: Actor,
+    own_only: bool = False,
 ) -> FollowupEntry:
     """Remove one line (a mistake), with its audit row; :class:`DossierNotFound` if the line is
-    not the dossier's."""
+    not the dossier's; with ``own_only``, :class:`NotTheAuthor` if the actor did not enter it."""
     entry = session.get(FollowupEntry, entry_id)
     if entry is None or entry.dossier_id != dossier.id:
         raise DossierNotFound(str(entry_id))
+    if own_only and entry.author_id != actor[0]:
+        raise NotTheAuthor(str(entry_id))
     with writing(session):
         session.execute(delete(FollowupEntry).where(col(FollowupEntry.id) == entry_id))
         session.add(_event(dossier, actor, "suivi supprimé", f"suivi.{entry_id}", entry.data, None))

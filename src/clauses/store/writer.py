@@ -48,7 +48,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from clauses.store.crud import DossierNotFound, StaleVersion
-from clauses.store.db import write_lock
+from clauses.store.db import unavailable, write_health, write_lock
 from clauses.store.models import AuditEvent, Dossier, DossierStatus, utcnow
 
 log = logging.getLogger("clauses.store")
@@ -337,18 +337,24 @@ class DossierWriter:
         the database itself is unavailable (locked, unreachable, out of space): retrying would
         only make every caller wait longer, and the others writers of the process with them."""
         try:
-            return self._transaction(ordered)
+            outcomes = self._transaction(ordered)
         except (OperationalError, InterfaceError, PoolTimeout) as exc:
             log.error("%d enregistrement(s) impossible(s) (%s)", len(ordered), type(exc).__name__)
+            write_health(self._engine).failed()
             return {id(request): _failed(exc) for request in ordered}
         except Exception as exc:  # a change the database refuses, or a row changed meanwhile
+            if unavailable(exc):
+                write_health(self._engine).failed()
             if len(ordered) == 1:
                 log.error("enregistrement d’un dossier impossible (%s)", type(exc).__name__)
                 return {id(ordered[0]): _failed(exc)}
             log.warning(
                 "%d enregistrements repris un par un (%s)", len(ordered), type(exc).__name__
             )
-        outcomes: dict[int, Saved | Exception] = {}
+        else:
+            write_health(self._engine).succeeded()
+            return outcomes
+        outcomes = {}
         for request in ordered:
             outcomes |= self._outcomes([request])
         return outcomes

@@ -27,15 +27,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clauses import __version__, french
 from clauses.library import load_library
 from clauses.profile import describe_errors
-from clauses.store.db import make_engine
+from clauses.store.accounts import HashingBusy
+from clauses.store.db import make_engine, unavailable, write_health
 from clauses.store.writer import DossierWriter
+from clauses.web import passwords
 from clauses.web.access import SignInRequired, sign_in_redirect
 from clauses.web.context import AppContext, make_templates
 from clauses.web.cpv import CpvCatalogue
 from clauses.web.limits import Limits
-from clauses.web.logs import hide_query_strings
+from clauses.web.logs import hide_query_strings, loggable
 from clauses.web.oidc import OpenIdClient
+from clauses.web.passwords import HashingQueueFull
 from clauses.web.rendering import render
+from clauses.web.revocations import Revocations
 from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.sessions import Sessions
@@ -79,6 +83,13 @@ ERROR_PAGES = {
         "Trop de demandes",
         "Le service reçoit trop de demandes de votre part ou en ce moment. Patientez une "
         "minute puis réessayez : vos réponses déjà enregistrées sont conservées.",
+    ),
+    503: (
+        "Enregistrement impossible pour le moment",
+        "Le service ne peut pas enregistrer en ce moment (base de données indisponible ou "
+        "pleine) : ce qui vient d’être envoyé n’a pas été enregistré. Vos réponses déjà "
+        "enregistrées sont conservées ; réessayez dans quelques minutes. Si cela dure, "
+        "prévenez l’administrateur du service.",
     ),
     500: (
         "Erreur du service",
@@ -163,9 +174,16 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+# Seconds a client is asked to wait after a write the database refused (full, read-only,
+# unreachable): long enough for an operator to be alerted by the health check.
+RETRY_AFTER_S = 60
+
+
 class ErrorShield:
     """Unexpected errors: a French 500 page, and one log line with the method, the path and the
-    kind of error, never the message or the traceback (they could quote a buyer's answers)."""
+    kind of error, never the message or the traceback (they could quote a buyer's answers).
+    An error of the database that cannot take writes now (:func:`clauses.store.db.unavailable`)
+    is a French 503 page with ``Retry-After``, and ``/healthz`` says so until a write succeeds."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -184,9 +202,26 @@ class ErrorShield:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            log.error("erreur %s sur %s %s", type(exc).__name__, scope["method"], scope["path"])
+            request = Request(scope)
+            if unavailable(exc):
+                log.error(
+                    "base de données indisponible (%s) sur %s %s",
+                    type(exc.__cause__ or exc).__name__,
+                    scope["method"],
+                    loggable(scope["path"]),
+                )
+                write_health(request.app.state.ctx.engine).failed()
+                response = error_response(request, 503, {"Retry-After": str(RETRY_AFTER_S)})
+            else:
+                log.error(
+                    "erreur %s sur %s %s",
+                    type(exc).__name__,
+                    scope["method"],
+                    loggable(scope["path"]),
+                )
+                response = error_response(request, 500)
             if not started:
-                await error_response(Request(scope), 500)(scope, receive, send)
+                await response(scope, receive, send)
 
 
 class TrustedHosts:
@@ -212,7 +247,9 @@ class TrustedHosts:
         if self.allows(host):
             await self.app(scope, receive, send)
             return
-        log.warning("hôte non autorisé %r sur %s %s", host[:100], scope["method"], scope["path"])
+        log.warning(
+            "hôte non autorisé %r sur %s %s", host[:100], scope["method"], loggable(scope["path"])
+        )
         await error_response(Request(scope), 421)(scope, receive, send)
 
 
@@ -233,6 +270,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             heavy=settings.heavy_per_minute,
         ),
         oidc=OpenIdClient.from_settings(settings),
+        revocations=Revocations(engine),
     )
     hide_query_strings()
 
@@ -255,6 +293,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     app.add_exception_handler(SignInRequired, sign_in_redirect)
+    app.add_exception_handler(HashingQueueFull, passwords.busy)
+    app.add_exception_handler(HashingBusy, passwords.busy)
     app.add_middleware(Sessions)
     app.add_middleware(ErrorShield)
     app.add_middleware(

@@ -22,6 +22,7 @@ from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from clauses import inputs
 from clauses.decp.award import (
     Ccag,
     ContractNature,
@@ -103,7 +104,6 @@ LOT_LABELS = {
     "subcontracting_declared": "sous-traitance déclarée",
     "holders": "titulaires",
 }
-FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 Values = dict[str, Any]  # form name → text (list of texts for a group of checkboxes)
 
 
@@ -138,8 +138,8 @@ def add_holder(values: Values, prefix: str) -> str | None:
 
 
 def _count(raw: Any) -> int:
-    text = form_text(raw)
-    return min(max(int(text), 1), MAX_HOLDERS) if text.isdigit() else 1
+    count = inputs.integer(raw)
+    return 1 if count is None else min(max(count, 1), MAX_HOLDERS)
 
 
 def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values:
@@ -206,14 +206,23 @@ def _number(text: str, *, whole: bool = False) -> Any:
 
 def parse_date(text: str) -> str:
     """ISO (a date field's value), or « 15/03/2027 » typed where the browser has no date field."""
-    match = FR_DATE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day).isoformat()
-        except ValueError:
-            return text
-    return text
+    day = inputs.date(text)
+    return text if day is None else day.isoformat()
+
+
+def implausible_dates(data: Mapping[str, Any], today: dt.date) -> list[FieldError]:
+    """The award's dates that cannot be meant (:func:`clauses.inputs.implausible`), each named
+    as the award's key (``award.lots[2].notification_date``)."""
+    dated = [(f"award.{name}", data.get(name)) for name in DATES]
+    for i, lot in enumerate(data.get("lots") or [], start=1):
+        dated.append((f"award.lots[{i}].notification_date", lot.get("notification_date")))
+    errors = []
+    for name, value in dated:
+        day = inputs.date(value) if isinstance(value, str) else None
+        reason = None if day is None else inputs.implausible(day, today)
+        if reason:
+            errors.append(FieldError(name, reason))
+    return errors
 
 
 @dataclass

@@ -25,6 +25,7 @@ from clauses.web.settings import Settings
 if TYPE_CHECKING:
     from clauses.web.limits import Limits
     from clauses.web.oidc import OpenIdClient
+    from clauses.web.revocations import Revocations
 
 try:
     PARIS: dt.tzinfo = ZoneInfo("Europe/Paris")
@@ -80,6 +81,7 @@ class AppContext:
     secret: str
     writer: DossierWriter
     limits: Limits
+    revocations: Revocations
     oidc: OpenIdClient | None = None  # when an OpenID Connect provider is configured
 
     def today(self) -> dt.date:

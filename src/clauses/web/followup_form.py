@@ -10,18 +10,18 @@ The checks are the core's: the models' (period, hours, justification) and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
+from clauses import inputs
 from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount, check_followup
 from clauses.library.models import StructureKind
 from clauses.library.reporting import FollowupVocabularies
 from clauses.profile import describe_errors
-from clauses.web.wizard import FR_DATE, form_text, parse_number
+from clauses.web.wizard import form_text, parse_number
 
 PEOPLE_ROWS = 2  # rows of people counts shown at first (« Ajouter une ligne » adds one)
 MAX_PEOPLE_ROWS = 20
@@ -82,17 +82,10 @@ def _rank(field_id: str) -> tuple[int, int, int]:
     return (FORM_ORDER.index(name) if name in FORM_ORDER else len(FORM_ORDER), 0, 0)
 
 
-def _date(text: str) -> dt.date:
-    match = FR_DATE.match(text)
-    iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else text
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
-        raise ValueError(text)
-    return dt.date.fromisoformat(iso)
-
-
 class _Reader:
-    def __init__(self, form: Mapping[str, Any], prefix: str = "") -> None:
+    def __init__(self, form: Mapping[str, Any], today: dt.date, prefix: str = "") -> None:
         self.form = form
+        self.today = today
         self.prefix = prefix
         self.values: dict[str, str] = {}
         self.errors: dict[str, str] = {}
@@ -111,11 +104,15 @@ class _Reader:
             if required:
                 self.fail(name, "obligatoire")
             return None
-        try:
-            return _date(text)
-        except ValueError:
+        day = inputs.date(text)
+        if day is None:
             self.fail(name, "date attendue (JJ/MM/AAAA)")
             return None
+        reason = inputs.implausible(day, self.today)
+        if reason:
+            self.fail(name, reason)
+            return None
+        return day
 
     def number(self, name: str) -> float | None:
         text = self.text(name)
@@ -138,24 +135,26 @@ class _Reader:
             if required:
                 self.fail(name, "obligatoire")
             return None
-        if not text.isdigit():
+        number = inputs.integer(text)
+        if number is None:
             self.fail(name, "nombre entier attendu")
-            return None
-        return int(text)
+        return number
 
     def lot(self, lots: int) -> int | None:
         return self.integer("lot", required=lots > 0) if lots else None
 
 
 def _people_rows(form: Mapping[str, Any]) -> int:
-    raw = form_text(form.get("people-rows"))
-    rows = int(raw) if raw.isdigit() else PEOPLE_ROWS
+    rows = inputs.integer(form.get("people-rows")) or PEOPLE_ROWS
     return max(1, min(rows, MAX_PEOPLE_ROWS))
 
 
-def read_hours(form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots: int) -> Entry:
-    """One line of hours performed, with its people counts (rows left empty are ignored)."""
-    reader = _Reader(form)
+def read_hours(
+    form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots: int, today: dt.date
+) -> Entry:
+    """One line of hours performed, with its people counts (rows left empty are ignored); its
+    period plausible on ``today`` (:func:`clauses.inputs.implausible`)."""
+    reader = _Reader(form, today)
     rows = _people_rows(form)
     lot = reader.lot(lots)
     start, end = reader.date("period_start"), reader.date("period_end")
@@ -243,10 +242,10 @@ def read_hours(form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots
 
 
 def read_non_imputable(
-    form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots: int
+    form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots: int, today: dt.date
 ) -> Entry:
     """One case of hours not imputable to the holder, with its justification."""
-    reader = _Reader(form, NON_IMPUTABLE)
+    reader = _Reader(form, today, NON_IMPUTABLE)
     lot = reader.lot(lots)
     hours = reader.number("hours")
     if hours == 0:

@@ -7,6 +7,9 @@ spaces, UTF-8 percent-escapes with replacement of invalid bytes, blank values ke
 answer. Starlette's limit of 1 MiB per field is not repeated: the whole body is already limited
 to ``CLAUSES_MAX_BODY_BYTES`` (1 000 000 bytes by default) by :class:`clauses.web.security.BodyLimit`. Any other
 body (multipart) is left to Starlette's parser, with the same field limit.
+
+NUL characters are removed from every name and text value here, once for every route
+(PostgreSQL stores none: a NUL typed in a comment or a name was a server error).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData, UploadFile
+
+from clauses.inputs import without_nul
 
 MAX_FIELDS = 1000
 URLENCODED = "application/x-www-form-urlencoded"
@@ -40,8 +45,16 @@ async def read_form(request: Request) -> FormData:
             ):
                 raise HTTPException(status_code=400)
             fields = parse_qsl(text, keep_blank_values=True)
+            if "%00" in text or "\x00" in text:
+                fields = [(without_nul(k), without_nul(v)) for k, v in fields]
             parsed = FormData(cast("list[tuple[str, str | UploadFile]]", fields))
         else:
-            parsed = await request.form(max_fields=MAX_FIELDS)
+            multipart = await request.form(max_fields=MAX_FIELDS)
+            parsed = FormData(
+                [
+                    (without_nul(k), without_nul(v) if isinstance(v, str) else v)
+                    for k, v in multipart.multi_items()
+                ]
+            )
         request.scope[_PARSED] = parsed
     return parsed

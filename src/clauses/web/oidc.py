@@ -31,6 +31,7 @@ from joserfc.jwt import ClaimsOption
 from clauses.web.settings import Settings
 
 COOKIE = "clauses_oidc"
+LINK_COOKIE = "clauses_oidc_link"
 PENDING_SECONDS = 600
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 TIMEOUT = 10.0
@@ -59,25 +60,70 @@ class Identity:
     siret: str
 
 
-def _sign(secret: str, payload: bytes) -> str:
-    key = hmac.new(secret.encode(), b"clauses oidc cookie v1", hashlib.sha256).digest()
+@dataclass(frozen=True)
+class PendingLink:
+    """A provider's identity waiting for the password of the account of its e-mail (signed in
+    its own cookie between the return from the provider and the password's form)."""
+
+    issuer: str
+    subject: str
+    email: str
+    given_name: str
+    usual_name: str
+    siret: str
+    next_url: str
+    started: float
+
+
+def _sign(secret: str, purpose: bytes, payload: bytes) -> str:
+    key = hmac.new(secret.encode(), purpose, hashlib.sha256).digest()
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
+def _signed(secret: str, purpose: bytes, data: dict[str, Any]) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(data).encode())
+    return f"{payload.decode()}.{_sign(secret, purpose, payload)}"
+
+
+def _verified(secret: str, purpose: bytes, raw: str | None) -> dict[str, Any] | None:
+    """The cookie's data if it is ours, for this purpose, and less than ten minutes old."""
+    payload, _, signature = (raw or "").partition(".")
+    if not payload or not hmac.compare_digest(_sign(secret, purpose, payload.encode()), signature):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload))
+        fresh = time.time() - float(data["started"]) < PENDING_SECONDS
+    except (ValueError, TypeError, KeyError):
+        return None
+    return data if isinstance(data, dict) and fresh else None
+
+
+PENDING = b"clauses oidc cookie v1"
+LINKING = b"clauses oidc link v1"
+
+
 def pending_cookie(secret: str, pending: Pending) -> str:
-    payload = base64.urlsafe_b64encode(json.dumps(pending.__dict__).encode())
-    return f"{payload.decode()}.{_sign(secret, payload)}"
+    return _signed(secret, PENDING, pending.__dict__)
 
 
 def read_pending(secret: str, raw: str | None) -> Pending | None:
-    payload, _, signature = (raw or "").partition(".")
-    if not payload or not hmac.compare_digest(_sign(secret, payload.encode()), signature):
-        return None
+    data = _verified(secret, PENDING, raw)
     try:
-        pending = Pending(**json.loads(base64.urlsafe_b64decode(payload)))
-    except (ValueError, TypeError):
+        return None if data is None else Pending(**data)
+    except TypeError:
         return None
-    return pending if time.time() - pending.started < PENDING_SECONDS else None
+
+
+def link_cookie(secret: str, link: PendingLink) -> str:
+    return _signed(secret, LINKING, link.__dict__)
+
+
+def read_link(secret: str, raw: str | None) -> PendingLink | None:
+    data = _verified(secret, LINKING, raw)
+    try:
+        return None if data is None else PendingLink(**data)
+    except TypeError:
+        return None
 
 
 class OpenIdClient:

@@ -6,8 +6,10 @@ and when the account was last checked in the database. It is signed with HMAC-SH
 key derived from the application's secret; it is re-issued at most once a minute (the idle
 clock, whose precision is therefore a minute), and then only the account is read again: a
 deleted account, a changed role or a sign-out (which moves the account's ``session_epoch``)
-takes effect within that minute, on every worker. A sign-in always issues a new cookie with a
-new CSRF token (session rotation).
+takes effect within that minute, on every worker. A sign-out or a deletion takes effect sooner:
+from the next request in the process that made it, within a second in the others
+(:mod:`clauses.web.revocations`). A sign-in always issues a new cookie with a new CSRF token
+(session rotation).
 """
 
 from __future__ import annotations
@@ -217,6 +219,10 @@ class Sessions:
         raw = Request(scope).cookies.get(name)
         if raw:
             principal = decode(ctx.secret, raw)
+            if principal is not None:
+                await ctx.revocations.refresh()
+                if ctx.revocations.ended(principal.user_id, principal.epoch):
+                    principal = None
             now = time.time()
             if principal is not None and (
                 now - principal.started > settings.session_hours * 3600

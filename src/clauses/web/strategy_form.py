@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from clauses import inputs
 from clauses.advisor.model import Advice, Level
 from clauses.library import Library
 from clauses.library.models import MechanismId, ParameterType, SocialOption
@@ -426,7 +427,9 @@ def read_form(
         item: dict[str, Any] = {"id": mechanism.value}
         if option:
             item["option"] = option
-        lots = sorted({int(v) for v in form.getlist(f"lots-{key}") if str(v).isdigit()})
+        lots = sorted(
+            {n for v in form.getlist(f"lots-{key}") if (n := inputs.integer(v)) is not None}
+        )
         scope = form.get(f"scope-{key}")
         # « Les lots cochés » with none ticked is kept empty: the check names it (never the
         # whole contract in silence); without a scope (older pages), the lots ticked if any.

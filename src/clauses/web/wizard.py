@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clauses import french
+from clauses import french, inputs
 from clauses.advisor.reads import Known, reads, why_not
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
@@ -31,7 +31,6 @@ from clauses.web.cpv import looks_like_words, normalise_code
 Answers = dict[str, Any]
 LOTS = "lots"
 NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f€%]|HT|ht")
-FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 BOOLEAN_VALUES = {"true": True, "false": False}
 MAX_ANSWER = 10_000
 NUMBER_EXPECTED = {
@@ -84,9 +83,7 @@ def lots_of(answers: Answers) -> list[dict[str, str]]:
     return [dict(lot) for lot in value if isinstance(lot, dict)] if isinstance(value, list) else []
 
 
-def form_text(value: Any) -> str:
-    """A submitted text, stripped, without NUL characters (PostgreSQL refuses them in text)."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
+form_text = inputs.text  # the shared reader of a submitted text
 
 
 def _text(value: Any) -> str:
@@ -101,7 +98,7 @@ def read_step(step: Step, form: Mapping[str, Any], answers: Answers) -> Answers:
             count_raw = form.get(f"{LOTS}-count")
             if count_raw is None:
                 continue
-            count = int(count_raw) if str(count_raw).isdigit() else 0
+            count = inputs.integer(count_raw) or 0
             updated[LOTS] = [
                 {item.field: _text(form.get(lot_input(i, item))) for item in question.items}
                 for i in range(min(count, MAX_LOTS))
@@ -165,11 +162,7 @@ class Conversion:
 
 def parse_number(text: str) -> float:
     """« 1 000 000 », « 1000000,50 », « 12.5 % » → a float; ValueError otherwise."""
-    cleaned = NUMBER_JUNK.sub("", text).replace(",", ".")
-    value = float(cleaned)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(text)
-    return value
+    return inputs.decimal(NUMBER_JUNK.sub("", text).replace(",", "."))
 
 
 def convert(question: Question, raw: str) -> Any:
@@ -194,12 +187,10 @@ def convert(question: Question, raw: str) -> Any:
             raise ValueError("nombre entier attendu")
         return int(number)
     if kind is QuestionKind.date:
-        match = FR_DATE.match(raw)
-        iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else raw
-        try:
-            return dt.date.fromisoformat(iso).isoformat()
-        except ValueError:
-            raise ValueError("date attendue (JJ/MM/AAAA)") from None
+        day = inputs.date(raw)
+        if day is None:
+            raise ValueError("date attendue (JJ/MM/AAAA)")
+        return day.isoformat()
     if kind is QuestionKind.cpv:
         if looks_like_words(raw):
             raise ValueError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -12,21 +13,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from clauses.store import accounts
-from clauses.store.models import ROLE_LABELS, AuditEvent, Dossier, Organisation, Role, User
+from clauses.store.models import (
+    ALL_SESSIONS,
+    ROLE_LABELS,
+    AuditEvent,
+    Dossier,
+    Organisation,
+    Role,
+    User,
+)
 from clauses.web import oidc, sessions
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
 from clauses.web.oidc import OidcError
+from clauses.web.passwords import password_turn
 from clauses.web.rendering import render
 from clauses.web.sessions import Principal, current
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(csrf_protected)])
+PASSWORD_TURN = Depends(password_turn)  # the routes that may hash a password
 log = logging.getLogger("clauses.web")
 NOTICES = {
     "deconnecte": "Vous êtes déconnecté.",
     "compte-supprime": "Votre compte est supprimé. Les dossiers restent à votre organisation.",
 }
 WRONG = "Adresse électronique ou mot de passe incorrect."
+WRONG_PASSWORD = "Mot de passe : saisie incorrecte."
 
 
 def safe_next(raw: object) -> str:
@@ -81,7 +93,7 @@ def sign_in_form(request: Request, session: SessionDep, suivant: str = "/") -> H
     return sign_in_page(request, session, next_url=safe_next(suivant))
 
 
-@router.post("/connexion", response_class=HTMLResponse)
+@router.post("/connexion", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def sign_in(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
     email = text(form, "email").strip().lower()[:254]
     password = text(form, "password")
@@ -131,11 +143,13 @@ def record_session_event(session: Session, action: str, principal: Principal) ->
 
 
 @router.post("/deconnexion")
-def sign_out(request: Request, session: SessionDep) -> Response:
+def sign_out(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
     principal = current(request)
     if principal is not None:
-        # Every session of the account ends (on every worker, within a minute).
-        accounts.end_sessions(session, principal.user_id)
+        # Every session of the account ends: from the next request in this process, within
+        # a second in the others.
+        epoch = accounts.end_sessions(session, principal.user_id)
+        ctx.revocations.note(principal.user_id, epoch)
         record_session_event(session, "deconnexion", principal)
     sessions.sign_out(request)
     return see_other("/connexion?notice=deconnecte")
@@ -177,6 +191,7 @@ def oidc_refused(request: Request, message: str) -> HTMLResponse:
         status_code=403,
     )
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+    response.delete_cookie(oidc.LINK_COOKIE, path="/connexion/oidc")
     return response
 
 
@@ -196,23 +211,119 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
         )
     try:
         identity = ctx.oidc.finish(oidc_redirect_uri(request), pending, code)
-        user = accounts.federated_user(
-            session,
-            email=identity.email,
+        user = federated(session, ctx, identity)
+    except accounts.LinkRequired as needed:
+        link = oidc.PendingLink(
+            issuer=ctx.oidc.issuer,
+            subject=identity.subject,
+            email=needed.user.email,
             given_name=identity.given_name,
             usual_name=identity.usual_name,
             siret=identity.siret,
-            allowed_sirets=ctx.oidc.allowed_sirets,
+            next_url=pending.next_url,
+            started=time.time(),
         )
+        linking = link_page(request, ctx, link.email)
+        linking.set_cookie(
+            oidc.LINK_COOKIE,
+            oidc.link_cookie(ctx.secret, link),
+            max_age=oidc.PENDING_SECONDS,
+            httponly=True,
+            samesite="strict",  # sent with the password's form, a post of this site only
+            secure=ctx.settings.secure_cookies,
+            path="/connexion/oidc",
+        )
+        linking.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+        return linking
     except (OidcError, accounts.AccountError) as error:
-        # The kind of failure, for the operator (never the tokens nor the person's claims).
-        cause = error.__cause__
-        log.warning("connexion OpenID refusée : %s", type(cause or error).__name__)
-        session.rollback()
-        accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
-        return oidc_refused(request, str(error))
+        return federation_refused(request, session, error)
     response = signed_in_to(request, session, user, pending.next_url)
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
+    return response
+
+
+def federated(session: Session, ctx: Any, identity: oidc.Identity) -> User:
+    """The account of the provider's identity (:func:`accounts.federated_user`)."""
+    return accounts.federated_user(
+        session,
+        issuer=ctx.oidc.issuer,
+        subject=identity.subject,
+        email=identity.email,
+        given_name=identity.given_name,
+        usual_name=identity.usual_name,
+        siret=identity.siret,
+        allowed_sirets=ctx.oidc.allowed_sirets,
+    )
+
+
+def federation_refused(request: Request, session: Session, error: Exception) -> HTMLResponse:
+    # The kind of failure, for the operator (never the tokens nor the person's claims).
+    cause = error.__cause__
+    log.warning("connexion OpenID refusée : %s", type(cause or error).__name__)
+    session.rollback()
+    accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
+    return oidc_refused(request, str(error))
+
+
+def link_page(request: Request, ctx: Any, email: str, error: str = "") -> HTMLResponse:
+    return render(
+        request,
+        "accounts/oidc_link.html",
+        {
+            "page_title": "Relier votre identité",
+            "oidc_label": ctx.settings.oidc_label,
+            "email": email,
+            "error": error,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.post("/connexion/oidc/relier", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
+def oidc_link(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
+    """The password of the account of the provider's e-mail, proved once: the provider's
+    identity is linked to that account, which it then opens (its names are kept)."""
+    if ctx.oidc is None:
+        raise HTTPException(status_code=404)
+    link = oidc.read_link(ctx.secret, request.cookies.get(oidc.LINK_COOKIE))
+    if link is None or link.issuer != ctx.oidc.issuer:
+        return oidc_refused(
+            request,
+            "La demande a expiré ou n’a pas pu être vérifiée. "
+            "Recommencez depuis la page de connexion.",
+        )
+    limits, client = ctx.limits, client_of(request)
+    if limits.failed_by_email.full(link.email) or limits.failed_by_client.full(client):
+        accounts.record(session, AuditEvent(action="connexion_bloquee", actor=link.email))
+        return too_many(
+            request,
+            "Trop de tentatives de connexion échouées pour ce compte ou depuis ce poste. "
+            f"Patientez {ctx.settings.sign_in_window_minutes:g} minutes puis réessayez.",
+        )
+    user = accounts.authenticate(session, link.email, text(form, "password"))
+    if user is None:
+        limits.failed_by_email.hit(link.email)
+        limits.failed_by_client.hit(client)
+        accounts.record(session, AuditEvent(action="connexion_refusee", actor=link.email))
+        return link_page(request, ctx, link.email, WRONG_PASSWORD)
+    identity = oidc.Identity(
+        subject=link.subject,
+        email=link.email,
+        given_name=link.given_name,
+        usual_name=link.usual_name,
+        siret=link.siret,
+    )
+    try:
+        accounts.link_identity(session, user, issuer=link.issuer, subject=link.subject)
+        user = federated(session, ctx, identity)
+    except (accounts.AccountError, accounts.LinkRequired) as error:
+        return federation_refused(request, session, error)
+    limits.failed_by_email.clear(link.email)
+    accounts.record(
+        session, AuditEvent(action="identite_reliee", user_id=user.id, actor=user.email)
+    )
+    response = signed_in_to(request, session, user, link.next_url)
+    response.delete_cookie(oidc.LINK_COOKIE, path="/connexion/oidc")
     return response
 
 
@@ -251,7 +362,7 @@ def confirmed_password(form: Any) -> str:
     return password
 
 
-@router.post("/installation/{token}", response_class=HTMLResponse)
+@router.post("/installation/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def setup(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
     if not accounts.setup_open(session, token):
         raise HTTPException(status_code=404)
@@ -304,8 +415,10 @@ def account_page(request: Request, session: Session, user: User, error: str = ""
     )
 
 
-@router.post("/compte/supprimer", response_class=HTMLResponse)
-def delete_account(request: Request, session: SessionDep, form: FormDep) -> Response:
+@router.post("/compte/supprimer", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
+def delete_account(
+    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
     principal = current(request)
     if principal is None:
         return see_other("/connexion?suivant=/compte")
@@ -317,6 +430,7 @@ def delete_account(request: Request, session: SessionDep, form: FormDep) -> Resp
     ):
         return account_page(request, session, user, "Mot de passe : saisie incorrecte.")
     accounts.delete_account(session, user)
+    ctx.revocations.note(user.id, ALL_SESSIONS)
     accounts.record(
         session,
         AuditEvent(action="compte_supprime", organisation_id=principal.organisation_id),
@@ -352,6 +466,7 @@ def invitation_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     dossier = session.get(Dossier, invitation.dossier_id)
+    principal = current(request)
     return render(
         request,
         "accounts/invitation.html",
@@ -360,7 +475,8 @@ def invitation_page(
             "token": token,
             "invitation": invitation,
             "dossier": dossier,
-            "principal": current(request),
+            "principal": principal,
+            "other_account": principal is not None and principal.email != invitation.email,
             "has_account": accounts.user_by_email(session, invitation.email) is not None,
             "error": error,
             "password_min": accounts.PASSWORD_MIN,
@@ -377,14 +493,21 @@ def invitation(request: Request, token: str, session: SessionDep) -> HTMLRespons
     return invitation_page(request, session, token, found)
 
 
-@router.post("/invitations/{token}", response_class=HTMLResponse)
+@router.post("/invitations/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
+    """The invited address's account accepts: the signed-in one, or one made here for it."""
     found = accounts.open_invitation(session, token)
     if found is None:
         raise HTTPException(status_code=404)
     principal = current(request)
     if principal is not None:
         user = accounts.get_user(session, principal.user_id)
+        if user is None:
+            raise HTTPException(status_code=404)
+        try:
+            accounts.check_invitee(found, user)
+        except accounts.AccountError as error:
+            return invitation_page(request, session, token, found, str(error), 403)
     elif accounts.user_by_email(session, found.email) is not None:
         return invitation_page(
             request,
@@ -407,18 +530,10 @@ def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> 
         except accounts.AccountError as error:
             session.rollback()
             return invitation_page(request, session, token, found, str(error), 422)
-    if user is None:
-        raise HTTPException(status_code=404)
-    accounts.accept_invitation(session, found, user)
-    accounts.record(
-        session,
-        AuditEvent(
-            action="invitation_acceptee",
-            dossier_id=found.dossier_id,
-            user_id=user.id,
-            actor=user.email,
-        ),
-    )
+    try:
+        accounts.accept_invitation(session, found, user)
+    except accounts.InvitationClosed:  # used by a simultaneous acceptance, or just expired
+        raise HTTPException(status_code=404) from None
     target = f"/dossiers/{found.dossier_id}"
     if principal is not None:
         return see_other(target)

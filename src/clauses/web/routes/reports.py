@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from clauses import french
+from clauses import french, inputs
 from clauses.decp import DecpBatch, DecpSchema, decp_batch
 from clauses.spaser import ContractRecord, Indicators, indicators, spaser_docx, spaser_xlsx
 from clauses.spaser.tables import tables, text
@@ -32,7 +32,6 @@ from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, SessionDep, csrf_protected
 from clauses.web.drafting import DOCX_TYPE
 from clauses.web.rendering import render
-from clauses.web.wizard import FR_DATE
 
 router = APIRouter(
     prefix="/rapports",
@@ -62,8 +61,9 @@ def year_of(
     today = ctx.today()
     error = ""
     if raw:
-        if raw.strip().isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
-            return int(raw), "", None
+        year = inputs.integer(raw)
+        if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+            return year, "", None
         error = f"Année : indiquez une année sur quatre chiffres (par exemple {today.year - 1})."
     last = today.year - 1
     records = stages.contract_records(session=session, organisation_id=org, year=last)
@@ -169,19 +169,10 @@ def spaser_report(
     )  # fmt: skip
 
 
-def _date(raw: str) -> dt.date | None:
-    match = FR_DATE.match(raw)
-    iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else raw
-    try:
-        return dt.date.fromisoformat(iso) if len(iso) == 10 else None
-    except ValueError:
-        return None
-
-
 def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[str, str]]:
     """The period asked, or the French message of each date at fault."""
     errors: dict[str, str] = {}
-    start, end = _date(du.strip()), _date(au.strip())
+    start, end = inputs.date(du), inputs.date(au)
     for key, raw, value, label in (("du", du, start, "Du"), ("au", au, end, "Au")):
         if not raw.strip():
             errors[key] = f"{label} : date obligatoire."

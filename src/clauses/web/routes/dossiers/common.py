@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
+from clauses import inputs
 from clauses.advisor import advise
 from clauses.advisor.model import Advice
 from clauses.library import Library
@@ -153,8 +154,7 @@ def step_or_404(library: Library, step_id: str) -> Step:
 
 
 def form_version(form: Mapping[str, Any]) -> int:
-    raw = form.get("version")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+    return inputs.integer(form.get("version")) or 0
 
 
 def notice_of(request: Request) -> str | None:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, open_template
+from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, check_template
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
@@ -213,7 +213,8 @@ def upload_template(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
 ) -> Response:
     """Store the council's Word template for every later draft, once the drafter has opened it
-    with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb…)."""
+    with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb, nothing
+    from outside…)."""
     dossier = load(session, dossier_id)
     upload = form.get(TEMPLATE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -225,7 +226,7 @@ def upload_template(
         )
     data = upload.file.read(MAX_FILE_BYTES + 1)
     try:
-        open_template(data)
+        check_template(data)
     except TemplateError as exc:
         return documents_page(request, session, dossier_id, f"Modèle Word : {exc}.")
     crud.set_word_template(

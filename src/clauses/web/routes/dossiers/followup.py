@@ -24,11 +24,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from clauses import french
+from clauses import french, inputs
 from clauses.decp.award import parse_award
 from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
 from clauses.followup.report import follow_up_report
-from clauses.followup.statement import COLUMNS
+from clauses.followup.statement import COLUMNS, MAX_ROWS
 from clauses.library import Library
 from clauses.library.models import StructureKind
 from clauses.lifecycle import FOLLOWED, Published, stage_of
@@ -40,6 +40,7 @@ from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE
 from clauses.web.followup_form import Entry, read_hours, read_non_imputable
+from clauses.web.limits import over_quota
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     dossier_router,
@@ -48,12 +49,14 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
+from clauses.web.sessions import current
 
 router = dossier_router()
 SUIVI = "suivi"
 # A statement is a few hundred rows a quarter: well below the request limit, so that a file too
 # large gets this page's message rather than the generic one.
 IMPORT_MAX_BYTES = 500_000
+IMPORT_ERRORS_SHOWN = 50  # the rows refused listed on the page; the others are counted
 STATEMENT_FIELD = "releve"
 NOTICES = {
     "heures": "Ligne d’heures enregistrée.",
@@ -197,8 +200,12 @@ def followup_page(
             "people_rows": range(hours_entry.people_rows),
             "structures": [k.value for k in StructureKind],
             "imported": imported,
+            "own_only": own_lines_only(),
+            "user_id": getattr(current(request), "user_id", None),
             "import_error": import_error,
             "import_max": french.number(IMPORT_MAX_BYTES // 1000),
+            "import_rows": french.number(MAX_ROWS),
+            "errors_shown": IMPORT_ERRORS_SHOWN,
             "columns": COLUMNS,
         }
     return render(request, "dossiers/followup.html", context, status_code=status_code)
@@ -216,6 +223,12 @@ def followup_view(
     return followup_page(request, ctx, session, dossier_id)
 
 
+def own_lines_only() -> bool:
+    """The invited facilitator corrects only the lines he entered; the buyers, every line."""
+    access = CURRENT.get()
+    return access is None or access.principal.role is None
+
+
 def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
     access = CURRENT.get()
     assert access is not None  # load() checked it
@@ -224,12 +237,37 @@ def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
     return actor(access), name
 
 
-def _store(session: Session, dossier: Dossier, followup: FollowUp, action: str) -> None:
+def full_message(existing: int) -> str:
+    return (
+        f"Le suivi de ce marché compte déjà {french.number(existing)} lignes : "
+        f"{french.number(stages.MAX_FOLLOWUP_LINES)} au plus. Regroupez des lignes (par "
+        "trimestre, par public) ou supprimez celles qui font double emploi."
+    )
+
+
+def _store(
+    request: Request, session: Session, dossier: Dossier, followup: FollowUp, action: str
+) -> Response | None:
+    """Store the lines; the page that refuses them instead: the organisation's storage quota
+    reached (the lines count in it), or the contract's follow-up full."""
+    refused = over_quota(request, session, dossier.organisation_id)
+    if refused is not None:
+        return refused
     who, name = _author(session)
-    stages.add_followup(
-        session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
-        action=action,
-    )  # fmt: skip
+    try:
+        stages.add_followup(
+            session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
+            action=action,
+        )  # fmt: skip
+    except stages.FollowupFull as full:
+        title = "Suivi complet"
+        return render(
+            request,
+            "errors/error.html",
+            {"page_title": title, "title": title, "message": full_message(full.existing)},
+            status_code=409,
+        )
+    return None
 
 
 @router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
@@ -240,14 +278,16 @@ def followup_add_hours(
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
-    entry = read_hours(form, ctx.library.followup, found.lots)
+    entry = read_hours(form, ctx.library.followup, found.lots, ctx.today())
     if form.get("action") == "more-people":
         entry.errors = {}
         entry.people_rows += 1
         return followup_page(request, ctx, session, dossier_id, hours_entry=entry)
     if entry.followup is None:
         return followup_page(request, ctx, session, dossier_id, hours_entry=entry, status_code=422)
-    _store(session, dossier, entry.followup, "suivi")
+    refused = _store(request, session, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
     return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="heures"))
 
 
@@ -259,10 +299,12 @@ def followup_add_non_imputable(
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
-    entry = read_non_imputable(form, ctx.library.followup, found.lots)
+    entry = read_non_imputable(form, ctx.library.followup, found.lots, ctx.today())
     if entry.followup is None:
         return followup_page(request, ctx, session, dossier_id, case_entry=entry, status_code=422)
-    _store(session, dossier, entry.followup, "suivi")
+    refused = _store(request, session, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
     return see_other(
         with_query(dossier_url(dossier_id, SUIVI), anchor="non-imputables", notice="non-imputable")
     )
@@ -275,15 +317,25 @@ def followup_delete(
     dossier = load(session, dossier_id)
     if followed(ctx, session, dossier) is None:
         return not_followed(request, ctx, session, dossier)
-    raw = str(form.get("entry") or "")
+    entry = inputs.integer(form.get("entry"))
     notice = "supprime"
     try:
-        if not raw.isdigit():
-            raise crud.DossierNotFound(raw)
+        if entry is None:
+            raise crud.DossierNotFound(str(entry))
         who, _ = _author(session)
-        stages.delete_followup(session=session, dossier=dossier, entry_id=int(raw), actor=who)
+        stages.delete_followup(
+            session=session, dossier=dossier, entry_id=entry, actor=who, own_only=own_lines_only()
+        )
     except crud.DossierNotFound:
         notice = "deja-supprime"  # sent twice, or a line of another contract
+    except stages.NotTheAuthor:
+        title = "Ligne d’un autre auteur"
+        message = (
+            "Un facilitateur ne supprime que les lignes qu’il a saisies : celle-ci l’a été par "
+            "l’acheteur (elle compte dans le calcul de la pénalité). Demandez-lui de la corriger."
+        )
+        context = {"page_title": title, "title": title, "message": message}
+        return render(request, "errors/error.html", context, status_code=403)
     return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice=notice))
 
 
@@ -311,10 +363,19 @@ def followup_import(
             "Ko au plus). Découpez-le par période et importez chaque partie.",
             status_code=422,
         )  # fmt: skip
-    statement = read_statement(data, ctx.library.followup, found.lots)
+    statement = read_statement(data, ctx.library.followup, found.lots, today=ctx.today())
     stored = len(statement.followup.records) + len(statement.followup.non_imputable)
+    if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
+        return followup_page(
+            request, ctx, session, dossier_id,
+            import_error=f"Relevé : {stored} ligne(s) à enregistrer, non enregistrées. "
+            + full_message(len(found.entries)),
+            status_code=422,
+        )  # fmt: skip
     if stored:
-        _store(session, dossier, statement.followup, "import du relevé")
+        refused = _store(request, session, dossier, statement.followup, "import du relevé")
+        if refused is not None:
+            return refused
     if not statement.errors:
         return see_other(
             with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="importe")

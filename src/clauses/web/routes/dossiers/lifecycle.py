@@ -403,10 +403,12 @@ def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -
     """:func:`clauses.lifecycle.check_award`, with every error at once: when some values cannot
     be read, the award is checked again without them, so that what is missing is said too."""
     schema = DecpSchema.load()
+    errors = award_form.implausible_dates(data, ctx.today())
     try:
-        return lifecycle.check_award(published, data, ctx.library, schema)
+        awarded = lifecycle.check_award(published, data, ctx.library, schema)
     except ProfileError as exc:
-        errors = list(exc.errors)
+        errors += exc.errors
+    if errors:
         unread = {_key(e.field) for e in errors}
         rest = {key: value for key, value in data.items() if key not in unread}
         if unread - {""} and rest != data:
@@ -414,7 +416,8 @@ def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -
                 lifecycle.check_award(published, rest, ctx.library, schema)
             except ProfileError as again:
                 errors += [e for e in again.errors if _key(e.field) not in unread]
-        raise ProfileError(list(dict.fromkeys(errors))) from exc
+        raise ProfileError(list(dict.fromkeys(errors)))
+    return awarded
 
 
 def _key(field: str) -> str:

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from clauses import french
+from clauses import french, inputs
 from clauses.library.questionnaire import QuestionKind, Step
 from clauses.store import crud
 from clauses.store.models import (
@@ -184,7 +184,7 @@ def step_page(
         notice=notice_of(request),
         cpv_query=cpv_q,
         focus=focus if focus.replace("-", "").replace("_", "").isalnum() else "",
-        confirm_remove=int(retirer) if retirer.isdigit() else None,
+        confirm_remove=inputs.integer(retirer),
     )
     return render(request, "dossiers/step.html", view, fragment="dossiers/_wizard.html")
 
@@ -213,11 +213,15 @@ async def save_step(request: Request) -> Response:
     action = str(form.get("action") or "")
     picked = form.get("cpv_pick")
     # Removing a lot asks first (« confirm_remove_lot-N » removes), unless the lot is empty.
-    removing = action.removeprefix("remove_lot-") if action.startswith("remove_lot-") else ""
+    removing = (
+        inputs.integer(action.removeprefix("remove_lot-"))
+        if action.startswith("remove_lot-")
+        else None
+    )
     removed = (
-        action.removeprefix("confirm_remove_lot-")
+        inputs.integer(action.removeprefix("confirm_remove_lot-"))
         if action.startswith("confirm_remove_lot-")
-        else ""
+        else None
     )
     cpv_typed = wizard.form_text(form.get("cpv_q"))[:100]
     # Enter in the search field submits the form with its first button (« Suivant »): a query
@@ -236,22 +240,21 @@ async def save_step(request: Request) -> Response:
         if pick_target == "cpv":
             answers["cpv"] = pick_code
         elif pick_target:
-            index = int(pick_target.split("-")[1])
+            index = inputs.integer(pick_target.split("-")[1])
             lots = wizard.lots_of(answers)
-            if index < len(lots):
+            if index is not None and index < len(lots):
                 lots[index]["cpv"] = pick_code
                 answers[wizard.LOTS] = lots
         if action == "add_lot":
             answers = wizard.add_lot(answers, step)
-        elif removed.isdigit():
-            answers = wizard.remove_lot(answers, int(removed))
-        elif removing.isdigit():
+        elif removed is not None:
+            answers = wizard.remove_lot(answers, removed)
+        elif removing is not None:
             lots = wizard.lots_of(answers)
-            index = int(removing)
-            if index < len(lots) and wizard.lot_is_empty(lots[index]):
-                answers = wizard.remove_lot(answers, index)
-            elif index < len(lots):
-                asked[:] = [index]
+            if removing < len(lots) and wizard.lot_is_empty(lots[removing]):
+                answers = wizard.remove_lot(answers, removing)
+            elif removing < len(lots):
+                asked[:] = [removing]
         return answers
 
     def change(current: Dossier) -> dict[str, Any]:
@@ -278,7 +281,7 @@ async def save_step(request: Request) -> Response:
         confirm = asked[0] if asked else None
         if confirm is not None:
             focus = "remove-confirm"
-        elif removed.isdigit() or removing.isdigit():
+        elif removed is not None or removing is not None:
             focus = "add-lot"
         elif pick_target:
             focus = pick_target
