@@ -4,9 +4,16 @@ first admin's setup then takes over (renamed); a database without dossiers gets 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
+import httpx
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
@@ -14,6 +21,8 @@ from sqlmodel import select
 from clauses.store import accounts
 from clauses.store.db import alembic_config, make_engine, migrate, new_session
 from clauses.store.models import Dossier, Organisation
+from tests.databases import BACKENDS, unmigrated
+from tests.e2e.conftest import free_port
 
 
 def upgrade_to(engine: object, revision: str) -> None:
@@ -77,3 +86,57 @@ def test_the_migrations_build_the_schema_the_models_describe(database_url: str) 
         differences = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_two_servers_started_together_on_an_empty_database_both_serve(
+    kind: str, tmp_path: Path
+) -> None:
+    """Each ``clauses serve`` migrates before it serves; started at the same instant on a
+    database with no table, one migrates (under the database's lock) and the other, once it
+    has the lock, finds nothing left to do (it used to fail on a duplicate key)."""
+    with unmigrated(kind, tmp_path) as url:
+        ports = [free_port(), free_port()]
+        start_at = time.time() + 3  # both past their imports, then into main() together
+        script = (
+            "import sys, time; from clauses.cli import main; "
+            f"time.sleep(max(0, {start_at} - time.time())); "
+            "sys.exit(main(['serve', '--port', sys.argv[1]]))"
+        )
+        env = {**os.environ, "CLAUSES_DATABASE_URL": url, "CLAUSES_DATA_DIR": str(tmp_path)}
+        env.pop("CLAUSES_SECRET_KEY", None)
+        logs = [tmp_path / f"serve-{port}.log" for port in ports]
+        servers = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(port)],
+                env=env,
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            for port, log in zip(ports, logs, strict=True)
+        ]
+        try:
+            for port, server, log in zip(ports, servers, logs, strict=True):
+                assert serving(port, server), log.read_text(errors="replace")[-2000:]
+        finally:
+            for server in servers:
+                server.send_signal(signal.SIGTERM)
+            for server in servers:
+                try:
+                    server.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+
+
+def serving(port: int, server: subprocess.Popen[bytes], seconds: float = 60) -> bool:
+    """Whether the server answers its health check within ``seconds`` (False once it exits)."""
+    deadline = time.monotonic() + seconds
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
