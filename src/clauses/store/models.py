@@ -22,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
@@ -360,3 +361,55 @@ class FollowupEntry(SQLModel, table=True):
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class ContractFigures(SQLModel, table=True):
+    """What an awarded dossier declares, as the reports count it (:mod:`clauses.spaser.figures`),
+    computed from its published tender and its award when the dossier was at ``version``, with
+    the library of ``library_version``: a report recomputes it when either has changed
+    (:mod:`clauses.store.reports`). Its contracts are its :class:`DeclaredContract` rows."""
+
+    __tablename__ = "contract_figures"
+
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
+    version: int
+    library_version: str = Field(max_length=40)
+    # The dossier holds a published tender and an award (else it declares nothing).
+    tender: bool
+    # Why its award cannot be declared (« award.key : message »), and it then has no contract;
+    # None when it can (or has no tender).
+    problems: list[str] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    # Its contracts pass the official DECP schema, all together.
+    valid: bool
+    obligation_applies: bool
+    reserved_whole: int
+    derogation_ground: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    derogation_justification: str | None = Field(
+        default=None, sa_column=Column(Text(), nullable=True)
+    )
+
+
+class DeclaredContract(SQLModel, table=True):
+    """One contract of an awarded dossier (a DECP ``marche``: an awarded lot, or the contract
+    without lots), with the figures the SPASER indicators sum and the ``marche`` itself."""
+
+    __tablename__ = "declared_contract"
+    __table_args__ = (
+        Index("ix_declared_contract_organisation_notified", "organisation_id", "notified_on"),
+    )
+
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
+    position: int = Field(
+        sa_column=Column(Integer(), primary_key=True, autoincrement=False, nullable=False)
+    )
+    organisation_id: uuid.UUID | None = Field(default=None)
+    lot: int | None = Field(default=None)
+    notified_on: dt.date = Field(sa_column=Column(Date(), nullable=False))
+    amount_eur: float
+    social: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    environmental: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    hours_planned: int
+    reserved_lots: int
+    marche: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

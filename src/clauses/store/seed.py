@@ -15,7 +15,8 @@ Two parts:
   same plan in memory.
 - :func:`seed` writes a plan: the organisations (named as demonstration data, with fictitious
   SIRETs that pass the Luhn check), one admin, one referent and one acheteur account in each, the
-  dossiers, one audit row per move and the follow-up lines, by ``executemany`` in one
+  dossiers, one audit row per move, the follow-up lines and (given the DECP schema) what the
+  reports read of each awarded dossier (:mod:`clauses.store.reports`), by ``executemany`` in one
   transaction, then the tables' statistics (``ANALYZE``; ``VACUUM ANALYZE`` on PostgreSQL). A database that already holds demonstration organisations is refused unless
   ``replace`` (they are then deleted first, with their dossiers and accounts).
 """
@@ -47,7 +48,7 @@ from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.lifecycle import Published, check_award, publish
 from clauses.profile import TenderProfile, parse_profile
-from clauses.store import accounts
+from clauses.store import accounts, reports
 from clauses.store.db import writing
 from clauses.store.models import (
     ROLE_LABELS,
@@ -614,7 +615,13 @@ def seed(
     return Seeded(demos, emails, count, lines, by_stage)
 
 
-SEEDED_TABLES = ("dossier", "audit_event", "followup_entry")
+SEEDED_TABLES = (
+    "dossier",
+    "audit_event",
+    "followup_entry",
+    "contract_figures",
+    "declared_contract",
+)
 
 
 def analyse(session: Session) -> None:
@@ -713,11 +720,16 @@ def _dossiers(
     trail: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
 
+    figures: list[dict[str, Any]] = []
+    contracts: list[dict[str, Any]] = []
+
     def flush() -> None:
         for table, rows in (
             ("dossier", dossiers),
             ("audit_event", trail),
             ("followup_entry", entries),
+            ("contract_figures", figures),
+            ("declared_contract", contracts),
         ):
             if rows:
                 connection.execute(insert(SQLModel.metadata.tables[table]), rows)
@@ -738,6 +750,22 @@ def _dossiers(
         row = _dossier_row(dossier, organisation_id, author_id, rng)
         dossiers.append(row)
         by_stage[dossier.stage] += 1
+        if schema is not None and dossier.award is not None:
+            # What the reports read, as they would compute it (clauses.store.reports).
+            shape = dossier.tender
+            tender = Published(
+                dossier.published_on or as_of,
+                library.version,
+                shape.profile,
+                shape.advice,
+                shape.strategy,
+            )
+            kept, declared = reports.figures_rows(tender, dossier.award, library, schema)
+            figures.append({"dossier_id": row["id"], "version": row["version"], **kept})
+            contracts += [
+                {"dossier_id": row["id"], "organisation_id": organisation_id, **contract}
+                for contract in declared
+            ]
         for move in dossier.moves:
             user_id, email = users[(dossier.organisation, move.role)]
             trail.append(

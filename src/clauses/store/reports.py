@@ -1,0 +1,491 @@
+"""What the reports read (DESIGN §6): the SPASER indicators of a year and the DECP batch of a
+period, from figures kept per awarded dossier rather than from every stored snapshot parsed and
+validated at each report (5.6 to 9 s and 630 to 830 MB at 100 000 dossiers; bench/scale.py).
+
+Each awarded dossier's figures (:class:`~clauses.store.models.ContractFigures`) and contracts
+(:class:`~clauses.store.models.DeclaredContract`, one per DECP ``marche``, the ``marche``
+included) are computed by :func:`clauses.spaser.figures.dossier_figures` from its published
+tender and its award, and stamped with the dossier's version and the library's. A report first
+computes those of its period that are missing or stamped otherwise (:func:`refresh`: dossiers
+awarded, corrected or moved since the last report, or all of them after a library update), then
+reads only rows that match their dossier's version:
+
+- SPASER (:func:`spaser`): the year's contracts as narrow rows, dossier by dossier, summed by
+  :func:`clauses.spaser.indicators.indicators_of`; the hours and people of the year's follow-up
+  lines by SQL sums over their JSON.
+- DECP (:func:`decp_period`, :func:`decp_json`): the stored ``marche`` of the period, as they
+  come. A dossier whose contracts are not declarable as they stand (a problem of its award, or
+  contracts the schema refuses: only when data or schema changed behind the application) is
+  declared as before, from its snapshot, so that what is left out, and why, is the same.
+
+Rows are streamed and figures computed by batches: memory does not grow with the dossiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Integer, Text, and_, cast, delete, exists, func, insert, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from clauses.decp import Contract, DecpSchema
+from clauses.decp.award import parse_award
+from clauses.decp.document import DecpError, batch_json, declared_between
+from clauses.library import Library
+from clauses.lifecycle import Published
+from clauses.profile import ProfileError
+from clauses.spaser import Indicators
+from clauses.spaser.figures import Declared, DossierFigures, dossier_figures
+from clauses.spaser.indicators import Performed, indicators_of
+from clauses.store.db import writing
+from clauses.store.models import (
+    ContractFigures,
+    DeclaredContract,
+    Dossier,
+    FollowupEntry,
+    FollowupKind,
+    Stage,
+)
+from clauses.strategy.model import Derogation
+
+AWARDED = (Stage.awarded.value, Stage.in_execution.value, Stage.closed.value)
+BATCH = 200  # dossiers whose figures are computed and written per transaction
+STREAM = 1000  # rows fetched at a time
+FIGURES = ContractFigures.__table__  # type: ignore[attr-defined]
+DECLARED = DeclaredContract.__table__  # type: ignore[attr-defined]
+
+
+def _awarded(organisation_id: uuid.UUID | None, start: dt.date, end: dt.date) -> list[Any]:
+    """The organisation's awarded dossiers with a contract notified from ``start`` to ``end``
+    (every organisation's, with None)."""
+    where = [
+        col(Dossier.stage).in_(AWARDED),
+        col(Dossier.notified_on) <= end,
+        col(Dossier.notified_until) >= start,
+    ]
+    if organisation_id is not None:
+        where.append(col(Dossier.organisation_id) == organisation_id)
+    return where
+
+
+def _fresh(library: Library) -> Any:
+    """The join of a dossier to its figures, when they are those of its version and library."""
+    return and_(
+        col(ContractFigures.dossier_id) == col(Dossier.id),
+        col(ContractFigures.version) == col(Dossier.version),
+        col(ContractFigures.library_version) == library.version,
+    )
+
+
+# Keeping the figures.
+
+
+def refresh(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID | None,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute the figures of the awarded dossiers of the period that have none for their
+    version and the library (of the organisation; of all with None); their number."""
+    stale = (
+        select(col(Dossier.id))
+        .outerjoin(ContractFigures, _fresh(library))
+        .where(*_awarded(organisation_id, start, end), col(ContractFigures.dossier_id).is_(None))
+        .order_by(col(Dossier.id))
+    )
+    ids = list(session.execute(stale).scalars())
+    session.rollback()  # the read ends here: each batch is written in a transaction of its own
+    for done in range(0, len(ids), BATCH):
+        batch = ids[done : done + BATCH]
+        rows = session.execute(
+            select(
+                col(Dossier.id),
+                col(Dossier.organisation_id),
+                col(Dossier.version),
+                cast(col(Dossier.published), Text),
+                col(Dossier.award),
+            ).where(col(Dossier.id).in_(batch))
+        ).all()
+        session.rollback()
+        figures: list[dict[str, Any]] = []
+        contracts: list[dict[str, Any]] = []
+        for dossier_id, organisation, version, published, award in rows:
+            kept, declared = figures_rows(_snapshot(published), award, library, schema)
+            figures.append({"dossier_id": dossier_id, "version": version, **kept})
+            contracts += [
+                {"dossier_id": dossier_id, "organisation_id": organisation, **contract}
+                for contract in declared
+            ]
+        _write(session, batch, figures, contracts)
+        if progress is not None:
+            progress(done + len(batch), len(ids))
+    return len(ids)
+
+
+def figures_rows(
+    tender: Published | None, award: Any, library: Library, schema: DecpSchema
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A dossier's ``contract_figures`` values (but its id and version) and its contracts'
+    (but their dossier and organisation), from its published tender and its award as stored."""
+    kept: dict[str, Any] = {
+        "library_version": library.version,
+        "tender": tender is not None and award is not None,
+        "problems": None,
+        "valid": True,
+        "obligation_applies": False,
+        "reserved_whole": 0,
+        "derogation_ground": None,
+        "derogation_justification": None,
+    }
+    if tender is None or award is None:
+        return kept, []
+    try:
+        found = dossier_figures(
+            tender.profile, tender.advice, tender.strategy, parse_award(award), library
+        )
+    except ProfileError as exc:  # an award stored unreadable: named as the DECP names it
+        return kept | {"problems": [str(error) for error in exc.errors]}, []
+    if found.marches:
+        try:
+            schema.check({"marches": {"marche": found.marches}})
+        except DecpError:
+            kept["valid"] = False
+    derogation = found.derogation
+    kept |= {
+        "problems": found.problems or None,
+        "obligation_applies": found.obligation_applies,
+        "reserved_whole": found.reserved_whole,
+        "derogation_ground": derogation.ground if derogation else None,
+        "derogation_justification": derogation.justification if derogation else None,
+    }
+    contracts = [
+        {
+            "position": position,
+            "lot": contract.lot,
+            "notified_on": contract.notified_on,
+            "amount_eur": contract.amount,
+            "social": contract.social,
+            "environmental": contract.environmental,
+            "hours_planned": contract.hours_planned,
+            "reserved_lots": contract.reserved_lots,
+            "marche": marche,
+        }
+        for position, (contract, marche) in enumerate(
+            zip(found.declared, found.marches, strict=True)
+        )
+    ]
+    return kept, contracts
+
+
+def write_figures(
+    session: Session, figures: list[dict[str, Any]], contracts: list[dict[str, Any]]
+) -> None:
+    """Insert figures and contracts rows (in the caller's transaction)."""
+    if figures:
+        session.execute(insert(FIGURES), figures)
+    if contracts:
+        session.execute(insert(DECLARED), contracts)
+
+
+def _write(
+    session: Session,
+    ids: list[uuid.UUID],
+    figures: list[dict[str, Any]],
+    contracts: list[dict[str, Any]],
+) -> None:
+    """Replace the dossiers' figures and contracts in one transaction. Two reports computing the
+    same dossiers at once write the same rows: on a conflict the other's are kept."""
+    with writing(session):
+        try:
+            session.execute(
+                delete(DeclaredContract).where(col(DeclaredContract.dossier_id).in_(ids))
+            )
+            session.execute(delete(ContractFigures).where(col(ContractFigures.dossier_id).in_(ids)))
+            write_figures(session, figures, contracts)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+
+
+def _snapshot(text: str | None) -> Published | None:
+    return None if text is None or text == "null" else Published.from_text(text)
+
+
+# SPASER.
+
+
+def spaser(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    year: int,
+    library: Library,
+    schema: DecpSchema,
+) -> Indicators:
+    """The organisation's SPASER indicators of the year (its id as the organisation's name)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    refresh(
+        session,
+        organisation_id=organisation_id,
+        start=start,
+        end=end,
+        library=library,
+        schema=schema,
+    )
+    dossiers = _year_dossiers(session, organisation_id, start, end, library)
+    done = performed(session, organisation_id, start, end)
+    return indicators_of(dossiers, done, str(organisation_id), year, library)
+
+
+def _year_dossiers(
+    session: Session, organisation_id: uuid.UUID, start: dt.date, end: dt.date, library: Library
+) -> Iterator[tuple[str, DossierFigures]]:
+    """Each dossier with contracts notified in the period, with those contracts (in the order
+    of the dossiers' first notification), then each one that cannot be declared."""
+    contracts = (
+        select(
+            col(Dossier.id),
+            col(Dossier.title),
+            col(ContractFigures.obligation_applies),
+            col(ContractFigures.reserved_whole),
+            col(ContractFigures.derogation_ground),
+            col(ContractFigures.derogation_justification),
+            col(DeclaredContract.lot),
+            col(DeclaredContract.notified_on),
+            col(DeclaredContract.amount_eur),
+            col(DeclaredContract.social),
+            col(DeclaredContract.environmental),
+            col(DeclaredContract.hours_planned),
+            col(DeclaredContract.reserved_lots),
+        )
+        .select_from(DeclaredContract)
+        .join(Dossier, col(Dossier.id) == col(DeclaredContract.dossier_id))
+        .join(ContractFigures, _fresh(library))
+        .where(
+            col(DeclaredContract.organisation_id) == organisation_id,
+            col(DeclaredContract.notified_on) >= start,
+            col(DeclaredContract.notified_on) <= end,
+            *_awarded(organisation_id, start, end),
+        )
+        .order_by(col(Dossier.notified_on), col(Dossier.id), col(DeclaredContract.position))
+        .execution_options(yield_per=STREAM)
+    )
+    for _, group in groupby(session.execute(contracts), key=itemgetter(0)):
+        rows = list(group)
+        _, title, applies, reserved, ground, justification = rows[0][:6]
+        yield (
+            title,
+            DossierFigures(
+                declared=[Declared(*row[6:]) for row in rows],
+                obligation_applies=applies,
+                reserved_whole=reserved,
+                derogation=None
+                if ground is None
+                else Derogation(ground=ground, justification=justification or ""),
+            ),
+        )
+    problems = (
+        select(col(Dossier.title), col(ContractFigures.problems))
+        .join(ContractFigures, _fresh(library))
+        .where(*_awarded(organisation_id, start, end), col(ContractFigures.problems).is_not(None))
+        .order_by(col(Dossier.notified_on), col(Dossier.id))
+    )
+    for title, found in session.execute(problems):
+        yield title, DossierFigures(problems=found)
+
+
+def performed(
+    session: Session, organisation_id: uuid.UUID, start: dt.date, end: dt.date
+) -> Performed:
+    """The hours of the organisation's follow-up lines for periods ending in the period, and
+    the people they declare by public and by outcome: sums over the lines' JSON."""
+    lines = [
+        col(FollowupEntry.organisation_id) == organisation_id,
+        col(FollowupEntry.kind) == FollowupKind.hours.value,
+        col(FollowupEntry.period_end) >= start,
+        col(FollowupEntry.period_end) <= end,
+    ]
+    data = col(FollowupEntry.data)
+    hours = session.execute(select(func.sum(data["hours"].as_float())).where(*lines)).scalar()
+    if session.get_bind().dialect.name == "postgresql":
+        people = func.json_array_elements(data["people"]).table_valued("value")
+        person = people.c.value
+        public: Any = person.op("->>")("public")
+        outcome: Any = person.op("->>")("outcome")
+        count: Any = cast(person.op("->>")("count"), Integer)
+    else:
+        people = func.json_each(data, "$.people").table_valued("value")
+        person = people.c.value
+        public = func.json_extract(person, "$.public")
+        outcome = func.json_extract(person, "$.outcome")
+        count = func.json_extract(person, "$.count")
+    groups = session.execute(
+        select(public, outcome, func.sum(count))
+        .select_from(FollowupEntry)
+        .join(people, true())
+        .where(*lines)
+        .group_by(public, outcome)
+        .order_by(public, outcome)
+    )
+    publics: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    for who, became, number in groups:
+        publics[who] = publics.get(who, 0) + int(number)
+        if became is not None:
+            outcomes[became] = outcomes.get(became, 0) + int(number)
+    return Performed(float(hours or 0), publics, outcomes)
+
+
+def active(session: Session, organisation_id: uuid.UUID, year: int) -> bool:
+    """Whether the year has a contract notified or hours performed (the reports' default year
+    is the last complete one when it has)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    notified = exists().where(
+        *_awarded(organisation_id, start, end), col(Dossier.published).is_not(None)
+    )
+    followed = exists().where(
+        col(FollowupEntry.organisation_id) == organisation_id,
+        col(FollowupEntry.kind) == FollowupKind.hours.value,
+        col(FollowupEntry.period_end) >= start,
+        col(FollowupEntry.period_end) <= end,
+    )
+    return bool(session.execute(select(or_(notified, followed))).scalar())
+
+
+# DECP.
+
+
+@dataclass(frozen=True)
+class DecpPeriod:
+    dossiers: int  # awarded dossiers of the period (with their tender)
+    marches: int  # ``marche`` in the file
+    left_out: list[str]  # « dossier : award.key : message »
+
+
+def decp_period(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+) -> DecpPeriod:
+    """What the period's DECP file holds, without writing it out."""
+    dossiers = marches = 0
+    left_out: list[str] = []
+    for found, problems in _declared(session, organisation_id, start, end, library, schema, False):
+        dossiers += 1
+        marches += len(found)
+        left_out += problems
+    return DecpPeriod(dossiers, marches, left_out)
+
+
+def decp_json(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+) -> Iterator[str]:
+    """The period's DECP file: :func:`clauses.decp.decp_batch`'s document as
+    ``json.dumps(document, ensure_ascii=False, indent=2)`` writes it, piece by piece."""
+    return batch_json(
+        marche
+        for found, _ in _declared(session, organisation_id, start, end, library, schema, True)
+        for marche in found
+    )
+
+
+def _declared(
+    session: Session,
+    organisation_id: uuid.UUID,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+    bodies: bool,
+) -> Iterator[tuple[list[Any], list[str]]]:
+    """Each awarded dossier of the period with its tender, in the order of their first
+    notification: its ``marche`` notified in the period (without ``bodies``, their positions
+    only) and why it cannot be declared."""
+    refresh(
+        session,
+        organisation_id=organisation_id,
+        start=start,
+        end=end,
+        library=library,
+        schema=schema,
+    )
+    rows = (
+        select(
+            col(Dossier.id),
+            and_(col(ContractFigures.valid), col(ContractFigures.problems).is_(None)),
+            col(DeclaredContract.marche) if bodies else col(DeclaredContract.position),
+        )
+        .join(ContractFigures, _fresh(library))
+        .outerjoin(
+            DeclaredContract,
+            and_(
+                col(DeclaredContract.dossier_id) == col(Dossier.id),
+                col(DeclaredContract.notified_on) >= start,
+                col(DeclaredContract.notified_on) <= end,
+            ),
+        )
+        .where(*_awarded(organisation_id, start, end), col(ContractFigures.tender))
+        .order_by(col(Dossier.notified_on), col(Dossier.id), col(DeclaredContract.position))
+        .execution_options(yield_per=STREAM)
+    )
+    for dossier_id, group in groupby(session.execute(rows), key=itemgetter(0)):
+        found = list(group)
+        if found[0][1]:
+            yield [marche for _, _, marche in found if marche is not None], []
+        else:
+            yield _as_before(session, dossier_id, start, end, library, schema)
+
+
+def _as_before(
+    session: Session,
+    dossier_id: uuid.UUID,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+) -> tuple[list[Any], list[str]]:
+    """A dossier its stored contracts cannot declare, declared from its snapshot and award."""
+    title, published, award = session.execute(
+        select(col(Dossier.title), cast(col(Dossier.published), Text), col(Dossier.award)).where(
+            col(Dossier.id) == dossier_id
+        )
+    ).one()
+    try:
+        contract = contract_of(title, published, award)
+    except ProfileError as exc:  # an award stored unreadable
+        return [], [f"{title} : {error}" for error in exc.errors]
+    if contract is None:
+        return [], []
+    return declared_between(contract, start, end, library, schema)
+
+
+def contract_of(title: str, published: str | None, award: Any) -> Contract | None:
+    """A dossier's contract as the DECP reads it: its published tender and its award."""
+    snapshot = _snapshot(published)
+    if snapshot is None or award is None:
+        return None
+    return Contract(
+        label=title, profile=snapshot.profile, strategy=snapshot.strategy, award=parse_award(award)
+    )
