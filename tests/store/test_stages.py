@@ -207,9 +207,9 @@ def test_the_list_filters_by_stage_without_reading_the_heavy_columns(session: Se
         action="publication",
     )
     session.expunge_all()
-    listed = crud.list_dossiers(session=session, organisation_id=org, stages=[Stage.published])
-    assert [d.id for d in listed] == [moved.id]
-    both = crud.list_dossiers(session=session, organisation_id=org)
+    listed = crud.list_page(session=session, organisation_id=org, stages=[Stage.published])
+    assert [d.id for d in listed.dossiers] == [moved.id] and listed.total == 1
+    both = crud.list_page(session=session, organisation_id=org).dossiers
     assert {d.id for d in both} == {draft.id, moved.id}
     assert crud.count_dossiers(session=session, organisation_id=org, stages=[Stage.draft]) == 1
     assert all({"answers", "published", "award"} <= inspect(d).unloaded for d in both)

@@ -89,8 +89,18 @@ def _date(*, index: bool = False) -> Any:
 
 class Dossier(DossierBase, table=True):
     __tablename__ = "dossier"
+    # The list's indexes, one per tab (all stages; one stage), in the list's order: a page is
+    # read from the index by its cursor (clauses.store.crud.Cursor), never by skipping rows.
     __table_args__ = (
-        Index("ix_dossier_organisation_list", "organisation_id", "status", "updated_at"),
+        Index("ix_dossier_organisation_list", "organisation_id", "status", "updated_at", "id"),
+        Index(
+            "ix_dossier_organisation_stage",
+            "organisation_id",
+            "status",
+            "stage",
+            "updated_at",
+            "id",
+        ),
         Index("ix_dossier_organisation_notified", "organisation_id", "notified_on"),
     )
 
@@ -105,8 +115,7 @@ class Dossier(DossierBase, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     updated_at: dt.datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     # Who owns the dossier (every dossier has an organisation since migration 0002) and who
     # created it (None once that account is deleted: the dossier stays with the organisation).
@@ -413,3 +422,4 @@ class DeclaredContract(SQLModel, table=True):
     hours_planned: int
     reserved_lots: int
     marche: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
