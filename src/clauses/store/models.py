@@ -423,3 +423,17 @@ class DeclaredContract(SQLModel, table=True):
     reserved_lots: int
     marche: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
+
+class RateEvent(SQLModel, table=True):
+    """One event a rate limit counts (a failed sign-in, a duplication…), shared by every process
+    of the server (clauses.store.rates), until it leaves its window at ``expires_at``. The key
+    is a hash of the limit's name and of what it counts by (an e-mail, an address, an account)."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_key_expires", "key", "expires_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64)
+    expires_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
