@@ -15,12 +15,14 @@ from pathlib import Path
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import select
 
-from clauses.store import accounts
+from clauses.followup import HoursRecord, NonImputable, PeopleCount
+from clauses.spaser.indicators import Performed
+from clauses.store import accounts, reports
 from clauses.store.db import alembic_config, make_engine, migrate, new_session
-from clauses.store.models import Dossier, Organisation
+from clauses.store.models import Dossier, FollowupEntry, Organisation
 from tests.databases import BACKENDS, unmigrated
 from tests.e2e.conftest import free_port
 
@@ -140,3 +142,59 @@ def serving(port: int, server: subprocess.Popen[bytes], seconds: float = 60) -> 
             pass
         time.sleep(0.2)
     return False
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_follow_up_lines_hours_and_people_come_out_of_their_json(
+    kind: str, tmp_path: Path
+) -> None:
+    """Migration 0009 fills the columns a year's report sums, from the lines already there."""
+    with unmigrated(kind, tmp_path) as url:
+        engine = make_engine(url)
+        upgrade_to(engine, "0008_rate_events")
+        organisation, dossier = uuid.uuid4(), uuid.uuid4()
+        now = dt.datetime.now(dt.UTC)
+        end = dt.date(2027, 6, 30)
+        worked = HoursRecord(
+            lot=1,
+            period_start=dt.date(2027, 4, 1),
+            period_end=end,
+            way="direct_hiring",
+            hours=1200.5,
+            people=[
+                PeopleCount(public="rsa", contract_type="cdd", count=2, outcome="employment"),
+                PeopleCount(public="rqth", contract_type="cdi", count=1),
+            ],
+        )
+        excused = NonImputable(lot=1, hours=40, justification="Chantier arrêté", period_end=end)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(Dossier.__table__).values(  # type: ignore[attr-defined]
+                    id=dossier,
+                    title="Lycée",
+                    status="draft",
+                    answers={},
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    organisation_id=organisation,
+                    stage="in_execution",
+                )
+            )
+            for line_kind, line in (("hours", worked), ("non_imputable", excused)):
+                connection.execute(
+                    insert(FollowupEntry.__table__).values(  # type: ignore[attr-defined]
+                        dossier_id=dossier,
+                        organisation_id=organisation,
+                        kind=line_kind,
+                        period_end=end,
+                        data=line.model_dump(mode="json", exclude_none=True),
+                        author_name="Camille Martin",
+                        created_at=now,
+                    )
+                )
+        migrate(engine)
+        with new_session(engine) as session:
+            found = reports.performed(session, organisation, dt.date(2027, 1, 1), end)
+        engine.dispose()
+    assert found == Performed(1200.5, {"rqth": 1, "rsa": 2}, {"employment": 2})

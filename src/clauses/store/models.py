@@ -28,6 +28,9 @@ from sqlalchemy import (
     Text,
     Uuid,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -101,7 +104,20 @@ class Dossier(DossierBase, table=True):
             "updated_at",
             "id",
         ),
-        Index("ix_dossier_organisation_notified", "organisation_id", "notified_on"),
+        # The reports' index: the awarded dossiers of a period and their versions, read from the
+        # index alone (SQLite keeps the snapshot before those columns); drafts are not in it,
+        # so that a save does not update it.
+        Index(
+            "ix_dossier_organisation_notified",
+            "organisation_id",
+            "notified_on",
+            "notified_until",
+            "stage",
+            "version",
+            "id",
+            sqlite_where=sql_text("notified_on IS NOT NULL"),
+            postgresql_where=sql_text("notified_on IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -354,10 +370,16 @@ class FollowupEntry(SQLModel, table=True):
     """One line of a contract's follow-up: hours performed on a lot over a period, or hours
     « non imputables » with their justification. ``data`` is the line as the core reads it
     (checked against the library's vocabularies before it is stored); the organisation and
-    the period's end are kept apart, indexed, for the yearly indicators."""
+    the period's end are kept apart, indexed, for the yearly indicators, and so are the hours
+    and the people (:class:`FollowupPeople`) of a line of hours, which a year's report sums from
+    indexes alone."""
 
     __tablename__ = "followup_entry"
-    __table_args__ = (Index("ix_followup_entry_organisation_end", "organisation_id", "period_end"),)
+    __table_args__ = (
+        Index(
+            "ix_followup_entry_organisation_end", "organisation_id", "period_end", "kind", "hours"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
@@ -370,6 +392,39 @@ class FollowupEntry(SQLModel, table=True):
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    hours: float | None = Field(default=None)  # a line of hours' ``data.hours``
+
+
+class FollowupPeople(SQLModel, table=True):
+    """The people a line of hours declares (a :class:`clauses.followup.PeopleCount`), with the
+    line's organisation and period, for the year's sums by public and by outcome."""
+
+    __tablename__ = "followup_people"
+    __table_args__ = (
+        Index(
+            "ix_followup_people_organisation_end",
+            "organisation_id",
+            "period_end",
+            "public",
+            "outcome",
+            "count",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(
+        sa_column=Column(
+            Integer(),
+            ForeignKey("followup_entry.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    organisation_id: uuid.UUID | None = Field(default=None)
+    period_end: dt.date | None = _date()
+    public: str = Field(max_length=60)
+    outcome: str | None = Field(default=None, max_length=60)
+    count: int
 
 
 class ContractFigures(SQLModel, table=True):
@@ -379,10 +434,18 @@ class ContractFigures(SQLModel, table=True):
     (:mod:`clauses.store.reports`). Its contracts are its :class:`DeclaredContract` rows."""
 
     __tablename__ = "contract_figures"
+    __table_args__ = (
+        Index("ix_contract_figures_organisation_notified", "organisation_id", "notified_on"),
+    )
 
     dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
     version: int
     library_version: str = Field(max_length=40)
+    # The dossier's as they were at that version (the reports read no dossier row).
+    organisation_id: uuid.UUID | None = Field(default=None)
+    title: str = Field(max_length=TITLE_MAX)
+    notified_on: dt.date | None = _date()
+    notified_until: dt.date | None = _date()
     # The dossier holds a published tender and an award (else it declares nothing).
     tender: bool
     # Why its award cannot be declared (« award.key : message »), and it then has no contract;

@@ -31,7 +31,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Integer, Text, and_, cast, delete, exists, func, insert, or_, select, true
+from sqlalchemy import Text, and_, cast, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -51,6 +51,7 @@ from clauses.store.models import (
     Dossier,
     FollowupEntry,
     FollowupKind,
+    FollowupPeople,
     Stage,
 )
 from clauses.strategy.model import Derogation
@@ -75,18 +76,6 @@ def _awarded(organisation_id: uuid.UUID | None, start: dt.date, end: dt.date) ->
     return where
 
 
-def _fresh(library: Library) -> Any:
-    """The join of a dossier to its figures, when they are those of its version and library."""
-    return and_(
-        col(ContractFigures.dossier_id) == col(Dossier.id),
-        col(ContractFigures.version) == col(Dossier.version),
-        col(ContractFigures.library_version) == library.version,
-    )
-
-
-# Keeping the figures.
-
-
 def refresh(
     session: Session,
     *,
@@ -99,21 +88,62 @@ def refresh(
 ) -> int:
     """Compute the figures of the awarded dossiers of the period that have none for their
     version and the library (of the organisation; of all with None); their number."""
-    stale = (
-        select(col(Dossier.id))
-        .outerjoin(ContractFigures, _fresh(library))
-        .where(*_awarded(organisation_id, start, end), col(ContractFigures.dossier_id).is_(None))
-        .order_by(col(Dossier.id))
+    _, computed = _current(session, organisation_id, start, end, library, schema, progress)
+    return computed
+
+
+def _current(
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    schema: DecpSchema,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[uuid.UUID, int], int]:
+    """The awarded dossiers of the period and the versions their figures are read at, once
+    those they lacked are computed (from an index: no dossier row is read); and how many were.
+    A report reads only figures of these dossiers at these versions."""
+    rows = session.execute(
+        select(
+            col(Dossier.id),
+            col(Dossier.version),
+            col(ContractFigures.version),
+            col(ContractFigures.library_version),
+        )
+        .outerjoin(ContractFigures, col(ContractFigures.dossier_id) == col(Dossier.id))
+        .where(*_awarded(organisation_id, start, end))
     )
-    ids = list(session.execute(stale).scalars())
+    current: dict[uuid.UUID, int] = {}
+    stale: list[uuid.UUID] = []
+    for dossier_id, version, kept_version, kept_library in rows:
+        current[dossier_id] = version
+        if kept_version != version or kept_library != library.version:
+            stale.append(dossier_id)
     session.rollback()  # the read ends here: each batch is written in a transaction of its own
+    current.update(_compute(session, sorted(stale), library, schema, progress))
+    return current, len(stale)
+
+
+def _compute(
+    session: Session,
+    ids: list[uuid.UUID],
+    library: Library,
+    schema: DecpSchema,
+    progress: Callable[[int, int], None] | None,
+) -> dict[uuid.UUID, int]:
+    """Compute and write the dossiers' figures, by batches; the versions they were computed at."""
+    versions: dict[uuid.UUID, int] = {}
     for done in range(0, len(ids), BATCH):
         batch = ids[done : done + BATCH]
         rows = session.execute(
             select(
                 col(Dossier.id),
-                col(Dossier.organisation_id),
                 col(Dossier.version),
+                col(Dossier.organisation_id),
+                col(Dossier.title),
+                col(Dossier.notified_on),
+                col(Dossier.notified_until),
                 cast(col(Dossier.published), Text),
                 col(Dossier.award),
             ).where(col(Dossier.id).in_(batch))
@@ -121,17 +151,22 @@ def refresh(
         session.rollback()
         figures: list[dict[str, Any]] = []
         contracts: list[dict[str, Any]] = []
-        for dossier_id, organisation, version, published, award in rows:
+        for dossier_id, version, organisation, title, first, last, published, award in rows:
             kept, declared = figures_rows(_snapshot(published), award, library, schema)
-            figures.append({"dossier_id": dossier_id, "version": version, **kept})
+            figures.append(
+                {"dossier_id": dossier_id, "version": version, "organisation_id": organisation}
+                | {"title": title, "notified_on": first, "notified_until": last}
+                | kept
+            )
             contracts += [
                 {"dossier_id": dossier_id, "organisation_id": organisation, **contract}
                 for contract in declared
             ]
+            versions[dossier_id] = version
         _write(session, batch, figures, contracts)
         if progress is not None:
             progress(done + len(batch), len(ids))
-    return len(ids)
+    return versions
 
 
 def figures_rows(
@@ -238,28 +273,41 @@ def spaser(
 ) -> Indicators:
     """The organisation's SPASER indicators of the year (its id as the organisation's name)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    refresh(
-        session,
-        organisation_id=organisation_id,
-        start=start,
-        end=end,
-        library=library,
-        schema=schema,
-    )
-    dossiers = _year_dossiers(session, organisation_id, start, end, library)
+    current, _ = _current(session, organisation_id, start, end, library, schema)
+    dossiers = _year_dossiers(session, organisation_id, start, end, library, current)
     done = performed(session, organisation_id, start, end)
     return indicators_of(dossiers, done, str(organisation_id), year, library)
 
 
+def _kept(library: Library, current: dict[uuid.UUID, int]) -> Callable[[Any], bool]:
+    """Whether a row of figures is that of a dossier of the period, at its version."""
+
+    def kept(row: Any) -> bool:
+        fresh: bool = current.get(row.dossier_id) == row.version
+        return fresh and row.library_version == library.version
+
+    return kept
+
+
 def _year_dossiers(
-    session: Session, organisation_id: uuid.UUID, start: dt.date, end: dt.date, library: Library
+    session: Session,
+    organisation_id: uuid.UUID,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+    current: dict[uuid.UUID, int],
 ) -> Iterator[tuple[str, DossierFigures]]:
     """Each dossier with contracts notified in the period, with those contracts (in the order
     of the dossiers' first notification), then each one that cannot be declared."""
+    figures = (
+        col(ContractFigures.dossier_id),
+        col(ContractFigures.version),
+        col(ContractFigures.library_version),
+        col(ContractFigures.title),
+    )
     contracts = (
         select(
-            col(Dossier.id),
-            col(Dossier.title),
+            *figures,
             col(ContractFigures.obligation_applies),
             col(ContractFigures.reserved_whole),
             col(ContractFigures.derogation_ground),
@@ -272,25 +320,27 @@ def _year_dossiers(
             col(DeclaredContract.hours_planned),
             col(DeclaredContract.reserved_lots),
         )
-        .select_from(DeclaredContract)
-        .join(Dossier, col(Dossier.id) == col(DeclaredContract.dossier_id))
-        .join(ContractFigures, _fresh(library))
+        .join(ContractFigures, col(ContractFigures.dossier_id) == col(DeclaredContract.dossier_id))
         .where(
             col(DeclaredContract.organisation_id) == organisation_id,
             col(DeclaredContract.notified_on) >= start,
             col(DeclaredContract.notified_on) <= end,
-            *_awarded(organisation_id, start, end),
         )
-        .order_by(col(Dossier.notified_on), col(Dossier.id), col(DeclaredContract.position))
+        .order_by(
+            col(ContractFigures.notified_on),
+            col(ContractFigures.dossier_id),
+            col(DeclaredContract.position),
+        )
         .execution_options(yield_per=STREAM)
     )
-    for _, group in groupby(session.execute(contracts), key=itemgetter(0)):
+    kept = _kept(library, current)
+    for _, group in groupby(filter(kept, session.execute(contracts)), key=itemgetter(0)):
         rows = list(group)
-        _, title, applies, reserved, ground, justification = rows[0][:6]
+        title, applies, reserved, ground, justification = rows[0][3:8]
         yield (
             title,
             DossierFigures(
-                declared=[Declared(*row[6:]) for row in rows],
+                declared=[Declared(*row[8:]) for row in rows],
                 obligation_applies=applies,
                 reserved_whole=reserved,
                 derogation=None
@@ -299,45 +349,44 @@ def _year_dossiers(
             ),
         )
     problems = (
-        select(col(Dossier.title), col(ContractFigures.problems))
-        .join(ContractFigures, _fresh(library))
-        .where(*_awarded(organisation_id, start, end), col(ContractFigures.problems).is_not(None))
-        .order_by(col(Dossier.notified_on), col(Dossier.id))
+        select(*figures, col(ContractFigures.problems))
+        .where(*_stamped(organisation_id, start, end), col(ContractFigures.problems).is_not(None))
+        .order_by(col(ContractFigures.notified_on), col(ContractFigures.dossier_id))
     )
-    for title, found in session.execute(problems):
-        yield title, DossierFigures(problems=found)
+    for row in filter(kept, session.execute(problems)):
+        yield row.title, DossierFigures(problems=row.problems)
+
+
+def _stamped(organisation_id: uuid.UUID, start: dt.date, end: dt.date) -> list[Any]:
+    """Figures whose dossier, as they were computed, had a contract notified in the period."""
+    return [
+        col(ContractFigures.organisation_id) == organisation_id,
+        col(ContractFigures.notified_on) <= end,
+        col(ContractFigures.notified_until) >= start,
+    ]
 
 
 def performed(
     session: Session, organisation_id: uuid.UUID, start: dt.date, end: dt.date
 ) -> Performed:
     """The hours of the organisation's follow-up lines for periods ending in the period, and
-    the people they declare by public and by outcome: sums over the lines' JSON."""
-    lines = [
-        col(FollowupEntry.organisation_id) == organisation_id,
-        col(FollowupEntry.kind) == FollowupKind.hours.value,
-        col(FollowupEntry.period_end) >= start,
-        col(FollowupEntry.period_end) <= end,
-    ]
-    data = col(FollowupEntry.data)
-    hours = session.execute(select(func.sum(data["hours"].as_float())).where(*lines)).scalar()
-    if session.get_bind().dialect.name == "postgresql":
-        people = func.json_array_elements(data["people"]).table_valued("value")
-        person = people.c.value
-        public: Any = person.op("->>")("public")
-        outcome: Any = person.op("->>")("outcome")
-        count: Any = cast(person.op("->>")("count"), Integer)
-    else:
-        people = func.json_each(data, "$.people").table_valued("value")
-        person = people.c.value
-        public = func.json_extract(person, "$.public")
-        outcome = func.json_extract(person, "$.outcome")
-        count = func.json_extract(person, "$.count")
+    the people they declare by public and by outcome: sums over two indexes."""
+    hours = session.execute(
+        select(func.sum(col(FollowupEntry.hours))).where(
+            col(FollowupEntry.organisation_id) == organisation_id,
+            col(FollowupEntry.period_end) >= start,
+            col(FollowupEntry.period_end) <= end,
+            col(FollowupEntry.kind) == FollowupKind.hours.value,
+        )
+    ).scalar()
+    public, outcome = col(FollowupPeople.public), col(FollowupPeople.outcome)
     groups = session.execute(
-        select(public, outcome, func.sum(count))
-        .select_from(FollowupEntry)
-        .join(people, true())
-        .where(*lines)
+        select(public, outcome, func.sum(col(FollowupPeople.count)))
+        .where(
+            col(FollowupPeople.organisation_id) == organisation_id,
+            col(FollowupPeople.period_end) >= start,
+            col(FollowupPeople.period_end) <= end,
+        )
         .group_by(public, outcome)
         .order_by(public, outcome)
     )
@@ -354,14 +403,12 @@ def active(session: Session, organisation_id: uuid.UUID, year: int) -> bool:
     """Whether the year has a contract notified or hours performed (the reports' default year
     is the last complete one when it has)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    notified = exists().where(
-        *_awarded(organisation_id, start, end), col(Dossier.published).is_not(None)
-    )
+    notified = exists().where(*_awarded(organisation_id, start, end))
     followed = exists().where(
         col(FollowupEntry.organisation_id) == organisation_id,
-        col(FollowupEntry.kind) == FollowupKind.hours.value,
         col(FollowupEntry.period_end) >= start,
         col(FollowupEntry.period_end) <= end,
+        col(FollowupEntry.kind) == FollowupKind.hours.value,
     )
     return bool(session.execute(select(or_(notified, followed))).scalar())
 
@@ -425,37 +472,36 @@ def _declared(
     """Each awarded dossier of the period with its tender, in the order of their first
     notification: its ``marche`` notified in the period (without ``bodies``, their positions
     only) and why it cannot be declared."""
-    refresh(
-        session,
-        organisation_id=organisation_id,
-        start=start,
-        end=end,
-        library=library,
-        schema=schema,
-    )
+    current, _ = _current(session, organisation_id, start, end, library, schema)
     rows = (
         select(
-            col(Dossier.id),
+            col(ContractFigures.dossier_id),
+            col(ContractFigures.version),
+            col(ContractFigures.library_version),
             and_(col(ContractFigures.valid), col(ContractFigures.problems).is_(None)),
             col(DeclaredContract.marche) if bodies else col(DeclaredContract.position),
         )
-        .join(ContractFigures, _fresh(library))
         .outerjoin(
             DeclaredContract,
             and_(
-                col(DeclaredContract.dossier_id) == col(Dossier.id),
+                col(DeclaredContract.dossier_id) == col(ContractFigures.dossier_id),
                 col(DeclaredContract.notified_on) >= start,
                 col(DeclaredContract.notified_on) <= end,
             ),
         )
-        .where(*_awarded(organisation_id, start, end), col(ContractFigures.tender))
-        .order_by(col(Dossier.notified_on), col(Dossier.id), col(DeclaredContract.position))
+        .where(*_stamped(organisation_id, start, end), col(ContractFigures.tender))
+        .order_by(
+            col(ContractFigures.notified_on),
+            col(ContractFigures.dossier_id),
+            col(DeclaredContract.position),
+        )
         .execution_options(yield_per=STREAM)
     )
-    for dossier_id, group in groupby(session.execute(rows), key=itemgetter(0)):
+    kept = _kept(library, current)
+    for dossier_id, group in groupby(filter(kept, session.execute(rows)), key=itemgetter(0)):
         found = list(group)
-        if found[0][1]:
-            yield [marche for _, _, marche in found if marche is not None], []
+        if found[0][3]:
+            yield [row[4] for row in found if row[4] is not None], []
         else:
             yield _as_before(session, dossier_id, start, end, library, schema)
 

@@ -48,7 +48,7 @@ from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.lifecycle import Published, check_award, publish
 from clauses.profile import TenderProfile, parse_profile
-from clauses.store import accounts, reports
+from clauses.store import accounts, reports, stages
 from clauses.store.db import writing
 from clauses.store.models import (
     ROLE_LABELS,
@@ -619,6 +619,7 @@ SEEDED_TABLES = (
     "dossier",
     "audit_event",
     "followup_entry",
+    "followup_people",
     "contract_figures",
     "declared_contract",
 )
@@ -722,18 +723,32 @@ def _dossiers(
 
     figures: list[dict[str, Any]] = []
     contracts: list[dict[str, Any]] = []
+    people: list[list[dict[str, Any]]] = []  # each entry's people, in the entries' order
 
     def flush() -> None:
         for table, rows in (
             ("dossier", dossiers),
             ("audit_event", trail),
-            ("followup_entry", entries),
             ("contract_figures", figures),
             ("declared_contract", contracts),
         ):
             if rows:
                 connection.execute(insert(SQLModel.metadata.tables[table]), rows)
                 rows.clear()
+        if entries:
+            lines = SQLModel.metadata.tables["followup_entry"]
+            ids = connection.execute(
+                insert(lines).returning(lines.c.id, sort_by_parameter_order=True), entries
+            ).scalars()
+            counted = [
+                {"entry_id": entry_id, **each}
+                for entry_id, declared in zip(ids, people, strict=True)
+                for each in declared
+            ]
+            if counted:
+                connection.execute(insert(SQLModel.metadata.tables["followup_people"]), counted)
+            entries.clear()
+            people.clear()
 
     planned = plan(
         library,
@@ -763,7 +778,12 @@ def _dossiers(
             # The award is its example's with values drawn within the DECP format, the first
             # of each example checked against the schema (plan): its contracts pass it.
             kept, declared = reports.figures_rows(tender, dossier.award, library, None)
-            figures.append({"dossier_id": row["id"], "version": row["version"], **kept})
+            figures.append(
+                {"dossier_id": row["id"], "version": row["version"]}
+                | {"organisation_id": organisation_id, "title": row["title"]}
+                | {"notified_on": row["notified_on"], "notified_until": row["notified_until"]}
+                | kept
+            )
             contracts += [
                 {"dossier_id": row["id"], "organisation_id": organisation_id, **contract}
                 for contract in declared
@@ -799,7 +819,11 @@ def _dossiers(
                     "created_at": _at(
                         min(as_of, (line.period_end or as_of) + dt.timedelta(days=15)), rng
                     ),
+                    "hours": line.hours if kind == FollowupKind.hours else None,
                 }
+            )
+            people.append(
+                stages.people_of(organisation_id, line) if isinstance(line, HoursRecord) else []
             )
         lines += len(followed)
         if len(dossiers) >= BATCH and done < count:

@@ -28,6 +28,7 @@ from clauses.store.models import (
     Dossier,
     FollowupEntry,
     FollowupKind,
+    FollowupPeople,
     Stage,
     utcnow,
 )
@@ -158,6 +159,12 @@ def add_followup(
             _event(dossier, actor, action, f"suivi.{entry.id}", None, entry.data)
             for entry in entries
         )
+        for entry, record in zip(entries, followup.records, strict=False):  # hours first
+            assert entry.id is not None  # flushed
+            session.add_all(
+                FollowupPeople(entry_id=entry.id, **values)
+                for values in people_of(dossier.organisation_id, record)
+            )
         session.commit()
     for entry in entries:
         session.refresh(entry)
@@ -180,7 +187,23 @@ def _entry(
         data=line.model_dump(mode="json", exclude_none=True),
         author_id=actor[0],
         author_name=author_name,
+        hours=line.hours if kind == FollowupKind.hours else None,
     )
+
+
+def people_of(organisation_id: uuid.UUID | None, record: HoursRecord) -> list[dict[str, Any]]:
+    """The ``followup_people`` rows of a line of hours (but their line's id): what it declares,
+    with the line's organisation and period, which the year's report sums by index."""
+    return [
+        {
+            "organisation_id": organisation_id,
+            "period_end": record.period_end,
+            "public": people.public,
+            "outcome": people.outcome,
+            "count": people.count,
+        }
+        for people in record.people
+    ]
 
 
 def followup_entries(*, session: Session, dossier_id: uuid.UUID) -> Sequence[FollowupEntry]:

@@ -36,6 +36,10 @@ def upgrade() -> None:
         _dossier(),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("library_version", sa.String(length=40), nullable=False),
+        sa.Column("organisation_id", sa.Uuid(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("notified_on", sa.Date(), nullable=True),
+        sa.Column("notified_until", sa.Date(), nullable=True),
         sa.Column("tender", sa.Boolean(), nullable=False),
         sa.Column("problems", sa.JSON(), nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
@@ -43,6 +47,11 @@ def upgrade() -> None:
         sa.Column("reserved_whole", sa.Integer(), nullable=False),
         sa.Column("derogation_ground", sa.Text(), nullable=True),
         sa.Column("derogation_justification", sa.Text(), nullable=True),
+    )
+    op.create_index(
+        "ix_contract_figures_organisation_notified",
+        "contract_figures",
+        ["organisation_id", "notified_on"],
     )
     op.create_table(
         "declared_contract",
