@@ -68,8 +68,21 @@ class CountValue:
     count: int = 0
     value: float = 0.0
 
-    def add(self, value: float) -> CountValue:
-        return CountValue(self.count + 1, self.value + value)
+
+class _Sum:
+    """A :class:`CountValue` being summed (the year's thousands of contracts add up in place)."""
+
+    __slots__ = ("count", "value")
+
+    def __init__(self) -> None:
+        self.count, self.value = 0, 0.0
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        self.value += value
+
+    def total(self) -> CountValue:
+        return CountValue(self.count, self.value)
 
 
 @dataclass(frozen=True)
@@ -183,9 +196,9 @@ def indicators_of(
     """The indicators from each awarded dossier's figures (its label first) and the hours
     performed in the year. A dossier counts through its contracts notified in the year; one
     that cannot be declared is listed apart, whatever its year."""
-    contracts = with_social = with_environmental = CountValue()
-    by_social = dict.fromkeys(SOCIAL_VALUES, CountValue())
-    by_environmental = dict.fromkeys(ENVIRONMENTAL_VALUES, CountValue())
+    contracts, with_social, with_environmental = _Sum(), _Sum(), _Sum()
+    by_social = {value: _Sum() for value in SOCIAL_VALUES}
+    by_environmental = {value: _Sum() for value in ENVIRONMENTAL_VALUES}
     threshold = library.national_figures.social_clause_share.min_amount_eur
     eligible = eligible_with_clause = 0
     hours_planned = 0.0
@@ -204,16 +217,16 @@ def indicators_of(
         social_any = False
         for contract in declared:
             amount, social = contract.amount, contract.social
-            contracts = contracts.add(amount)
+            contracts.add(amount)
             for value in social:
-                by_social[value] = by_social[value].add(amount)
+                by_social[value].add(amount)
             for value in contract.environmental:
-                by_environmental[value] = by_environmental[value].add(amount)
+                by_environmental[value].add(amount)
             if social != [NO_SOCIAL]:
                 social_any = True
-                with_social = with_social.add(amount)
+                with_social.add(amount)
             if contract.environmental != [DecpEnvironmental.none.value]:
-                with_environmental = with_environmental.add(amount)
+                with_environmental.add(amount)
             if amount >= threshold:
                 eligible += 1
                 eligible_with_clause += DecpSocial.clause.value in social
@@ -233,11 +246,11 @@ def indicators_of(
         organisation=organisation,
         year=year,
         hours_per_fte=library.sizing.hours_per_fte,
-        contracts=contracts,
-        with_social=with_social,
-        by_social=by_social,
-        by_environmental=by_environmental,
-        with_environmental=with_environmental,
+        contracts=contracts.total(),
+        with_social=with_social.total(),
+        by_social={value: each.total() for value, each in by_social.items()},
+        by_environmental={value: each.total() for value, each in by_environmental.items()},
+        with_environmental=with_environmental.total(),
         hours_planned=hours_planned,
         hours_performed=round(performed.hours, 2),
         people_by_public=dict(performed.people_by_public),

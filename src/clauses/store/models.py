@@ -465,11 +465,25 @@ class ContractFigures(SQLModel, table=True):
 
 class DeclaredContract(SQLModel, table=True):
     """One contract of an awarded dossier (a DECP ``marche``: an awarded lot, or the contract
-    without lots), with the figures the SPASER indicators sum and the ``marche`` itself."""
+    without lots), with the figures the SPASER indicators sum and the ``marche`` itself. The
+    year's figures are read from their index alone (``social`` and ``environmental`` are the
+    DECP values joined by « | »: an index holds no JSON on PostgreSQL)."""
 
     __tablename__ = "declared_contract"
     __table_args__ = (
-        Index("ix_declared_contract_organisation_notified", "organisation_id", "notified_on"),
+        Index(
+            "ix_declared_contract_organisation_notified",
+            "organisation_id",
+            "notified_on",
+            "dossier_id",
+            "position",
+            "lot",
+            "amount_eur",
+            "hours_planned",
+            "reserved_lots",
+            "social",
+            "environmental",
+        ),
     )
 
     dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
@@ -480,8 +494,8 @@ class DeclaredContract(SQLModel, table=True):
     lot: int | None = Field(default=None)
     notified_on: dt.date = Field(sa_column=Column(Date(), nullable=False))
     amount_eur: float
-    social: list[str] = Field(sa_column=Column(JSON, nullable=False))
-    environmental: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    social: str = Field(max_length=200)
+    environmental: str = Field(max_length=200)
     hours_planned: int
     reserved_lots: int
     marche: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -1,18 +1,22 @@
 """What the reports read (DESIGN §6): the SPASER indicators of a year and the DECP batch of a
-period, from figures kept per awarded dossier rather than from every stored snapshot parsed and
-validated at each report (5.6 to 9 s and 630 to 830 MB at 100 000 dossiers; bench/scale.py).
+period, from figures kept per awarded dossier and from indexes, rather than from every stored
+snapshot parsed and validated at each report (5.6 to 9 s and 630 to 830 MB at 100 000
+dossiers before; bench/scale.py).
 
 Each awarded dossier's figures (:class:`~clauses.store.models.ContractFigures`) and contracts
 (:class:`~clauses.store.models.DeclaredContract`, one per DECP ``marche``, the ``marche``
 included) are computed by :func:`clauses.spaser.figures.dossier_figures` from its published
-tender and its award, and stamped with the dossier's version and the library's. A report first
-computes those of its period that are missing or stamped otherwise (:func:`refresh`: dossiers
-awarded, corrected or moved since the last report, or all of them after a library update), then
-reads only rows that match their dossier's version:
+tender and its award, and stamped with the dossier's version (and its organisation, title and
+dates at that version) and the library's version. A report first reads the awarded dossiers of
+its period and their versions from an index, computes the figures that are missing or stamped
+otherwise (dossiers awarded, corrected or moved since the last report, or all of them after a
+library update; ``clauses serve`` computes them all before it serves), then reads only figures
+of those dossiers at those versions, never a dossier's row:
 
 - SPASER (:func:`spaser`): the year's contracts as narrow rows, dossier by dossier, summed by
   :func:`clauses.spaser.indicators.indicators_of`; the hours and people of the year's follow-up
-  lines by SQL sums over their JSON.
+  lines summed by the database over their indexes (kept apart from each line's JSON when it is
+  added: :func:`clauses.store.stages.add_followup`).
 - DECP (:func:`decp_period`, :func:`decp_json`): the stored ``marche`` of the period, as they
   come. A dossier whose contracts are not declarable as they stand (a problem of its award, or
   contracts the schema refuses: only when data or schema changed behind the application) is
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -58,6 +63,7 @@ from clauses.strategy.model import Derogation
 
 AWARDED = (Stage.awarded.value, Stage.in_execution.value, Stage.closed.value)
 BATCH = 200  # dossiers whose figures are computed and written per transaction
+VALUES = "|"  # between the DECP values of a contract's considerations
 STREAM = 1000  # rows fetched at a time
 FIGURES = ContractFigures.__table__  # type: ignore[attr-defined]
 DECLARED = DeclaredContract.__table__  # type: ignore[attr-defined]
@@ -76,6 +82,64 @@ def _awarded(organisation_id: uuid.UUID | None, start: dt.date, end: dt.date) ->
     return where
 
 
+def _stamped(organisation_id: uuid.UUID | None, start: dt.date, end: dt.date) -> list[Any]:
+    """Figures whose dossier, as they were computed, had a contract notified in the period."""
+    where = [col(ContractFigures.notified_on) <= end, col(ContractFigures.notified_until) >= start]
+    if organisation_id is not None:
+        where.append(col(ContractFigures.organisation_id) == organisation_id)
+    return where
+
+
+# A dossier's kept figures, as the reports read them.
+KEPT = (
+    col(ContractFigures.dossier_id),
+    col(ContractFigures.version),
+    col(ContractFigures.library_version),
+    col(ContractFigures.notified_on),
+    col(ContractFigures.title),
+    col(ContractFigures.tender),
+    and_(col(ContractFigures.valid), col(ContractFigures.problems).is_(None)).label("declarable"),
+    col(ContractFigures.problems),
+    col(ContractFigures.obligation_applies),
+    col(ContractFigures.reserved_whole),
+    col(ContractFigures.derogation_ground),
+    col(ContractFigures.derogation_justification),
+)
+
+
+def _stale(
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    start: dt.date,
+    end: dt.date,
+    library: Library,
+) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, Any], list[uuid.UUID]]:
+    """The awarded dossiers of the period and their versions (from an index: no dossier row is
+    read), the figures kept for them, and those whose figures are missing or stamped with
+    another version of the dossier or of the library."""
+    versions: dict[uuid.UUID, int] = {
+        dossier_id: version
+        for dossier_id, version in session.execute(
+            select(col(Dossier.id), col(Dossier.version)).where(
+                *_awarded(organisation_id, start, end)
+            )
+        )
+    }
+    kept = {
+        row.dossier_id: row
+        for row in session.execute(select(*KEPT).where(*_stamped(organisation_id, start, end)))
+    }
+    stale = sorted(
+        dossier_id
+        for dossier_id, version in versions.items()
+        if (row := kept.get(dossier_id)) is None
+        or row.version != version
+        or row.library_version != library.version
+    )
+    session.rollback()  # the reads end here: each batch is written in a transaction of its own
+    return versions, kept, stale
+
+
 def refresh(
     session: Session,
     *,
@@ -88,41 +152,37 @@ def refresh(
 ) -> int:
     """Compute the figures of the awarded dossiers of the period that have none for their
     version and the library (of the organisation; of all with None); their number."""
-    _, computed = _current(session, organisation_id, start, end, library, schema, progress)
-    return computed
+    _, _, stale = _stale(session, organisation_id, start, end, library)
+    _compute(session, stale, library, schema, progress)
+    return len(stale)
 
 
 def _current(
     session: Session,
-    organisation_id: uuid.UUID | None,
+    organisation_id: uuid.UUID,
     start: dt.date,
     end: dt.date,
     library: Library,
     schema: DecpSchema,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[dict[uuid.UUID, int], int]:
-    """The awarded dossiers of the period and the versions their figures are read at, once
-    those they lacked are computed (from an index: no dossier row is read); and how many were.
-    A report reads only figures of these dossiers at these versions."""
-    rows = session.execute(
-        select(
-            col(Dossier.id),
-            col(Dossier.version),
-            col(ContractFigures.version),
-            col(ContractFigures.library_version),
+) -> dict[uuid.UUID, Any]:
+    """The kept figures of the organisation's awarded dossiers of the period (:data:`KEPT`), in
+    the order of their first notification, once those they lacked are computed. A report reads
+    only these dossiers' contracts."""
+    versions, kept, stale = _stale(session, organisation_id, start, end, library)
+    _compute(session, stale, library, schema, None)
+    for done in range(0, len(stale), BATCH):
+        computed = select(*KEPT).where(
+            col(ContractFigures.dossier_id).in_(stale[done : done + BATCH])
         )
-        .outerjoin(ContractFigures, col(ContractFigures.dossier_id) == col(Dossier.id))
-        .where(*_awarded(organisation_id, start, end))
-    )
-    current: dict[uuid.UUID, int] = {}
-    stale: list[uuid.UUID] = []
-    for dossier_id, version, kept_version, kept_library in rows:
-        current[dossier_id] = version
-        if kept_version != version or kept_library != library.version:
-            stale.append(dossier_id)
-    session.rollback()  # the read ends here: each batch is written in a transaction of its own
-    current.update(_compute(session, sorted(stale), library, schema, progress))
-    return current, len(stale)
+        for row in session.execute(computed):
+            kept[row.dossier_id] = row
+            versions[row.dossier_id] = row.version  # changed meanwhile: read as computed
+    current = [
+        (dossier_id, row)
+        for dossier_id, row in kept.items()
+        if versions.get(dossier_id) == row.version and row.library_version == library.version
+    ]
+    return dict(sorted(current, key=lambda item: (item[1].notified_on, item[0])))
 
 
 def _compute(
@@ -131,9 +191,8 @@ def _compute(
     library: Library,
     schema: DecpSchema,
     progress: Callable[[int, int], None] | None,
-) -> dict[uuid.UUID, int]:
-    """Compute and write the dossiers' figures, by batches; the versions they were computed at."""
-    versions: dict[uuid.UUID, int] = {}
+) -> None:
+    """Compute and write the dossiers' figures, by batches."""
     for done in range(0, len(ids), BATCH):
         batch = ids[done : done + BATCH]
         rows = session.execute(
@@ -162,11 +221,9 @@ def _compute(
                 {"dossier_id": dossier_id, "organisation_id": organisation, **contract}
                 for contract in declared
             ]
-            versions[dossier_id] = version
         _write(session, batch, figures, contracts)
         if progress is not None:
             progress(done + len(batch), len(ids))
-    return versions
 
 
 def figures_rows(
@@ -213,8 +270,8 @@ def figures_rows(
             "lot": contract.lot,
             "notified_on": contract.notified_on,
             "amount_eur": contract.amount,
-            "social": contract.social,
-            "environmental": contract.environmental,
+            "social": VALUES.join(contract.social),
+            "environmental": VALUES.join(contract.environmental),
             "hours_planned": contract.hours_planned,
             "reserved_lots": contract.reserved_lots,
             "marche": marche,
@@ -224,16 +281,6 @@ def figures_rows(
         )
     ]
     return kept, contracts
-
-
-def write_figures(
-    session: Session, figures: list[dict[str, Any]], contracts: list[dict[str, Any]]
-) -> None:
-    """Insert figures and contracts rows (in the caller's transaction)."""
-    if figures:
-        session.execute(insert(FIGURES), figures)
-    if contracts:
-        session.execute(insert(DECLARED), contracts)
 
 
 def _write(
@@ -250,7 +297,9 @@ def _write(
                 delete(DeclaredContract).where(col(DeclaredContract.dossier_id).in_(ids))
             )
             session.execute(delete(ContractFigures).where(col(ContractFigures.dossier_id).in_(ids)))
-            write_figures(session, figures, contracts)
+            for table, rows in ((FIGURES, figures), (DECLARED, contracts)):
+                if rows:  # none when the dossiers were deleted meanwhile
+                    session.execute(insert(table), rows)
             session.commit()
         except IntegrityError:
             session.rollback()
@@ -273,20 +322,10 @@ def spaser(
 ) -> Indicators:
     """The organisation's SPASER indicators of the year (its id as the organisation's name)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    current, _ = _current(session, organisation_id, start, end, library, schema)
-    dossiers = _year_dossiers(session, organisation_id, start, end, library, current)
+    current = _current(session, organisation_id, start, end, library, schema)
+    dossiers = _year_dossiers(session, organisation_id, start, end, current)
     done = performed(session, organisation_id, start, end)
     return indicators_of(dossiers, done, str(organisation_id), year, library)
-
-
-def _kept(library: Library, current: dict[uuid.UUID, int]) -> Callable[[Any], bool]:
-    """Whether a row of figures is that of a dossier of the period, at its version."""
-
-    def kept(row: Any) -> bool:
-        fresh: bool = current.get(row.dossier_id) == row.version
-        return fresh and row.library_version == library.version
-
-    return kept
 
 
 def _year_dossiers(
@@ -294,76 +333,64 @@ def _year_dossiers(
     organisation_id: uuid.UUID,
     start: dt.date,
     end: dt.date,
-    library: Library,
-    current: dict[uuid.UUID, int],
+    current: dict[uuid.UUID, Any],
 ) -> Iterator[tuple[str, DossierFigures]]:
     """Each dossier with contracts notified in the period, with those contracts (in the order
-    of the dossiers' first notification), then each one that cannot be declared."""
-    figures = (
-        col(ContractFigures.dossier_id),
-        col(ContractFigures.version),
-        col(ContractFigures.library_version),
-        col(ContractFigures.title),
+    of the dossiers' first notification), then each one that cannot be declared. The
+    contracts are read from their index alone."""
+    contracts = select(
+        col(DeclaredContract.dossier_id),
+        col(DeclaredContract.position),
+        col(DeclaredContract.lot),
+        col(DeclaredContract.notified_on),
+        col(DeclaredContract.amount_eur),
+        col(DeclaredContract.social),
+        col(DeclaredContract.environmental),
+        col(DeclaredContract.hours_planned),
+        col(DeclaredContract.reserved_lots),
+    ).where(
+        col(DeclaredContract.organisation_id) == organisation_id,
+        col(DeclaredContract.notified_on) >= start,
+        col(DeclaredContract.notified_on) <= end,
     )
-    contracts = (
-        select(
-            *figures,
-            col(ContractFigures.obligation_applies),
-            col(ContractFigures.reserved_whole),
-            col(ContractFigures.derogation_ground),
-            col(ContractFigures.derogation_justification),
-            col(DeclaredContract.lot),
-            col(DeclaredContract.notified_on),
-            col(DeclaredContract.amount_eur),
-            col(DeclaredContract.social),
-            col(DeclaredContract.environmental),
-            col(DeclaredContract.hours_planned),
-            col(DeclaredContract.reserved_lots),
-        )
-        .join(ContractFigures, col(ContractFigures.dossier_id) == col(DeclaredContract.dossier_id))
-        .where(
-            col(DeclaredContract.organisation_id) == organisation_id,
-            col(DeclaredContract.notified_on) >= start,
-            col(DeclaredContract.notified_on) <= end,
-        )
-        .order_by(
-            col(ContractFigures.notified_on),
-            col(ContractFigures.dossier_id),
-            col(DeclaredContract.position),
-        )
-        .execution_options(yield_per=STREAM)
-    )
-    kept = _kept(library, current)
-    for _, group in groupby(filter(kept, session.execute(contracts)), key=itemgetter(0)):
-        rows = list(group)
-        title, applies, reserved, ground, justification = rows[0][3:8]
-        yield (
-            title,
-            DossierFigures(
-                declared=[Declared(*row[8:]) for row in rows],
-                obligation_applies=applies,
-                reserved_whole=reserved,
-                derogation=None
-                if ground is None
-                else Derogation(ground=ground, justification=justification or ""),
-            ),
-        )
-    problems = (
-        select(*figures, col(ContractFigures.problems))
-        .where(*_stamped(organisation_id, start, end), col(ContractFigures.problems).is_not(None))
-        .order_by(col(ContractFigures.notified_on), col(ContractFigures.dossier_id))
-    )
-    for row in filter(kept, session.execute(problems)):
-        yield row.title, DossierFigures(problems=row.problems)
-
-
-def _stamped(organisation_id: uuid.UUID, start: dt.date, end: dt.date) -> list[Any]:
-    """Figures whose dossier, as they were computed, had a contract notified in the period."""
-    return [
-        col(ContractFigures.organisation_id) == organisation_id,
-        col(ContractFigures.notified_on) <= end,
-        col(ContractFigures.notified_until) >= start,
-    ]
+    by_dossier: defaultdict[uuid.UUID, list[tuple[int, Declared]]] = defaultdict(list)
+    for (
+        dossier_id,
+        position,
+        lot,
+        notified,
+        amount,
+        social,
+        environmental,
+        hours,
+        reserved,
+    ) in session.execute(contracts):
+        if dossier_id in current:
+            declared = Declared(
+                lot, notified, amount, social.split(VALUES), environmental.split(VALUES), hours,
+                reserved,
+            )  # fmt: skip
+            by_dossier[dossier_id].append((position, declared))
+    for dossier_id, row in current.items():
+        found = by_dossier.get(dossier_id)
+        if found:
+            yield (
+                row.title,
+                DossierFigures(
+                    declared=[declared for _, declared in sorted(found, key=itemgetter(0))],
+                    obligation_applies=row.obligation_applies,
+                    reserved_whole=row.reserved_whole,
+                    derogation=None
+                    if row.derogation_ground is None
+                    else Derogation(
+                        ground=row.derogation_ground,
+                        justification=row.derogation_justification or "",
+                    ),
+                ),
+            )
+    for row in current.values():
+        if row.problems is not None:
+            yield row.title, DossierFigures(problems=row.problems)
 
 
 def performed(
@@ -470,40 +497,47 @@ def _declared(
     bodies: bool,
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """Each awarded dossier of the period with its tender, in the order of their first
-    notification: its ``marche`` notified in the period (without ``bodies``, their positions
-    only) and why it cannot be declared."""
-    current, _ = _current(session, organisation_id, start, end, library, schema)
-    rows = (
-        select(
-            col(ContractFigures.dossier_id),
-            col(ContractFigures.version),
-            col(ContractFigures.library_version),
-            and_(col(ContractFigures.valid), col(ContractFigures.problems).is_(None)),
-            col(DeclaredContract.marche) if bodies else col(DeclaredContract.position),
-        )
-        .outerjoin(
-            DeclaredContract,
-            and_(
-                col(DeclaredContract.dossier_id) == col(ContractFigures.dossier_id),
-                col(DeclaredContract.notified_on) >= start,
-                col(DeclaredContract.notified_on) <= end,
-            ),
-        )
-        .where(*_stamped(organisation_id, start, end), col(ContractFigures.tender))
-        .order_by(
-            col(ContractFigures.notified_on),
-            col(ContractFigures.dossier_id),
-            col(DeclaredContract.position),
-        )
-        .execution_options(yield_per=STREAM)
+    notification: its ``marche`` notified in the period (without ``bodies``, as many Nones)
+    and why it cannot be declared."""
+    current = _current(session, organisation_id, start, end, library, schema)
+    period = (
+        col(DeclaredContract.organisation_id) == organisation_id,
+        col(DeclaredContract.notified_on) >= start,
+        col(DeclaredContract.notified_on) <= end,
     )
-    kept = _kept(library, current)
-    for dossier_id, group in groupby(filter(kept, session.execute(rows)), key=itemgetter(0)):
-        found = list(group)
-        if found[0][3]:
-            yield [row[4] for row in found if row[4] is not None], []
-        else:
+    if bodies:  # the objects, streamed in the dossiers' order (that of ``current``)
+        rows = session.execute(
+            select(col(DeclaredContract.dossier_id), col(DeclaredContract.marche))
+            .join(
+                ContractFigures, col(ContractFigures.dossier_id) == col(DeclaredContract.dossier_id)
+            )
+            .where(*period)
+            .order_by(
+                col(ContractFigures.notified_on),
+                col(DeclaredContract.dossier_id),
+                col(DeclaredContract.position),
+            )
+            .execution_options(yield_per=STREAM)
+        )
+        declarable = {dossier_id for dossier_id, row in current.items() if row.declarable}
+        stream = groupby((row for row in rows if row[0] in declarable), key=itemgetter(0))
+        pending = next(stream, None)
+    else:  # only how many, from the index
+        counts = Counter(
+            session.execute(select(col(DeclaredContract.dossier_id)).where(*period)).scalars()
+        )
+    for dossier_id, row in current.items():
+        if not row.tender:
+            continue
+        if not row.declarable:
             yield _as_before(session, dossier_id, start, end, library, schema)
+        elif not bodies:
+            yield [None] * counts[dossier_id], []
+        elif pending is not None and pending[0] == dossier_id:
+            yield [marche for _, marche in pending[1]], []
+            pending = next(stream, None)
+        else:  # none notified in the period
+            yield [], []
 
 
 def _as_before(
@@ -521,7 +555,7 @@ def _as_before(
         )
     ).one()
     try:
-        contract = contract_of(title, published, award)
+        contract = _contract(title, published, award)
     except ProfileError as exc:  # an award stored unreadable
         return [], [f"{title} : {error}" for error in exc.errors]
     if contract is None:
@@ -529,7 +563,7 @@ def _as_before(
     return declared_between(contract, start, end, library, schema)
 
 
-def contract_of(title: str, published: str | None, award: Any) -> Contract | None:
+def _contract(title: str, published: str | None, award: Any) -> Contract | None:
     """A dossier's contract as the DECP reads it: its published tender and its award."""
     snapshot = _snapshot(published)
     if snapshot is None or award is None:

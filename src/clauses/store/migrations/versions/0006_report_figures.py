@@ -61,8 +61,8 @@ def upgrade() -> None:
         sa.Column("lot", sa.Integer(), nullable=True),
         sa.Column("notified_on", sa.Date(), nullable=False),
         sa.Column("amount_eur", sa.Float(), nullable=False),
-        sa.Column("social", sa.JSON(), nullable=False),
-        sa.Column("environmental", sa.JSON(), nullable=False),
+        sa.Column("social", sa.String(length=200), nullable=False),
+        sa.Column("environmental", sa.String(length=200), nullable=False),
         sa.Column("hours_planned", sa.Integer(), nullable=False),
         sa.Column("reserved_lots", sa.Integer(), nullable=False),
         sa.Column("marche", sa.JSON(), nullable=False),
@@ -70,7 +70,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_declared_contract_organisation_notified",
         "declared_contract",
-        ["organisation_id", "notified_on"],
+        [
+            "organisation_id",
+            "notified_on",
+            "dossier_id",
+            "position",
+            "lot",
+            "amount_eur",
+            "hours_planned",
+            "reserved_lots",
+            "social",
+            "environmental",
+        ],
     )
 
 
