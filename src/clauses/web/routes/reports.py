@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session
 
 from clauses import french
@@ -24,6 +24,7 @@ from clauses.decp import DecpSchema
 from clauses.spaser import Indicators, spaser_docx, spaser_xlsx
 from clauses.spaser.tables import tables, text
 from clauses.store import reports
+from clauses.store.db import new_session
 from clauses.store.models import Organisation, Role
 from clauses.web.access import require_at_least, require_sign_in
 from clauses.web.charts import charts_of
@@ -42,6 +43,7 @@ router = APIRouter(
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YEARS_OFFERED = 8
+CHUNK_MARCHES = 50  # ``marche`` per piece of a DECP download (about 80 kB)
 
 
 def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
@@ -241,11 +243,22 @@ def decp_download(
     if errors or start is None or end is None:
         context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}
         return decp_page(request, context, 422)
-    pieces = reports.decp_json(session, **period_kwargs(ctx, org, start, end))
-    body = "".join(pieces).encode("utf-8")
     name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
-    return Response(
-        body,
+
+    def body() -> Iterator[bytes]:
+        """The file as it is read: a year's (15 MB at 33 000 dossiers) is never held whole.
+        Its own session: the request's is closed before the response is sent."""
+        with new_session(ctx.engine) as own:
+            pieces: list[str] = []
+            for piece in reports.decp_json(own, **period_kwargs(ctx, org, start, end)):
+                pieces.append(piece)
+                if len(pieces) == CHUNK_MARCHES:
+                    yield "".join(pieces).encode("utf-8")
+                    pieces.clear()
+            yield "".join(pieces).encode("utf-8")
+
+    return StreamingResponse(
+        body(),
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
