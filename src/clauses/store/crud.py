@@ -205,7 +205,12 @@ def list_page(
             return Page(shown, len(shown), 0)
         shown = shown[:limit]
     total = _count(session, where)
-    position = _count(session, [*where, _newer(Cursor.of(shown[0]))]) if shown else total
+    if last:
+        position = total - len(shown)
+    elif after is None and before is None:
+        position = 0
+    else:  # the dossiers listed before the first one shown
+        position = _count(session, [*where, _newer(Cursor.of(shown[0]))]) if shown else total
     return Page(shown, total, position)
 
 
