@@ -35,27 +35,19 @@ USAGE_SECONDS = 600  # how long a process trusts an organisation's measured stor
 class SlidingWindow:
     """At most ``limit`` events per key within ``seconds``, counted in the database."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        name: str,
-        limit: int,
-        seconds: float,
-        clock: Callable[[], dt.datetime] = utcnow,
-    ) -> None:
+    def __init__(self, engine: Engine, name: str, limit: int, seconds: float) -> None:
         self.engine = engine
         self.name = name
         self.limit = limit
         self.window = dt.timedelta(seconds=seconds)
-        self.clock = clock
 
     def full(self, key: str) -> bool:
-        return rates.recent(self.engine, rates.key_of(self.name, key), self.clock()) >= self.limit
+        return rates.recent(self.engine, rates.key_of(self.name, key), utcnow()) >= self.limit
 
     def hit(self, key: str) -> bool:
         """Count one event; False if the key was already at its limit (the event is refused)."""
         stored = rates.key_of(self.name, key)
-        return rates.hit(self.engine, stored, self.limit, self.window, self.clock())
+        return rates.hit(self.engine, stored, self.limit, self.window, utcnow())
 
     def clear(self, key: str) -> None:
         rates.clear(self.engine, rates.key_of(self.name, key))
