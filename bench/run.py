@@ -19,9 +19,11 @@ bench/README.md).
     memory sampled meanwhile: its peak;
 - the life after the draft on seeded databases (``bench/after_db.py``: 10 000 dossiers by
   ``clauses seed`` on SQLite and PostgreSQL; the dossier list, the SPASER of a year, the DECP
-  batch of a year, the seeding), its numeric figures as ``db_sqlite_…`` and ``db_postgresql_…``.
+  batch of a year, the seeding), its numeric figures as ``db_sqlite_…`` and ``db_postgresql_…``;
+- with ``--scale``, the same at 100 000 dossiers (``bench/scale.py``), as ``db_100k_…``.
 
-Usage: ``.venv/bin/python bench/run.py [--repeat N]`` (N runs, the median of each figure).
+Usage: ``.venv/bin/python bench/run.py [--repeat N] [--scale]`` (N runs, the median of each
+figure).
 Every load is bounded in requests and in seconds; all traffic stays on 127.0.0.1.
 """
 
@@ -269,7 +271,7 @@ def measure_web() -> dict[str, Any]:
     }
 
 
-def measure() -> dict[str, Any]:
+def measure(scale: bool = False) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     figures |= advise_bench.measure()
     drafted = draft_bench.measure()
@@ -278,14 +280,21 @@ def measure() -> dict[str, Any]:
     import after_db  # bench/after_db.py (which starts its servers with this module's)
 
     figures |= after_db.flat(after_db.measure())
+    if scale:
+        import scale as scale_bench  # bench/scale.py: 100 000 dossiers, half an hour or more
+
+        figures |= scale_bench.flat(scale_bench.measure())
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs; each figure's median")
+    parser.add_argument(
+        "--scale", action="store_true", help="also bench/scale.py (100 000 dossiers per database)"
+    )
     args = parser.parse_args()
-    runs = [measure() for _ in range(max(1, args.repeat))]
+    runs = [measure(args.scale) for _ in range(max(1, args.repeat))]
     result = {k: round(statistics.median(run[k] for run in runs), 3) for k in runs[0]}
     if len(runs) > 1:
         result["runs"] = len(runs)

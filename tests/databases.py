@@ -23,10 +23,18 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 @contextmanager
 def database(kind: str, folder: Path) -> Iterator[str]:
     """A migrated, empty database of that kind; yields its URL."""
-    if kind == "sqlite":
-        url = f"sqlite:///{folder / 'clauses.db'}"
-        migrate(make_engine(url))
+    with unmigrated(kind, folder) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
         yield url
+
+
+@contextmanager
+def unmigrated(kind: str, folder: Path) -> Iterator[str]:
+    """A database of that kind with no table at all; yields its URL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'clauses.db'}"
         return
     base = os.environ.get(POSTGRES_ENV)
     if not base:
@@ -37,17 +45,13 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     admin = make_engine(base)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = (
-        make_url(base)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-    engine = make_engine(url)
     try:
-        migrate(engine)
-        yield url
+        yield (
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     finally:
-        engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -144,7 +145,10 @@ def _date_arg(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"date invalide « {value} » (format AAAA-MM-JJ)") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command's parser. Given the arguments, only the subcommand they name is defined
+    with its module (:data:`ELSEWHERE`): ``clauses advise`` does not import python-docx,
+    jsonschema or SQLAlchemy, which the other subcommands need."""
     parser = argparse.ArgumentParser(
         prog="clauses",
         description="Assistant clauses sociales pour les achats publics des Régions.",
@@ -220,20 +224,41 @@ def build_parser() -> argparse.ArgumentParser:
     seed_p.add_argument("--quiet", action="store_true", help="sans l’avancement sur stderr")
     seed_p.set_defaults(handler=cmd_seed)
 
-    from clauses.decp.cli import add_decp_command
-    from clauses.drafting.cli import add_draft_commands
-    from clauses.web.cli import add_serve_command, add_user_command
-
-    add_draft_commands(sub)
-    add_serve_command(sub)
-    add_decp_command(sub)
-    add_user_command(sub)
+    named = _command_in(argv) if argv is not None else None
+    wanted = [ELSEWHERE[named]] if named in ELSEWHERE else [] if named in sub.choices else None
+    for adder in dict.fromkeys(ELSEWHERE.values()) if wanted is None else wanted:
+        module, function = adder.split(":")
+        getattr(importlib.import_module(module), function)(sub)
     return parser
 
 
+# Subcommands defined in their own modules, by the function that adds them; a module is
+# imported only when one of its subcommands runs, or when all of them are listed (``clauses
+# --help``, an unknown subcommand).
+ELSEWHERE = {
+    "draft": "clauses.drafting.cli:add_draft_commands",
+    "draft-batch": "clauses.drafting.cli:add_draft_commands",
+    "serve": "clauses.web.cli:add_serve_command",
+    "decp": "clauses.decp.cli:add_decp_command",
+    "user": "clauses.web.cli:add_user_command",
+}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand the arguments name: the first one that is not an option of ``clauses``
+    itself (``--library PATH``)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--library":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.handler(args)
     except ProfileError as exc:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import inspect
-from sqlmodel import Session
+from sqlalchemy import inspect, update
+from sqlmodel import Session, col
 
 from clauses.store import crud
 from clauses.store.db import make_engine, migrate, ping
-from clauses.store.models import DossierCreate, DossierStatus, GeneratedDocumentCreate
+from clauses.store.models import Dossier, DossierCreate, DossierStatus, GeneratedDocumentCreate
 
 
 def new(session: Session, name: str = "Dossier", **answers: str) -> crud.Dossier:
@@ -103,3 +105,51 @@ def test_migrations_match_the_models(database_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
     engine.dispose()
+
+
+def test_the_list_is_read_page_by_page_from_cursors(session: Session) -> None:
+    """Pages of 3 of 8 dossiers, most recently changed first, three of them changed at the
+    same instant (their ids then decide): forward, back, to the end and the start."""
+    organisation = uuid.uuid4()
+    start = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    made = [
+        crud.create_dossier(
+            session=session, dossier_in=DossierCreate(title=f"D{i}"), organisation_id=organisation
+        ).id
+        for i in range(8)
+    ]
+    for i, dossier_id in enumerate(made):
+        changed = start + dt.timedelta(minutes=min(i, 5), microseconds=7)
+        session.execute(
+            update(Dossier).where(col(Dossier.id) == dossier_id).values(updated_at=changed)
+        )
+    session.commit()
+    order = sorted(made, key=lambda i: (min(made.index(i), 5), i.hex), reverse=True)
+
+    def page(**where: Any) -> crud.Page:
+        return crud.list_page(session=session, organisation_id=organisation, limit=3, **where)
+
+    def ids(found: crud.Page) -> list[uuid.UUID]:
+        return [d.id for d in found.dossiers]
+
+    first = page()
+    assert (ids(first), first.total, first.position) == (order[:3], 8, 0)
+    assert first.has_next and not first.has_previous
+    after = crud.Cursor.read(crud.Cursor.of(first.dossiers[-1]).token())
+    second = page(after=after)
+    assert (ids(second), second.position) == (order[3:6], 3)
+    third = page(after=crud.Cursor.of(second.dossiers[-1]))
+    assert (ids(third), third.position, third.has_next) == (order[6:], 6, False)
+    back = page(before=crud.Cursor.of(third.dossiers[0]))
+    assert (ids(back), back.position) == (order[3:6], 3)
+    last = page(last=True)
+    assert (ids(last), last.position, last.has_previous) == (order[5:], 5, True)
+    small = crud.list_page(session=session, organisation_id=organisation, limit=10)
+    assert (ids(small), small.total) == (order, 8)
+
+
+@pytest.mark.parametrize(
+    "token", ["", "abc", "12.34", "1².3f2a", "-5." + "0" * 32, "9" * 19 + ".0"]
+)
+def test_a_cursor_that_does_not_read_is_none(token: str) -> None:
+    assert crud.Cursor.read(token) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -16,13 +17,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from clauses import cli, lifecycle
-from clauses.decp import DecpSchema, decp_batch
+from clauses.decp import DecpSchema
 from clauses.followup import FollowUp, HoursRecord, NonImputable, check_followup
 from clauses.library import Library
 from clauses.profile import parse_profile
-from clauses.spaser import indicators
 from clauses.spaser.tables import tables
-from clauses.store import accounts, seed, stages
+from clauses.store import accounts, reports, seed, stages
 from clauses.store.db import make_engine, session_scope
 from clauses.store.models import (
     AuditEvent,
@@ -142,21 +142,22 @@ def test_every_awarded_dossier_gives_a_valid_decp(
         references.add(d.award.get("id") or d.award["lots"][0]["id"])
     assert len(references) == len(awarded)  # each contract its own identifier
     for org in demo_ids(session).values():
-        start, end = dt.date(SEASONS[0], 1, 1), AS_OF
-        contracts = stages.contracts_between(
-            session=session, organisation_id=org, start=start, end=end
-        )
-        batch = decp_batch(contracts, start, end, library, schema)
-        assert not batch.left_out and batch.document["marches"]["marche"]
-        schema.check(batch.document)
+        period = {"start": dt.date(SEASONS[0], 1, 1), "end": AS_OF, "organisation_id": org}
+        kept = reports.decp_period(session, library=library, schema=schema, **period)
+        assert not kept.left_out and kept.marches
+        written = "".join(reports.decp_json(session, library=library, schema=schema, **period))
+        schema.check(json.loads(written))
 
 
-def test_the_spaser_indicators_read_the_seeded_year(session: Session, library: Library) -> None:
+def test_the_spaser_indicators_read_the_seeded_year(
+    session: Session, library: Library, schema: DecpSchema
+) -> None:
     rows = session.exec(select(FollowupEntry).where(FollowupEntry.kind == FollowupKind.hours)).all()
     for org in demo_ids(session).values():
         for year in SEASONS:
-            records = stages.contract_records(session=session, organisation_id=org, year=year)
-            found = indicators(records, str(org), year, library)
+            found = reports.spaser(
+                session, organisation_id=org, year=year, library=library, schema=schema
+            )
             expected = sum(
                 float(e.data["hours"])
                 for e in rows

@@ -4,6 +4,7 @@ follow-up lines, and the records the DECP batch and the SPASER indicators read (
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -11,12 +12,12 @@ from sqlalchemy import event, inspect
 from sqlmodel import Session, select
 
 from clauses import lifecycle
-from clauses.decp import DecpSchema, decp_batch
+from clauses.decp import DecpSchema
 from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount
 from clauses.library import Library
 from clauses.profile import ProfileError
-from clauses.spaser import indicators
-from clauses.store import crud, stages
+from clauses.spaser import Indicators
+from clauses.store import crud, reports, stages
 from clauses.store.models import AuditEvent, DossierCreate, Organisation, Stage
 from tests.moves import ACTOR, example, published, to_award
 
@@ -159,25 +160,31 @@ def test_the_reports_read_the_organisations_contracts_of_the_period(
         actor=ACTOR,
         author_name="Camille Martin",
     )
-    contracts = stages.contracts_between(
-        session=session, organisation_id=org, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)
-    )
-    assert sorted(c.label for c in contracts) == ["lycee-rehabilitation", "nettoyage-lycees"]
-    batch = decp_batch(contracts, dt.date(2027, 1, 1), dt.date(2027, 12, 31), library, schema)
-    assert not batch.left_out
-    schema.check(batch.document)
-    assert not stages.contracts_between(
-        session=session, organisation_id=org, start=dt.date(2028, 1, 1), end=dt.date(2028, 12, 31)
-    )
+    period = {"organisation_id": org, "library": library, "schema": schema}
+    year = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 12, 31)}
+    decp = reports.decp_period(session, **period, **year)
+    assert (decp.dossiers, decp.left_out) == (2, [])
+    document = json.loads("".join(reports.decp_json(session, **period, **year)))
+    schema.check(document)
+    assert sorted(m["id"] for m in document["marches"]["marche"]) == [
+        "2027-NET-002",
+        "2027-TRX-014-01",
+        "2027-TRX-014-02",
+        "2027-TRX-014-03",
+        "2027-TRX-014-05",
+    ]
+    later = {"start": dt.date(2028, 1, 1), "end": dt.date(2028, 12, 31)}
+    assert reports.decp_period(session, **period, **later).dossiers == 0
 
-    year = stages.contract_records(session=session, organisation_id=org, year=2027)
-    assert sorted(r.label for r in year) == ["lycee-rehabilitation", "nettoyage-lycees"]
-    found = indicators(year, str(org), 2027, library)
-    assert found.hours_performed == 300
-    later = stages.contract_records(session=session, organisation_id=org, year=2028)
-    assert [r.label for r in later] == ["nettoyage-lycees"]  # notified in 2027, hours in 2028
-    assert indicators(later, str(org), 2028, library).hours_performed == 50
-    assert indicators(later, str(org), 2028, library).contracts.count == 0
+    def spaser(year: int) -> Indicators:
+        return reports.spaser(
+            session, organisation_id=org, year=year, library=library, schema=schema
+        )
+
+    assert spaser(2027).hours_performed == 300
+    assert spaser(2027).contracts.count == decp.marches
+    # Notified in 2027, the cleaning's hours of 2028 count in 2028.
+    assert (spaser(2028).hours_performed, spaser(2028).contracts.count) == (50, 0)
     assert works.stage == Stage.awarded
 
 
@@ -200,9 +207,9 @@ def test_the_list_filters_by_stage_without_reading_the_heavy_columns(session: Se
         action="publication",
     )
     session.expunge_all()
-    listed = crud.list_dossiers(session=session, organisation_id=org, stages=[Stage.published])
-    assert [d.id for d in listed] == [moved.id]
-    both = crud.list_dossiers(session=session, organisation_id=org)
+    listed = crud.list_page(session=session, organisation_id=org, stages=[Stage.published])
+    assert [d.id for d in listed.dossiers] == [moved.id] and listed.total == 1
+    both = crud.list_page(session=session, organisation_id=org).dossiers
     assert {d.id for d in both} == {draft.id, moved.id}
     assert crud.count_dossiers(session=session, organisation_id=org, stages=[Stage.draft]) == 1
     assert all({"answers", "published", "award"} <= inspect(d).unloaded for d in both)

@@ -345,10 +345,14 @@ def test_the_list_by_stage(app: FastAPI) -> None:
         page = other.get("/dossiers").text
         assert "État" in page and page.count("<tr>") == 201  # the header and 200 dossiers
         assert "Dossiers 1 à 200 sur 203" in text_of(page)
-        assert 'href="/dossiers?page=2"' in page
-        second = other.get("/dossiers?page=2").text
+        following = re.search(r'href="(/dossiers\?apres=[0-9.a-f]+)">Dossiers suivants', page)
+        assert following and 'href="/dossiers?fin=1">Fin de la liste' in page
+        second = other.get(following[1]).text
         assert second.count("<tr>") == 4 and "Dossiers 201 à 203 sur 203" in text_of(second)
-        assert 'href="/dossiers"' in second and "Dossiers précédents" in text_of(second)
+        assert 'href="/dossiers">Début de la liste' in second
+        back = re.search(r'href="(/dossiers\?avant=[0-9.a-f]+)">Dossiers précédents', second)
+        assert back and other.get(back[1]).text.count("<tr>") == 201
+        assert "Dossiers 4 à 203 sur 203" in text_of(other.get("/dossiers?fin=1").text)
         awarded = other.get("/dossiers?etat=awarded").text
         assert awarded.count("<tr>") == 2 and "Dossier 000" in awarded
         assert "Attribué" in text_of(awarded) and "Dossiers attribués" in text_of(awarded)

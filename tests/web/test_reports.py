@@ -23,6 +23,7 @@ from clauses.store.models import Stage
 from tests.conftest import require_tool
 from tests.drafting.test_libreoffice import convert
 from tests.moves import example, move_in, schema
+from tests.store import previous
 from tests.web.conftest import Browser, people_of, text_of
 
 NBSP = french.NBSP
@@ -74,7 +75,7 @@ def test_the_dashboard_shows_the_indicators_of_the_year(
     assert page.status_code == 200
     with new_session(app.state.ctx.engine) as session:
         org = organisation_id(app)
-        records = stages.contract_records(session=session, organisation_id=org, year=2027)
+        records = previous.contract_records(session=session, organisation_id=org, year=2027)
     expected = indicators(records, str(org), 2027, app.state.ctx.library)
     assert expected.contracts.count == 5  # the works' four lots awarded (not lot 4), the cleaning
     text = text_of(page.text).replace(NBSP, " ")

@@ -80,7 +80,7 @@ def test_server_errors_show_a_french_page_without_trace(
     def broken(**_: object) -> None:
         raise RuntimeError("secret answer: Lycée Jules-Verne")
 
-    monkeypatch.setattr(manage.crud, "list_dossiers", broken)
+    monkeypatch.setattr(manage.crud, "list_page", broken)
     with (
         TestClient(app, raise_server_exceptions=False) as client,
         caplog.at_level(logging.ERROR, "clauses.web"),

@@ -26,8 +26,8 @@ from clauses.advisor.model import (
     Sizing,
 )
 from clauses.library import Library
+from clauses.library.formatting import render_note
 from clauses.library.models import MechanismId, QualifiedTrade, Sector, TradeRule
-from clauses.library.render import render_note
 from clauses.profile import Nature, TenderProfile
 
 RANK = {Level.recommended: 2, Level.possible: 1, Level.discouraged: 0}

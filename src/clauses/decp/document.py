@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -358,21 +358,46 @@ def decp_batch(
     A contract that cannot be declared is left out and named with its problems: the others are
     still published (a bad dossier never stops the rest).
     """
-    first, last = start.isoformat(), end.isoformat()
     marches: list[dict[str, Any]] = []
     left_out: list[str] = []
     for contract in contracts:
-        dates = _notification_dates(contract.award)
-        if None not in dates and not any(start <= d <= end for d in dates if d is not None):
-            continue  # notified outside the period: nothing to build
-        try:
-            found = decp_marches(contract.profile, contract.award, contract.strategy, library)
-            within = [m for m in found if first <= m["dateNotification"] <= last]
-            if within:
-                schema.check({"marches": {"marche": within}})
-        except DecpError as exc:
-            left_out.extend(f"{contract.label} : {error}" for error in exc.errors)
-            continue
-        marches.extend(within)
+        found, problems = declared_between(contract, start, end, library, schema)
+        marches.extend(found)
+        left_out.extend(problems)
     # Every ``marche`` was checked with its contract: the list of them is valid as it stands.
     return DecpBatch({"marches": {"marche": marches}}, left_out)
+
+
+def declared_between(
+    contract: Contract, start: dt.date, end: dt.date, library: Library, schema: DecpSchema
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The contract's ``marche`` notified in the period, checked against the schema; or none,
+    and the lines « dossier : award.key : message » that say why it cannot be declared."""
+    dates = _notification_dates(contract.award)
+    if None not in dates and not any(start <= d <= end for d in dates if d is not None):
+        return [], []  # notified outside the period: nothing to build
+    first, last = start.isoformat(), end.isoformat()
+    try:
+        found = decp_marches(contract.profile, contract.award, contract.strategy, library)
+        within = [m for m in found if first <= m["dateNotification"] <= last]
+        if within:
+            schema.check({"marches": {"marche": within}})
+    except DecpError as exc:
+        return [], [f"{contract.label} : {error}" for error in exc.errors]
+    return within, []
+
+
+def batch_json(marches: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """``json.dumps({"marches": {"marche": list(marches)}}, ensure_ascii=False, indent=2)``,
+    piece by piece: one ``marche`` at a time, so that a year's file is written without holding
+    all of its objects at once."""
+    opened = False
+    for marche in marches:
+        text = json.dumps(marche, ensure_ascii=False, indent=2).replace("\n", "\n" + INDENT)
+        yield ("," if opened else _OPENING) + "\n" + INDENT + text
+        opened = True
+    yield "\n    ]\n  }\n}" if opened else _OPENING + "]\n  }\n}"
+
+
+INDENT = " " * 6  # a ``marche``'s depth in the file
+_OPENING = '{\n  "marches": {\n    "marche": ['

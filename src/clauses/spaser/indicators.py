@@ -1,7 +1,10 @@
-"""SPASER indicators of an organisation for a year (L2111-3), from its contract records.
+"""SPASER indicators of an organisation for a year (L2111-3), from its contracts' figures.
 
-A pure function of the records (what a dossier holds: profile, advice snapshot, strategy, award,
-follow-up) and the library. What is counted, and on which basis:
+Pure functions: :func:`indicators_of` sums each awarded dossier's figures
+(:func:`clauses.spaser.figures.dossier_figures`: what its tender and award declare) and the
+hours performed in the year; :func:`indicators` computes both from records in memory (what a
+dossier holds: profile, advice snapshot, strategy, award, follow-up), as the store does from the
+figures it keeps (:mod:`clauses.store.reports`). What is counted, and on which basis:
 
 - **contracts**: the DECP ``marche`` notified in the year — each awarded lot is a contract of its
   own, as in the open data (DOMAIN §8) — in number and in value (the awarded amount HT); with
@@ -24,30 +27,20 @@ follow-up) and the library. What is counted, and on which basis:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from clauses.advisor.model import Advice
 from clauses.decp.award import Award
-from clauses.decp.document import DecpError, decp_marches
 from clauses.followup.model import FollowUp
 from clauses.library import Library
-from clauses.library.models import DecpEnvironmental, DecpSocial, MechanismId, ObligationId
+from clauses.library.models import DecpEnvironmental, DecpSocial
 from clauses.library.reporting import NationalShare
 from clauses.profile import TenderProfile
+from clauses.spaser.figures import DossierFigures, dossier_figures
 from clauses.strategy.model import ResolvedStrategy
 
-RESERVATIONS = frozenset(
-    {
-        MechanismId.reserved_disability,
-        MechanismId.reserved_insertion,
-        MechanismId.reserved_both,
-        MechanismId.reserved_prison,
-        MechanismId.reserved_ess,
-    }
-)
 NO_SOCIAL = DecpSocial.none.value
 SOCIAL_VALUES = [v.value for v in DecpSocial]
 ENVIRONMENTAL_VALUES = [v.value for v in DecpEnvironmental]
@@ -55,7 +48,7 @@ ENVIRONMENTAL_VALUES = [v.value for v in DecpEnvironmental]
 
 @dataclass(frozen=True)
 class ContractRecord:
-    """What a dossier holds once awarded (``clauses.store.stages.contract_records``).
+    """What a dossier holds once awarded, for the indicators computed in memory.
 
     A contract of another year, read only for the hours it performed in the year, comes
     without its tender (``profile``, ``advice``, ``strategy`` and ``award`` None): it declares
@@ -75,8 +68,21 @@ class CountValue:
     count: int = 0
     value: float = 0.0
 
-    def add(self, value: float) -> CountValue:
-        return CountValue(self.count + 1, self.value + value)
+
+class _Sum:
+    """A :class:`CountValue` being summed (the year's thousands of contracts add up in place)."""
+
+    __slots__ = ("count", "value")
+
+    def __init__(self) -> None:
+        self.count, self.value = 0, 0.0
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        self.value += value
+
+    def total(self) -> CountValue:
+        return CountValue(self.count, self.value)
 
 
 @dataclass(frozen=True)
@@ -154,99 +160,101 @@ class Indicators:
         return sum(self.people_by_public.values())
 
 
+@dataclass(frozen=True)
+class Performed:
+    """The hours recorded for periods ending in the year, and the people behind them."""
+
+    hours: float = 0.0
+    people_by_public: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
 def indicators(
     records: list[ContractRecord], organisation: str, year: int, library: Library
 ) -> Indicators:
-    first, last = dt.date(year, 1, 1).isoformat(), dt.date(year, 12, 31).isoformat()
-    contracts = with_social = with_environmental = CountValue()
-    by_social = dict.fromkeys(SOCIAL_VALUES, CountValue())
-    by_environmental = dict.fromkeys(ENVIRONMENTAL_VALUES, CountValue())
+    """The indicators of the organisation's records (in memory: the store computes the same
+    from its kept figures, :mod:`clauses.store.reports`)."""
+    mine = [record for record in records if record.organisation == organisation]
+    dossiers = (
+        (r.label, dossier_figures(r.profile, r.advice, r.strategy, r.award, library))
+        for r in mine
+        if r.award is not None
+        and r.profile is not None
+        and r.advice is not None
+        and r.strategy is not None
+    )
+    return indicators_of(dossiers, performed(mine, year), organisation, year, library)
+
+
+def indicators_of(
+    dossiers: Iterable[tuple[str, DossierFigures]],
+    performed: Performed,
+    organisation: str,
+    year: int,
+    library: Library,
+) -> Indicators:
+    """The indicators from each awarded dossier's figures (its label first) and the hours
+    performed in the year. A dossier counts through its contracts notified in the year; one
+    that cannot be declared is listed apart, whatever its year."""
+    contracts, with_social, with_environmental = _Sum(), _Sum(), _Sum()
+    by_social = {value: _Sum() for value in SOCIAL_VALUES}
+    by_environmental = {value: _Sum() for value in ENVIRONMENTAL_VALUES}
     threshold = library.national_figures.social_clause_share.min_amount_eur
     eligible = eligible_with_clause = 0
-    hours_planned = hours_performed = 0.0
-    publics: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
+    hours_planned = 0.0
     reserved_contracts = reserved_lots = 0
     applies = applies_with_social = 0
     derogations: list[Derogation] = []
     without: list[str] = []
     left_out: list[str] = []
-    for record in records:
-        if record.organisation != organisation:
+    for label, figures in dossiers:
+        if figures.problems:
+            left_out.extend(f"{label} : {problem}" for problem in figures.problems)
             continue
-        hours_performed += _performed(record.followup, year, publics, outcomes)
-        award, profile, advice, strategy = (
-            record.award,
-            record.profile,
-            record.advice,
-            record.strategy,
-        )
-        if award is None or profile is None or advice is None or strategy is None:
-            continue  # not awarded, or a contract of another year read for its hours
-        try:
-            marches = [
-                m
-                for m in decp_marches(profile, award, strategy, library)
-                if first <= m["dateNotification"] <= last
-            ]
-        except DecpError as exc:
-            left_out.extend(f"{record.label} : {error}" for error in exc.errors)
-            continue
-        if not marches:
+        declared = [d for d in figures.declared if d.notified_on.year == year]
+        if not declared:
             continue
         social_any = False
-        lots_awarded: set[int | None] = set()
-        for marche, lot in zip(marches, _lots(award, marches), strict=True):
-            lots_awarded.add(lot)
-            amount = float(marche["montant"])
-            social = marche["considerationsSociales"]["considerationSociale"]
-            environmental = marche["considerationsEnvironnementales"][
-                "considerationEnvironnementale"
-            ]
-            contracts = contracts.add(amount)
+        for contract in declared:
+            amount, social = contract.amount, contract.social
+            contracts.add(amount)
             for value in social:
-                by_social[value] = by_social[value].add(amount)
-            for value in environmental:
-                by_environmental[value] = by_environmental[value].add(amount)
+                by_social[value].add(amount)
+            for value in contract.environmental:
+                by_environmental[value].add(amount)
             if social != [NO_SOCIAL]:
                 social_any = True
-                with_social = with_social.add(amount)
-            if environmental != [DecpEnvironmental.none.value]:
-                with_environmental = with_environmental.add(amount)
+                with_social.add(amount)
+            if contract.environmental != [DecpEnvironmental.none.value]:
+                with_environmental.add(amount)
             if amount >= threshold:
                 eligible += 1
                 eligible_with_clause += DecpSocial.clause.value in social
-        hours_planned += sum(line.hours for line in strategy.hours if line.lot in lots_awarded)
-        for mechanism in strategy.mechanisms:
-            if mechanism.id in RESERVATIONS:
-                if mechanism.lots:
-                    reserved_lots += len(set(mechanism.lots) & lots_awarded)
-                else:
-                    reserved_contracts += 1
-        if _obligation_applies(advice):
+            reserved_lots += contract.reserved_lots
+        hours_planned += sum(contract.hours_planned for contract in declared)
+        reserved_contracts += figures.reserved_whole
+        if figures.obligation_applies:
             applies += 1
             if social_any:
                 applies_with_social += 1
-            elif strategy.derogation is not None:
-                derogation = strategy.derogation
-                derogations.append(
-                    Derogation(record.label, derogation.ground, derogation.justification)
-                )
+            elif figures.derogation is not None:
+                derogation = figures.derogation
+                derogations.append(Derogation(label, derogation.ground, derogation.justification))
             else:
-                without.append(record.label)
+                without.append(label)
     return Indicators(
         organisation=organisation,
         year=year,
         hours_per_fte=library.sizing.hours_per_fte,
-        contracts=contracts,
-        with_social=with_social,
-        by_social=by_social,
-        by_environmental=by_environmental,
-        with_environmental=with_environmental,
+        contracts=contracts.total(),
+        with_social=with_social.total(),
+        by_social={value: each.total() for value, each in by_social.items()},
+        by_environmental={value: each.total() for value, each in by_environmental.items()},
+        with_environmental=with_environmental.total(),
         hours_planned=hours_planned,
-        hours_performed=round(hours_performed, 2),
-        people_by_public=dict(publics),
-        outcomes=dict(outcomes),
+        hours_performed=round(performed.hours, 2),
+        people_by_public=dict(performed.people_by_public),
+        outcomes=dict(performed.outcomes),
         reserved_contracts=reserved_contracts,
         reserved_lots=reserved_lots,
         compliance=Compliance(applies, applies_with_social, derogations, without),
@@ -264,35 +272,21 @@ def indicators(
     )
 
 
-def _lots(award: Award, marches: list[dict[str, Any]]) -> list[int | None]:
-    """The lot number of each ``marche`` (None for a contract without lots)."""
-    if award.lots is None:
-        return [None] * len(marches)
-    by_id = {a.id: a.lot for a in award.lots}
-    return [by_id[m["id"]] for m in marches]
-
-
-def _performed(
-    followup: FollowUp, year: int, publics: Counter[str], outcomes: Counter[str]
-) -> float:
+def performed(records: Iterable[ContractRecord], year: int) -> Performed:
+    """The hours of the records' follow-up lines for periods ending in the year, in order."""
     hours = 0.0
-    for record in followup.records:
-        if record.period_end.year != year:
-            continue
-        hours += record.hours
-        for people in record.people:
-            publics[people.public] += people.count
-            if people.outcome is not None:
-                outcomes[people.outcome] += people.count
-    return hours
-
-
-def _obligation_applies(advice: Advice) -> bool:
-    return any(
-        o.applies
-        for o in advice.obligations
-        if o.id is ObligationId.social_consideration_above_eu_threshold
-    )
+    publics: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    for record in records:
+        for line in record.followup.records:
+            if line.period_end.year != year:
+                continue
+            hours += line.hours
+            for people in line.people:
+                publics[people.public] += people.count
+                if people.outcome is not None:
+                    outcomes[people.outcome] += people.count
+    return Performed(hours, dict(publics), dict(outcomes))
 
 
 def _national(library: Library, year: int, eligible: int, with_clause: int) -> Comparison:

@@ -55,10 +55,11 @@ def text(cell: Cell, kind: Kind) -> str:
 
 
 def _counts(counts: dict[str, int], labels: Mapping[str, Term]) -> list[list[Cell]]:
-    """Counts by term, largest first, under the library's labels."""
+    """Counts by term, largest first (equal ones in the order of their ids, whatever the order
+    the counts were read in), under the library's labels."""
     return [
         [labels[key].label if key in labels else key, count]
-        for key, count in sorted(counts.items(), key=lambda item: -item[1])
+        for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 

@@ -8,11 +8,14 @@ caller can show it next to what the user submitted.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, func
+from sqlalchemy import CursorResult, delete, func, tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -20,6 +23,7 @@ from clauses.store.db import writing
 from clauses.store.models import (
     Dossier,
     DossierCreate,
+    DossierGrant,
     DossierStatus,
     GeneratedDocument,
     GeneratedDocumentCreate,
@@ -65,19 +69,82 @@ def get_dossier(*, session: Session, dossier_id: uuid.UUID) -> Dossier:
 
 
 HEAVY = (Dossier.answers, Dossier.strategy, Dossier.published, Dossier.award)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+CURSOR = re.compile(r"([0-9]{1,17})\.([0-9a-f]{32})")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a list of dossiers (most recently changed first): a dossier's last change and
+    its id, which breaks ties. The list's next and previous pages are read from it by index
+    (keyset pagination): the last page of a list of 100 000 costs what the first one does."""
+
+    updated_at: dt.datetime
+    id: uuid.UUID
+
+    @staticmethod
+    def of(dossier: Dossier) -> Cursor:
+        changed = dossier.updated_at
+        return Cursor(changed if changed.tzinfo else changed.replace(tzinfo=dt.UTC), dossier.id)
+
+    def token(self) -> str:
+        """The cursor in an address: microseconds since 1970 and the id, « 1764… .3f2a… »."""
+        micros = (self.updated_at - EPOCH) // dt.timedelta(microseconds=1)
+        return f"{micros}.{self.id.hex}"
+
+    @staticmethod
+    def read(token: str | None) -> Cursor | None:
+        """The cursor of a :meth:`token`; None for anything else."""
+        found = CURSOR.fullmatch(token or "")
+        if found is None:
+            return None
+        return Cursor(EPOCH + dt.timedelta(microseconds=int(found[1])), uuid.UUID(found[2]))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a list of dossiers: the dossiers, their number in the whole list, and the
+    position of the first one shown (0: the list's start)."""
+
+    dossiers: list[Dossier]
+    total: int
+    position: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.position > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.position + len(self.dossiers) < self.total
 
 
 def _listed(
-    organisation_id: uuid.UUID | None, status: DossierStatus | None, stages: Sequence[Stage]
+    organisation_id: uuid.UUID | None,
+    status: DossierStatus | None,
+    stages: Sequence[Stage],
+    granted_to: uuid.UUID | None = None,
 ) -> list[Any]:
-    """What the list and its count filter on: the organisation, and the status and stages
-    when given."""
-    where: list[Any] = [Dossier.organisation_id == organisation_id]
+    """What the list and its count filter on: the organisation (or the dossiers a facilitator
+    was invited to), and the status and stages when given."""
+    if granted_to is not None:
+        invited = select(DossierGrant.dossier_id).where(DossierGrant.user_id == granted_to)
+        where: list[Any] = [col(Dossier.id).in_(invited)]
+    else:
+        where = [Dossier.organisation_id == organisation_id]
     if status is not None:
         where.append(Dossier.status == status)
     if stages:
         where.append(col(Dossier.stage).in_([s.value for s in stages]))
     return where
+
+
+def _newer(cursor: Cursor) -> Any:
+    return tuple_(col(Dossier.updated_at), col(Dossier.id)) > (cursor.updated_at, cursor.id)
+
+
+def _older(cursor: Cursor) -> Any:
+    return tuple_(col(Dossier.updated_at), col(Dossier.id)) < (cursor.updated_at, cursor.id)
 
 
 def list_dossiers(
@@ -87,19 +154,68 @@ def list_dossiers(
     status: DossierStatus | None = None,
     stages: Sequence[Stage] = (),
     limit: int = 50,
-    offset: int = 0,
 ) -> Sequence[Dossier]:
     """The organisation's dossiers (at those stages, if given), most recently changed first,
     without their heavy columns (answers, strategy, published tender, award: loaded if read)."""
+    return _listed_rows(
+        session, _listed(organisation_id, status, stages), newest_first=True, limit=limit
+    )
+
+
+def _listed_rows(
+    session: Session, where: list[Any], *, newest_first: bool, limit: int
+) -> list[Dossier]:
+    order = (col(Dossier.updated_at), col(Dossier.id))
     query = (
         select(Dossier)
         .options(*(defer(column) for column in HEAVY))  # type: ignore[arg-type]
-        .where(*_listed(organisation_id, status, stages))
-        .order_by(col(Dossier.updated_at).desc())
-        .offset(offset)
+        .where(*where)
+        .order_by(*(c.desc() if newest_first else c.asc() for c in order))
         .limit(limit)
     )
-    return session.exec(query).all()
+    found = list(session.exec(query).all())
+    return found if newest_first else found[::-1]
+
+
+def list_page(
+    *,
+    session: Session,
+    organisation_id: uuid.UUID | None,
+    status: DossierStatus | None = None,
+    stages: Sequence[Stage] = (),
+    granted_to: uuid.UUID | None = None,
+    limit: int = 50,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    last: bool = False,
+) -> Page:
+    """A page of the list (:func:`list_dossiers`, or the dossiers a facilitator was invited
+    to): the first one, the one after ``after``, the one before ``before``, or the ``last``.
+    The dossiers are counted only when the list does not fit in one page."""
+    where = _listed(organisation_id, status, stages, granted_to)
+    if before is not None or last:
+        shown = _listed_rows(
+            session, where + ([_newer(before)] if before else []), newest_first=False, limit=limit
+        )
+    else:
+        shown = _listed_rows(
+            session, where + ([_older(after)] if after else []), newest_first=True, limit=limit + 1
+        )
+        if after is None and len(shown) <= limit:
+            return Page(shown, len(shown), 0)
+        shown = shown[:limit]
+    total = _count(session, where)
+    if last:
+        position = total - len(shown)
+    elif after is None and before is None:
+        position = 0
+    else:  # the dossiers listed before the first one shown
+        position = _count(session, [*where, _newer(Cursor.of(shown[0]))]) if shown else total
+    return Page(shown, total, position)
+
+
+def _count(session: Session, where: list[Any]) -> int:
+    return session.exec(select(func.count()).select_from(Dossier).where(*where)).one()
 
 
 def count_dossiers(
@@ -109,8 +225,9 @@ def count_dossiers(
     status: DossierStatus | None = None,
     stages: Sequence[Stage] = (),
 ) -> int:
-    query = select(func.count()).select_from(Dossier)
-    return session.exec(query.where(*_listed(organisation_id, status, stages))).one()
+    """How many dossiers the organisation has (by an index: the quota checks it at every
+    creation)."""
+    return _count(session, _listed(organisation_id, status, stages))
 
 
 def duplicate_dossier(

@@ -24,7 +24,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -143,11 +143,43 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the latest revision (idempotent)."""
-    with engine.begin() as connection:
+    """Bring the schema up to the latest revision (idempotent), once whoever starts first:
+    under the database's migration lock (:func:`locked`), so that processes started together
+    on an empty database do not all create it (one used to exit on a duplicate key)."""
+    with engine.connect() as connection:
+        locked(connection)
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        connection.commit()
+
+
+# The PostgreSQL advisory lock's first key (the second is the schema's: the tests migrate
+# schemas of one database side by side).
+MIGRATION_LOCK = 0x636C61  # "cla"
+LOCK_WAIT_S = 600  # how long a starting process waits for another one's migrations
+
+
+def locked(connection: Connection) -> None:
+    """Begin the connection's transaction holding the database's migration lock, which its
+    commit or rollback releases: an advisory lock on PostgreSQL, an exclusive transaction on
+    SQLite (other connections still read; they write once it ends). Waits for a process that
+    holds it, up to :data:`LOCK_WAIT_S`."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+            {"key": MIGRATION_LOCK},
+        )
+        return
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")  # waits busy_timeout, then raises
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                raise
+            connection.rollback()
 
 
 def new_session(engine: Engine) -> Session:

@@ -22,10 +22,14 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
     Uuid,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -88,9 +92,32 @@ def _date(*, index: bool = False) -> Any:
 
 class Dossier(DossierBase, table=True):
     __tablename__ = "dossier"
+    # The list's indexes, one per tab (all stages; one stage), in the list's order: a page is
+    # read from the index by its cursor (clauses.store.crud.Cursor), never by skipping rows.
     __table_args__ = (
-        Index("ix_dossier_organisation_list", "organisation_id", "status", "updated_at"),
-        Index("ix_dossier_organisation_notified", "organisation_id", "notified_on"),
+        Index("ix_dossier_organisation_list", "organisation_id", "status", "updated_at", "id"),
+        Index(
+            "ix_dossier_organisation_stage",
+            "organisation_id",
+            "status",
+            "stage",
+            "updated_at",
+            "id",
+        ),
+        # The reports' index: the awarded dossiers of a period and their versions, read from the
+        # index alone (SQLite keeps the snapshot before those columns); drafts are not in it,
+        # so that a save does not update it.
+        Index(
+            "ix_dossier_organisation_notified",
+            "organisation_id",
+            "notified_on",
+            "notified_until",
+            "stage",
+            "version",
+            "id",
+            sqlite_where=sql_text("notified_on IS NOT NULL"),
+            postgresql_where=sql_text("notified_on IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -104,8 +131,7 @@ class Dossier(DossierBase, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     updated_at: dt.datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     # Who owns the dossier (every dossier has an organisation since migration 0002) and who
     # created it (None once that account is deleted: the dossier stays with the organisation).
@@ -380,10 +406,16 @@ class FollowupEntry(SQLModel, table=True):
     """One line of a contract's follow-up: hours performed on a lot over a period, or hours
     « non imputables » with their justification. ``data`` is the line as the core reads it
     (checked against the library's vocabularies before it is stored); the organisation and
-    the period's end are kept apart, indexed, for the yearly indicators."""
+    the period's end are kept apart, indexed, for the yearly indicators, and so are the hours
+    and the people (:class:`FollowupPeople`) of a line of hours, which a year's report sums from
+    indexes alone."""
 
     __tablename__ = "followup_entry"
-    __table_args__ = (Index("ix_followup_entry_organisation_end", "organisation_id", "period_end"),)
+    __table_args__ = (
+        Index(
+            "ix_followup_entry_organisation_end", "organisation_id", "period_end", "kind", "hours"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
@@ -395,4 +427,126 @@ class FollowupEntry(SQLModel, table=True):
     author_name: str = Field(default="", max_length=NAME_MAX)
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    hours: float | None = Field(default=None)  # a line of hours' ``data.hours``
+
+
+class FollowupPeople(SQLModel, table=True):
+    """The people a line of hours declares (a :class:`clauses.followup.PeopleCount`), with the
+    line's organisation and period, for the year's sums by public and by outcome."""
+
+    __tablename__ = "followup_people"
+    __table_args__ = (
+        Index(
+            "ix_followup_people_organisation_end",
+            "organisation_id",
+            "period_end",
+            "public",
+            "outcome",
+            "count",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(
+        sa_column=Column(
+            Integer(),
+            ForeignKey("followup_entry.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    organisation_id: uuid.UUID | None = Field(default=None)
+    period_end: dt.date | None = _date()
+    public: str = Field(max_length=60)
+    outcome: str | None = Field(default=None, max_length=60)
+    count: int
+
+
+class ContractFigures(SQLModel, table=True):
+    """What an awarded dossier declares, as the reports count it (:mod:`clauses.spaser.figures`),
+    computed from its published tender and its award when the dossier was at ``version``, with
+    the library of ``library_version``: a report recomputes it when either has changed
+    (:mod:`clauses.store.reports`). Its contracts are its :class:`DeclaredContract` rows."""
+
+    __tablename__ = "contract_figures"
+    __table_args__ = (
+        Index("ix_contract_figures_organisation_notified", "organisation_id", "notified_on"),
+    )
+
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
+    version: int
+    library_version: str = Field(max_length=40)
+    # The dossier's as they were at that version (the reports read no dossier row).
+    organisation_id: uuid.UUID | None = Field(default=None)
+    title: str = Field(max_length=TITLE_MAX)
+    notified_on: dt.date | None = _date()
+    notified_until: dt.date | None = _date()
+    # The dossier holds a published tender and an award (else it declares nothing).
+    tender: bool
+    # Why its award cannot be declared (« award.key : message »), and it then has no contract;
+    # None when it can (or has no tender).
+    problems: list[str] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    # Its contracts pass the official DECP schema, all together.
+    valid: bool
+    obligation_applies: bool
+    reserved_whole: int
+    derogation_ground: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    derogation_justification: str | None = Field(
+        default=None, sa_column=Column(Text(), nullable=True)
+    )
+
+
+class DeclaredContract(SQLModel, table=True):
+    """One contract of an awarded dossier (a DECP ``marche``: an awarded lot, or the contract
+    without lots), with the figures the SPASER indicators sum and the ``marche`` itself. The
+    year's figures are read from their index alone (``social`` and ``environmental`` are the
+    DECP values joined by « | »: an index holds no JSON on PostgreSQL)."""
+
+    __tablename__ = "declared_contract"
+    __table_args__ = (
+        Index(
+            "ix_declared_contract_organisation_notified",
+            "organisation_id",
+            "notified_on",
+            "dossier_id",
+            "position",
+            "lot",
+            "amount_eur",
+            "hours_planned",
+            "reserved_lots",
+            "social",
+            "environmental",
+        ),
+    )
+
+    dossier_id: uuid.UUID = _uuid_fk("dossier.id", primary_key=True)
+    position: int = Field(
+        sa_column=Column(Integer(), primary_key=True, autoincrement=False, nullable=False)
+    )
+    organisation_id: uuid.UUID | None = Field(default=None)
+    lot: int | None = Field(default=None)
+    notified_on: dt.date = Field(sa_column=Column(Date(), nullable=False))
+    amount_eur: float
+    social: str = Field(max_length=200)
+    environmental: str = Field(max_length=200)
+    hours_planned: int
+    reserved_lots: int
+    marche: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RateEvent(SQLModel, table=True):
+    """One event a rate limit counts (a failed sign-in, a duplication…), shared by every process
+    of the server (clauses.store.rates), until it leaves its window at ``expires_at``. The key
+    is a hash of the limit's name and of what it counts by (an e-mail, an address, an account)."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_key_expires", "key", "expires_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64)
+    expires_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )

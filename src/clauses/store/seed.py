@@ -15,7 +15,8 @@ Two parts:
   same plan in memory.
 - :func:`seed` writes a plan: the organisations (named as demonstration data, with fictitious
   SIRETs that pass the Luhn check), one admin, one referent and one acheteur account in each, the
-  dossiers, one audit row per move and the follow-up lines, by ``executemany`` in one
+  dossiers, one audit row per move, the follow-up lines and (given the DECP schema) what the
+  reports read of each awarded dossier (:mod:`clauses.store.reports`), by ``executemany`` in one
   transaction, then the tables' statistics (``ANALYZE``; ``VACUUM ANALYZE`` on PostgreSQL). A database that already holds demonstration organisations is refused unless
   ``replace`` (they are then deleted first, with their dossiers and accounts).
 """
@@ -47,7 +48,7 @@ from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.lifecycle import Published, check_award, publish
 from clauses.profile import TenderProfile, parse_profile
-from clauses.store import accounts
+from clauses.store import accounts, reports, stages
 from clauses.store.db import writing
 from clauses.store.models import (
     ROLE_LABELS,
@@ -614,7 +615,14 @@ def seed(
     return Seeded(demos, emails, count, lines, by_stage)
 
 
-SEEDED_TABLES = ("dossier", "audit_event", "followup_entry")
+SEEDED_TABLES = (
+    "dossier",
+    "audit_event",
+    "followup_entry",
+    "followup_people",
+    "contract_figures",
+    "declared_contract",
+)
 
 
 def analyse(session: Session) -> None:
@@ -713,15 +721,34 @@ def _dossiers(
     trail: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
 
+    figures: list[dict[str, Any]] = []
+    contracts: list[dict[str, Any]] = []
+    people: list[list[dict[str, Any]]] = []  # each entry's people, in the entries' order
+
     def flush() -> None:
         for table, rows in (
             ("dossier", dossiers),
             ("audit_event", trail),
-            ("followup_entry", entries),
+            ("contract_figures", figures),
+            ("declared_contract", contracts),
         ):
             if rows:
                 connection.execute(insert(SQLModel.metadata.tables[table]), rows)
                 rows.clear()
+        if entries:
+            lines = SQLModel.metadata.tables["followup_entry"]
+            ids = connection.execute(
+                insert(lines).returning(lines.c.id, sort_by_parameter_order=True), entries
+            ).scalars()
+            counted = [
+                {"entry_id": entry_id, **each}
+                for entry_id, declared in zip(ids, people, strict=True)
+                for each in declared
+            ]
+            if counted:
+                connection.execute(insert(SQLModel.metadata.tables["followup_people"]), counted)
+            entries.clear()
+            people.clear()
 
     planned = plan(
         library,
@@ -738,6 +765,29 @@ def _dossiers(
         row = _dossier_row(dossier, organisation_id, author_id, rng)
         dossiers.append(row)
         by_stage[dossier.stage] += 1
+        if schema is not None and dossier.award is not None:
+            # What the reports read, as they would compute it (clauses.store.reports).
+            shape = dossier.tender
+            tender = Published(
+                dossier.published_on or as_of,
+                library.version,
+                shape.profile,
+                shape.advice,
+                shape.strategy,
+            )
+            # The award is its example's with values drawn within the DECP format, the first
+            # of each example checked against the schema (plan): its contracts pass it.
+            kept, declared = reports.figures_rows(tender, dossier.award, library, None)
+            figures.append(
+                {"dossier_id": row["id"], "version": row["version"]}
+                | {"organisation_id": organisation_id, "title": row["title"]}
+                | {"notified_on": row["notified_on"], "notified_until": row["notified_until"]}
+                | kept
+            )
+            contracts += [
+                {"dossier_id": row["id"], "organisation_id": organisation_id, **contract}
+                for contract in declared
+            ]
         for move in dossier.moves:
             user_id, email = users[(dossier.organisation, move.role)]
             trail.append(
@@ -769,7 +819,11 @@ def _dossiers(
                     "created_at": _at(
                         min(as_of, (line.period_end or as_of) + dt.timedelta(days=15)), rng
                     ),
+                    "hours": line.hours if kind == FollowupKind.hours else None,
                 }
+            )
+            people.append(
+                stages.people_of(organisation_id, line) if isinstance(line, HoursRecord) else []
             )
         lines += len(followed)
         if len(dossiers) >= BATCH and done < count:

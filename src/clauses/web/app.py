@@ -265,6 +265,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret=resolve_secret_key(settings),
         writer=DossierWriter(engine),
         limits=Limits(
+            engine,
             sign_in_attempts=settings.sign_in_attempts,
             window_minutes=settings.sign_in_window_minutes,
             heavy=settings.heavy_per_minute,

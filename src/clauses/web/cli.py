@@ -6,8 +6,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _fail(message: str, code: int) -> int:
@@ -48,6 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         return _fail(f"base de données inaccessible ({where}) : {reason}", 1)
     resolve_secret_key(settings)
+    compute_report_figures(engine, settings.library)
     print_setup_link(engine, args.host, args.port)
     uvicorn.run(
         "clauses.web.app:create_app_from_env",
@@ -61,6 +65,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
     )
     return 0
+
+
+def compute_report_figures(engine: Engine, library_path: Path | None) -> None:
+    """The figures the reports read (:mod:`clauses.store.reports`) of every awarded dossier that
+    has none for its version and this library: all of them after an upgrade or a library
+    update, computed here once rather than by the first report of each period."""
+    import datetime as dt
+
+    from clauses.decp import DecpError, DecpSchema
+    from clauses.library import load_library
+    from clauses.store import reports
+    from clauses.store.db import session_scope
+
+    try:
+        schema = DecpSchema.load()
+    except DecpError:
+        return  # no DECP schema here: the reports will say so
+    library = load_library(library_path)
+
+    def progress(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\rChiffres des rapports : {done} / {total} dossiers", end=end, file=sys.stderr)
+
+    with session_scope(engine) as session:
+        reports.refresh(
+            session,
+            organisation_id=None,
+            start=dt.date.min,
+            end=dt.date.max,
+            library=library,
+            schema=schema,
+            progress=progress,
+        )
 
 
 def print_setup_link(engine: Engine, host: str, port: int) -> None:

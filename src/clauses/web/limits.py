@@ -1,80 +1,91 @@
 """Abuse limits: failed sign-ins, heavy operations (duplicate, generate) per account, documents
 generated at once, and the organisation's quotas of dossiers and stored bytes.
 
-The counters are kept in the process (a sliding window of times per key): with several workers,
-each counts its own requests, so a client gets at most that many times the limit; the quotas
-are read from the database and hold for all.
+The counters are kept in the database (:mod:`clauses.store.rates`): the server's processes
+share them, so that N workers allow each limit once, not N times. The Word generations at once
+are counted per process (they bound its own CPU and memory). The quota of dossiers is an
+indexed count at each creation; the stored bytes (every organisation's answers and documents
+read and summed) are measured at most every :data:`USAGE_SECONDS` by each process.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
+import datetime as dt
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from clauses import french
-from clauses.store import accounts
+from clauses.store import accounts, crud, rates
+from clauses.store.models import utcnow
 from clauses.web.rendering import context_of, render
 from clauses.web.sessions import Principal
 
 GENERATING_AT_ONCE = 2  # Word drafts built at the same time by one process
-MAX_KEYS = 100_000  # keys kept per window: beyond, the oldest are forgotten
+USAGE_SECONDS = 600  # how long a process trusts an organisation's measured stored bytes
 
 
 class SlidingWindow:
-    """At most ``limit`` events per key within ``seconds``."""
+    """At most ``limit`` events per key within ``seconds``, counted in the database."""
 
-    def __init__(self, limit: int, seconds: float) -> None:
+    def __init__(self, engine: Engine, name: str, limit: int, seconds: float) -> None:
+        self.engine = engine
+        self.name = name
         self.limit = limit
-        self.seconds = seconds
-        self._events: collections.OrderedDict[str, collections.deque[float]] = (
-            collections.OrderedDict()
-        )
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> collections.deque[float]:
-        events = self._events.setdefault(key, collections.deque())
-        self._events.move_to_end(key)
-        while events and events[0] <= now - self.seconds:
-            events.popleft()
-        while len(self._events) > MAX_KEYS:
-            self._events.popitem(last=False)
-        return events
+        self.window = dt.timedelta(seconds=seconds)
 
     def full(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.limit
+        return rates.recent(self.engine, rates.key_of(self.name, key), utcnow()) >= self.limit
 
     def hit(self, key: str) -> bool:
         """Count one event; False if the key was already at its limit (the event is refused)."""
-        with self._lock:
-            events = self._recent(key, time.monotonic())
-            if len(events) >= self.limit:
-                return False
-            events.append(time.monotonic())
-            return True
+        stored = rates.key_of(self.name, key)
+        return rates.hit(self.engine, stored, self.limit, self.window, utcnow())
 
     def clear(self, key: str) -> None:
+        rates.clear(self.engine, rates.key_of(self.name, key))
+
+
+class Measured:
+    """A value measured at most every ``seconds`` per key, kept by the process."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._values: dict[uuid.UUID, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: uuid.UUID, measure: Callable[[], int]) -> int:
         with self._lock:
-            self._events.pop(key, None)
+            found = self._values.get(key)
+        if found is not None and time.monotonic() - found[0] < self.seconds:
+            return found[1]
+        value = measure()
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+        return value
 
 
 class Limits:
     """The windows of one application (built from its settings)."""
 
-    def __init__(self, *, sign_in_attempts: int, window_minutes: float, heavy: int) -> None:
+    def __init__(
+        self, engine: Engine, *, sign_in_attempts: int, window_minutes: float, heavy: int
+    ) -> None:
         seconds = window_minutes * 60
-        self.failed_by_email = SlidingWindow(sign_in_attempts, seconds)
-        self.failed_by_client = SlidingWindow(sign_in_attempts * 5, seconds)
-        self.heavy = SlidingWindow(heavy, 60)
+        self.failed_by_email = SlidingWindow(engine, "connexion-adresse", sign_in_attempts, seconds)
+        self.failed_by_client = SlidingWindow(
+            engine, "connexion-poste", sign_in_attempts * 5, seconds
+        )
+        self.heavy = SlidingWindow(engine, "lourd", heavy, 60)
         self.generating = threading.BoundedSemaphore(GENERATING_AT_ONCE)
+        self.stored_bytes = Measured(USAGE_SECONDS)
 
 
 def too_many(request: Request, message: str, status: int = 429) -> HTMLResponse:
@@ -103,15 +114,23 @@ def over_quota(
 ) -> HTMLResponse | None:
     if organisation_id is None:
         return None
-    settings = context_of(request).settings
-    used = accounts.usage(session, organisation_id)
-    if used.dossiers >= settings.max_dossiers:
+    ctx = context_of(request)
+    settings = ctx.settings
+    if (
+        crud.count_dossiers(session=session, organisation_id=organisation_id)
+        >= settings.max_dossiers
+    ):
         message = (
             f"Votre organisation a atteint son quota de {french.number(settings.max_dossiers)} "
             "dossiers. Supprimez des dossiers qui ne servent plus, ou demandez à "
             "l’administrateur du service d’augmenter le quota."
         )
-    elif used.stored_bytes >= settings.max_stored_bytes:
+    elif (
+        ctx.limits.stored_bytes.get(
+            organisation_id, lambda: accounts.usage(session, organisation_id).stored_bytes
+        )
+        >= settings.max_stored_bytes
+    ):
         megabytes = settings.max_stored_bytes // 1_000_000
         message = (
             f"Votre organisation a atteint son quota d’espace ({french.number(megabytes)} Mo). "

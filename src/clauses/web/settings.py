@@ -55,9 +55,14 @@ class Settings(BaseSettings):
         default=10, gt=0, description="failed sign-ins per e-mail (and 5× that per client address)"
     )
     sign_in_window_minutes: float = Field(default=15, gt=0, description="window of those attempts")
-    max_dossiers: int = Field(default=2000, gt=0, description="dossiers per organisation")
+    # Quotas sized for a Région: a few thousand contracts a year, their drafts and copies, kept
+    # twenty years or more (200 000 dossiers), each with its answers (a few kilobytes) and a few
+    # generated Word documents (about 40 kB each): under 20 GB.
+    max_dossiers: int = Field(default=200_000, gt=0, description="dossiers per organisation")
     max_stored_bytes: int = Field(
-        default=500_000_000, gt=0, description="bytes per organisation (answers and documents)"
+        default=20_000_000_000,
+        gt=0,
+        description="bytes per organisation (answers and documents)",
     )
     heavy_per_minute: int = Field(
         default=30, gt=0, description="duplications and generations per account and minute"

@@ -2,29 +2,29 @@
 year (L2111-3) with its .xlsx and .docx exports, and the DECP batch of a period (one valid file
 of every contract notified in it).
 
-Thin shells: the store reads the records (:func:`clauses.store.stages.contract_records`,
-:func:`~clauses.store.stages.contracts_between`), the core computes (:mod:`clauses.spaser`,
-:func:`clauses.decp.decp_batch`), the pages show the core's tables.
+Thin shells: the store computes the reports from the figures it keeps per awarded dossier
+(:mod:`clauses.store.reports`, with the core's :mod:`clauses.spaser` and :mod:`clauses.decp`),
+the pages show the core's tables.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session
 
 from clauses import french, inputs
-from clauses.decp import DecpBatch, DecpSchema, decp_batch
-from clauses.spaser import ContractRecord, Indicators, indicators, spaser_docx, spaser_xlsx
+from clauses.decp import DecpSchema
+from clauses.spaser import Indicators, spaser_docx, spaser_xlsx
 from clauses.spaser.tables import tables, text
-from clauses.store import stages
+from clauses.store import reports
+from clauses.store.db import new_session
 from clauses.store.models import Organisation, Role
 from clauses.web.access import require_at_least, require_sign_in
 from clauses.web.charts import charts_of
@@ -42,6 +42,7 @@ router = APIRouter(
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YEARS_OFFERED = 8
+CHUNK_MARCHES = 50  # ``marche`` per piece of a DECP download (about 80 kB)
 
 
 def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
@@ -52,37 +53,26 @@ def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
     return principal.organisation_id, organisation.name if organisation else "Organisation"
 
 
-def year_of(
-    ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None
-) -> tuple[int, str, list[ContractRecord] | None]:
+def year_of(ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None) -> tuple[int, str]:
     """The year asked (``annee``), else the last complete year when it holds a contract or hours,
-    else the current year; with the French message of a year that does not read, and the
-    records of the year when they were read to choose it."""
+    else the current year; with the French message of a year that does not read."""
     today = ctx.today()
     error = ""
     if raw:
         year = inputs.integer(raw)
         if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
-            return year, "", None
+            return year, ""
         error = f"Année : indiquez une année sur quatre chiffres (par exemple {today.year - 1})."
     last = today.year - 1
-    records = stages.contract_records(session=session, organisation_id=org, year=last)
-    if records:
-        return last, error, records
-    return today.year, error, None
+    return (last if reports.active(session, org, last) else today.year), error
 
 
 def spaser_of(
-    ctx: AppContext,
-    session: Session,
-    org: uuid.UUID,
-    name: str,
-    year: int,
-    records: list[ContractRecord] | None = None,
+    ctx: AppContext, session: Session, org: uuid.UUID, name: str, year: int
 ) -> Indicators:
-    if records is None:
-        records = stages.contract_records(session=session, organisation_id=org, year=year)
-    found = indicators(records, str(org), year, ctx.library)
+    found = reports.spaser(
+        session, organisation_id=org, year=year, library=ctx.library, schema=DecpSchema.load()
+    )
     return dataclasses.replace(found, organisation=name)  # the reports name the organisation
 
 
@@ -91,8 +81,8 @@ def spaser_dashboard(
     request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
 ) -> HTMLResponse:
     org, name = organisation_of(session)
-    year, error, records = year_of(ctx, session, org, annee)
-    ind = spaser_of(ctx, session, org, name, year, records)
+    year, error = year_of(ctx, session, org, annee)
+    ind = spaser_of(ctx, session, org, name, year)
     shown = tables(ind, ctx.library)
     # Each cell as the page writes it, and whether it is a figure (aligned right).
     cells = [
@@ -140,11 +130,11 @@ def _download(
     """The year's indicators as a file (``spaser-YEAR.suffix``), or the dashboard with the
     year's error."""
     org, name = organisation_of(session)
-    year, error, records = year_of(ctx, session, org, annee)
+    year, error = year_of(ctx, session, org, annee)
     if error:
         return spaser_dashboard(request, session, ctx, annee)
     return Response(
-        content(spaser_of(ctx, session, org, name, year, records)),
+        content(spaser_of(ctx, session, org, name, year)),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="spaser-{year}.{suffix}"'},
     )
@@ -185,11 +175,14 @@ def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[st
     return start, end, errors
 
 
-def batch_of(
-    ctx: AppContext, session: Session, org: uuid.UUID, start: dt.date, end: dt.date
-) -> tuple[DecpBatch, int]:
-    contracts = stages.contracts_between(session=session, organisation_id=org, start=start, end=end)
-    return decp_batch(contracts, start, end, ctx.library, DecpSchema.load()), len(contracts)
+def period_kwargs(ctx: AppContext, org: uuid.UUID, start: dt.date, end: dt.date) -> dict[str, Any]:
+    return {
+        "organisation_id": org,
+        "start": start,
+        "end": end,
+        "library": ctx.library,
+        "schema": DecpSchema.load(),
+    }
 
 
 def decp_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -217,7 +210,7 @@ def decp_export(
     context: dict[str, Any] = {"organisation": name, "du": du, "au": au, "errors": errors}
     if errors or start is None or end is None:
         return decp_page(request, {**context, "batch": None}, 422)
-    batch, dossiers = batch_of(ctx, session, org, start, end)
+    batch = reports.decp_period(session, **period_kwargs(ctx, org, start, end))
     return decp_page(
         request,
         {
@@ -225,8 +218,8 @@ def decp_export(
             "start": start,
             "end": end,
             "batch": batch,
-            "dossiers": dossiers,
-            "marches": len(batch.document["marches"]["marche"]),
+            "dossiers": batch.dossiers,
+            "marches": batch.marches,
             "download": f"/rapports/decp.json?du={start.isoformat()}&au={end.isoformat()}",
         },
     )
@@ -241,11 +234,22 @@ def decp_download(
     if errors or start is None or end is None:
         context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}
         return decp_page(request, context, 422)
-    batch, _ = batch_of(ctx, session, org, start, end)
-    body = json.dumps(batch.document, ensure_ascii=False, indent=2).encode("utf-8")
     name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
-    return Response(
-        body,
+
+    def body() -> Iterator[bytes]:
+        """The file as it is read: a year's (15 MB at 33 000 dossiers) is never held whole.
+        Its own session: the request's is closed before the response is sent."""
+        with new_session(ctx.engine) as own:
+            pieces: list[str] = []
+            for piece in reports.decp_json(own, **period_kwargs(ctx, org, start, end)):
+                pieces.append(piece)
+                if len(pieces) == CHUNK_MARCHES:
+                    yield "".join(pieces).encode("utf-8")
+                    pieces.clear()
+            yield "".join(pieces).encode("utf-8")
+
+    return StreamingResponse(
+        body(),
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

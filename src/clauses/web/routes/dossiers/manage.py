@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from clauses import french
-from clauses.store import accounts, crud
+from clauses.store import crud
 from clauses.store.models import (
     TITLE_MAX,
     Dossier,
@@ -53,56 +53,48 @@ STAGE_TABS = {
 
 @router.get("", response_class=HTMLResponse)
 def dossier_list(
-    request: Request, session: SessionDep, statut: str = "draft", etat: str = "", page: int = 1
+    request: Request,
+    session: SessionDep,
+    statut: str = "draft",
+    etat: str = "",
+    apres: str = "",
+    avant: str = "",
+    fin: str = "",
 ) -> HTMLResponse:
-    """The organisation's dossiers, most recently changed first, by stage (``etat``) or archived
-    (``statut=archived``), :data:`LIST_LIMIT` a page: the count is asked only when there are
-    more (a list of thousands stays one indexed query)."""
+    """The organisation's dossiers (an invited facilitator's: those it was invited to), most
+    recently changed first, by stage (``etat``) or archived (``statut=archived``),
+    :data:`LIST_LIMIT` a page: the first one, the one after the dossier ``apres``, the one
+    before the dossier ``avant``, or the last one (``fin``), each read by index whatever its
+    place (:class:`clauses.store.crud.Cursor`); counted only when they do not fit in one page."""
     status = DossierStatus.archived if statut == "archived" else DossierStatus.draft
     stage = Stage(etat) if etat in {s.value for s in Stage} else None
     stages = [stage] if stage is not None and status is DossierStatus.draft else []
-    page = min(max(page, 1), 10_000)
-    offset = (page - 1) * LIST_LIMIT
     principal = signed_in(request)
-    total: int | None = None
-    if principal.role is None:  # an invited facilitator: the dossiers it was invited to
-        granted = [d for d in accounts.granted_dossiers(session, principal.user_id)]
-        granted = [d for d in granted if d.status == status and (not stages or d.stage in stages)]
-        dossiers = granted[offset : offset + LIST_LIMIT]
-        total = len(granted)
-    else:
-        dossiers = list(
-            crud.list_dossiers(
-                session=session,
-                organisation_id=principal.organisation_id,
-                status=status,
-                stages=stages,
-                limit=LIST_LIMIT,
-                offset=offset,
-            )
-        )
-        if offset or len(dossiers) == LIST_LIMIT:
-            total = crud.count_dossiers(
-                session=session,
-                organisation_id=principal.organisation_id,
-                status=status,
-                stages=stages,
-            )
-        else:
-            total = len(dossiers)
+    page = crud.list_page(
+        session=session,
+        organisation_id=principal.organisation_id,
+        granted_to=principal.user_id if principal.role is None else None,
+        status=status,
+        stages=stages,
+        limit=LIST_LIMIT,
+        after=crud.Cursor.read(apres),
+        before=crud.Cursor.read(avant),
+        last=fin == "1",
+    )
     archived = status is DossierStatus.archived
     title = "Dossiers archivés" if archived else "Dossiers en cours"
     if stages:
         title = f"Dossiers {STAGE_PLURALS[stages[0]]}"
 
-    def page_url(number: int) -> str:
+    def page_url(**where: str) -> str:
         return with_query(
             "/dossiers",
             statut="archived" if archived else "",
             etat=stages[0].value if stages else "",
-            page=str(number) if number > 1 else "",
+            **where,
         )
 
+    dossiers = page.dossiers
     return render(
         request,
         "dossiers/list.html",
@@ -112,12 +104,16 @@ def dossier_list(
             "status": status,
             "stage": stages[0].value if stages else "",
             "tabs": STAGE_TABS,
-            "total": total,
-            "first": offset + 1,
-            "previous_url": page_url(page - 1) if page > 1 else None,
-            "next_url": page_url(page + 1)
-            if total is not None and offset + LIST_LIMIT < total
+            "total": page.total,
+            "first": page.position + 1,
+            "start_url": page_url() if page.has_previous else None,
+            "previous_url": page_url(avant=crud.Cursor.of(dossiers[0]).token())
+            if page.has_previous and dossiers
             else None,
+            "next_url": page_url(apres=crud.Cursor.of(dossiers[-1]).token())
+            if page.has_next and dossiers
+            else None,
+            "end_url": page_url(fin="1") if page.has_next else None,
             "notice": notice_of(request),
         },
     )
