@@ -6,6 +6,7 @@ One place for every figure the product shows: advice text, clause texts, Word dr
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,6 +19,14 @@ MONTHS = (
 
 
 def round_half_up(value: float, digits: int = 0) -> Decimal:
+    if digits in (0, 1) and abs(value) < 1e12:
+        # Far from a half, the float rounds as the decimal would: no Decimal to build.
+        scaled = value * 10 if digits else value
+        low = math.floor(scaled)
+        fraction = scaled - low
+        if abs(fraction - 0.5) > 1e-6:
+            whole = low + (1 if fraction > 0.5 else 0)
+            return Decimal(whole).scaleb(-digits) if digits else Decimal(whole)
     quantum = Decimal(1).scaleb(-digits)
     return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
@@ -52,6 +61,8 @@ def count(value: int, noun: str, plural: str | None = None) -> str:
 
 def eur(value: float) -> str:
     """« 1 000 000 € », « 30 € », « 12,50 € »."""
+    if abs(value - round(value)) < 1e-9:  # whole euros (the usual case): no rounding to do
+        return f"{number(value)}{NBSP}€"
     whole_euros = round_half_up(value, 2) == round_half_up(value, 0)
     return f"{number(value, 0 if whole_euros else 2, keep_zeros=True)}{NBSP}€"
 

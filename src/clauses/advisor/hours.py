@@ -185,8 +185,14 @@ def size(profile: TenderProfile, library: Library) -> Sized:
         )
     floor = library.sizing.cleaning.floor_hours
 
+    known: dict[tuple[str | None, float | None], Rates] = {}  # lots often share their trade
+
     def perimeter(number: int | None, lot: Lot | None) -> PerimeterHours:
-        rates = rates_for(profile, library, lot) if lot else whole
+        if lot is None:
+            rates = whole
+        else:
+            key = (lot.cpv, lot.labour_share)
+            rates = known.get(key) or known.setdefault(key, rates_for(profile, library, lot))
         amount = lot.estimated_amount_eur if lot else profile.estimated_amount_eur
         if cleaning:
             c = rates.coefficient

@@ -66,8 +66,11 @@ def other_social_condition(facts: Facts, clause: Outcome, reservations: list[Out
     clause_by = {r.perimeter.number: r for r in clause.rated}
     reservable = {r.perimeter.number for o in reservations for r in o.rated}
     rated: list[Rated] = []
+    fitting: dict[tuple[object, ...], list[SocialOption]] = {}  # lots often share their trade
     for p in facts.perimeters:
-        options = options_for(facts, p, p.number in reservable)
+        reserved = p.number in reservable
+        key = (p.hours_.nature, p.sector.id if p.sector else None, reserved)
+        options = fitting.get(key) or fitting.setdefault(key, options_for(facts, p, reserved))
         if not options:
             continue
         hours = clause_by.get(p.number)
