@@ -396,3 +396,32 @@ def test_parameters_are_carried_to_the_resolved_strategy(library: Library) -> No
 def test_choose_is_pure(library: Library) -> None:
     profile, advice = example(WORKS, library)
     assert choose(profile, advice, None, library) == choose(profile, advice, None, library)
+
+
+def test_every_text_value_is_a_strategy_key_and_asked() -> None:
+    """One place per value of the texts: the strategy's keys are the review page's questions."""
+    from clauses.strategy.model import DraftValues
+    from clauses.strategy.texts import TEXT_PARAMETERS
+
+    assert {p.key.split(".")[0] for p in TEXT_PARAMETERS} == set(DraftValues.model_fields)
+
+
+def test_the_text_values_are_checked_and_named(library: Library) -> None:
+    profile, advice = example(WORKS, library)
+    wrong = {
+        "contact_deadline_days": 0,
+        "reporting_frequency": "hebdomadaire",
+        "criterion_subweights": {"tutoring": 50, "training": 30, "pathway": 20, "means": 20},
+        "max_lots_per_candidate": 9,
+        "non_allotment_reason": "un seul site",
+    }
+    refused = choose(profile, advice, Strategy.model_validate(wrong), library)
+    assert isinstance(refused, list)
+    assert [e.key for e in refused] == [
+        "strategy.contact_deadline_days",
+        "strategy.reporting_frequency",
+        "strategy.max_lots_per_candidate",
+        "strategy.non_allotment_reason",
+        "strategy.criterion_subweights",
+    ]
+    assert "ici 120 %" in refused[-1].message

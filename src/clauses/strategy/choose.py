@@ -27,6 +27,7 @@ from clauses.library import Library
 from clauses.library.models import MechanismId, ObligationId, ParameterType
 from clauses.profile import TenderProfile, describe_errors
 from clauses.strategy.model import (
+    DraftValues,
     HoursLine,
     ResolvedMechanism,
     ResolvedStrategy,
@@ -46,8 +47,6 @@ MAX_PENALTY_EUR = 1_000_000
 CCAP_ARTICLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z .\-]{0,19}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_TEXT = 2_000
-# The strategy keys of clauses.strategy.texts, carried as given into the resolved strategy.
-TEXT_KEYS = tuple(dict.fromkeys(p.key.split(".")[0] for p in TEXT_PARAMETERS))
 
 
 def parse_strategy(data: Any) -> Strategy | list[StrategyError]:
@@ -80,7 +79,7 @@ def choose(
     _check_social_obligation(advice, strategy, retained, library, errors)
     if errors:
         return errors
-    texts = {key: getattr(strategy, key) for key in TEXT_KEYS}
+    texts = {key: getattr(strategy, key) for key in DraftValues.model_fields}
     return ResolvedStrategy(
         **texts,
         mechanisms=retained,

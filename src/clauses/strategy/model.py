@@ -54,7 +54,21 @@ class CriterionSubweights(_In):
     means: float
 
 
-class Strategy(_In):
+class DraftValues(BaseModel):
+    """The values of the drafted texts the buyer decides (clauses.strategy.texts), as given by
+    the strategy and carried as such into the resolved one."""
+
+    contact_deadline_days: int | None = None
+    reporting_frequency: str | None = None
+    final_report_deadline_days: int | None = None
+    penalty_reporting_eur_per_day: float | None = None
+    memo_max_pages: int | None = None
+    criterion_subweights: CriterionSubweights | None = None
+    max_lots_per_candidate: int | None = None
+    non_allotment_reason: str | None = None
+
+
+class Strategy(_In, DraftValues):
     # Absent: the planner's default strategy (DOMAIN §9; the advice's ``plan``).
     mechanisms: list[RetainedMechanism] | None = None
     # Per lot number ("1", "2"…) or "total"; needs hours_override_reason.
@@ -64,15 +78,6 @@ class Strategy(_In):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
-    # The values of the texts the buyer decides (clauses.strategy.texts).
-    contact_deadline_days: int | None = None
-    reporting_frequency: str | None = None
-    final_report_deadline_days: int | None = None
-    penalty_reporting_eur_per_day: float | None = None
-    memo_max_pages: int | None = None
-    criterion_subweights: CriterionSubweights | None = None
-    max_lots_per_candidate: int | None = None
-    non_allotment_reason: str | None = None
 
 
 class StrategyError(BaseModel):
@@ -115,7 +120,7 @@ class HoursLine(_Out):
     overridden: bool = False
 
 
-class ResolvedStrategy(_Out):
+class ResolvedStrategy(_Out, DraftValues):
     mechanisms: list[ResolvedMechanism]
     # The hours of the insertion clause, only on the lots it is retained on; empty without it.
     hours: list[HoursLine] = Field(default_factory=list)
@@ -126,14 +131,6 @@ class ResolvedStrategy(_Out):
     derogation: Derogation | None = None
     # DECP considerationsSociales values of what was retained.
     decp_social: list[str] = Field(default_factory=list)
-    contact_deadline_days: int | None = None
-    reporting_frequency: str | None = None
-    final_report_deadline_days: int | None = None
-    penalty_reporting_eur_per_day: float | None = None
-    memo_max_pages: int | None = None
-    criterion_subweights: CriterionSubweights | None = None
-    max_lots_per_candidate: int | None = None
-    non_allotment_reason: str | None = None
     # The planner's notes on its default strategy (other lots that could be reserved…), when
     # the strategy is the default one.
     plan_notes: list[str] = Field(default_factory=list)
