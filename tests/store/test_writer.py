@@ -430,3 +430,24 @@ def test_the_trail_holds_each_field_changed_once_as_written() -> None:
     after["answers"]["lots"][0]["cpv"] = "45262500-6"
     changed = [r for r in _trail(actor, before, after) if r["field"] == "answers.lots"]
     assert [r["new"] for r in changed] == ['[{"title": "Lot 1", "cpv": "45262500-6"}]']
+
+
+def test_a_change_raising_stop_iteration_still_answers_its_caller(
+    engine: Engine, writer: DossierWriter
+) -> None:
+    """asyncio refuses StopIteration in a future: the writer gives its caller a RuntimeError
+    rather than leaving the request waiting forever (found by the form fuzzer)."""
+    import asyncio
+
+    dossier_id = new(engine)
+
+    def change(_current: Dossier) -> dict[str, Any]:
+        return {"answers": next(iter({}))}  # raises StopIteration
+
+    async def attempt() -> None:
+        with pytest.raises(RuntimeError, match="StopIteration"):
+            await asyncio.wait_for(writer.update(dossier_id, 1, change), 10)
+
+    asyncio.run(attempt())
+    with pytest.raises(RuntimeError, match="StopIteration"):
+        writer.save(dossier_id, 1, change)

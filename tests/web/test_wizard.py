@@ -471,3 +471,13 @@ def test_a_lots_total_other_than_the_contracts_is_shown_beside_the_fields(
     for step in ("lots", "marche"):
         page = browser.get(f"/dossiers/{dossier}/etapes/{step}").text
         assert "Somme des lots\u00a0: 1\u00a0000\u00a0€ HT, soit" in page, step
+
+
+def test_adding_a_lot_from_another_step_changes_nothing(browser: Browser) -> None:
+    """Found by the form fuzzer: « add_lot » posted to « Le marché » raised StopIteration in
+    the writer's thread, which no future can carry: the request hung."""
+    dossier = browser.new_dossier("Lot ailleurs")
+    data = {"version": str(browser.version(dossier)), "action": "add_lot"}
+    saved = browser.post(f"/dossiers/{dossier}/etapes/marche", data)
+    assert saved.status_code < 500
+    assert 'name="lots-0-title"' not in browser.get(f"/dossiers/{dossier}/etapes/lots").text

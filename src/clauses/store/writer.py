@@ -216,6 +216,8 @@ def _prepare(
         changes = request.change(current)
         if not changes or not set(changes) <= set(CHANGEABLE):
             raise ValueError(f"a change sets some of {CHANGEABLE}, not {sorted(changes)}")
+    except StopIteration as exc:  # no future may carry it (asyncio refuses): its caller waited
+        return RuntimeError(f"the change raised StopIteration: {exc!r}"), None
     except Exception as exc:  # the caller's function failed: its error, the batch goes on
         return exc, None
     new = values | changes | {"version": current.version + 1, "updated_at": utcnow()}

@@ -111,9 +111,10 @@ def read_step(step: Step, form: Mapping[str, Any], answers: Answers) -> Answers:
 def add_lot(answers: Answers, step: Step) -> Answers:
     """One more empty lot, unless the profile's maximum is reached (the route then says so)."""
     lots = lots_of(answers)
-    if len(lots) >= MAX_LOTS:
+    # Only the lots step adds a lot: an « add_lot » posted to another step changes nothing.
+    question = next((q for q in step.questions if q.kind is QuestionKind.lots), None)
+    if question is None or len(lots) >= MAX_LOTS:
         return answers
-    question = next(q for q in step.questions if q.kind is QuestionKind.lots)
     return {**answers, LOTS: [*lots, {i.field: "" for i in question.items}]}
 
 
