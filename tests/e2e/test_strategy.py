@@ -149,6 +149,9 @@ def test_unticking_every_lot_is_refused_and_the_plan_shows_each_lot(
     page = context.new_page()
     try:
         page.goto(f"{server.url}/dossiers/{dossier}")
+        shots = os.environ.get("CLAUSES_SCREENSHOTS")  # to look at the page as a buyer does
+        if shots:
+            page.locator("#strategy").screenshot(path=f"{shots}/plan-{width}-{javascript}.png")
         plan = page.locator("table.plan")
         expect(plan.locator("tbody tr")).to_have_count(2)
         expect(plan.locator("tbody tr").nth(1)).to_contain_text(
@@ -171,9 +174,8 @@ def test_unticking_every_lot_is_refused_and_the_plan_shows_each_lot(
         assert overflow <= 0, overflow
         violations = audit(page)
         assert violations == [], report(violations)
-        shots = os.environ.get("CLAUSES_SCREENSHOTS")
         if shots:
-            page.screenshot(path=f"{shots}/perimeters-{width}-{javascript}.png", full_page=True)
+            page.locator("#strategy").screenshot(path=f"{shots}/refused-{width}-{javascript}.png")
         # Nothing was saved: the stored decisions and the version are those of before.
         page.goto(f"{server.url}/dossiers/{dossier}")
         expect(page.locator("#strategy-form input[name=version]")).to_have_value(version)
