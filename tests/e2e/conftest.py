@@ -140,6 +140,9 @@ class SignedInChromium:
 
     def new_context(self, signed_in: str | None = "acheteur", **options: Any) -> Any:
         context = self.browser.new_context(**options)
+        # Waits for a page or a download, not assertions: a draft made while CI's two workers
+        # and LibreOffice share two cores has taken more than Playwright's 30 s.
+        context.set_default_timeout(60_000)
         if signed_in is not None:
             cookie = self.server.session_cookie(signed_in)
             context.add_cookies([{"name": COOKIE, "value": cookie, "url": self.server.url}])
