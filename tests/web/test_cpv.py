@@ -65,8 +65,13 @@ def known_sector() -> object:
 def test_buyers_queries_find_the_code_in_the_first_three(
     catalogue: CpvCatalogue, known_sector: object, query: str, nature: str, expected: set[str]
 ) -> None:
-    found = [e.code for e in catalogue.search(query, nature=nature, known_sector=known_sector)]  # type: ignore[arg-type]
-    assert expected & set(found[:3]), f"{query!r} ({nature}): {found[:5]}"
+    terms = load_library().search.terms  # as the wizard reads them, and without
+    for read in (terms, ()):
+        found = [
+            e.code
+            for e in catalogue.search(query, nature=nature, known_sector=known_sector, terms=read)  # type: ignore[arg-type]
+        ]
+        assert expected & set(found[:3]), f"{query!r} ({nature}, {len(read)} terms): {found[:5]}"
 
 
 def test_the_contracts_nature_comes_first(catalogue: CpvCatalogue) -> None:

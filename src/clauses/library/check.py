@@ -41,6 +41,7 @@ from clauses.library.models import (
 )
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.library.render import ClauseRenderError, render_note, render_sample, used_names
+from clauses.library.search import words_of
 from clauses.profile import Lot, TenderProfile
 
 ARTICLE_RE = re.compile(r"\b[LRD]\.?\s?\d{4}-\d+(?:-\d+)?\b")
@@ -105,6 +106,7 @@ def review(
     yield from _review_notes(library, files["notes.yaml"])
     yield from _review_qualified(library, files["qualified_labour.yaml"], cpv_codes)
     yield from _review_planner(library, files["planner.yaml"])
+    yield from _review_search(library, files["search.yaml"], cpv_codes)
     for mechanism in library.mechanisms.values():
         yield from _review_mechanism(library, mechanism, files[f"mechanisms/{mechanism.id}.yaml"])
     for practice in library.practices.values():
@@ -377,6 +379,26 @@ def _review_planner(library: Library, path: Path) -> Iterator[str]:
                 f"{sizing} : sectors[{i}].typical_structures : un métier « {sector.trade} » "
                 f"n’est jamais réservé (planner.yaml) : retirez {', '.join(taking)}"
             )
+
+
+def _review_search(library: Library, path: Path, cpv_codes: frozenset[str] | None) -> Iterator[str]:
+    ids = [t.id for t in library.search.terms]
+    for term_id in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"{path} : terms : id « {term_id} » en double"
+    owners: dict[tuple[str, ...], str] = {}
+    for i, term in enumerate(library.search.terms):
+        for typed in term.typed:
+            words = words_of(typed)
+            if not words:
+                yield f"{path} : terms[{i}].typed : « {typed} » n’a aucun mot qui compte"
+            elif owners.setdefault(words, term.id) != term.id:
+                yield (
+                    f"{path} : terms[{i}].typed : « {typed} » déjà dans le terme "
+                    f"« {owners[words]} » : une saisie ne peut vouloir dire deux choses"
+                )
+        for j, code in enumerate(term.cpv):
+            if _unknown_code(code[:8], cpv_codes):
+                yield f"{path} : terms[{i}].cpv[{j}] : code CPV {code} absent de la nomenclature CPV 2008"
 
 
 def _review_clause(library: Library, clause: ClauseText, where: str) -> Iterator[str]:

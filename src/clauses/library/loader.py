@@ -32,6 +32,7 @@ from clauses.library.models import (
     Practice,
     QualifiedLabour,
     QualifiedTrade,
+    SearchTerms,
     Sector,
     Sizing,
     Thresholds,
@@ -129,6 +130,7 @@ class Library:
     qualified_labour: QualifiedLabour
     planner: PlannerRules
     note_texts: Notes
+    search: SearchTerms
     source_files: dict[str, Path] = field(default_factory=dict, compare=False)
 
     @property
@@ -248,6 +250,7 @@ def load_library(root: Path | None = None) -> Library:
     qualified_labour = load(QualifiedLabour, "qualified_labour.yaml")
     planner = load(PlannerRules, "planner.yaml")
     note_texts = load(Notes, "notes.yaml")
+    search = load(SearchTerms, "search.yaml")
 
     mechanisms: dict[MechanismId, Mechanism] = {}
     for path in sorted((root / "mechanisms").glob("*.yaml")):
@@ -277,7 +280,7 @@ def load_library(root: Path | None = None) -> Library:
         raise LibraryError(problems)
     assert manifest and legal and thresholds and obligations and sizing and cpv_lists
     assert questionnaire and followup and national_figures and compatibility
-    assert qualified_labour and planner and note_texts
+    assert qualified_labour and planner and note_texts and search
     return Library(
         root=root,
         manifest=manifest,
@@ -295,5 +298,6 @@ def load_library(root: Path | None = None) -> Library:
         qualified_labour=qualified_labour,
         planner=planner,
         note_texts=note_texts,
+        search=search,
         source_files=files,
     )

@@ -571,6 +571,23 @@ class NoteText(Strict):
         return self
 
 
+CPV_CODE = r"^[0-9]{8}-[0-9]$"
+
+
+class SearchTerm(Strict):
+    """Words a buyer types and what they stand for in the nomenclature and the library."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    typed: list[str] = Field(min_length=1)
+    means: list[str] = Field(min_length=1)
+    cpv: list[Annotated[str, Field(pattern=CPV_CODE)]] = []
+
+
+class SearchTerms(Strict):
+    reviewed_on: dt.date
+    terms: list[SearchTerm] = Field(min_length=1)
+
+
 class Notes(Strict):
     reviewed_on: dt.date
     notes: list[NoteText] = Field(min_length=1)

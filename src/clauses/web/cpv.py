@@ -14,67 +14,19 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clauses.library.models import SearchTerm
+from clauses.library.search import fold, groups_of, stem, words_of
+
+__all__ = ["CpvCatalogue", "CpvEntry", "fold", "nature_of", "stem", "words_of"]
+
 CODE_RE = re.compile(r"^\s*([0-9]{8}(?:-[0-9])?)\b")
 CODE_TYPED = re.compile(r"^\s*[0-9][0-9\s-]*$")
-WORD_SPLIT = re.compile(r"[^0-9a-z]+")
-# Words that do not tell one label from another.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "d",
-        "de",
-        "des",
-        "du",
-        "en",
-        "et",
-        "l",
-        "la",
-        "le",
-        "les",
-        "ou",
-        "par",
-        "pour",
-        "sur",
-        "un",
-        "une",
-        "autres",
-        "autre",
-        "divers",
-    ]
-)
 # Words of almost every label of a division: they do not count as words left unmatched.
 GENERIC_WORDS = frozenset(["service", "travail", "traval", "produit", "fourniture", "materiel"])
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching « elagage » with « Élagage »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe")
-
-
-def stem(word: str) -> str:
-    """A folded word without its plural mark: « bureaux » → « bureau », « locaux » → « local »,
-    « verts » → « vert ». Applied to the labels and to the query alike, so only consistency
-    matters."""
-    if len(word) > 4 and word.endswith("eaux"):
-        return word[:-1]
-    if len(word) > 4 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) > 3 and word[-1] in "sx":
-        return word[:-1]
-    return word
-
-
-def words_of(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in WORD_SPLIT.split(fold(text)) if w and w not in STOP_WORDS)
 
 
 def nature_of(code8: str) -> str:
@@ -158,11 +110,14 @@ class CpvCatalogue:
         *,
         nature: str | None = None,
         known_sector: Callable[[str], bool] | None = None,
+        terms: Iterable[SearchTerm] = (),
     ) -> list[CpvEntry]:
         """Codes starting with the digits typed, or the labels that have the words typed.
 
         ``nature`` (works, supplies, services) puts the codes of that nature first;
-        ``known_sector(code)`` tells the codes whose sector the advisor sizes.
+        ``known_sector(code)`` tells the codes whose sector the advisor sizes; ``terms`` (the
+        library's ``search.yaml``) read a buyer's words (« lycée ») as the labels write them and
+        put the codes they name first.
         """
         query = query.strip()
         if not query:
@@ -171,27 +126,35 @@ class CpvCatalogue:
         if digits.isdigit():
             hits = [e for e in self.entries if e.code8.startswith(digits)]
             return sorted(hits, key=lambda e: (e.level, e.code8))[:limit]
-        wanted = set(words_of(query))
-        if not wanted:
+        groups = groups_of(query, terms)
+        if not groups:
             return []
+        # The codes the terms typed name, in their order: first, among equal matches.
+        named: dict[str, int] = {}
+        for group in groups:
+            for position, code in enumerate(group.codes):
+                named[code] = min(named.get(code, position), position)
         scored = []
         for entry in self.entries:
-            matched = {w for w in wanted if any(word.startswith(w) for word in entry.words)}
+            matched = [
+                g for g in groups if (g.codes and entry.code in g.codes) or g.matches(entry.words)
+            ]
             if not matched:
                 continue
-            exact = len(wanted.intersection(entry.words))
+            exact = sum(1 for g in matched if g.matches_exactly(entry.words))
             # The head noun comes first in a French label (« nettoyage de bureaux »): a label
             # whose head is a word typed is about it, not about something next to it.
             heads = [w for w in entry.words if w not in GENERIC_WORDS]
             head = next(
-                (i for i, word in enumerate(heads) if any(word.startswith(w) for w in matched)),
+                (i for i, word in enumerate(heads) if any(g.matches((word,)) for g in matched)),
                 len(heads),
             )
             scored.append(
                 (
                     -len(matched),
-                    -exact,
                     bool(nature) and nature_of(entry.code8) != nature,
+                    named.get(entry.code, len(named) + 1),
+                    -exact,
                     head,
                     known_sector is not None and not known_sector(entry.code),
                     entry.level,
@@ -199,7 +162,7 @@ class CpvCatalogue:
                     entry,
                 )
             )
-        scored.sort(key=lambda s: s[:7])
+        scored.sort(key=lambda s: s[:8])
         return [s[-1] for s in scored[:limit]]
 
 

@@ -43,7 +43,7 @@ from clauses.web.drafting import (
     issue_draft,
     parse_sections,
 )
-from clauses.web.routes.practices import matches
+from clauses.web.routes.practices import find as find_practices
 
 
 class FieldProblem(BaseModel):
@@ -398,11 +398,9 @@ def practices(
     sector: str = "",
     q: str = "",
 ) -> list[Practice]:
-    return [
-        p
-        for p in library.practices.values()
-        if matches(p, region=region, mechanism=mechanism, sector=sector, text=q)
-    ]
+    """The sheets that pass the filters, best first for the words of ``q`` (a region named in
+    them filters by region), as the sheets page lists them."""
+    return find_practices(library, region=region, mechanism=mechanism, sector=sector, q=q)[0]
 
 
 @health.get(

@@ -10,9 +10,10 @@ from markupsafe import Markup, escape
 from clauses.library import Library
 from clauses.library.models import ClauseText, Mechanism, MechanismId, Section
 from clauses.library.render import PLACEHOLDER_RE, ClauseRenderError, placeholder, render_clause
-from clauses.web.cpv import fold
+from clauses.library.search import rank_mechanisms, regions_named
 from clauses.web.deps import LibraryDep
 from clauses.web.rendering import render
+from clauses.web.routes.practices import region_names
 
 router = APIRouter(prefix="/bibliotheque", tags=["pages"], include_in_schema=False)
 
@@ -69,11 +70,9 @@ def practices_for(library: Library, mechanism: MechanismId) -> list[object]:
     return [p for p in library.practices.values() if mechanism in p.mechanisms]
 
 
-def fits(
-    mechanism: Mechanism, library: Library, *, family: str, basis: str, sector: str, text: str
-) -> bool:
+def fits(mechanism: Mechanism, library: Library, *, family: str, basis: str, sector: str) -> bool:
     """The mechanism passes the filters: its family, one of its articles, a sector whose usual
-    structures can carry it out, words of its title or summary."""
+    structures can carry it out (the words typed rank them: ``rank_mechanisms``)."""
     if family and FAMILY_OF.get(mechanism.id) != family:
         return False
     if basis and basis not in {b.article for b in mechanism.legal_basis}:
@@ -82,9 +81,6 @@ def fits(
         found = next((s for s in library.sizing.sectors if s.id == sector), None)
         if found is None or not set(found.typical_structures) & set(mechanism.structures):
             return False
-    if text:
-        haystack = fold(" ".join([mechanism.title, mechanism.short_title, mechanism.summary]))
-        return all(word in haystack for word in fold(text).split())
     return True
 
 
@@ -99,8 +95,18 @@ def mechanisms(
 ) -> HTMLResponse:
     q = q.strip()[:200]
     every = list(library.mechanisms.values())
-    found = [
-        m for m in every if fits(m, library, family=famille, basis=base, sector=secteur, text=q)
+    # A region typed (« Bretagne ») is not in any mechanism: its sheets are pointed to, and the
+    # rest of the words rank the mechanisms.
+    regions = region_names(library)
+    named, words = regions_named(q, regions)
+    found = rank_mechanisms(
+        [m for m in every if fits(m, library, family=famille, basis=base, sector=secteur)],
+        words,
+        library.search.terms,
+    )
+    region_sheets = [
+        (code, regions[code], sum(code in p.region_codes for p in library.practices.values()))
+        for code in named
     ]
     return render(
         request,
@@ -114,6 +120,7 @@ def mechanisms(
             "filters": {"famille": famille, "base": base, "secteur": secteur, "q": q},
             "filtered": any((famille, base, secteur, q)),
             "sheet_counts": {m.id: len(practices_for(library, m.id)) for m in every},
+            "region_sheets": region_sheets,
         },
         fragment="library/_results.html",
     )

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from clauses.library import Library
 from clauses.library.models import Practice
-from clauses.web.cpv import fold
+from clauses.library.search import rank_practices, regions_named
 from clauses.web.deps import LibraryDep
 from clauses.web.markdown import render_markdown
 from clauses.web.rendering import render
@@ -21,19 +21,38 @@ def region_names(library: Library) -> dict[str, str]:
     return {c.value: c.label for c in question.choices} if question else {}
 
 
-def matches(practice: Practice, *, region: str, mechanism: str, sector: str, text: str) -> bool:
+def matches(practice: Practice, *, region: str, mechanism: str, sector: str) -> bool:
+    """The sheet passes the filters (the words typed rank them: ``rank_practices``)."""
     if region and region not in practice.region_codes:
         return False
     if mechanism and mechanism not in {m.value for m in practice.mechanisms}:
         return False
-    if sector and sector not in practice.sectors:
-        return False
-    if text:
-        haystack = fold(
-            " ".join([practice.title, practice.summary, *practice.themes, practice.body])
-        )
-        return all(word in haystack for word in fold(text).split())
-    return True
+    return not (sector and sector not in practice.sectors)
+
+
+def by_title(library: Library) -> list[Practice]:
+    return sorted(library.practices.values(), key=lambda p: p.title)
+
+
+def find(
+    library: Library, *, region: str, mechanism: str, sector: str, q: str
+) -> tuple[list[Practice], str, str]:
+    """The sheets that pass the filters, best first for the words typed; the region filtered
+    on (one typed in the words, « Bretagne », « clauses Occitanie », counts as the filter) and
+    the words left once the region's name is taken out."""
+    named, words = regions_named(q, region_names(library))
+    if named and not region:
+        region = named[0]
+    found = rank_practices(
+        [
+            p
+            for p in by_title(library)
+            if matches(p, region=region, mechanism=mechanism, sector=sector)
+        ],
+        words,
+        library.search.terms,
+    )
+    return found, region, words
 
 
 @router.get("", response_class=HTMLResponse)
@@ -46,25 +65,21 @@ def practice_list(
     q: str = "",
 ) -> HTMLResponse:
     q = q.strip()[:200]
-    found = [
-        p
-        for p in sorted(library.practices.values(), key=lambda p: p.title)
-        if matches(p, region=region, mechanism=mecanisme, sector=secteur, text=q)
-    ]
+    regions = region_names(library)
+    found, region, words = find(library, region=region, mechanism=mecanisme, sector=secteur, q=q)
     # A region without a sheet of its own: the thematic sheets (valid everywhere) that pass the
     # other filters, or all of them, rather than an empty list.
     nearest: list[Practice] = []
     if region and not found:
-        thematic = [
-            p
-            for p in sorted(library.practices.values(), key=lambda p: p.title)
-            if not p.region_codes
-        ]
-        nearest = [
-            p
-            for p in thematic
-            if matches(p, region="", mechanism=mecanisme, sector=secteur, text=q)
-        ] or thematic
+        thematic = [p for p in by_title(library) if not p.region_codes]
+        nearest = (
+            rank_practices(
+                [p for p in thematic if matches(p, region="", mechanism=mecanisme, sector=secteur)],
+                words,
+                library.search.terms,
+            )
+            or thematic
+        )
     return render(
         request,
         "practices/index.html",
@@ -74,7 +89,7 @@ def practice_list(
             "nearest": nearest,
             "filters": {"region": region, "mecanisme": mecanisme, "secteur": secteur, "q": q},
             "filtered": any((region, mecanisme, secteur, q)),
-            "regions": region_names(library),
+            "regions": regions,
         },
         fragment="practices/_results.html",
     )

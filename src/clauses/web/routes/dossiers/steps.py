@@ -154,6 +154,7 @@ def wizard_view(
             CPV_LIMIT,
             nature=str(answers.get("nature") or "") or None,
             known_sector=lambda code: library.sector_for(code) is not None,
+            terms=library.search.terms,
         )
         if cpv_query
         else [],
