@@ -28,7 +28,13 @@ from docx.oxml.parser import parse_xml
 from docx.parts.numbering import NumberingPart
 from lxml import etree  # type: ignore[import-untyped]
 
-from clauses.drafting.house import house, page_number_footer, set_a4, set_language
+from clauses.drafting.house import (
+    STYLES_WITH_EFFECTS,
+    house,
+    page_number_footer,
+    set_a4,
+    set_language,
+)
 from clauses.drafting.ooxml import W_NS, Element, w
 from clauses.drafting.outside import strip
 from clauses.drafting.styles import StyleCopier, find_style, resolve
@@ -290,4 +296,9 @@ def _drop_unused_rels(document: DocxDocument) -> None:
     xml = etree.tostring(part.element)
     for r_id, rel in list(part.rels.items()):
         if rel.reltype in BODY_CONTENT_RELS and f'"{r_id}"'.encode() not in xml:
+            del part.rels[r_id]
+        elif rel.reltype == STYLES_WITH_EFFECTS:
+            # Word 2010's copy of styles.xml: the draft changes the styles (language, fallback
+            # styles, hyperlinks), a stale copy would contradict them (Word may then call the
+            # file unreadable); Word rebuilds it when it needs it, the house template has none.
             del part.rels[r_id]
