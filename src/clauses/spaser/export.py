@@ -17,7 +17,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clauses import french
@@ -37,12 +39,43 @@ NUMBER_FORMATS: dict[Kind, str] = {
 T = french.typography
 
 
+class _Font(Font):
+    """A cell font written in the order of the Open XML schema (Excel's own): openpyxl writes
+    ``name`` and ``color`` before ``sz``, an error for the Open XML SDK's validator."""
+
+    __attrs__ = Font.__attrs__  # what openpyxl's metaclass finds among Font's own descriptors
+    __nested__ = Font.__nested__
+
+    __elements__ = (
+        "b",
+        "i",
+        "strike",
+        "condense",
+        "extend",
+        "outline",
+        "shadow",
+        "u",
+        "vertAlign",
+        "sz",
+        "color",
+        "name",
+        "family",
+        "charset",
+        "scheme",
+    )
+
+
+DEFAULT_FONT = _Font(name="Calibri", sz=11, family=2, color=Color(theme=1), scheme="minor")
+
+
 def _title(ind: Indicators) -> str:
     return f"Achats socialement et écologiquement responsables – {ind.year}"
 
 
 def spaser_xlsx(ind: Indicators, library: Library) -> bytes:
     workbook = Workbook()
+    # openpyxl's default font (every cell without its own) in the schema's order.
+    workbook._fonts = IndexedList([DEFAULT_FONT])  # type: ignore[attr-defined]
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for table in tables(ind, library):
         _sheet(workbook, table, ind)
@@ -57,10 +90,10 @@ def spaser_xlsx(ind: Indicators, library: Library) -> bytes:
 def _sheet(workbook: Workbook, table: Table, ind: Indicators) -> None:
     sheet = workbook.create_sheet(table.sheet[:31])
     sheet["A1"] = f"{table.title} – {ind.organisation}, {ind.year}"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A1"].font = _Font(b=True, sz=13)
     sheet.append(table.header)
     for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        cell.font = _Font(b=True)
     for r, row in enumerate(table.rows):
         sheet.append(list(row))
         for c, cell in enumerate(sheet[sheet.max_row]):
