@@ -284,7 +284,14 @@ def _numbering(document: DocxDocument) -> Element:
     try:
         return cast(XmlPart, part.part_related_by(RT.NUMBERING)).element
     except KeyError:
-        partname = part.package.next_partname("/word/numbering%d.xml")
+        # Word's own name when free (parts are found by relationship, but tools such as the
+        # Open XML validator look for this name to check the lists' references).
+        taken = {str(p.partname) for p in part.package.iter_parts()}
+        partname = (
+            "/word/numbering.xml"
+            if "/word/numbering.xml" not in taken
+            else part.package.next_partname("/word/numbering%d.xml")
+        )
         element = parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>')
         numbering_part = NumberingPart(PackURI(partname), CT.WML_NUMBERING, element, part.package)
         part.relate_to(numbering_part, RT.NUMBERING)
