@@ -22,7 +22,7 @@ from clauses.spaser.tables import tables
 from tests.conftest import AS_OF, require_tool
 from tests.drafting.test_libreoffice import convert
 from tests.followup import fixtures as followup_fixtures
-from tests.spaser.fixtures import REGION, records
+from tests.spaser.fixtures import REGION, crowded, records
 
 NBSP = "\u00a0"
 
@@ -127,13 +127,6 @@ def test_text_that_looks_like_a_formula_stays_text_on_every_sheet(library: Libra
     assert quoted, "the title is in the workbook"
     assert {cell.data_type for cell in quoted} == {"s"}
     assert FORMULA in [cell.value for cell in workbook["Dérogations"]["A"]]
-
-
-def crowded(ind: Indicators, library: Library) -> Indicators:
-    """The year with every public (the tallest chart) and a long list of dossiers left out."""
-    publics = {p: n for n, p in enumerate(library.followup.publics.by_id, start=1)}
-    left_out = [f"Dossier {n} : award.procedure manquant" for n in range(1, 81)]
-    return dataclasses.replace(ind, people_by_public=publics, left_out=left_out)
 
 
 def test_every_sheet_prints_on_a4_landscape_one_page_wide(
