@@ -33,7 +33,7 @@ from clauses.spaser import indicators, spaser_docx, spaser_xlsx
 from clauses.strategy.choose import resolved_or_raise
 from tests.conftest import AS_OF, EXAMPLES, make_profile
 from tests.drafting.helpers import make_draft, retain
-from tests.drafting.test_template import as_dotx, council_template, rewrite
+from tests.drafting.test_template import as_dotx, council_template, hostile_template, rewrite
 from tests.drafting.test_user_text import NASTY
 from tests.followup import fixtures as followup_fixtures
 from tests.openxml import assert_valid_office, assert_valid_pieces, openxml_errors
@@ -65,6 +65,8 @@ ODD_TEMPLATES: dict[str, Callable[[], bytes | None]] = {
         council_template(drop_styles=("List Number", "List Bullet")), _without_numbering
     ),
     "modele-dotx": lambda: as_dotx(council_template()),
+    # Stored before templates were checked: drafted on without its outside and active content.
+    "modele-hostile": hostile_template,
 }
 
 
