@@ -12,6 +12,7 @@ from clauses.drafting import cli as drafting_cli
 from tests.conftest import EXAMPLES
 from tests.drafting.helpers import outline, reopen
 from tests.drafting.test_template import council_template, hostile_template
+from tests.openxml import assert_valid_office, assert_valid_pieces
 
 LYCEE = str(EXAMPLES / "lycee-rehabilitation.yaml")
 
@@ -20,6 +21,7 @@ def test_draft_writes_the_document(tmp_path: Path, capsys: pytest.CaptureFixture
     out = tmp_path / "clauses-sociales.docx"
     assert main(["draft", LYCEE, "-o", str(out), "--as-of", "2026-11-22"]) == 0
     assert reopen(out.read_bytes()).paragraphs
+    assert_valid_office(out.read_bytes(), out.name)
     assert f"{out} écrit" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["clauses-sociales.docx"]  # no temporary left
 
@@ -43,6 +45,7 @@ def test_a_zip_output_gives_one_docx_per_dce_piece(
         "(lot n° 3 «\u00a0Peinture intérieure\u00a0»)",
     ]
     assert f"{out} écrit (6 pièce(s) du DCE)." in capsys.readouterr().out
+    assert assert_valid_pieces(out.read_bytes(), out.name) == names
     again = tmp_path / "again.zip"
     assert main(["draft", LYCEE, "-o", str(again), "--as-of", "2026-11-22"]) == 0
     assert again.read_bytes() == out.read_bytes()

@@ -17,6 +17,7 @@ from clauses.library import Library, load_library
 from clauses.profile import MAX_TEXT, ProfileError
 from tests.conftest import AS_OF, make_profile
 from tests.drafting.helpers import full_text, make_draft, part_xml, reopen
+from tests.openxml import assert_valid_office
 
 LIBRARY: Library = load_library()
 # Unicode's Bidi_Control characters, by name (independent of the sanitiser's code points).
@@ -74,6 +75,7 @@ def test_any_user_text_gives_a_document_word_can_open(title: str, lot_titles: li
 def test_a_ten_thousand_character_title_is_kept_whole_in_the_body() -> None:
     title = ("Réhabilitation <&> du lycée 🏫 " * 400)[:MAX_TEXT]
     result = make_draft(make_profile(title=title), LIBRARY, AS_OF, sections=["summary"])
+    assert_valid_office(result.content, "titre-long.docx")
     document = reopen(result.content)
     assert one_line(title) in full_text(document)
     assert len(document.core_properties.title) <= 255

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -230,3 +231,10 @@ def assert_alpha_2026_and_beta_2027(alpha_2026: Indicators, beta_2027: Indicator
     assert beta_2027.contracts == CountValue(1, 900_000)
     assert beta_2027.hours_performed == 700
     assert beta_2027.left_out == []
+
+
+def crowded(ind: Indicators, library: Library) -> Indicators:
+    """The year with every public (the tallest chart) and a long list of dossiers left out."""
+    publics = {p: n for n, p in enumerate(library.followup.publics.by_id, start=1)}
+    left_out = [f"Dossier {n} : award.procedure manquant" for n in range(1, 81)]
+    return dataclasses.replace(ind, people_by_public=publics, left_out=left_out)

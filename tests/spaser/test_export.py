@@ -1,9 +1,11 @@
-"""The SPASER workbook and report: the same figures, charts beside their data, LibreOffice opens them."""
+"""The SPASER workbook and report: the same figures, charts below their data, LibreOffice opens them."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,10 +17,12 @@ from clauses.followup import balance
 from clauses.followup.report import follow_up_report
 from clauses.library import Library
 from clauses.spaser import Indicators, indicators, spaser_docx, spaser_xlsx
+from clauses.spaser.export import CHART_HEIGHT
+from clauses.spaser.tables import tables
 from tests.conftest import AS_OF, require_tool
 from tests.drafting.test_libreoffice import convert
 from tests.followup import fixtures as followup_fixtures
-from tests.spaser.fixtures import REGION, records
+from tests.spaser.fixtures import REGION, crowded, records
 
 NBSP = "\u00a0"
 
@@ -123,3 +127,69 @@ def test_text_that_looks_like_a_formula_stays_text_on_every_sheet(library: Libra
     assert quoted, "the title is in the workbook"
     assert {cell.data_type for cell in quoted} == {"s"}
     assert FORMULA in [cell.value for cell in workbook["Dérogations"]["A"]]
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide(
+    ind: Indicators, library: Library
+) -> None:
+    workbook = load_workbook(io.BytesIO(spaser_xlsx(crowded(ind, library), library)))
+    charted = 0
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title  # A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows == "$1:$2", sheet.title
+        margins = sheet.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.6, 0.6, 0.75, 0.75)
+        assert sheet.oddFooter.center.text == "&A – page &P sur &N"
+        breaks = [b.id for b in sheet.row_breaks.brk]
+        for chart in sheet._charts:
+            charted += 1
+            anchor = chart.anchor._from
+            # In column A, two rows below a page break that follows the table and its note.
+            assert anchor.col == 0, sheet.title
+            assert breaks == [anchor.row - 1] and anchor.row - 1 >= sheet.max_row, sheet.title
+            assert chart.height <= CHART_HEIGHT, sheet.title
+        assert len(sheet._charts) <= 1 and (breaks == []) == (not sheet._charts), sheet.title
+    assert charted == 4 == sum(t.chart for t in tables(ind, library))
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_each_chart_whole_on_few_landscape_pages(
+    tmp_path: Path, ind: Indicators, library: Library
+) -> None:
+    """Issue 21: the charts were cut across 20 printed pages. Each sheet is now one page wide,
+    and each chart (the tallest one too) is printed whole, alone on its page."""
+    soffice = require_tool("soffice")
+    pdfinfo = require_tool("pdfinfo")
+    pdftotext = require_tool("pdftotext")
+    full = crowded(ind, library)
+    source = tmp_path / "spaser.xlsx"
+    source.write_bytes(spaser_xlsx(full, library))
+    pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info), info
+    charts = [t for t in tables(full, library) if t.chart]
+    sheets = len(tables(full, library))
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    # One page a sheet and one a chart, but the 80 dossiers left out, which need three.
+    assert sheets + len(charts) <= pages <= sheets + len(charts) + 2
+    texts = [
+        subprocess.run(
+            [pdftotext, "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    for table in charts:
+        # The chart's title alone on a line (the repeated title row adds the organisation).
+        on = [n for n, text in enumerate(texts) if table.title in text.splitlines()]
+        assert len(on) == 1, (table.title, on)
+        page = " ".join(texts[on[0]].split())
+        labels = [str(row[0]) for row in table.rows]
+        assert all(" ".join(label.split()) in page for label in labels), (table.title, page)
+        assert table.header[1] in page  # the axis title, below the bars
+        assert f"page {on[0] + 1} sur {pages}" in page

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from clauses.cli import main
 from clauses.library import Library
 from tests.conftest import EXAMPLES
+from tests.openxml import assert_valid_office
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 MINIMAL = {
@@ -94,6 +95,7 @@ def test_draft_returns_a_docx_with_the_sections_asked(api: TestClient) -> None:
     )
     with zipfile.ZipFile(io.BytesIO(response.content)) as package:
         assert "word/document.xml" in package.namelist()
+    assert_valid_office(response.content, "api.docx")
     repeated = api.post(
         "/api/v1/draft", params=[("sections", "summary"), ("sections", "ccap")], json=MINIMAL
     )

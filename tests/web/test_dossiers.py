@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from clauses.library import Library
+from tests.openxml import assert_valid_office
 from tests.web.conftest import Browser, text_of
 from tests.web.stages import MARKET
 
@@ -71,6 +72,7 @@ def test_generate_download_and_keep_documents(browser: Browser, library: Library
     assert "attachment" in docx.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(docx.content)) as package:
         assert "word/document.xml" in package.namelist()
+    assert_valid_office(docx.content, "telechargement.docx")
     snapshot = browser.get(link.group(1) + "/conseil.json").json()
     assert snapshot["library_version"] == library.version
     assert snapshot["insertion_hours"] > 0
@@ -142,7 +144,9 @@ def test_the_councils_word_template_is_checked_stored_and_used(
     listing = buyer.get(generated.headers["location"]).text
     link = re.search(rf'href="(/dossiers/{dossier}/documents/[0-9a-f-]+)" download', listing)
     assert link
-    with zipfile.ZipFile(io.BytesIO(buyer.get(link.group(1)).content)) as package:
+    drafted = buyer.get(link.group(1)).content
+    assert_valid_office(drafted, "sur-modele.docx")
+    with zipfile.ZipFile(io.BytesIO(drafted)) as package:
         headers = [n for n in package.namelist() if n.startswith("word/header")]
         assert any(HEADER_TEXT in package.read(n).decode() for n in headers)
 

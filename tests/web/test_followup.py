@@ -19,6 +19,7 @@ from clauses.store.db import new_session
 from clauses.store.models import AuditEvent, DossierGrant, Stage
 from tests.moves import HOURS_LINE_FORM as LINE
 from tests.moves import move_in
+from tests.openxml import assert_valid_office
 from tests.web.conftest import Browser, people_of, text_of
 
 WORKS = "lycee-rehabilitation"  # five lots
@@ -280,6 +281,7 @@ def test_the_report_downloads_with_the_figures(app: FastAPI, browser: Browser) -
         'filename="suivi-insertion-rehabilitation-du-lycee-'
         in report.headers["content-disposition"]
     )
+    assert_valid_office(report.content, "rapport.docx")
     document = docx.Document(io.BytesIO(report.content))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert any(row[0] == "Total" and row[3] == "1\u00a0200,5" for row in cells), cells

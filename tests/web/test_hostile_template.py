@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from clauses.store import crud
 from clauses.store.db import new_session
 from tests.drafting.test_template import BEACON, external_and_active, hostile_template
+from tests.openxml import assert_valid_office
 from tests.web.conftest import Browser, text_of
 from tests.web.stages import MARKET
 
@@ -53,7 +54,9 @@ def test_a_hostile_template_stored_earlier_gives_clean_drafts(
         listing = browser.get(generated.headers["location"]).text
         link = re.search(rf'href="(/dossiers/{dossier}/documents/[0-9a-f-]+)" download', listing)
         assert link is not None
-        assert external_and_active(browser.get(link.group(1)).content) == []
+        drafted = browser.get(link.group(1)).content
+        assert external_and_active(drafted) == []
+        assert_valid_office(drafted, "sur-ancien-modele.docx")
     finally:
         with new_session(app.state.ctx.engine) as session:
             crud.delete_word_template(session=session, organisation_id=organisation.organisation_id)

@@ -23,6 +23,7 @@ from clauses.store.models import Stage
 from tests.conftest import require_tool
 from tests.drafting.test_libreoffice import convert
 from tests.moves import example, move_in, schema
+from tests.openxml import assert_valid_office
 from tests.store import previous
 from tests.web.conftest import Browser, people_of, text_of
 
@@ -132,10 +133,12 @@ def test_the_workbook_and_the_report_hold_the_figures(
     workbook = referent.get("/rapports/spaser.xlsx?annee=2027")
     assert workbook.status_code == 200
     assert workbook.headers["content-disposition"] == 'attachment; filename="spaser-2027.xlsx"'
+    assert_valid_office(workbook.content, "spaser-2027.xlsx")
     sheets = load_workbook(io.BytesIO(workbook.content))
     assert "Synthèse" in sheets.sheetnames
     assert sheets["Synthèse"]["A1"].value == "Synthèse – Région Test, 2027"
     report = referent.get("/rapports/spaser.docx?annee=2027")
+    assert_valid_office(report.content, "spaser-2027.docx")
     document = docx.Document(io.BytesIO(report.content))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["Heures d’insertion réalisées dans l’année", "640"] in cells

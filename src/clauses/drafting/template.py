@@ -28,7 +28,13 @@ from docx.oxml.parser import parse_xml
 from docx.parts.numbering import NumberingPart
 from lxml import etree  # type: ignore[import-untyped]
 
-from clauses.drafting.house import house, page_number_footer, set_a4, set_language
+from clauses.drafting.house import (
+    STYLES_WITH_EFFECTS,
+    house,
+    page_number_footer,
+    set_a4,
+    set_language,
+)
 from clauses.drafting.ooxml import W_NS, Element, w
 from clauses.drafting.outside import strip
 from clauses.drafting.styles import StyleCopier, find_style, resolve
@@ -278,7 +284,14 @@ def _numbering(document: DocxDocument) -> Element:
     try:
         return cast(XmlPart, part.part_related_by(RT.NUMBERING)).element
     except KeyError:
-        partname = part.package.next_partname("/word/numbering%d.xml")
+        # Word's own name when free (parts are found by relationship, but tools such as the
+        # Open XML validator look for this name to check the lists' references).
+        taken = {str(p.partname) for p in part.package.iter_parts()}
+        partname = (
+            "/word/numbering.xml"
+            if "/word/numbering.xml" not in taken
+            else part.package.next_partname("/word/numbering%d.xml")
+        )
         element = parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>')
         numbering_part = NumberingPart(PackURI(partname), CT.WML_NUMBERING, element, part.package)
         part.relate_to(numbering_part, RT.NUMBERING)
@@ -290,4 +303,9 @@ def _drop_unused_rels(document: DocxDocument) -> None:
     xml = etree.tostring(part.element)
     for r_id, rel in list(part.rels.items()):
         if rel.reltype in BODY_CONTENT_RELS and f'"{r_id}"'.encode() not in xml:
+            del part.rels[r_id]
+        elif rel.reltype == STYLES_WITH_EFFECTS:
+            # Word 2010's copy of styles.xml: the draft changes the styles (language, fallback
+            # styles, hyperlinks), a stale copy would contradict them (Word may then call the
+            # file unreadable); Word rebuilds it when it needs it, the house template has none.
             del part.rels[r_id]
