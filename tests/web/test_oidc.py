@@ -96,7 +96,10 @@ def with_query(url: str, **changes: str) -> str:
 def test_an_agent_of_an_allowed_siret_signs_in(oidc_app: FastAPI, provider: Provider) -> None:
     provider.person = dict(AGENT)
     with TestClient(oidc_app) as client:
-        assert "Se connecter avec ProConnect" in text_of(client.get("/connexion").text)
+        page = client.get("/connexion").text
+        assert "S’identifier avec ProConnect" in text_of(page)
+        assert ">Qu’est-ce que ProConnect\u00a0?</a>" in page
+        assert 'href="https://www.proconnect.gouv.fr/"' in page
         back = at_provider(start(client))
         response = client.get(back, follow_redirects=False)
         assert response.status_code == 303, response.text
