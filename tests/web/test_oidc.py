@@ -284,3 +284,25 @@ def test_accounts_of_the_provider_are_found_by_issuer_and_subject(
         assert "déjà relié à cette adresse" in text_of(response.text)
     with new_session(oidc_app.state.ctx.engine) as session:
         assert accounts.user_by_email(session, "dominique.nouvelle@region.test") is None
+
+
+def test_a_providers_error_is_said_in_french_its_text_only_with_our_state(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    with TestClient(oidc_app) as client:
+        state = parse_qs(urlsplit(start(client)).query)["state"][0]
+        ours = client.get(
+            "/connexion/oidc/retour?error=access_denied&error_description=Refus+de+l%27agent"
+            f"&state={state}"
+        )
+        assert ours.status_code == 403
+        shown = text_of(ours.text)
+        assert "La connexion a été annulée ou refusée chez le fournisseur d’identité." in shown
+        assert "Refus de l&#39;agent" in ours.text and "Code 403." in shown
+        start(client)
+        other = client.get(
+            "/connexion/oidc/retour?error=access_denied&error_description=Appelez+le+0800"
+            "&state=un-autre-etat"
+        )
+        assert other.status_code == 403
+        assert "annulée ou refusée" in other.text and "0800" not in other.text

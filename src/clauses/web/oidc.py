@@ -384,7 +384,13 @@ class OpenIdClient:
                 id_claims = self._decode(
                     str(token.get("id_token", "")), expiring=True, nonce=pending.nonce
                 )
-                answer = client.get(metadata["userinfo_endpoint"])
+                # The access token is sent as is: Authlib's own check would take ProConnect's,
+                # valid for 60 seconds, as already expired (it keeps a minute of margin).
+                answer = requests.get(
+                    metadata["userinfo_endpoint"],
+                    headers={"Authorization": f"Bearer {token['access_token']}"},
+                    timeout=TIMEOUT,
+                )
                 answer.raise_for_status()
             except OidcError:
                 raise

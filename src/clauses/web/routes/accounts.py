@@ -288,8 +288,8 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
     pending = oidc.read_pending(ctx.secret, request.cookies.get(oidc.COOKIE))
     state = request.query_params.get("state", "")
     code = request.query_params.get("code", "")
-    error = request.query_params.get("error", "")
-    if error:
+    refusal = request.query_params.get("error", "")
+    if refusal:
         # The provider's refusal (its description only when the state is ours: another site
         # cannot make this page say what it likes).
         ours = pending is not None and secrets.compare_digest(state, pending.state)
@@ -298,7 +298,7 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
         accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
         return oidc_refused(
             request,
-            oidc.provider_error(error, description)
+            oidc.provider_error(refusal, description)
             + " Recommencez depuis la page de connexion si besoin.",
         )
     if pending is None or not secrets.compare_digest(state, pending.state) or not code:
