@@ -247,9 +247,10 @@ class OpenIdClient:
         )
 
     def claims_request(self) -> str:
-        """The ``claims`` parameter: ``amr`` always, ``acr`` essential among the accepted levels
-        when some are required."""
-        id_token: dict[str, Any] = {"amr": {"essential": True}}
+        """The ``claims`` parameter: ``amr`` always (ProConnect puts it in the ID token only when
+        asked), ``acr`` essential among the accepted levels when some are required, else asked
+        for as ProConnect's documentation does (``null``: wanted, not required)."""
+        id_token: dict[str, Any] = {"amr": None, "acr": None}
         if self.acr_values:
             id_token["acr"] = {"essential": True, "values": self.acr_values}
         return json.dumps({"id_token": id_token}, separators=(",", ":"))
