@@ -34,6 +34,7 @@ from clauses.store.db import make_engine
 from clauses.store.models import OidcSession, Organisation, User
 from tests.conftest import ROOT, require_tool
 from tests.e2e.conftest import Server, SignedInChromium, free_port
+from tests.e2e.test_accessibility import audit, report
 from tests.web.conftest import text_of
 
 SOURCE = ROOT / "tests" / "oidc_provider"
@@ -332,5 +333,30 @@ def test_an_identity_provider_outside_the_allow_list_is_refused(
         shown = visible(page)
         assert "Votre fournisseur d’identité n’est pas accepté par ce service" in shown
         assert "fi-inconnu" in shown
+    finally:
+        context.close()
+
+
+def test_the_sign_in_page_with_the_proconnect_button_is_accessible(
+    proconnect: tuple[Server, str], chromium: SignedInChromium
+) -> None:
+    app, _ = proconnect
+    context = chromium.new_context(signed_in=None, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"{app.url}/connexion")
+        violations = audit(page)
+        assert violations == [], report(violations)
+        link = page.get_by_role("link", name="Qu’est-ce que ProConnect\u00a0?")
+        assert link.get_attribute("href") == "https://www.proconnect.gouv.fr/"
+        assert link.get_attribute("target") == "_blank"
+        assert "nouvelle fenêtre" in (link.get_attribute("title") or "")
+        button = page.get_by_role("button", name="S’identifier avec ProConnect")
+        colours = button.evaluate(
+            "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]"
+        )
+        assert colours == ["rgb(0, 0, 145)", "rgb(255, 255, 255)"]  # #000091, white
+        button.focus()
+        assert button.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
     finally:
         context.close()
