@@ -50,9 +50,17 @@ class Server:
     """``clauses serve`` in a child process; restartable on the same database (a SQLite file in
     ``folder`` unless another database URL is given)."""
 
-    def __init__(self, folder: Path, database_url: str | None = None, *, seed: bool = True) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        database_url: str | None = None,
+        *,
+        seed: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.folder = folder
         self.seed = seed
+        self.env = dict(env or {})
         self.database_url = database_url or f"sqlite:///{folder / 'clauses.db'}"
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -67,6 +75,7 @@ class Server:
             **os.environ,
             "CLAUSES_DATABASE_URL": self.database_url,
             "CLAUSES_DATA_DIR": str(self.folder),
+            **self.env,
         }
         env.pop("CLAUSES_SECRET_KEY", None)  # generated once and kept in the data folder
         if self.seed:

@@ -66,6 +66,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("GET", "/connexion/oidc"): ({}, (404,) * 6),  # no provider configured
     ("GET", "/connexion/oidc/retour"): ({}, (404,) * 6),
     ("POST", "/connexion/oidc/relier"): ({"password": "faux"}, (404,) * 6),
+    ("GET", "/deconnexion/oidc/retour"): ({}, (404,) * 6),
     ("GET", "/installation/{token}"): ({}, (404,) * 6),  # accounts exist
     ("POST", "/installation/{token}"): ({}, (404,) * 6),
     ("GET", "/compte"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from clauses.store import accounts
 from clauses.store.db import new_session
-from clauses.store.models import AuditEvent, FederatedIdentity, Organisation, Role
+from clauses.store.models import AuditEvent, FederatedIdentity, OidcSession, Organisation, Role
 from clauses.web.app import create_app
 from clauses.web.oidc import COOKIE
 from clauses.web.settings import Settings
@@ -96,7 +96,10 @@ def with_query(url: str, **changes: str) -> str:
 def test_an_agent_of_an_allowed_siret_signs_in(oidc_app: FastAPI, provider: Provider) -> None:
     provider.person = dict(AGENT)
     with TestClient(oidc_app) as client:
-        assert "Se connecter avec ProConnect" in text_of(client.get("/connexion").text)
+        page = client.get("/connexion").text
+        assert "S’identifier avec ProConnect" in text_of(page)
+        assert ">Qu’est-ce que ProConnect\u00a0?</a>" in page
+        assert 'href="https://www.proconnect.gouv.fr/"' in page
         back = at_provider(start(client))
         response = client.get(back, follow_redirects=False)
         assert response.status_code == 303, response.text
@@ -281,3 +284,69 @@ def test_accounts_of_the_provider_are_found_by_issuer_and_subject(
         assert "déjà relié à cette adresse" in text_of(response.text)
     with new_session(oidc_app.state.ctx.engine) as session:
         assert accounts.user_by_email(session, "dominique.nouvelle@region.test") is None
+
+
+def test_a_providers_error_is_said_in_french_its_text_only_with_our_state(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    with TestClient(oidc_app) as client:
+        state = parse_qs(urlsplit(start(client)).query)["state"][0]
+        ours = client.get(
+            "/connexion/oidc/retour?error=access_denied&error_description=Refus+de+l%27agent"
+            f"&state={state}"
+        )
+        assert ours.status_code == 403
+        shown = text_of(ours.text)
+        assert "La connexion a été annulée ou refusée chez le fournisseur d’identité." in shown
+        assert "Refus de l&#39;agent" in ours.text and "Code 403." in shown
+        start(client)
+        other = client.get(
+            "/connexion/oidc/retour?error=access_denied&error_description=Appelez+le+0800"
+            "&state=un-autre-etat"
+        )
+        assert other.status_code == 403
+        assert "annulée ou refusée" in other.text and "0800" not in other.text
+
+
+def test_the_id_token_is_kept_with_the_session_and_goes_at_the_sign_out(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    """A provider without ``end_session_endpoint`` (this one): the sign-out stays local, and
+    the session's ID token is forgotten."""
+    provider.person = dict(AGENT)
+    with TestClient(oidc_app) as client:
+        client.get(at_provider(start(client)), follow_redirects=False)
+        with new_session(oidc_app.state.ctx.engine) as session:
+            user = accounts.user_by_email(session, "camille.martin@region.test")
+            assert user is not None
+            kept = session.exec(select(OidcSession).where(OidcSession.user_id == user.id)).all()
+            # (Earlier tests of the module signed this agent in too, without signing out.)
+            assert kept and all(row.id_token.count(".") == 2 for row in kept)
+        token = TOKEN_RE.search(client.get("/compte").text)
+        assert token is not None
+        out = client.post(
+            "/deconnexion", data={"csrf_token": token.group(1)}, follow_redirects=False
+        )
+        assert out.headers["location"] == "/connexion?notice=deconnecte"
+        with new_session(oidc_app.state.ctx.engine) as session:
+            mine = select(OidcSession).where(OidcSession.user_id == user.id)
+            assert session.exec(mine).all() == []
+
+
+def test_an_id_token_without_the_required_level_is_refused(
+    settings: Settings, provider: Provider
+) -> None:
+    app = app_for(settings.model_copy(update={"oidc_acr_values": "eidas2, eidas3"}), provider)
+    provider.person = dict(AGENT)
+    try:
+        with TestClient(app) as client:
+            location = start(client)
+            claims = json.loads(parse_qs(urlsplit(location).query)["claims"][0])
+            assert claims["id_token"]["acr"] == {"essential": True, "values": ["eidas2", "eidas3"]}
+            refused = client.get(at_provider(location), follow_redirects=False)
+            assert refused.status_code == 403
+            assert "niveau reçu\u00a0: aucun\u00a0; niveaux acceptés\u00a0: eidas2, eidas3" in (
+                refused.text
+            )
+    finally:
+        app.state.ctx.engine.dispose()

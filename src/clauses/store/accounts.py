@@ -45,6 +45,7 @@ from clauses.store.models import (
     GeneratedDocument,
     Invitation,
     Membership,
+    OidcSession,
     Organisation,
     Role,
     SessionRevocation,
@@ -280,6 +281,7 @@ def federated_user(
     usual_name: str,
     siret: str,
     allowed_sirets: set[str],
+    organisation_label: str = "",
 ) -> User:
     """The account of a public agent signed in through OpenID Connect, found by the provider's
     (issuer, subject) and mapped by its SIRET to an organisation: one already known by that
@@ -287,7 +289,9 @@ def federated_user(
     another organisation is refused. The e-mail of an account with a password is never taken
     over (:class:`LinkRequired`); an account without one, made by an earlier sign-in through
     the provider before subjects were kept, is linked on its first sign-in. The provider's
-    names replace the account's only on an account of the provider (no password)."""
+    names replace the account's only on an account of the provider (no password). An
+    organisation made here is named by the provider's ``organisation_label`` when it gives one
+    (ProConnect's ``organization_label``), else « Organisation (SIRET …) »."""
     if len(issuer) > IDENTITY_PART_MAX or len(subject) > IDENTITY_PART_MAX:
         raise AccountError("Identifiant du fournisseur d’identité trop long.")
     organisation = find_organisation(session, siret=siret)
@@ -297,7 +301,8 @@ def federated_user(
                 f"Votre organisation (SIRET {siret}) n’a pas accès à ce service. "
                 "Demandez à votre référent de la faire ajouter."
             )
-        organisation = Organisation(name=f"Organisation (SIRET {siret})", siret=siret)
+        label = " ".join(organisation_label.split())[:NAME_MAX]
+        organisation = Organisation(name=label or f"Organisation (SIRET {siret})", siret=siret)
         session.add(organisation)
     user = linked_user(session, issuer=issuer, subject=subject)
     if user is None:
@@ -417,9 +422,67 @@ def delete_account(session: Session, user: User) -> None:
     session.execute(delete(Membership).where(col(Membership.user_id) == user.id))
     session.execute(delete(DossierGrant).where(col(DossierGrant.user_id) == user.id))
     session.execute(delete(FederatedIdentity).where(col(FederatedIdentity.user_id) == user.id))
+    session.execute(delete(OidcSession).where(col(OidcSession.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
     _revoke(session, user.id, ALL_SESSIONS)
     _commit(session)
+
+
+# Sessions opened through the OpenID Connect provider
+
+
+@dataclass(frozen=True)
+class ProviderSession:
+    """What the sign-out at the provider needs of a session opened through it."""
+
+    issuer: str
+    id_token: str
+
+
+def open_oidc_session(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    issuer: str,
+    id_token: str,
+    acr: str,
+    amr: Sequence[str],
+    idp_id: str,
+    kept: dt.timedelta,
+) -> str:
+    """Keep the ID token (and ``acr``, ``amr``, ``idp_id``) of a new session opened through the
+    provider; the random key its session cookie names it by. Rows older than ``kept`` (longer
+    than any session) are forgotten at the same time."""
+    key = secrets.token_urlsafe(32)
+    session.execute(delete(OidcSession).where(col(OidcSession.created_at) < utcnow() - kept))
+    session.add(
+        OidcSession(
+            key_hash=token_hash(key),
+            user_id=user_id,
+            issuer=issuer[:IDENTITY_PART_MAX],
+            id_token=id_token,
+            acr=acr[:IDENTITY_PART_MAX],
+            amr=" ".join(amr)[:IDENTITY_PART_MAX],
+            idp_id=idp_id[:IDENTITY_PART_MAX],
+        )
+    )
+    _commit(session)
+    return key
+
+
+def oidc_session(session: Session, key: str, user_id: uuid.UUID) -> OidcSession | None:
+    row = session.get(OidcSession, token_hash(key))
+    return row if row is not None and row.user_id == user_id else None
+
+
+def close_oidc_sessions(session: Session, user_id: uuid.UUID, key: str) -> ProviderSession | None:
+    """At the sign-out (which ends every session of the account): forget the account's ID
+    tokens; the one of the session of ``key``, if it has one, for the provider's sign-out."""
+    row = oidc_session(session, key, user_id) if key else None
+    ended = ProviderSession(row.issuer, row.id_token) if row is not None else None
+    session.execute(delete(OidcSession).where(col(OidcSession.user_id) == user_id))
+    _commit(session)
+    return ended
 
 
 # The one-time setup link

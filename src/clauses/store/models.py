@@ -286,6 +286,27 @@ class FederatedIdentity(SQLModel, table=True):
     )
 
 
+class OidcSession(SQLModel, table=True):
+    """What a sign-in through the OpenID Connect provider leaves for its session: the ID token,
+    sent back as ``id_token_hint`` when « Se déconnecter » ends the provider's session too, and
+    the authentication's level (``acr``) and methods (``amr``). The session cookie names its row
+    by a random key, of which only the SHA-256 is kept here; the row goes at the sign-out, with
+    the account, or once older than any session."""
+
+    __tablename__ = "oidc_session"
+
+    key_hash: str = Field(max_length=64, primary_key=True)
+    user_id: uuid.UUID = _uuid_fk("app_user.id", index=True)
+    issuer: str = Field(max_length=IDENTITY_PART_MAX)
+    id_token: str = Field(sa_column=Column(Text, nullable=False))
+    acr: str = Field(default="", max_length=IDENTITY_PART_MAX)
+    amr: str = Field(default="", max_length=IDENTITY_PART_MAX)  # the methods, space separated
+    idp_id: str = Field(default="", max_length=IDENTITY_PART_MAX)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
 class Membership(SQLModel, table=True):
     __tablename__ = "membership"
 

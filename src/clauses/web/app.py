@@ -302,7 +302,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimit, limit=settings.max_body_bytes, api_limit=settings.max_api_body_bytes
     )
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, provider=settings.oidc_issuer)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Routes are matched in this order, and each included router passed on the way costs a scan
     # of its routes: the step save first (given above), then the two routes of the home page,

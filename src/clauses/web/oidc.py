@@ -7,6 +7,13 @@ ID token and the userinfo answer are JWTs whose signatures are checked against t
 published keys (JWKS), with their issuer, audience, expiry and, for the ID token, the nonce;
 userinfo must be signed (as ProConnect's is) and about the same subject. Authlib makes the
 requests (its client over ``requests``), joserfc checks the tokens.
+
+The authentication's level: when levels are configured (``CLAUSES_OIDC_ACR_VALUES``), the
+request asks for ``acr`` as an essential claim among them (the ``claims`` parameter), and an ID
+token with another level, or none, is refused (ProConnect makes the check the service's). The
+methods (``amr``) are asked for and kept. The sign-out ends the provider's session too, through
+its ``end_session_endpoint`` with the session's ID token as ``id_token_hint`` and a ``state``
+checked on the return (:func:`OpenIdClient.end_session_url`).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
@@ -32,6 +40,23 @@ from clauses.web.settings import Settings
 
 COOKIE = "clauses_oidc"
 LINK_COOKIE = "clauses_oidc_link"
+LOGOUT_COOKIE = "clauses_oidc_logout"
+NBSP = "\u00a0"
+# The errors an authorisation endpoint may return (OpenID Connect Core 3.1.2.6, RFC 6749
+# 4.1.2.1), said to the person signing in.
+PROVIDER_ERRORS = {
+    "access_denied": "La connexion a été annulée ou refusée chez le fournisseur d’identité.",
+    "login_required": "Le fournisseur d’identité demande de vous identifier à nouveau.",
+    "interaction_required": "Le fournisseur d’identité demande une action de votre part.",
+    "consent_required": "Le fournisseur d’identité attend votre consentement.",
+    "account_selection_required": "Le fournisseur d’identité demande de choisir un compte.",
+    "invalid_request": "Le fournisseur d’identité a jugé la demande de connexion invalide.",
+    "invalid_scope": "Le fournisseur d’identité refuse les informations demandées.",
+    "unauthorized_client": "Le fournisseur d’identité n’autorise pas ce service.",
+    "unsupported_response_type": "Le fournisseur d’identité n’accepte pas cette demande.",
+    "server_error": "Le fournisseur d’identité a rencontré une erreur.",
+    "temporarily_unavailable": "Le fournisseur d’identité est momentanément indisponible.",
+}
 PENDING_SECONDS = 600
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 TIMEOUT = 10.0
@@ -58,6 +83,17 @@ class Identity:
     given_name: str
     usual_name: str
     siret: str
+    organisation_label: str = ""
+    idp_id: str = ""
+    acr: str = ""
+    amr: tuple[str, ...] = ()
+    id_token: str = ""  # kept with the session, for the sign-out at the provider
+
+
+@dataclass(frozen=True)
+class PendingLogout:
+    state: str
+    started: float
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,25 @@ class PendingLink:
     siret: str
     next_url: str
     started: float
+    organisation_label: str = ""
+    idp_id: str = ""
+    acr: str = ""
+    amr: tuple[str, ...] = ()
+    id_token: str = ""
+
+    def identity(self) -> Identity:
+        return Identity(
+            subject=self.subject,
+            email=self.email,
+            given_name=self.given_name,
+            usual_name=self.usual_name,
+            siret=self.siret,
+            organisation_label=self.organisation_label,
+            idp_id=self.idp_id,
+            acr=self.acr,
+            amr=tuple(self.amr),
+            id_token=self.id_token,
+        )
 
 
 def _sign(secret: str, purpose: bytes, payload: bytes) -> str:
@@ -100,6 +155,32 @@ def _verified(secret: str, purpose: bytes, raw: str | None) -> dict[str, Any] | 
 
 PENDING = b"clauses oidc cookie v1"
 LINKING = b"clauses oidc link v1"
+LOGGING_OUT = b"clauses oidc logout v1"
+
+
+def logout_cookie(secret: str, pending: PendingLogout) -> str:
+    return _signed(secret, LOGGING_OUT, pending.__dict__)
+
+
+def read_logout(secret: str, raw: str | None) -> PendingLogout | None:
+    data = _verified(secret, LOGGING_OUT, raw)
+    try:
+        return None if data is None else PendingLogout(**data)
+    except TypeError:
+        return None
+
+
+def provider_error(code: str, description: str) -> str:
+    """The French message of an error the provider returned instead of a code (its own
+    description quoted, cut short: it is the provider's text, not ours)."""
+    message = PROVIDER_ERRORS.get(code, "Le fournisseur d’identité a refusé la connexion.")
+    detail = " ".join(description.split())[:300]
+    if detail:
+        message += f" Motif donné par le fournisseur{NBSP}: «{NBSP}{detail}{NBSP}»."
+    code_shown = "".join(c for c in code if c.isalnum() or c in "_-.")[:60]
+    if code_shown:
+        message += f" (Code d’erreur{NBSP}: {code_shown}.)"
+    return message
 
 
 def pending_cookie(secret: str, pending: Pending) -> str:
@@ -135,10 +216,16 @@ class OpenIdClient:
         client_secret: str,
         scopes: str,
         allowed_sirets: set[str],
+        acr_values: list[str] | None = None,
+        allowed_idps: set[str] | None = None,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
         self.client_secret = client_secret
+        self.acr_values = list(acr_values or [])
+        self.allowed_idps = set(allowed_idps or ())
+        if self.allowed_idps and "idp_id" not in scopes.split():
+            scopes = f"{scopes} idp_id"  # the allow-list needs the claim
         self.scopes = scopes
         self.allowed_sirets = allowed_sirets
         self._metadata: dict[str, Any] | None = None
@@ -155,7 +242,18 @@ class OpenIdClient:
             client_secret=settings.oidc_client_secret.get_secret_value(),
             scopes=settings.oidc_scopes,
             allowed_sirets=settings.allowed_sirets(),
+            acr_values=settings.acr_values(),
+            allowed_idps=settings.allowed_idps(),
         )
+
+    def claims_request(self) -> str:
+        """The ``claims`` parameter: ``amr`` always (ProConnect puts it in the ID token only when
+        asked), ``acr`` essential among the accepted levels when some are required, else asked
+        for as ProConnect's documentation does (``null``: wanted, not required)."""
+        id_token: dict[str, Any] = {"amr": None, "acr": None}
+        if self.acr_values:
+            id_token["acr"] = {"essential": True, "values": self.acr_values}
+        return json.dumps({"id_token": id_token}, separators=(",", ":"))
 
     def _client(self, redirect_uri: str) -> OAuth2Session:
         return OAuth2Session(
@@ -215,8 +313,41 @@ class OpenIdClient:
                 state=pending.state,
                 nonce=pending.nonce,
                 code_verifier=pending.verifier,
+                claims=self.claims_request(),
             )
         return url, pending
+
+    def end_session_url(
+        self, id_token: str, post_logout_redirect_uri: str
+    ) -> tuple[str, PendingLogout] | None:
+        """The provider's sign-out URL for the session of ``id_token``, and the state its return
+        must carry; None when the provider publishes no ``end_session_endpoint``."""
+        endpoint = self.metadata().get("end_session_endpoint")
+        if not isinstance(endpoint, str) or not endpoint or not id_token:
+            return None
+        pending = PendingLogout(state=secrets.token_urlsafe(32), started=time.time())
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "state": pending.state,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+            }
+        )
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}", pending
+
+    def check_level(self, claims: dict[str, Any]) -> str:
+        """The ID token's ``acr``, one of the accepted levels when some are required."""
+        acr = claims.get("acr")
+        acr = acr if isinstance(acr, str) else ""
+        if self.acr_values and acr not in self.acr_values:
+            raise OidcError(
+                "Votre authentification n’atteint pas le niveau exigé par ce service "
+                f"(niveau reçu{NBSP}: {acr or 'aucun'}{NBSP}; niveaux acceptés{NBSP}: "
+                f"{', '.join(self.acr_values)}). Reconnectez-vous avec une authentification "
+                "plus forte, par exemple à deux facteurs, ou demandez-la à votre "
+                "fournisseur d’identité."
+            )
+        return acr
 
     def _decode(self, token: str, *, expiring: bool, **claims: Any) -> dict[str, Any]:
         """A JWT of the provider, its signature and claims checked (``exp`` required for an ID
@@ -254,7 +385,13 @@ class OpenIdClient:
                 id_claims = self._decode(
                     str(token.get("id_token", "")), expiring=True, nonce=pending.nonce
                 )
-                answer = client.get(metadata["userinfo_endpoint"])
+                # The access token is sent as is: Authlib's own check would take ProConnect's,
+                # valid for 60 seconds, as already expired (it keeps a minute of margin).
+                answer = requests.get(
+                    metadata["userinfo_endpoint"],
+                    headers={"Authorization": f"Bearer {token['access_token']}"},
+                    timeout=TIMEOUT,
+                )
                 answer.raise_for_status()
             except OidcError:
                 raise
@@ -262,15 +399,29 @@ class OpenIdClient:
                 raise OidcError("Le fournisseur d’identité a refusé la connexion.") from exc
         if not answer.headers.get("content-type", "").startswith("application/jwt"):
             raise OidcError("Le fournisseur d’identité n’a pas signé les informations du compte.")
+        acr = self.check_level(id_claims)
         info = self._decode(answer.text.strip(), expiring=False, sub=id_claims.get("sub"))
         email = str(info.get("email") or "").strip().lower()
         siret = str(info.get("siret") or "").strip()
         if not email or not siret:
             raise OidcError("Le fournisseur d’identité n’a pas donné l’adresse ou le SIRET.")
+        idp_id = str(info.get("idp_id") or id_claims.get("idp_id") or "").strip()
+        if self.allowed_idps and idp_id not in self.allowed_idps:
+            raise OidcError(
+                "Votre fournisseur d’identité n’est pas accepté par ce service "
+                f"(identifiant{NBSP}: {idp_id or 'non communiqué'}). Demandez à votre "
+                "référent s’il peut être ajouté."
+            )
+        amr = id_claims.get("amr")
         return Identity(
             subject=str(info["sub"]),
             email=email,
             given_name=str(info.get("given_name") or ""),
             usual_name=str(info.get("usual_name") or ""),
             siret=siret,
+            organisation_label=str(info.get("organization_label") or "").strip(),
+            idp_id=idp_id,
+            acr=acr,
+            amr=tuple(str(m) for m in amr) if isinstance(amr, list) else (),
+            id_token=str(token.get("id_token", "")),
         )

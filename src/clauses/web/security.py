@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,11 +37,30 @@ HEADERS = [
 ]
 
 
+def form_origins(url: str | None) -> str:
+    """The CSP sources a form may go to besides this site: the OpenID Connect provider's origin,
+    when one is configured. Chromium applies ``form-action`` to the redirects that follow a
+    form: the ProConnect button's form and « Se déconnecter » (a post answered by a redirect
+    to the provider's ``end_session_endpoint``) go there."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 class SecurityHeaders:
     """Adds the security headers to every response, and ``no-store`` to dynamic ones."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, provider: str | None = None) -> None:
         self.app = app
+        extra = form_origins(provider)
+        policy = CSP.replace("form-action 'self'", f"form-action 'self'{extra}")
+        self.headers = [
+            (name, policy.encode() if name == b"content-security-policy" else value)
+            for name, value in HEADERS
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +72,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
-                headers += [(n, v) for n, v in HEADERS if n not in names]
+                headers += [(n, v) for n, v in self.headers if n not in names]
                 if not static and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}

@@ -56,6 +56,9 @@ class Principal:
     started: float
     seen: float
     checked: float
+    # The key of the session's row of :class:`~clauses.store.models.OidcSession` (its ID token)
+    # when it was opened through the OpenID Connect provider; empty otherwise.
+    oidc_session: str = ""
 
     def at_least(self, role: Role) -> bool:
         return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]

@@ -78,6 +78,16 @@ class Settings(BaseSettings):
         default="", description="SIRETs allowed to sign in through OIDC, comma separated"
     )
     oidc_label: str = Field(default="ProConnect", description="the provider's name on the button")
+    oidc_acr_values: str = Field(
+        default="",
+        description="authentication levels (acr) accepted, comma separated, e.g. "
+        "'eidas2,eidas3'; requested as essential, and an ID token with another is refused",
+    )
+    oidc_allowed_idps: str = Field(
+        default="",
+        description="identity providers behind the federation (ProConnect's idp_id) allowed to "
+        "sign in, comma separated; empty: all",
+    )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default=["localhost", "127.0.0.1", "[::1]"],
         description="host names the server answers to (Host header), comma-separated; "
@@ -92,6 +102,13 @@ class Settings(BaseSettings):
 
     def allowed_sirets(self) -> set[str]:
         return {s.strip() for s in self.oidc_allowed_sirets.split(",") if s.strip()}
+
+    def acr_values(self) -> list[str]:
+        """The authentication levels accepted, in the order given (none: no level required)."""
+        return list(dict.fromkeys(v.strip() for v in self.oidc_acr_values.split(",") if v.strip()))
+
+    def allowed_idps(self) -> set[str]:
+        return {v.strip() for v in self.oidc_allowed_idps.split(",") if v.strip()}
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

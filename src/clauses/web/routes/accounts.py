@@ -3,6 +3,8 @@ deletion), the privacy page and the facilitators' invitation links (DESIGN §3.5
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 import secrets
 import time
@@ -35,6 +37,7 @@ PASSWORD_TURN = Depends(password_turn)  # the routes that may hash a password
 log = logging.getLogger("clauses.web")
 NOTICES = {
     "deconnecte": "Vous êtes déconnecté.",
+    "deconnecte-fournisseur": "Vous êtes déconnecté, de ce service et du fournisseur d’identité.",
     "compte-supprime": "Votre compte est supprimé. Les dossiers restent à votre organisation.",
 }
 WRONG = "Adresse électronique ou mot de passe incorrect."
@@ -121,9 +124,30 @@ def sign_in(request: Request, session: SessionDep, ctx: ContextDep, form: FormDe
     return signed_in_to(request, session, user, next_url)
 
 
-def signed_in_to(request: Request, session: Session, user: User, next_url: str) -> Response:
-    """Open a new session for ``user`` (new cookie, new CSRF token) and go to ``next_url``."""
+def signed_in_to(
+    request: Request,
+    session: Session,
+    user: User,
+    next_url: str,
+    identity: oidc.Identity | None = None,
+) -> Response:
+    """Open a new session for ``user`` (new cookie, new CSRF token) and go to ``next_url``; a
+    session opened through the provider keeps its ID token on the server (for the sign-out at
+    the provider), with its ``acr`` and ``amr``."""
     principal = sessions.principal_for(session, user)
+    ctx = request.app.state.ctx
+    if identity is not None and identity.id_token and ctx.oidc is not None:
+        key = accounts.open_oidc_session(
+            session,
+            user_id=user.id,
+            issuer=ctx.oidc.issuer,
+            id_token=identity.id_token,
+            acr=identity.acr,
+            amr=identity.amr,
+            idp_id=identity.idp_id,
+            kept=dt.timedelta(hours=ctx.settings.session_hours + 1),
+        )
+        principal = dataclasses.replace(principal, oidc_session=key)
     record_session_event(session, "connexion", principal)
     sessions.sign_in(request, principal)
     return see_other(next_url)
@@ -144,15 +168,72 @@ def record_session_event(session: Session, action: str, principal: Principal) ->
 
 @router.post("/deconnexion")
 def sign_out(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
+    """End every session of the account; a session opened through the provider ends the
+    provider's session too: the browser goes to its ``end_session_endpoint`` (with the ID
+    token as ``id_token_hint``, a ``state`` and the return address), which sends it back to
+    :func:`oidc_signed_out`."""
     principal = current(request)
+    ended = None
     if principal is not None:
         # Every session of the account ends: from the next request in this process, within
         # a second in the others.
         epoch = accounts.end_sessions(session, principal.user_id)
         ctx.revocations.note(principal.user_id, epoch)
+        ended = accounts.close_oidc_sessions(session, principal.user_id, principal.oidc_session)
         record_session_event(session, "deconnexion", principal)
     sessions.sign_out(request)
+    if ended is not None and ctx.oidc is not None and ended.issuer == ctx.oidc.issuer:
+        try:
+            found = ctx.oidc.end_session_url(ended.id_token, post_logout_redirect_uri(request))
+        except OidcError:
+            log.warning("déconnexion OpenID : le fournisseur ne répond pas")
+            found = None
+        if found is not None:
+            url, pending = found
+            response = see_other(url)
+            response.set_cookie(
+                oidc.LOGOUT_COOKIE,
+                oidc.logout_cookie(ctx.secret, pending),
+                max_age=oidc.PENDING_SECONDS,
+                httponly=True,
+                samesite="lax",  # sent back on the provider's redirect (a top-level GET)
+                secure=ctx.settings.secure_cookies,
+                path="/deconnexion/oidc",
+            )
+            return response
     return see_other("/connexion?notice=deconnecte")
+
+
+def post_logout_redirect_uri(request: Request) -> str:
+    return f"{request.base_url}deconnexion/oidc/retour"
+
+
+@router.get("/deconnexion/oidc/retour")
+def oidc_signed_out(request: Request, ctx: ContextDep) -> Response:
+    """The provider's return after its sign-out: its ``state`` must be the one sent."""
+    if ctx.oidc is None:
+        raise HTTPException(status_code=404)
+    pending = oidc.read_logout(ctx.secret, request.cookies.get(oidc.LOGOUT_COOKIE))
+    state = request.query_params.get("state", "")
+    if pending is None or not secrets.compare_digest(state, pending.state):
+        response: Response = render(
+            request,
+            "errors/error.html",
+            {
+                "page_title": "Déconnexion non confirmée",
+                "title": "Déconnexion non confirmée",
+                "message": "Le retour du fournisseur d’identité n’a pas pu être vérifié "
+                "(demande expirée ou d’une autre origine). Vous êtes déconnecté de ce service\u00a0; "
+                "si vous êtes sur un poste partagé, fermez le navigateur pour terminer aussi "
+                "la session du fournisseur d’identité.",
+                "status": 400,
+            },
+            status_code=400,
+        )
+    else:
+        response = see_other("/connexion?notice=deconnecte-fournisseur")
+    response.delete_cookie(oidc.LOGOUT_COOKIE, path="/deconnexion/oidc")
+    return response
 
 
 # OpenID Connect (ProConnect)
@@ -187,7 +268,12 @@ def oidc_refused(request: Request, message: str) -> HTMLResponse:
     response = render(
         request,
         "errors/error.html",
-        {"page_title": "Connexion refusée", "title": "Connexion refusée", "message": message},
+        {
+            "page_title": "Connexion refusée",
+            "title": "Connexion refusée",
+            "message": message,
+            "status": 403,
+        },
         status_code=403,
     )
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
@@ -202,6 +288,19 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
     pending = oidc.read_pending(ctx.secret, request.cookies.get(oidc.COOKIE))
     state = request.query_params.get("state", "")
     code = request.query_params.get("code", "")
+    refusal = request.query_params.get("error", "")
+    if refusal:
+        # The provider's refusal (its description only when the state is ours: another site
+        # cannot make this page say what it likes).
+        ours = pending is not None and secrets.compare_digest(state, pending.state)
+        description = request.query_params.get("error_description", "") if ours else ""
+        log.warning("connexion OpenID : le fournisseur a renvoyé une erreur")
+        accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
+        return oidc_refused(
+            request,
+            oidc.provider_error(refusal, description)
+            + " Recommencez depuis la page de connexion si besoin.",
+        )
     if pending is None or not secrets.compare_digest(state, pending.state) or not code:
         accounts.record(session, AuditEvent(action="connexion_refusee", actor="(OpenID Connect)"))
         return oidc_refused(
@@ -222,6 +321,11 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
             siret=identity.siret,
             next_url=pending.next_url,
             started=time.time(),
+            organisation_label=identity.organisation_label,
+            idp_id=identity.idp_id,
+            acr=identity.acr,
+            amr=identity.amr,
+            id_token=identity.id_token,
         )
         linking = link_page(request, ctx, link.email)
         linking.set_cookie(
@@ -237,7 +341,7 @@ def oidc_return(request: Request, session: SessionDep, ctx: ContextDep) -> Respo
         return linking
     except (OidcError, accounts.AccountError) as error:
         return federation_refused(request, session, error)
-    response = signed_in_to(request, session, user, pending.next_url)
+    response = signed_in_to(request, session, user, pending.next_url, identity)
     response.delete_cookie(oidc.COOKIE, path="/connexion/oidc")
     return response
 
@@ -253,6 +357,7 @@ def federated(session: Session, ctx: Any, identity: oidc.Identity) -> User:
         usual_name=identity.usual_name,
         siret=identity.siret,
         allowed_sirets=ctx.oidc.allowed_sirets,
+        organisation_label=identity.organisation_label,
     )
 
 
@@ -306,13 +411,7 @@ def oidc_link(request: Request, session: SessionDep, ctx: ContextDep, form: Form
         limits.failed_by_client.hit(client)
         accounts.record(session, AuditEvent(action="connexion_refusee", actor=link.email))
         return link_page(request, ctx, link.email, WRONG_PASSWORD)
-    identity = oidc.Identity(
-        subject=link.subject,
-        email=link.email,
-        given_name=link.given_name,
-        usual_name=link.usual_name,
-        siret=link.siret,
-    )
+    identity = link.identity()
     try:
         accounts.link_identity(session, user, issuer=link.issuer, subject=link.subject)
         user = federated(session, ctx, identity)
@@ -322,7 +421,7 @@ def oidc_link(request: Request, session: SessionDep, ctx: ContextDep, form: Form
     accounts.record(
         session, AuditEvent(action="identite_reliee", user_id=user.id, actor=user.email)
     )
-    response = signed_in_to(request, session, user, link.next_url)
+    response = signed_in_to(request, session, user, link.next_url, identity)
     response.delete_cookie(oidc.LINK_COOKIE, path="/connexion/oidc")
     return response
 
