@@ -16,6 +16,7 @@ from clauses import french
 from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS
 from clauses.library import Library
 from clauses.profile import NATURE_LABELS
+from clauses.store.merge import encode_base
 from clauses.store.models import STAGE_LABELS, STATUS_LABELS
 from clauses.store.writer import DossierWriter
 from clauses.strategy.texts import PROPOSED
@@ -57,6 +58,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         date_fr=french.date,
         quote=french.quote,
         datetime_fr=local_datetime,
+        base=encode_base,  # the form's base, beside its version (clauses.store.merge)
     )
     env.globals.update(
         LEVEL_LABELS=LEVEL_LABELS,

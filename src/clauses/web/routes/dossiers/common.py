@@ -19,6 +19,7 @@ from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import MAX_LOTS, TenderProfile
 from clauses.store import crud
 from clauses.store.db import new_session
+from clauses.store.merge import decode_base, merge
 from clauses.store.models import Dossier, Stage
 from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
@@ -108,8 +109,10 @@ async def write_change(
     ctx: AppContext, dossier_id: uuid.UUID, form: Mapping[str, Any], change: Change
 ) -> Saved:
     """The change written by the process's writer, on the version the form was shown at, in the
-    signed-in member's name; 404 if the dossier is gone or not theirs (a stale version is the
-    caller's to show). The right is checked on the row the writer reads: no query more."""
+    signed-in member's name; 404 if the dossier is gone or not theirs. On a dossier changed
+    since, a form that sent its base (:mod:`clauses.store.merge`) is merged field by field
+    when nobody's change is lost; otherwise the stale version is the caller's to show. The
+    right is checked on the row the writer reads: no query more."""
     access = CURRENT.get()
     if access is None:
         raise HTTPException(status_code=404)
@@ -121,21 +124,34 @@ async def write_change(
             raise DossierFrozen(current.id)
         return changes
 
+    def merged(current: Dossier) -> dict[str, Any]:  # on a newer version, in the writer's thread
+        result = merge(current, authorised(current), base or {})
+        if result is None:
+            raise crud.StaleVersion(current)
+        return result
+
     principal = access.principal
-    try:
-        return await ctx.writer.update(
-            dossier_id,
-            form_version(form),
-            authorised,
-            actor=(principal.user_id, principal.email),
-        )
-    except crud.DossierNotFound:
-        raise HTTPException(status_code=404) from None
-    except DossierFrozen:
-        raise HTTPException(status_code=409) from None
-    except crud.StaleVersion as stale:
-        authorise(None, stale.current)  # the conflict page shows it: only to its members
-        raise
+    base = decode_base(form.get("base"))
+    version = form_version(form)
+    # A few rounds: each newer version met is merged again (autosaves may keep landing).
+    for round_ in range(4):
+        try:
+            return await ctx.writer.update(
+                dossier_id,
+                version,
+                authorised if round_ == 0 else merged,
+                actor=(principal.user_id, principal.email),
+            )
+        except crud.DossierNotFound:
+            raise HTTPException(status_code=404) from None
+        except DossierFrozen:
+            raise HTTPException(status_code=409) from None
+        except crud.StaleVersion as stale:
+            authorise(None, stale.current)  # the conflict page shows it: only to its members
+            if base is None or round_ == 3 or stale.current.version == version:
+                raise
+            version = stale.current.version
+    raise AssertionError("unreachable")
 
 
 # What a published dossier keeps as it was published (:mod:`clauses.lifecycle`).
