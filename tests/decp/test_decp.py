@@ -85,10 +85,10 @@ def test_a_lot_is_a_contract_of_its_own(library: Library, schema: DecpSchema) ->
     marches = build(example("lycee-rehabilitation"), library, schema)["marches"]["marche"]
     # Lot 4 is not in the award (not awarded): no marche for it.
     assert [m["id"] for m in marches] == [
-        "2027-TRX-014-01",
-        "2027-TRX-014-02",
-        "2027-TRX-014-03",
-        "2027-TRX-014-05",
+        "2026-TRX-014-01",
+        "2026-TRX-014-02",
+        "2026-TRX-014-03",
+        "2026-TRX-014-05",
     ]
     first, last = marches[0], marches[-1]
     assert first["objet"].endswith("lot 1 : Gros œuvre – maçonnerie")
@@ -98,7 +98,7 @@ def test_a_lot_is_a_contract_of_its_own(library: Library, schema: DecpSchema) ->
     assert first["typeGroupementOperateurs"] == "Solidaire"  # the lot's own
     assert first["offresRecues"] == 5
     assert last["offresRecues"] == 4  # the award's, the lot gives none
-    assert last["dateNotification"] == "2027-04-02"
+    assert last["dateNotification"] == "2026-11-27"
     assert first["ccag"] == "Travaux"  # derived from the nature
 
 
@@ -210,15 +210,35 @@ def contract(name: str, library: Library, **award_changes: Any) -> Contract:
 
 def test_batch_gives_one_valid_file_for_a_period(library: Library, schema: DecpSchema) -> None:
     contracts = [contract(name, library) for name in NAMES]
-    contracts.append(contract("impression", library, procedure=None))
-    batch = decp_batch(contracts, dt.date(2027, 3, 1), dt.date(2027, 3, 31), library, schema)
+    contracts.append(contract("nettoyage-lycees", library, id="2026-NET-003", procedure=None))
+    batch = decp_batch(contracts, dt.date(2026, 11, 1), dt.date(2026, 11, 20), library, schema)
     assert OFFICIAL.is_valid(batch.document)
     ids = [m["id"] for m in batch.document["marches"]["marche"]]
-    assert "2027-FOR-012" not in ids  # notified in February
-    assert "2027-TRX-014-05" not in ids  # this lot was notified in April
-    assert "2027-TRX-014-01" in ids
-    assert len(ids) == len(set(ids)) == 12
-    assert batch.left_out == ["impression : award.procedure : " + MISSING_TEXT]
+    assert "2026-FOR-012" not in ids  # notified on 27 November
+    assert "2026-TRX-014-05" not in ids  # this lot was notified on 27 November
+    assert sorted(ids) == ["2026-NET-002", "2026-TRX-014-01", "2026-TRX-014-02", "2026-TRX-014-03"]
+    assert batch.left_out == ["nettoyage-lycees : award.procedure : " + MISSING_TEXT]
+
+
+def test_batch_keeps_one_contract_per_buyer_and_id(library: Library, schema: DecpSchema) -> None:
+    """decp.info keeps one contract per (buyer SIRET, id) and drops the other silently: the
+    batch never gives it two, and says which one it left out."""
+    first = contract("nettoyage-lycees", library)
+    again = contract("restauration-lycees", library, buyer_siret=first.award.buyer_siret,
+                     id=first.award.id, notification_date="2026-11-10")  # fmt: skip
+    other_buyer = contract("restauration-lycees", library, id=first.award.id,
+                           notification_date="2026-11-10")  # fmt: skip
+    batch = decp_batch(
+        [first, again, other_buyer], dt.date(2026, 11, 1), dt.date(2026, 11, 30), library, schema
+    )
+    pairs = [(m["acheteur"]["id"], m["id"]) for m in batch.document["marches"]["marche"]]
+    assert len(pairs) == len(set(pairs)) == 2
+    assert pairs == [(first.award.buyer_siret, "2026-NET-002"), ("23350001600040", "2026-NET-002")]
+    assert len(batch.left_out) == 1
+    assert batch.left_out[0].startswith(
+        "restauration-lycees : award.id : l’identifiant « 2026-NET-002 »"
+    )
+    assert "« nettoyage-lycees »" in batch.left_out[0]
 
 
 MISSING_TEXT = "champ obligatoire des données essentielles (DECP) manquant"
@@ -236,7 +256,7 @@ def test_cli_prints_the_checked_object(tmp_path: Path, capsys: pytest.CaptureFix
     path = write_example(tmp_path, "restauration-lycees")
     assert main(["decp", str(path), "--schema", str(SCHEMA_PATH), "--as-of", "2026-11-22"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["marches"]["marche"][0]["id"] == "2027-RES-005"
+    assert printed["marches"]["marche"][0]["id"] == "2026-RES-005"
 
 
 def test_cli_exits_2_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -317,7 +337,7 @@ def test_cli_reads_json_and_names_a_missing_award(
     path = tmp_path / "marche.json"
     path.write_text(json.dumps(example("transport-scolaire"), default=str), encoding="utf-8")
     assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 0
-    assert json.loads(capsys.readouterr().out)["marches"]["marche"][0]["id"] == "2027-TS-009"
+    assert json.loads(capsys.readouterr().out)["marches"]["marche"][0]["id"] == "2026-TS-009"
     path.write_text(
         json.dumps({**example("transport-scolaire"), "award": None}, default=str), encoding="utf-8"
     )
