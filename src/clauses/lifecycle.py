@@ -249,9 +249,12 @@ def check_award(
     published after ``today``."""
     award = parse_award(data)
     future = future_dates(award, today)
+    try:
+        document = decp_document(published.profile, award, published.strategy, library, schema)
+    except ProfileError as exc:
+        raise ProfileError(future + exc.errors) from exc
     if future:
         raise ProfileError(future)
-    document = decp_document(published.profile, award, published.strategy, library, schema)
     dates = sorted(dt.date.fromisoformat(m["dateNotification"]) for m in _marches(document))
     if dates[0] < published.publication_date:
         raise ProfileError(

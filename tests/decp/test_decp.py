@@ -187,7 +187,7 @@ def test_lots_are_awarded_lot_by_lot(library: Library, schema: DecpSchema) -> No
         ),
         ({"techniques": ["Sans objet", "Accord-cadre"]}, "award.techniques"),
         ({"advance_rate": 0.1}, "award.advance_rate"),
-        ({"notification_date": 20270315}, "award.notification_date"),
+        ({"notification_date": 20260315}, "award.notification_date"),
         ({"montant": 1}, "award.montant"),
     ],
 )
@@ -197,6 +197,152 @@ def test_award_errors_name_the_field_in_french(change: dict[str, Any], field: st
     with pytest.raises(ProfileError) as caught:
         parse_award(award)
     assert [e.field for e in caught.value.errors] == [field]
+
+
+# What the ministry's consolidation sets aside (DOMAIN §9), each refused naming its field in
+# French: (change, field, words of the message).
+CONSOLIDATION_PROBES = [
+    ({"buyer_siret": "23310002100014"}, "award.buyer_siret", "le SIRET de l’acheteur n’est pas"),
+    ({"buyer_siret": "2331000210001"}, "award.buyer_siret", "le SIRET de l’acheteur compte 14"),
+    (
+        {"holders": [{"id_type": "SIRET", "id": "41234567800015"}]},
+        "award.holders[1].id",
+        "l’identifiant du titulaire n’est pas un numéro SIRET valide : sa clé de contrôle",
+    ),
+    ({"id": "MAPA n°12/2026"}, "award.id", "l’identifiant du marché : 1 à 16 caractères"),
+    ({"id": "A&B,C;D"}, "award.id", "l’identifiant du marché : 1 à 16 caractères"),
+    ({"framework_id": "AC n°7"}, "award.framework_id", "l’identifiant de l’accord-cadre"),
+    ({"amount_eur": 4_000_000_000}, "award.amount_eur", "le montant du marché dépasse 3 000"),
+    (
+        {"holders": [{"id_type": "HORS-UE", "id": "uk-12 345"}]},
+        "award.holders[1].id",
+        "l’identifiant du titulaire de type HORS-UE : code pays en 2 majuscules",
+    ),
+    (
+        {"holders": [{"id_type": "TAHITI", "id": "12"}]},
+        "award.holders[1].id",
+        "l’identifiant du titulaire de type TAHITI : 9 lettres ou chiffres",
+    ),
+    (
+        {"holders": [{"id_type": "RIDET", "id": "1"}]},
+        "award.holders[1].id",
+        "l’identifiant du titulaire de type RIDET : 10 lettres ou chiffres",
+    ),
+    (
+        {"holders": [{"id_type": "FRWF", "id": "FRWF123"}]},
+        "award.holders[1].id",
+        "de type FRWF : « FRWF » suivi de 14",
+    ),
+    (
+        {"holders": [{"id_type": "IREP", "id": "12A45"}]},
+        "award.holders[1].id",
+        "de type IREP : 5 chiffres",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "words"), CONSOLIDATION_PROBES)
+def test_what_the_consolidation_sets_aside_is_refused_naming_the_field(
+    change: dict[str, Any], field: str, words: str
+) -> None:
+    award = yaml.safe_load((AWARDS / "nettoyage-lycees.yaml").read_text("utf-8"))["award"]
+    award.update(change)
+    with pytest.raises(ProfileError) as caught:
+        parse_award(award)
+    assert [(e.field, words in e.message) for e in caught.value.errors] == [(field, True)], (
+        caught.value.errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("id_type", "value"),
+    [
+        ("SIRET", "35600000000048"),  # La Poste's head office: an ordinary Luhn number
+        ("HORS-UE", "GB12345"),
+        ("TAHITI", "A1B2C3D4E"),
+        ("RIDET", "1234567890"),
+        ("FRWF", "FRWF12345678901234"),
+        ("IREP", "12345AB"),
+        ("TVA", "FR12345678901"),  # the ministry checks no pattern for TVA
+    ],
+)
+def test_holder_ids_the_consolidation_keeps_are_accepted(id_type: str, value: str) -> None:
+    award = yaml.safe_load((AWARDS / "nettoyage-lycees.yaml").read_text("utf-8"))["award"]
+    award["holders"] = [{"id_type": id_type, "id": value}]
+    assert parse_award(award).holders is not None
+
+
+def test_siret_keys_follow_python_stdnum() -> None:
+    """Luhn on the SIRET and on its SIREN; La Poste's establishments by their digit sum."""
+    from clauses.decp.identifiers import siret_ok
+
+    assert siret_ok("73282932000074")  # a published SIRET
+    assert not siret_ok("73282932000075")
+    # La Poste's establishments (its SIREN 356000000) are accepted by the sum of their digits,
+    # a multiple of 5, as python-stdnum does; the consolidation's plain Luhn check would set
+    # them aside (a known exception, DOMAIN §9).
+    assert siret_ok("35600000012346")  # digit sum 30
+    assert not siret_ok("35600000012347")  # digit sum 31
+    assert not siret_ok("00000000000000"[:-1] + "A")
+    # A SIRET passing Luhn whose SIREN does not (what stdnum refuses too).
+    assert not siret_ok("12345678900007")
+
+
+def test_an_advance_needs_its_rate_zero_when_unknown(library: Library, schema: DecpSchema) -> None:
+    data = example("nettoyage-lycees")
+    data["award"]["advance_payment"] = True
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    (error,) = caught.value.errors
+    assert error.field == "award.advance_rate"
+    assert "taux de l’avance obligatoire quand une avance est versée (0 s’il n’est pas connu" in (
+        error.message
+    )
+    data["award"]["advance_rate"] = 0
+    (marche,) = build(data, library, schema)["marches"]["marche"]
+    assert (marche["attributionAvance"], marche["tauxAvance"]) == (True, 0)
+
+
+def test_the_data_is_not_published_before_a_lot_is_notified(
+    library: Library, schema: DecpSchema
+) -> None:
+    data = example("lycee-rehabilitation")
+    data["award"]["publication_date"] = "2026-11-20"  # lot 5 is notified on 27 November
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        (
+            "award.publication_date",
+            "la date de publication des données essentielles ne peut pas précéder la "
+            "notification du lot 5 (27/11/2026)",
+        )
+    ]
+    data["award"]["publication_date"] = "2026-11-10"  # before the contract's own notification
+    with pytest.raises(DecpError) as caught:
+        build(data, library, schema)
+    assert "notification du lot 5 (27/11/2026)" in caught.value.errors[0].message
+
+
+def test_the_cli_refuses_a_date_after_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    path = write_example(tmp_path, "restauration-lycees", {"publication_date": tomorrow})
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "award.publication_date : la date de publication des données essentielles ne peut "
+        "pas être postérieure à aujourd’hui" in err
+    )
+    path = write_example(
+        tmp_path,
+        "lycee-rehabilitation",
+        {"notification_date": tomorrow, "publication_date": tomorrow},
+    )
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    err = capsys.readouterr().err
+    assert "award.notification_date : la date de notification ne peut pas être postérieure" in err
+    assert "award.publication_date : la date de publication" in err
 
 
 def contract(name: str, library: Library, **award_changes: Any) -> Contract:

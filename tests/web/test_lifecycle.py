@@ -4,6 +4,7 @@ contract's DECP, and the list by stage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -146,6 +147,79 @@ def test_award_form_offers_the_decp_values_and_keeps_what_was_typed(
     assert 'name="holders-2-id"' in more.text and 'value="4123"' in more.text
     page = browser.get(f"/dossiers/{dossier}").text
     assert "Publié" in text_of(page)  # nothing was saved
+
+
+def test_award_form_refuses_what_the_consolidation_sets_aside_naming_each_field(
+    browser: Browser, app: FastAPI
+) -> None:
+    """A wrong SIRET key, an id off the ministry's pattern, a date after today, an advance
+    without its rate: each refused beside its field, named in French, the form kept as typed."""
+    dossier = published(browser, app, "Lycée refusé")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    typed = {
+        **AWARD_FORM,
+        "version": version_of(browser, dossier),
+        "id": "MAPA n°12/2026",
+        "buyer_siret": "23350001600041",
+        "holders-1-id_type": "HORS-UE",
+        "holders-1-id": "uk-12 345",
+        "notification_date": tomorrow,
+        "advance_payment": "true",
+    }
+    refused = browser.post(f"/dossiers/{dossier}/attribution", typed)
+    assert refused.status_code == 422
+    text = text_of(refused.text)
+    for words in (
+        "Identifiant du marché : l’identifiant du marché : 1 à 16 caractères parmi les lettres "
+        "sans accent",
+        "SIRET de l’acheteur : le SIRET de l’acheteur n’est pas un numéro SIRET valide : sa clé "
+        "de contrôle (formule de Luhn) est fausse",
+        "Titulaire 1, identifiant (SIRET…) : l’identifiant du titulaire de type HORS-UE : code "
+        "pays en 2 majuscules",
+        "Date de notification : la date de notification ne peut pas être postérieure à aujourd’hui",
+        "Taux de l’avance (%) : taux de l’avance obligatoire quand une avance est versée",
+    ):
+        assert words in text, words
+    for field in ("id", "buyer_siret", "holders-1-id", "notification_date", "advance_rate"):
+        assert f'id="{field}-error"' in refused.text, field
+        assert f'href="#{field}"' in refused.text, field
+    for value in ("MAPA n°12/2026", "23350001600041", "uk-12 345", tomorrow):
+        assert f'value="{escape(value)}"' in refused.text, value
+    assert 'value="HORS-UE" selected' in refused.text
+    assert "Publié" in text_of(browser.get(f"/dossiers/{dossier}").text)  # nothing was saved
+
+
+def test_a_buyer_gives_one_id_to_one_contract(browser: Browser, app: FastAPI) -> None:
+    """decp.info keeps one contract per (buyer SIRET, id): a second dossier of the buyer cannot
+    take an id already declared; another buyer can."""
+    first = published(browser, app, "Premier lycée")
+    form = {**AWARD_FORM, "id": "2026-UNIQUE-1"}
+    saved = browser.post(
+        f"/dossiers/{first}/attribution", {**form, "version": version_of(browser, first)}
+    )
+    assert saved.status_code == 303, text_of(saved.text)
+    second = published(browser, app, "Second lycée")
+    refused = browser.post(
+        f"/dossiers/{second}/attribution", {**form, "version": version_of(browser, second)}
+    )
+    assert refused.status_code == 422
+    assert (
+        "Identifiant du marché : l’identifiant « 2026-UNIQUE-1 » est déjà celui d’un autre marché "
+        "de cet acheteur (dossier « Premier lycée ») : chaque marché d’un acheteur a son propre "
+        "identifiant dans les données essentielles"
+    ) in text_of(refused.text)
+    assert 'id="id-error"' in refused.text and 'value="2026-UNIQUE-1"' in refused.text
+    # Correcting the first award keeps its own id; another buyer may use it.
+    corrected = browser.post(
+        f"/dossiers/{first}/attribution",
+        {**form, "version": version_of(browser, first), "amount_eur": "5 950 000"},
+    )
+    assert corrected.status_code == 303, text_of(corrected.text)
+    other_buyer = browser.post(
+        f"/dossiers/{second}/attribution",
+        {**form, "version": version_of(browser, second), "buyer_siret": "23440003400026"},
+    )
+    assert other_buyer.status_code == 303, text_of(other_buyer.text)
 
 
 def test_award_moves_to_awarded_then_corrects_and_gives_the_decp(

@@ -187,7 +187,6 @@ def decp_marches(
     against the schema: :func:`decp_document` and :func:`decp_batch` do)."""
     errors: list[FieldError] = []
     _check_lots(profile, award, errors)
-    errors += published_before_notified(award)
     if errors:
         raise DecpError(errors)
     if award.lots is None:
@@ -197,6 +196,7 @@ def decp_marches(
     marches = [
         _marche(profile, award, strategy, library, lot, awarded, errors) for lot, awarded in parts
     ]
+    errors += published_before_notified(award)
     if errors:
         raise DecpError(list(dict.fromkeys(errors)))  # a contract-wide key once, not per lot
     return marches
