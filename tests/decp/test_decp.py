@@ -416,6 +416,13 @@ def test_cli_exits_2_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
     assert "award.grouping : valeur non reconnue" in capsys.readouterr().err
 
+    path = write_example(tmp_path, "restauration-lycees", {"buyer_siret": "23350001600041"})
+    assert main(["decp", str(path), "--schema", str(SCHEMA_PATH)]) == 2
+    assert (
+        "award.buyer_siret : le SIRET de l’acheteur n’est pas un numéro SIRET valide : sa clé de "
+        "contrôle (formule de Luhn) est fausse"
+    ) in capsys.readouterr().err
+
 
 def test_cli_reads_the_schema_from_the_setting(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
