@@ -27,7 +27,8 @@ from clauses.strategy.choose import resolved_or_raise
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ACTOR = (uuid.uuid4(), "acheteuse@region.test")
 TODAY = dt.date(2027, 12, 1)
-PUBLISHED_ON = dt.date(2027, 1, 10)
+# Before every example's notification (the earliest, 12 October 2026), after 21 August 2026.
+PUBLISHED_ON = dt.date(2026, 9, 1)
 STARTED_ON = dt.date(2027, 4, 1)
 CLOSED_ON = dt.date(2027, 11, 30)
 # The follow-up page's hours form as a facilitator fills it for lot 1 (an ETTI's provision).
@@ -85,7 +86,7 @@ def move_to(
             {"published": snapshot.to_json(), "published_on": snapshot.publication_date},
         )
     ]
-    awarded = lifecycle.check_award(snapshot, award_data, library, schema)
+    awarded = lifecycle.check_award(snapshot, award_data, library, schema, TODAY)
     moves.append(
         (
             Stage.awarded,

@@ -25,7 +25,7 @@ from typing_extensions import TypedDict
 
 from clauses import inputs
 from clauses.advisor.model import Advice
-from clauses.decp.award import Award, parse_award
+from clauses.decp.award import Award, future_dates, parse_award
 from clauses.decp.document import DecpSchema, decp_document
 from clauses.library import Library
 from clauses.profile import FieldError, ProfileError, TenderProfile
@@ -241,12 +241,20 @@ def check_award(
     data: Any,
     library: Library,
     schema: DecpSchema,
+    today: dt.date,
 ) -> Awarded:
     """The award, if it is complete enough to publish the contract's open data: every
     ``marche`` it gives validates against the DECP schema (:class:`ProfileError` naming each
-    field otherwise). Notified on or after the publication."""
+    field otherwise). Notified on or after the publication, and neither notified nor its data
+    published after ``today``."""
     award = parse_award(data)
-    document = decp_document(published.profile, award, published.strategy, library, schema)
+    future = future_dates(award, today)
+    try:
+        document = decp_document(published.profile, award, published.strategy, library, schema)
+    except ProfileError as exc:
+        raise ProfileError(future + exc.errors) from exc
+    if future:
+        raise ProfileError(future)
     dates = sorted(dt.date.fromisoformat(m["dateNotification"]) for m in _marches(document))
     if dates[0] < published.publication_date:
         raise ProfileError(

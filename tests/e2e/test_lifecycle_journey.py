@@ -45,11 +45,11 @@ def fill_award(page: Any) -> None:
     page.get_by_label("Pas de considération environnementale").check()
     page.locator("#lots-1-id").fill("2026-LJV-01")
     page.locator("#lots-1-amount_eur").fill("3 950 000")
-    page.locator("#lots-1-holders-1-id").fill("41234567800015")
+    page.locator("#lots-1-holders-1-id").fill("41234567000019")
     page.locator("#lots-1-holders-1-name").fill("Bâtir Ensemble SCOP")
     page.locator("#lots-2-id").fill("2026-LJV-02")
     page.locator("#lots-2-amount_eur").fill("2 150 000")
-    page.locator("#lots-2-holders-1-id").fill("51234567800021")
+    page.locator("#lots-2-holders-1-id").fill("51234567900025")
     page.locator("#lots-2-holders-1-name").fill("Peintures du Ponant")
 
 
@@ -77,7 +77,7 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
     page.get_by_role("button", name="Ajouter un titulaire (Titulaires du lot 1)").click()
     expect(page.locator("#lots-1-holders-2-id")).to_be_focused()
     expect(page.locator("#lots-1-amount_eur")).to_have_value("3 950 000")
-    page.locator("#lots-1-holders-2-id").fill("61234567800013")
+    page.locator("#lots-1-holders-2-id").fill("61234567800017")
     page.locator("#lots-1-holders-2-name").fill("Menuiseries de l’Erdre")
     page.locator("#grouping").select_option("Conjoint")
     page.get_by_role("button", name="Enregistrer l’attribution").click()

@@ -44,6 +44,12 @@ def award(**changes: Any) -> dict[str, Any]:
         "environmental_considerations": ["Pas de considération environnementale"],
     }
     data.update(changes)
+    if "publication_date" not in changes:  # published once every contract is notified
+        notified = [data.get("notification_date")] + [
+            lot.get("notification_date") for lot in data.get("lots") or []
+        ]
+        last = max(dt.date.fromisoformat(day) for day in notified if day)
+        data["publication_date"] = (last + dt.timedelta(days=19)).isoformat()
     return {k: v for k, v in data.items() if v is not None}
 
 

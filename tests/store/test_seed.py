@@ -136,7 +136,7 @@ def test_every_awarded_dossier_gives_a_valid_decp(
     for d in awarded:
         snapshot = stages.published_of(d)
         assert snapshot is not None
-        checked = lifecycle.check_award(snapshot, d.award, library, schema)
+        checked = lifecycle.check_award(snapshot, d.award, library, schema, AS_OF)
         assert (checked.first_notified, checked.last_notified) == (d.notified_on, d.notified_until)
         assert d.award["buyer_siret"] in demo_ids(session)
         references.add(d.award.get("id") or d.award["lots"][0]["id"])

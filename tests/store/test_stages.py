@@ -41,18 +41,18 @@ def test_a_move_is_written_with_its_trail_and_a_new_version(
     dossier = to_award(session, library, schema, "nettoyage-lycees", org)
     assert dossier.stage == Stage.awarded
     assert dossier.version == 3
-    assert dossier.notified_on == dossier.notified_until == dt.date(2027, 3, 15)
+    assert dossier.notified_on == dossier.notified_until == dt.date(2026, 11, 2)
     assert stages.published_of(dossier) == published(
-        library, "nettoyage-lycees", dt.date(2027, 1, 10)
+        library, "nettoyage-lycees", dt.date(2026, 9, 1)
     )
     trail = session.exec(
         select(AuditEvent).where(AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.id)  # type: ignore[arg-type]
     ).all()
     fields = [(e.action, e.field, e.old, e.new) for e in trail]
     assert ("publication", "stage", "brouillon", "publié") in fields
-    assert ("publication", "published_on", None, "2027-01-10") in fields
+    assert ("publication", "published_on", None, "2026-09-01") in fields
     assert ("attribution", "stage", "publié", "attribué") in fields
-    assert ("attribution", "award.id", None, "2027-NET-002") in fields
+    assert ("attribution", "award.id", None, "2026-NET-002") in fields
     assert all(e.actor == ACTOR[1] and e.user_id == ACTOR[0] for e in trail)
     # The snapshot is traced by its date and library version, not as a whole.
     assert not any(e.field == "published" for e in trail)
@@ -87,12 +87,16 @@ def test_an_award_notified_before_the_launch_is_refused(
     snapshot = published(library, "nettoyage-lycees", dt.date(2027, 4, 1))
     _, award = example("nettoyage-lycees")
     with pytest.raises(ProfileError) as refused:
-        lifecycle.check_award(snapshot, award, library, schema)
+        lifecycle.check_award(snapshot, award, library, schema, dt.date.today())
     assert [e.field for e in refused.value.errors] == ["award.notification_date"]
     broken = {k: v for k, v in award.items() if k != "holders"}
     with pytest.raises(ProfileError) as missing:
         lifecycle.check_award(
-            published(library, "nettoyage-lycees", dt.date(2027, 1, 1)), broken, library, schema
+            published(library, "nettoyage-lycees", dt.date(2026, 1, 1)),
+            broken,
+            library,
+            schema,
+            dt.date.today(),
         )
     assert "award.holders" in {e.field for e in missing.value.errors}
 
@@ -150,30 +154,30 @@ def test_the_reports_read_the_organisations_contracts_of_the_period(
     crud.create_dossier(
         session=session, dossier_in=DossierCreate(title="brouillon"), organisation_id=org
     )
-    # Hours of a 2027 contract performed in 2028 count in 2028, not in 2027.
+    # Hours of a 2026 contract performed in 2027 count in 2027, not in 2026.
     stages.add_followup(
         session=session,
         dossier=cleaning,
         followup=FollowUp(
-            records=[hours(None, dt.date(2027, 9, 30), 300), hours(None, dt.date(2028, 2, 28), 50)]
+            records=[hours(None, dt.date(2026, 12, 31), 300), hours(None, dt.date(2027, 2, 28), 50)]
         ),
         actor=ACTOR,
         author_name="Camille Martin",
     )
     period = {"organisation_id": org, "library": library, "schema": schema}
-    year = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 12, 31)}
+    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
     decp = reports.decp_period(session, **period, **year)
     assert (decp.dossiers, decp.left_out) == (2, [])
     document = json.loads("".join(reports.decp_json(session, **period, **year)))
     schema.check(document)
     assert sorted(m["id"] for m in document["marches"]["marche"]) == [
-        "2027-NET-002",
-        "2027-TRX-014-01",
-        "2027-TRX-014-02",
-        "2027-TRX-014-03",
-        "2027-TRX-014-05",
+        "2026-NET-002",
+        "2026-TRX-014-01",
+        "2026-TRX-014-02",
+        "2026-TRX-014-03",
+        "2026-TRX-014-05",
     ]
-    later = {"start": dt.date(2028, 1, 1), "end": dt.date(2028, 12, 31)}
+    later = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 12, 31)}
     assert reports.decp_period(session, **period, **later).dossiers == 0
 
     def spaser(year: int) -> Indicators:
@@ -181,11 +185,43 @@ def test_the_reports_read_the_organisations_contracts_of_the_period(
             session, organisation_id=org, year=year, library=library, schema=schema
         )
 
-    assert spaser(2027).hours_performed == 300
-    assert spaser(2027).contracts.count == decp.marches
-    # Notified in 2027, the cleaning's hours of 2028 count in 2028.
-    assert (spaser(2028).hours_performed, spaser(2028).contracts.count) == (50, 0)
+    assert spaser(2026).hours_performed == 300
+    assert spaser(2026).contracts.count == decp.marches
+    # Notified in 2026, the cleaning's hours of 2027 count in 2027.
+    assert (spaser(2027).hours_performed, spaser(2027).contracts.count) == (50, 0)
     assert works.stage == Stage.awarded
+
+
+def test_the_decp_file_keeps_one_contract_per_buyer_and_id(
+    session: Session, library: Library, schema: DecpSchema
+) -> None:
+    """decp.info keeps one contract per (buyer SIRET, id) and drops the other silently: two
+    dossiers of a buyer stored with one id (the award page refuses it; data written before it
+    did) give one ``marche``, and the period says which dossier was left out and why."""
+    org = organisation(session)
+    first = to_award(session, library, schema, "nettoyage-lycees", org)
+    second = to_award(session, library, schema, "nettoyage-lycees", org)
+    assert first.award is not None and second.award == first.award
+    period = {"organisation_id": org, "library": library, "schema": schema}
+    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
+    decp = reports.decp_period(session, **period, **year)
+    assert (decp.dossiers, decp.marches) == (2, 1)
+    assert len(decp.left_out) == 1
+    assert "award.id : l’identifiant « 2026-NET-002 »" in decp.left_out[0]
+    document = json.loads("".join(reports.decp_json(session, **period, **year)))
+    pairs = [(m["acheteur"]["id"], m["id"]) for m in document["marches"]["marche"]]
+    assert pairs == [(first.award["buyer_siret"], "2026-NET-002")]
+    # Another id: both are declared.
+    stages.record_move(
+        session=session,
+        dossier_id=second.id,
+        expected_version=second.version,
+        values={"award": {**second.award, "id": "2026-NET-003"}},
+        actor=ACTOR,
+        action="correction",
+    )
+    decp = reports.decp_period(session, **period, **year)
+    assert (decp.dossiers, decp.marches, decp.left_out) == (2, 2, [])
 
 
 def test_the_list_filters_by_stage_without_reading_the_heavy_columns(session: Session) -> None:

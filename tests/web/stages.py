@@ -5,6 +5,7 @@ moves would leave it, written straight to the store (the version stays as it was
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from typing import Any
 
@@ -49,7 +50,7 @@ AWARD: dict[str, Any] = {
     "price_form": "Forfaitaire",
     "price_types": ["Définitif révisable"],
     "place": {"code": "35", "type": "Code département"},
-    "holders": [{"id_type": "SIRET", "id": "41234567800015", "name": "Bâtir Ensemble SCOP"}],
+    "holders": [{"id_type": "SIRET", "id": "41234567000019", "name": "Bâtir Ensemble SCOP"}],
     "grouping": "Pas de groupement",
     "subcontracting_declared": False,
     "advance_payment": False,
@@ -73,7 +74,7 @@ AWARD_FORM: dict[str, Any] = {
     "place-type": "Code département",
     "holders-count": "1",
     "holders-1-id_type": "SIRET",
-    "holders-1-id": "41234567800015",
+    "holders-1-id": "41234567000019",
     "holders-1-name": "Bâtir Ensemble SCOP",
     "grouping": "Pas de groupement",
     "subcontracting_declared": "false",
@@ -83,6 +84,14 @@ AWARD_FORM: dict[str, Any] = {
     "action": "save",
 }
 PUBLISHED_ON = dt.date(2026, 10, 5)
+
+
+def unique_id(seed: object) -> str:
+    """A DECP ``id`` of its own for each dossier of the tests: a buyer never gives one ``id``
+    to two contracts (the award page refuses the second)."""
+    return "T-" + hashlib.sha1(str(seed).encode()).hexdigest()[:12]
+
+
 STARTED_ON = dt.date(2026, 11, 25)
 CLOSED_ON = dt.date(2026, 11, 30)
 ORDER = list(Stage)
@@ -110,7 +119,11 @@ def place_at(app: FastAPI, dossier_id: uuid.UUID | str, stage: Stage) -> None:
             dossier.published, dossier.published_on = published.to_json(), PUBLISHED_ON
             if reached >= ORDER.index(Stage.awarded):
                 awarded = lifecycle.check_award(
-                    published, dict(AWARD), ctx.library, DecpSchema.load()
+                    published,
+                    {**AWARD, "id": unique_id(dossier_id)},
+                    ctx.library,
+                    DecpSchema.load(),
+                    ctx.today(),
                 )
                 dossier.award = awarded.data
                 dossier.notified_on = awarded.first_notified

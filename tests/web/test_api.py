@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -226,3 +227,32 @@ def test_api_decp_names_what_is_missing_in_french(api: TestClient) -> None:
             json={**body, **award, "strategy": {"mechanisms": [{"id": "nothing"}]}},
         ).json()["detail"][0]["field"]
     )
+
+
+def test_api_decp_refuses_what_the_consolidation_sets_aside(api: TestClient) -> None:
+    """The probes the API used to accept and the ministry's consolidation set aside: each a
+    422 naming its field, in French."""
+    body = as_json(EXAMPLES / "nettoyage-lycees.yaml")
+    award = as_json(EXAMPLES / "award" / "nettoyage-lycees.yaml")
+    assert isinstance(body, dict) and isinstance(award, dict)
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for change, field, words in (
+        ({"id": "MAPA n°12/2026"}, "award.id", "l’identifiant du marché : 1 à 16 caractères"),
+        ({"id": "A&B,C;D"}, "award.id", "l’identifiant du marché : 1 à 16 caractères"),
+        ({"amount_eur": 4_000_000_000}, "award.amount_eur", "dépasse 3 000 000 000 € HT"),
+        ({"buyer_siret": "23670001200015"}, "award.buyer_siret", "clé de contrôle"),
+        (
+            {"holders": [{"id_type": "HORS-UE", "id": "uk-12 345"}]},
+            "award.holders[1].id",
+            "de type HORS-UE",
+        ),
+        ({"holders": [{"id_type": "TAHITI", "id": "12"}]}, "award.holders[1].id", "TAHITI"),
+        ({"holders": [{"id_type": "RIDET", "id": "1"}]}, "award.holders[1].id", "RIDET"),
+        ({"advance_payment": True}, "award.advance_rate", "taux de l’avance obligatoire"),
+        ({"notification_date": tomorrow}, "award.notification_date", "postérieure à aujourd’hui"),
+    ):
+        refused = api.post("/api/v1/decp", json={**body, "award": {**award["award"], **change}})
+        assert refused.status_code == 422, change
+        assert [(p["field"], words in p["message"]) for p in refused.json()["detail"]] == [
+            (field, True)
+        ], refused.json()

@@ -25,7 +25,7 @@ from clauses.store.db import new_session
 from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
 from tests.moves import move_to
 from tests.web.conftest import Browser, People, people_of, sign_in
-from tests.web.stages import AWARD_FORM, place_at
+from tests.web.stages import AWARD_FORM, place_at, unique_id
 
 VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
 LOGIN = "login"  # 303 to the sign-in page
@@ -292,6 +292,8 @@ def status_of(client: TestClient, method: str, url: str, data: dict[str, str]) -
         response = client.post(url, json=data)
     else:
         form = {"csrf_token": token, "version": "1", **data}
+        if url.endswith("/attribution"):
+            form["id"] = unique_id(url)
         response = client.post(url, data=form, follow_redirects=False)
     if response.status_code == 303 and response.headers["location"].startswith("/connexion?"):
         return LOGIN
@@ -346,7 +348,12 @@ def test_moves_allowed_and_refused_by_role(world: World, visitor: str) -> None:
                 place_at(world.app, dossier, source)
             version = crud_version(world, dossier)
             response = browser.post(
-                f"/dossiers/{dossier}/{route}", {"version": str(version), **data}
+                f"/dossiers/{dossier}/{route}",
+                {
+                    "version": str(version),
+                    **data,
+                    **({"id": unique_id(dossier)} if data is AWARD_FORM else {}),
+                },
             )
             if visitor == "other":
                 expected = 404

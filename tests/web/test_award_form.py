@@ -39,7 +39,7 @@ def test_french_numbers_dates_and_blank_rows() -> None:
         "advance_payment": "true",
         "notification_date": "15/03/2027",
         "holders-count": 3,
-        "holders-2-id": "41234567800015",
+        "holders-2-id": "41234567000019",
         "holders-3-name": "Sans identifiant",
     }
     for j in (2, 3):
@@ -51,7 +51,7 @@ def test_french_numbers_dates_and_blank_rows() -> None:
     assert data["advance_rate"] == 0.05 and data["advance_payment"] is True
     assert data["notification_date"] == "2027-03-15"
     assert data["holders"] == [
-        {"id_type": "SIRET", "id": "41234567800015"},
+        {"id_type": "SIRET", "id": "41234567000019"},
         {"id_type": "SIRET", "id": "", "name": "Sans identifiant"},
     ]
     assert layout.holders["holders"] == [2, 3]  # the blank first row is left out

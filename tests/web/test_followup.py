@@ -285,3 +285,23 @@ def test_the_report_downloads_with_the_figures(app: FastAPI, browser: Browser) -
     document = docx.Document(io.BytesIO(report.content))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert any(row[0] == "Total" and row[3] == "1\u00a0200,5" for row in cells), cells
+
+
+def test_an_award_stored_before_the_siret_key_was_checked_still_gives_the_report(
+    app: FastAPI, browser: Browser
+) -> None:
+    """An award stored with a SIRET whose key is wrong (before the check): the follow-up report
+    is still given; the contract's DECP says what to correct, naming the field."""
+    dossier = followed(app, browser, Stage.closed)
+    with new_session(app.state.ctx.engine) as session:
+        stored = crud.get_dossier(session=session, dossier_id=uuid.UUID(dossier))
+        assert stored.award is not None
+        stored.award = {**stored.award, "buyer_siret": "23310002100014"}
+        session.add(stored)
+        session.commit()
+    assert browser.get(f"/dossiers/{dossier}/suivi/rapport.docx").status_code == 200
+    decp = browser.get(f"/dossiers/{dossier}/decp.json")
+    assert decp.status_code == 422
+    assert "buyer_siret : le SIRET de l’acheteur n’est pas un numéro SIRET valide" in (
+        text_of(decp.text)
+    )

@@ -4,6 +4,7 @@ contract's DECP, and the list by stage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -126,7 +127,9 @@ def test_award_form_offers_the_decp_values_and_keeps_what_was_typed(
     assert refused.status_code == 422
     text = text_of(refused.text)
     assert "SIRET de l’acheteur : champ obligatoire" in text
-    assert "Titulaire 1, identifiant (SIRET…) : un SIRET compte 14 chiffres" in text
+    assert (
+        "Titulaire 1, identifiant (SIRET…) : l’identifiant du titulaire compte 14 chiffres" in text
+    )
     assert "Montant du marché (€ HT) :" in text
     for field in ("buyer_siret", "holders-1-id", "amount_eur"):
         assert f'id="{field}-error"' in refused.text
@@ -146,6 +149,79 @@ def test_award_form_offers_the_decp_values_and_keeps_what_was_typed(
     assert "Publié" in text_of(page)  # nothing was saved
 
 
+def test_award_form_refuses_what_the_consolidation_sets_aside_naming_each_field(
+    browser: Browser, app: FastAPI
+) -> None:
+    """A wrong SIRET key, an id off the ministry's pattern, a date after today, an advance
+    without its rate: each refused beside its field, named in French, the form kept as typed."""
+    dossier = published(browser, app, "Lycée refusé")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    typed = {
+        **AWARD_FORM,
+        "version": version_of(browser, dossier),
+        "id": "MAPA n°12/2026",
+        "buyer_siret": "23350001600041",
+        "holders-1-id_type": "HORS-UE",
+        "holders-1-id": "uk-12 345",
+        "notification_date": tomorrow,
+        "advance_payment": "true",
+    }
+    refused = browser.post(f"/dossiers/{dossier}/attribution", typed)
+    assert refused.status_code == 422
+    text = text_of(refused.text)
+    for words in (
+        "Identifiant du marché : l’identifiant du marché : 1 à 16 caractères parmi les lettres "
+        "sans accent",
+        "SIRET de l’acheteur : le SIRET de l’acheteur n’est pas un numéro SIRET valide : sa clé "
+        "de contrôle (formule de Luhn) est fausse",
+        "Titulaire 1, identifiant (SIRET…) : l’identifiant du titulaire de type HORS-UE : code "
+        "pays en 2 majuscules",
+        "Date de notification : la date de notification ne peut pas être postérieure à aujourd’hui",
+        "Taux de l’avance (%) : taux de l’avance obligatoire quand une avance est versée",
+    ):
+        assert words in text, words
+    for field in ("id", "buyer_siret", "holders-1-id", "notification_date", "advance_rate"):
+        assert f'id="{field}-error"' in refused.text, field
+        assert f'href="#{field}"' in refused.text, field
+    for value in ("MAPA n°12/2026", "23350001600041", "uk-12 345", tomorrow):
+        assert f'value="{escape(value)}"' in refused.text, value
+    assert 'value="HORS-UE" selected' in refused.text
+    assert "Publié" in text_of(browser.get(f"/dossiers/{dossier}").text)  # nothing was saved
+
+
+def test_a_buyer_gives_one_id_to_one_contract(browser: Browser, app: FastAPI) -> None:
+    """decp.info keeps one contract per (buyer SIRET, id): a second dossier of the buyer cannot
+    take an id already declared; another buyer can."""
+    first = published(browser, app, "Premier lycée")
+    form = {**AWARD_FORM, "id": "2026-UNIQUE-1"}
+    saved = browser.post(
+        f"/dossiers/{first}/attribution", {**form, "version": version_of(browser, first)}
+    )
+    assert saved.status_code == 303, text_of(saved.text)
+    second = published(browser, app, "Second lycée")
+    refused = browser.post(
+        f"/dossiers/{second}/attribution", {**form, "version": version_of(browser, second)}
+    )
+    assert refused.status_code == 422
+    assert (
+        "Identifiant du marché : l’identifiant « 2026-UNIQUE-1 » est déjà celui d’un autre marché "
+        "de cet acheteur (dossier « Premier lycée ») : chaque marché d’un acheteur a son propre "
+        "identifiant dans les données essentielles"
+    ) in text_of(refused.text)
+    assert 'id="id-error"' in refused.text and 'value="2026-UNIQUE-1"' in refused.text
+    # Correcting the first award keeps its own id; another buyer may use it.
+    corrected = browser.post(
+        f"/dossiers/{first}/attribution",
+        {**form, "version": version_of(browser, first), "amount_eur": "5 950 000"},
+    )
+    assert corrected.status_code == 303, text_of(corrected.text)
+    other_buyer = browser.post(
+        f"/dossiers/{second}/attribution",
+        {**form, "version": version_of(browser, second), "buyer_siret": "23440003400026"},
+    )
+    assert other_buyer.status_code == 303, text_of(other_buyer.text)
+
+
 def test_award_moves_to_awarded_then_corrects_and_gives_the_decp(
     browser: Browser, app: FastAPI
 ) -> None:
@@ -160,7 +236,7 @@ def test_award_moves_to_awarded_then_corrects_and_gives_the_decp(
         "grouping": "Conjoint",
         "holders-count": "2",
         "holders-2-id_type": "SIRET",
-        "holders-2-id": "51234567800021",
+        "holders-2-id": "51234567900025",
         "holders-2-name": "Peintures du Ponant",
     }
     saved = browser.post(f"/dossiers/{dossier}/attribution", two_holders)
@@ -179,8 +255,8 @@ def test_award_moves_to_awarded_then_corrects_and_gives_the_decp(
     assert marche["id"] == "2026-LYC-01" and marche["montant"] == 5_900_000
     assert marche["datePublicationDonnees"] == "2026-11-25"
     assert [t["titulaire"]["id"] for t in marche["titulaires"]] == [
-        "41234567800015",
-        "51234567800021",
+        "41234567000019",
+        "51234567900025",
     ]
     # The retained strategy (the insertion clause, as published) gives the social side.
     assert marche["considerationsSociales"]["considerationSociale"] == ["Clause sociale"]
@@ -224,7 +300,7 @@ def test_award_of_a_contract_in_lots(browser: Browser, app: FastAPI) -> None:
     }
     lots |= {
         "version": version_of(browser, dossier),
-        "lots-2-id": "2026-LYC-02",
+        "lots-2-id": "2026-LYC-12",
         "lots-2-amount_eur": "2 100 000",
         "lots-2-holders-count": "1",
     }
@@ -232,24 +308,24 @@ def test_award_of_a_contract_in_lots(browser: Browser, app: FastAPI) -> None:
     assert refused.status_code == 422
     assert "Lot 2, titulaire 1, identifiant (SIRET…) :" in text_of(refused.text)
     assert 'id="lots-2-holders-1-id-error"' in refused.text
-    assert 'value="2026-LYC-02"' in refused.text
+    assert 'value="2026-LYC-12"' in refused.text
 
     lots |= {
-        "lots-2-holders-1-id": "51234567800021",
+        "lots-2-holders-1-id": "51234567900025",
         "lots-2-holders-1-name": "Peintures du Ponant",
-        "lots-1-id": "2026-LYC-01",
+        "lots-1-id": "2026-LYC-11",
         "lots-1-amount_eur": "3 900 000",
-        "lots-1-notification_date": "2026-11-27",
+        "lots-1-notification_date": "2026-11-24",
         "lots-1-holders-count": "1",
-        "lots-1-holders-1-id": "41234567800015",
+        "lots-1-holders-1-id": "41234567000019",
     }
     saved = browser.post(f"/dossiers/{dossier}/attribution", lots)
     assert saved.status_code == 303, text_of(saved.text)
     page = text_of(browser.get(f"/dossiers/{dossier}").text)
-    assert "notifié le 20 novembre 2026 (dernier lot le 27 novembre 2026)" in page
+    assert "notifié le 20 novembre 2026 (dernier lot le 24 novembre 2026)" in page
     marches = browser.get(f"/dossiers/{dossier}/decp.json").json()["marches"]["marche"]
-    assert [m["id"] for m in marches] == ["2026-LYC-01", "2026-LYC-02"]
-    assert [m["dateNotification"] for m in marches] == ["2026-11-27", "2026-11-20"]
+    assert [m["id"] for m in marches] == ["2026-LYC-11", "2026-LYC-12"]
+    assert [m["dateNotification"] for m in marches] == ["2026-11-24", "2026-11-20"]
 
 
 def test_start_close_and_reopen_with_their_dates(app: FastAPI, browser: Browser) -> None:
@@ -375,7 +451,7 @@ def test_decp_download_is_valid_for_every_stage_after_award(app: FastAPI, browse
 STALE = (
     ("publier", Stage.draft, {"publication_date": "2026-10-05"}),
     ("depublier", Stage.published, {}),
-    ("attribution", Stage.published, AWARD_FORM),
+    ("attribution", Stage.published, {**AWARD_FORM, "id": "2026-LYC-STALE"}),
     ("executer", Stage.awarded, {"date": "2026-11-24"}),
     ("clore", Stage.in_execution, {"date": "2026-11-30"}),
     ("rouvrir", Stage.closed, {}),

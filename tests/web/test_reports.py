@@ -46,7 +46,7 @@ def organisation_id(app: FastAPI) -> uuid.UUID:
 
 @pytest.fixture(scope="module")
 def contracts(app: FastAPI) -> list[str]:
-    """Two contracts of « Région Test » notified in 2027 (one with hours), one elsewhere."""
+    """Two contracts of « Région Test » notified in 2026 (one with hours), one elsewhere."""
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
@@ -55,8 +55,8 @@ def contracts(app: FastAPI) -> list[str]:
         cleaning = awarded(app, buyer, "nettoyage-lycees")
         line = {
             "lot": "1",
-            "period_start": "2027-04-01",
-            "period_end": "2027-06-30",
+            "period_start": "2026-11-01",
+            "period_end": "2026-11-30",
             "way": "direct_hiring",
             "hours": "640",
             "people-0-public": "rsa",
@@ -72,15 +72,15 @@ def test_the_dashboard_shows_the_indicators_of_the_year(
     app: FastAPI, browser: Browser, contracts: list[str]
 ) -> None:
     referent = Browser(browser.client, "referent")
-    page = referent.get("/rapports/spaser?annee=2027")
+    page = referent.get("/rapports/spaser?annee=2026")
     assert page.status_code == 200
     with new_session(app.state.ctx.engine) as session:
         org = organisation_id(app)
-        records = previous.contract_records(session=session, organisation_id=org, year=2027)
-    expected = indicators(records, str(org), 2027, app.state.ctx.library)
+        records = previous.contract_records(session=session, organisation_id=org, year=2026)
+    expected = indicators(records, str(org), 2026, app.state.ctx.library)
     assert expected.contracts.count == 5  # the works' four lots awarded (not lot 4), the cleaning
     text = text_of(page.text).replace(NBSP, " ")
-    assert "Rapport SPASER 2027" in text and "Région Test" in text
+    assert "Rapport SPASER 2026" in text and "Région Test" in text
     summary = text.split("Synthèse", 1)[1]
     assert (
         f"Marchés notifiés (chaque lot attribué compte pour un marché) {expected.contracts.count}"
@@ -101,7 +101,7 @@ def test_the_dashboard_shows_the_indicators_of_the_year(
     assert "Dossiers sans considération sociale ni dérogation" in text
     # Another organisation's contract is not counted.
     assert "espaces-verts" not in text
-    assert 'href="/rapports/spaser.xlsx?annee=2027"' in page.text
+    assert 'href="/rapports/spaser.xlsx?annee=2026"' in page.text
 
 
 def test_a_year_without_contract_is_an_empty_state(browser: Browser, contracts: list[str]) -> None:
@@ -130,15 +130,15 @@ def test_the_workbook_and_the_report_hold_the_figures(
     browser: Browser, contracts: list[str]
 ) -> None:
     referent = Browser(browser.client, "referent")
-    workbook = referent.get("/rapports/spaser.xlsx?annee=2027")
+    workbook = referent.get("/rapports/spaser.xlsx?annee=2026")
     assert workbook.status_code == 200
-    assert workbook.headers["content-disposition"] == 'attachment; filename="spaser-2027.xlsx"'
-    assert_valid_office(workbook.content, "spaser-2027.xlsx")
+    assert workbook.headers["content-disposition"] == 'attachment; filename="spaser-2026.xlsx"'
+    assert_valid_office(workbook.content, "spaser-2026.xlsx")
     sheets = load_workbook(io.BytesIO(workbook.content))
     assert "Synthèse" in sheets.sheetnames
-    assert sheets["Synthèse"]["A1"].value == "Synthèse – Région Test, 2027"
-    report = referent.get("/rapports/spaser.docx?annee=2027")
-    assert_valid_office(report.content, "spaser-2027.docx")
+    assert sheets["Synthèse"]["A1"].value == "Synthèse – Région Test, 2026"
+    report = referent.get("/rapports/spaser.docx?annee=2026")
+    assert_valid_office(report.content, "spaser-2026.docx")
     document = docx.Document(io.BytesIO(report.content))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["Heures d’insertion réalisées dans l’année", "640"] in cells
@@ -151,8 +151,8 @@ def test_libreoffice_opens_the_downloads(
     soffice = require_tool("soffice")
     referent = Browser(browser.client, "referent")
     files = {
-        "spaser.xlsx": referent.get("/rapports/spaser.xlsx?annee=2027").content,
-        "spaser.docx": referent.get("/rapports/spaser.docx?annee=2027").content,
+        "spaser.xlsx": referent.get("/rapports/spaser.xlsx?annee=2026").content,
+        "spaser.docx": referent.get("/rapports/spaser.docx?annee=2026").content,
         "suivi.docx": referent.get(f"/dossiers/{contracts[0]}/suivi/rapport.docx").content,
     }
     for name, data in files.items():
@@ -181,7 +181,7 @@ def test_the_decp_batch_is_one_valid_file_naming_what_it_leaves_out(
         )
     form = referent.get("/rapports/decp")
     assert form.status_code == 200 and 'name="du"' in form.text
-    page = referent.get("/rapports/decp?du=01/01/2027&au=2027-12-31")
+    page = referent.get("/rapports/decp?du=01/01/2026&au=2026-12-31")
     assert page.status_code == 200
     text = text_of(page.text)
     # The works' four contracts and the cleaning one; the printing contract lacks its holders.
@@ -190,10 +190,10 @@ def test_the_decp_batch_is_one_valid_file_naming_what_it_leaves_out(
     assert left_out.startswith(
         " impression : award.holders : champ obligatoire des données essentielles (DECP) manquant"
     ), left_out[:200]
-    download = referent.get("/rapports/decp.json?du=2027-01-01&au=2027-12-31")
+    download = referent.get("/rapports/decp.json?du=2026-01-01&au=2026-12-31")
     assert download.status_code == 200
     assert download.headers["content-disposition"] == (
-        'attachment; filename="decp-2027-01-01-2027-12-31.json"'
+        'attachment; filename="decp-2026-01-01-2026-12-31.json"'
     )
     document = json.loads(download.content)
     schema().check(document)

@@ -10,6 +10,7 @@ and the strategy's ``strategy.mechanisms[2].lots``.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -22,6 +23,12 @@ from pydantic import (
     field_validator,
 )
 
+from clauses.decp.identifiers import (
+    AMOUNT_MAX,
+    contract_id_problem,
+    holder_id_problem,
+    siret_problem,
+)
 from clauses.profile import (
     Boolean,
     FieldError,
@@ -123,8 +130,8 @@ class Environmental(StrEnum):
 
 
 ContractId = Annotated[str, Field(min_length=1, max_length=16)]  # DECP IdentifiantMarche
-Siret = Annotated[str, Field(pattern=r"^[0-9]{14}$")]
-Amount = Annotated[Number, Field(ge=1, le=10_000_000_000, allow_inf_nan=False)]
+Siret = Annotated[str, Field(min_length=1, max_length=40)]  # 14 digits, Luhn: _buyer_siret
+Amount = Annotated[Number, Field(ge=1, allow_inf_nan=False)]  # at most AMOUNT_MAX: _amount_at_most
 Offers = Annotated[Integer, Field(ge=1, le=100_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -157,11 +164,39 @@ class Holder(_In):
 
     @field_validator("id")
     @classmethod
-    def _siret(cls, value: str, info: ValidationInfo) -> str:
-        siret = info.data.get("id_type") is HolderIdType.siret
-        if siret and not (value.isdigit() and len(value) == 14):
-            raise ValueError("un SIRET compte 14 chiffres")
+    def _identifier(cls, value: str, info: ValidationInfo) -> str:
+        id_type = info.data.get("id_type")
+        if id_type is not None:
+            problem = holder_id_problem(id_type.value, value, "l’identifiant du titulaire")
+            if problem:
+                raise ValueError(problem)
         return value
+
+
+def _contract_id_check(what: str) -> Any:
+    """A validator of a DECP ``id`` (the ministry's pattern), its refusal naming ``what``."""
+
+    def check(value: str | None) -> str | None:
+        problem = None if value is None else contract_id_problem(value, what)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+def _amount_at_most(what: str) -> Any:
+    """A validator of an amount the consolidation keeps (at most 3 billion €)."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and value > AMOUNT_MAX:
+            raise ValueError(
+                f"{what} dépasse 3 000 000 000 € HT : les données essentielles consolidées "
+                "écartent un tel montant ; vérifiez le montant saisi"
+            )
+        return value
+
+    return check
 
 
 def _distinct_holders(values: list[Holder] | None) -> list[Holder] | None:
@@ -183,6 +218,8 @@ class AwardedLot(_In):
     subcontracting_declared: Boolean | None = None
 
     _holders = field_validator("holders")(_distinct_holders)
+    _id = field_validator("id")(_contract_id_check("l’identifiant du marché du lot"))
+    _amount = field_validator("amount_eur")(_amount_at_most("le montant du lot"))
 
 
 class Award(_In):
@@ -221,6 +258,19 @@ class Award(_In):
         return values
 
     _holders = field_validator("holders")(_distinct_holders)
+    _id = field_validator("id")(_contract_id_check("l’identifiant du marché"))
+    _framework_id = field_validator("framework_id")(
+        _contract_id_check("l’identifiant de l’accord-cadre")
+    )
+    _amount = field_validator("amount_eur")(_amount_at_most("le montant du marché"))
+
+    @field_validator("buyer_siret")
+    @classmethod
+    def _buyer_siret(cls, value: str | None) -> str | None:
+        problem = None if value is None else siret_problem(value, "le SIRET de l’acheteur")
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("lots")
     @classmethod
@@ -242,6 +292,59 @@ class Award(_In):
         if value is not None and info.data.get("advance_payment") is not True:
             raise ValueError("un taux d’avance suppose advance_payment: true")
         return value
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def future_dates(award: Award, today: dt.date) -> list[FieldError]:
+    """The award's dates after ``today``: what the open data declares has happened (the
+    consolidation sets aside a contract notified or published after the file's date)."""
+    dated: list[tuple[str, str, dt.date | None]] = [
+        (f"{KEY}.notification_date", "la date de notification", award.notification_date),
+        (
+            f"{KEY}.publication_date",
+            "la date de publication des données essentielles",
+            award.publication_date,
+        ),
+    ]
+    for i, lot in enumerate(award.lots or [], start=1):
+        dated.append(
+            (
+                f"{KEY}.lots[{i}].notification_date",
+                f"la date de notification du lot {lot.lot}",
+                lot.notification_date,
+            )
+        )
+    return [
+        FieldError(key, f"{what} ne peut pas être postérieure à aujourd’hui ({_day(today)})")
+        for key, what, day in dated
+        if day is not None and day > today
+    ]
+
+
+def published_before_notified(award: Award) -> list[FieldError]:
+    """A publication of the open data before the notification of the contract (or of a lot)
+    it declares: wrong even if nobody rejects it (DOMAIN §9)."""
+    published = award.publication_date
+    if published is None:
+        return []
+    notified = [(None, award.notification_date)] + [
+        (lot.lot, lot.notification_date or award.notification_date) for lot in award.lots or []
+    ]
+    late = [(lot, day) for lot, day in notified if day is not None and day > published]
+    if not late:
+        return []
+    lot, day = max(late, key=lambda pair: pair[1])
+    what = "du marché" if lot is None else f"du lot {lot}"
+    return [
+        FieldError(
+            f"{KEY}.publication_date",
+            "la date de publication des données essentielles ne peut pas précéder la "
+            f"notification {what} ({_day(day)})",
+        )
+    ]
 
 
 def parse_award(data: Any) -> Award:

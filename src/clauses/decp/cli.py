@@ -71,4 +71,6 @@ def read_contract(
     path: Path, library: Library, as_of: dt.date
 ) -> tuple[TenderProfile, Award, ResolvedStrategy]:
     """The profile, award and resolved strategy of a profile file (ProfileError otherwise)."""
-    return contract_of(read_file(path), library, as_of, from_yaml=is_yaml(str(path)))
+    return contract_of(
+        read_file(path), library, as_of, today=dt.date.today(), from_yaml=is_yaml(str(path))
+    )

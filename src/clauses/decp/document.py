@@ -34,7 +34,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from clauses import french
-from clauses.decp.award import Award, AwardedLot, Ccag, Holder
+from clauses.decp.award import Award, AwardedLot, Ccag, Holder, published_before_notified
 from clauses.drafting.sanitize import one_line
 from clauses.library import Library
 from clauses.library.models import DecpSocial
@@ -196,6 +196,7 @@ def decp_marches(
     marches = [
         _marche(profile, award, strategy, library, lot, awarded, errors) for lot, awarded in parts
     ]
+    errors += published_before_notified(award)
     if errors:
         raise DecpError(list(dict.fromkeys(errors)))  # a contract-wide key once, not per lot
     return marches
@@ -295,6 +296,14 @@ def _marche(
     }
     if award.advance_rate is not None:
         marche["tauxAvance"] = award.advance_rate
+    elif award.advance_payment:
+        errors.append(
+            FieldError(
+                "award.advance_rate",
+                "taux de l’avance obligatoire quand une avance est versée "
+                "(0 s’il n’est pas connu, comme le précise le schéma officiel des données essentielles)",
+            )
+        )
     if award.framework_id is not None:
         marche["idAccordCadre"] = award.framework_id
     return marche
@@ -360,12 +369,48 @@ def decp_batch(
     """
     marches: list[dict[str, Any]] = []
     left_out: list[str] = []
+    once = OncePerBuyer()
     for contract in contracts:
         found, problems = declared_between(contract, start, end, library, schema)
-        marches.extend(found)
-        left_out.extend(problems)
+        kept, repeated = once.keep(contract.label, found)
+        marches.extend(kept)
+        left_out.extend(problems + repeated)
     # Every ``marche`` was checked with its contract: the list of them is valid as it stands.
     return DecpBatch({"marches": {"marche": marches}}, left_out)
+
+
+class OncePerBuyer:
+    """One ``marche`` per (buyer SIRET, ``id``) in a file: decp.info keeps one of two contracts
+    of a buyer that share an ``id`` and drops the other silently (DOMAIN §9). The first one
+    given is kept; a later one is left out, and said."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def key(self, marche: dict[str, Any]) -> tuple[str, str]:
+        return str(marche["acheteur"]["id"]), str(marche["id"])
+
+    def keep(
+        self, label: str, marches: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The ``marche`` whose (buyer, id) is new, and a line for each one that is not."""
+        kept, repeated = [], []
+        for marche in marches:
+            key = self.key(marche)
+            if key in self.seen:
+                repeated.append(self.repeated(label, key, self.seen[key]))
+            else:
+                self.seen[key] = label
+                kept.append(marche)
+        return kept, repeated
+
+    @staticmethod
+    def repeated(label: str, key: tuple[str, str], first: str) -> str:
+        return (
+            f"{label} : award.id : l’identifiant « {key[1]} » de l’acheteur {key[0]} est déjà "
+            f"celui de « {first} » ; deux marchés d’un acheteur ne peuvent pas partager un "
+            "identifiant dans les données essentielles"
+        )
 
 
 def declared_between(

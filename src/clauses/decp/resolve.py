@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from clauses.advisor.model import Advice
-from clauses.decp.award import KEY, Award, parse_award
+from clauses.decp.award import KEY, Award, future_dates, parse_award
 from clauses.library import Library
 from clauses.profile import FieldError, ProfileError, TenderProfile, parse_document
 from clauses.strategy.choose import resolve
@@ -30,11 +30,13 @@ def contract_of(
     library: Library,
     as_of: dt.date,
     *,
+    today: dt.date,
     from_yaml: bool = False,
     max_errors: int | None = None,
 ) -> tuple[TenderProfile, Award, ResolvedStrategy]:
     """The profile, award and resolved strategy of a profile file's data (``clauses decp``) or
-    an API body (``POST /api/v1/decp``): ProfileError naming each field otherwise."""
+    an API body (``POST /api/v1/decp``): ProfileError naming each field otherwise (a date after
+    ``today`` among them: the open data declares what has happened)."""
     from clauses.advisor import advise
 
     award_data = data.pop(KEY, None) if isinstance(data, dict) else None
@@ -42,5 +44,8 @@ def contract_of(
     if award_data is None:
         raise ProfileError([FieldError(KEY, "clé manquante : données d’attribution du marché")])
     award = parse_award(award_data)
+    future = future_dates(award, today)
+    if future:
+        raise ProfileError(future)
     advice = advise(profile, library, as_of)
     return profile, award, resolve_strategy(profile, advice, library, others.get("strategy"))

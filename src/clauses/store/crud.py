@@ -323,3 +323,36 @@ def delete_word_template(*, session: Session, organisation_id: uuid.UUID | None)
     with writing(session):
         session.execute(delete(WordTemplate).where(_of_organisation(organisation_id)))
         session.commit()
+
+
+@dataclass(frozen=True)
+class TakenId:
+    """A DECP ``id`` an awarded dossier declares for a buyer."""
+
+    dossier_id: uuid.UUID
+    title: str
+    organisation_id: uuid.UUID | None
+
+
+def contract_ids_taken(
+    *, session: Session, buyer_siret: str, other_than: uuid.UUID
+) -> dict[str, TakenId]:
+    """The DECP ``id`` (of the contract, or of each awarded lot) that the buyer's other awarded
+    dossiers declare: decp.info keeps one contract per (buyer SIRET, ``id``) and drops the
+    other silently (DOMAIN §9), so a buyer never gives one ``id`` to two contracts."""
+    award = Dossier.__table__.c.award  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(col(Dossier.id), col(Dossier.title), col(Dossier.organisation_id), award).where(
+            award["buyer_siret"].as_string() == buyer_siret, col(Dossier.id) != other_than
+        )
+    ).all()
+    taken: dict[str, TakenId] = {}
+    for dossier_id, title, organisation_id, data in rows:
+        if not isinstance(data, dict):
+            continue
+        lots = data.get("lots")
+        for entry in [data, *(lots if isinstance(lots, list) else [])]:
+            value = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(value, str) and value.strip():
+                taken.setdefault(value.strip(), TakenId(dossier_id, title, organisation_id))
+    return taken

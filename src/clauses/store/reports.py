@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -42,7 +42,7 @@ from sqlmodel import Session, col
 
 from clauses.decp import Contract, DecpSchema
 from clauses.decp.award import parse_award
-from clauses.decp.document import DecpError, batch_json, declared_between
+from clauses.decp.document import DecpError, OncePerBuyer, batch_json, declared_between
 from clauses.library import Library
 from clauses.lifecycle import Published
 from clauses.profile import ProfileError
@@ -507,16 +507,35 @@ def _declared(
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """Each awarded dossier of the period with its tender, in the order of their first
     notification: its ``marche`` notified in the period (without ``bodies``, as many Nones)
-    and why it cannot be declared."""
+    and why it cannot be declared. One ``marche`` per (buyer SIRET, ``id``): a later one that
+    repeats the pair is left out and said (:class:`clauses.decp.document.OncePerBuyer`)."""
     current = _current(session, organisation_id, start, end, library, schema)
     period = (
         col(DeclaredContract.organisation_id) == organisation_id,
         col(DeclaredContract.notified_on) >= start,
         col(DeclaredContract.notified_on) <= end,
     )
+    marche = DECLARED.c.marche
+    keys: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+    for dossier_id, position, buyer, contract_id in session.execute(
+        select(
+            _key(col(DeclaredContract.dossier_id)),
+            col(DeclaredContract.position),
+            marche[("acheteur", "id")].as_string(),
+            marche["id"].as_string(),
+        )
+        .where(*period)
+        .execution_options(yield_per=STREAM)
+    ):
+        keys[dossier_id].append((position, (str(buyer), str(contract_id))))
+    once = OncePerBuyer()
     if bodies:  # the objects, streamed in the dossiers' order (that of ``current``)
         rows = session.execute(
-            select(_key(col(DeclaredContract.dossier_id)), col(DeclaredContract.marche))
+            select(
+                _key(col(DeclaredContract.dossier_id)),
+                col(DeclaredContract.position),
+                col(DeclaredContract.marche),
+            )
             .join(
                 ContractFigures, col(ContractFigures.dossier_id) == col(DeclaredContract.dossier_id)
             )
@@ -531,22 +550,31 @@ def _declared(
         declarable = {dossier_id for dossier_id, row in current.items() if row.declarable}
         stream = groupby((row for row in rows if row[0] in declarable), key=itemgetter(0))
         pending = next(stream, None)
-    else:  # only how many, from the index
-        counts = Counter(
-            session.execute(select(_key(col(DeclaredContract.dossier_id))).where(*period)).scalars()
-        )
     for dossier_id, row in current.items():
         if not row.tender:
             continue
         if not row.declarable:
-            yield _as_before(session, uuid.UUID(dossier_id), start, end, library, schema)
-        elif not bodies:
-            yield [None] * counts[dossier_id], []
+            found, problems = _as_before(
+                session, uuid.UUID(dossier_id), start, end, library, schema
+            )
+            kept, repeated = once.keep(row.title, found)
+            yield kept, problems + repeated
+            continue
+        dropped: set[int] = set()
+        repeated = []
+        for position, key in sorted(keys.get(dossier_id, [])):
+            if key in once.seen:
+                dropped.add(position)
+                repeated.append(once.repeated(row.title, key, once.seen[key]))
+            else:
+                once.seen[key] = row.title
+        if not bodies:
+            yield [None] * (len(keys.get(dossier_id, [])) - len(dropped)), repeated
         elif pending is not None and pending[0] == dossier_id:
-            yield [marche for _, marche in pending[1]], []
+            yield [m for _, position, m in pending[1] if position not in dropped], repeated
             pending = next(stream, None)
         else:  # none notified in the period
-            yield [], []
+            yield [], repeated
 
 
 def _as_before(

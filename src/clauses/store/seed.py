@@ -42,6 +42,7 @@ from clauses import french
 from clauses.advisor import advise
 from clauses.advisor.model import Advice
 from clauses.decp import DecpSchema
+from clauses.decp.identifiers import luhn_ok
 from clauses.decp.resolve import resolve_strategy
 from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount
 from clauses.library import Library
@@ -84,15 +85,6 @@ class SeedError(ValueError):
 
 
 # Fictitious SIRETs
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn check of SIREN and SIRET numbers."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return digits.isdigit() and total % 10 == 0
 
 
 def _with_check_digit(prefix: str) -> str:
@@ -314,9 +306,7 @@ def _vary_award(
     template = dt.date.fromisoformat(str(data["notification_date"]))
     data["buyer_siret"] = siret
     data["notification_date"] = notified.isoformat()
-    data["publication_date"] = min(
-        notified + dt.timedelta(days=rng.randint(5, 30)), as_of
-    ).isoformat()
+    published = notified + dt.timedelta(days=rng.randint(5, 30))
     scale = rng.uniform(0.8, 1.1)
 
     def offers(value: Any) -> int:
@@ -338,8 +328,12 @@ def _vary_award(
             later = notified + (dt.date.fromisoformat(str(lot["notification_date"])) - template)
             if later <= as_of:
                 lot["notification_date"] = later.isoformat()
+                published = max(published, later)
             else:
                 del lot["notification_date"]
+    # Published once every contract it declares is notified (a lot notified later included),
+    # and never after ``as_of``: the open data says what has happened.
+    data["publication_date"] = min(published, as_of).isoformat()
     return data
 
 
@@ -492,7 +486,7 @@ def _lived(
     reference = f"{dossier.year}-{dossier.index + 1:06d}"
     award = _vary_award(shape.example.award, rng, reference, organisation.siret, notified, as_of)
     if schema is not None and shape.example.name not in checked:
-        check_award(Published.from_json(dossier.published), award, library, schema)
+        check_award(Published.from_json(dossier.published), award, library, schema, as_of)
         checked.add(shape.example.name)
     dossier.stage = Stage.awarded
     dossier.award = award

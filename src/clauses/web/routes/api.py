@@ -346,10 +346,12 @@ async def draft(
         return refused(exc)
 
 
-def decp_of(body: bytes, library: Library, as_of: dt.date) -> Response:
+def decp_of(body: bytes, library: Library, as_of: dt.date, today: dt.date) -> Response:
     """The contract's DECP 2.0.3 object, validated against the official schema (``DecpError``,
-    a ProfileError, naming each key to give otherwise)."""
-    profile, award, resolved = contract_of(load_body(body), library, as_of, max_errors=MAX_ERRORS)
+    a ProfileError, naming each key to give otherwise); no date after ``today``."""
+    profile, award, resolved = contract_of(
+        load_body(body), library, as_of, today=today, max_errors=MAX_ERRORS
+    )
     document = decp_document(profile, award, resolved, library, DecpSchema.load())
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/json")
 
@@ -380,7 +382,7 @@ async def decp(request: Request, ctx: ContextDep, library: LibraryDep, as_of: As
     """The DECP of the contract the body describes; 422 naming each missing or invalid field
     (``award.lots[2].holders``, ``strategy.mechanisms[1].lots``…)."""
     try:
-        return await compute(request, decp_of, library, as_of or ctx.today())
+        return await compute(request, decp_of, library, as_of or ctx.today(), ctx.today())
     except ProfileError as exc:
         return problems(exc.errors)
 

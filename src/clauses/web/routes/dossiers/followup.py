@@ -25,13 +25,14 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from clauses import french, inputs
-from clauses.decp.award import parse_award
+from clauses.decp.award import Award, parse_award
 from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
 from clauses.followup.report import follow_up_report
 from clauses.followup.statement import COLUMNS, MAX_ROWS
 from clauses.library import Library
 from clauses.library.models import StructureKind
 from clauses.lifecycle import FOLLOWED, Published, stage_of
+from clauses.profile import ProfileError
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
 from clauses.web.access import CURRENT, actor
@@ -430,6 +431,18 @@ def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "marche"
 
 
+def readable_award(data: dict[str, Any] | None) -> Award | None:
+    """The stored award, or None when it no longer passes the award's checks (stored before a
+    check was added, e.g. a SIRET whose key is wrong): the report of the hours does without its
+    holders rather than fail; the award page says what to correct."""
+    if data is None:
+        return None
+    try:
+        return parse_award(data)
+    except ProfileError:
+        return None
+
+
 @router.get("/{dossier_id}/suivi/rapport.docx")
 def followup_report(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
@@ -441,7 +454,7 @@ def followup_report(
     today = ctx.today()
     content = follow_up_report(
         found.published.profile,
-        parse_award(dossier.award) if dossier.award else None,
+        readable_award(dossier.award),
         found.followup,
         found.result,
         ctx.library,

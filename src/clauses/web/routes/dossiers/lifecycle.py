@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from clauses import lifecycle
-from clauses.decp.award import parse_award
+from clauses.decp.award import Award, parse_award
 from clauses.decp.document import DecpSchema, decp_document
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
@@ -379,6 +379,9 @@ def save_award(
     data, layout = award_form.award_data(values, profile)
     try:
         awarded = checked_award(ctx, published, data)
+        repeated = ids_taken(session, dossier, awarded.award)
+        if repeated:
+            raise ProfileError(repeated)
     except ProfileError as exc:
         errors = [_worded(e, layout) for e in exc.errors]
         placed, items = award_form.form_errors(errors, layout, award_form.input_ids(values))
@@ -405,7 +408,7 @@ def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -
     schema = DecpSchema.load()
     errors = award_form.implausible_dates(data, ctx.today())
     try:
-        awarded = lifecycle.check_award(published, data, ctx.library, schema)
+        awarded = lifecycle.check_award(published, data, ctx.library, schema, ctx.today())
     except ProfileError as exc:
         errors += exc.errors
     if errors:
@@ -413,11 +416,43 @@ def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -
         rest = {key: value for key, value in data.items() if key not in unread}
         if unread - {""} and rest != data:
             try:
-                lifecycle.check_award(published, rest, ctx.library, schema)
+                lifecycle.check_award(published, rest, ctx.library, schema, ctx.today())
             except ProfileError as again:
                 errors += [e for e in again.errors if _key(e.field) not in unread]
         raise ProfileError(list(dict.fromkeys(errors)))
     return awarded
+
+
+def ids_taken(session: Session, dossier: Dossier, award: Award) -> list[FieldError]:
+    """The award's ids that another contract of the same buyer already declares (decp.info
+    keeps one contract per buyer SIRET and ``id``: the other would vanish from the open data)."""
+    if award.buyer_siret is None:
+        return []
+    taken = crud.contract_ids_taken(
+        session=session, buyer_siret=award.buyer_siret, other_than=dossier.id
+    )
+    given = [("award.id", award.id)] + [
+        (f"award.lots[{i}].id", lot.id) for i, lot in enumerate(award.lots or [], start=1)
+    ]
+    errors = []
+    for key, value in given:
+        other = taken.get(value) if value else None
+        if other is None:
+            continue
+        named = (
+            f" (dossier « {other.title} »)"
+            if other.organisation_id == dossier.organisation_id
+            else ""
+        )
+        errors.append(
+            FieldError(
+                key,
+                f"l’identifiant « {value} » est déjà celui d’un autre marché de cet acheteur"
+                f"{named} : chaque marché d’un acheteur a son propre identifiant dans les "
+                "données essentielles",
+            )
+        )
+    return errors
 
 
 def _key(field: str) -> str:
