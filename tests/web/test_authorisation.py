@@ -24,7 +24,7 @@ from clauses.store import accounts, crud
 from clauses.store.db import new_session
 from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
 from tests.moves import move_to
-from tests.web.conftest import Browser, People, people_of, sign_in
+from tests.web.conftest import Browser, People, people_of, sign_in, text_of
 from tests.web.stages import AWARD_FORM, place_at, unique_id
 
 VISITORS = (None, "acheteur", "other", "referent", "admin", "facilitator")
@@ -284,6 +284,11 @@ def url_of(world: World, method: str, path: str) -> str:
 
 
 def status_of(client: TestClient, method: str, url: str, data: dict[str, str]) -> Any:
+    return answer_of(client, method, url, data)[0]
+
+
+def answer_of(client: TestClient, method: str, url: str, data: dict[str, str]) -> tuple[Any, Any]:
+    """The visitor's status (LOGIN for the sign-in page) and the response."""
     page = client.get("/connexion")  # a form with the visitor's CSRF token
     token = page.text.split('name="csrf_token" value="', 1)[-1].split('"', 1)[0]
     if method == "GET":
@@ -296,8 +301,8 @@ def status_of(client: TestClient, method: str, url: str, data: dict[str, str]) -
             form["id"] = unique_id(url)
         response = client.post(url, data=form, follow_redirects=False)
     if response.status_code == 303 and response.headers["location"].startswith("/connexion?"):
-        return LOGIN
-    return response.status_code
+        return LOGIN, response
+    return response.status_code, response
 
 
 @pytest.fixture
@@ -314,7 +319,14 @@ def test_each_visitor_gets_its_status(world: World, method: str, path: str) -> N
         with TestClient(world.app) as client:
             if visitor is not None:
                 sign_in(client, visitor)
-            got.append(status_of(client, method, url_of(world, method, path), data))
+            status, response = answer_of(client, method, url_of(world, method, path), data)
+            got.append(status)
+            if status == 403 and not path.startswith("/api/"):
+                # Issue 23: a refusal says what the visitor may not do and who can, never
+                # « formulaire expiré » (the CSRF token sent is valid) nor a bare refusal.
+                said = text_of(response.text)
+                assert "Formulaire expiré" not in said, (visitor, said[:200])
+                assert "Votre compte ne permet pas cette action" not in said, (visitor, said[:300])
     assert dict(zip(VISITORS, got, strict=True)) == dict(zip(VISITORS, expected, strict=True))
 
 
@@ -393,3 +405,31 @@ def test_a_published_dossier_is_read_only(world: World) -> None:
     with new_session(world.app.state.ctx.engine) as session:
         kept = crud.get_dossier(session=session, dossier_id=dossier)
         assert kept.answers["title"] == "Réhabilitation du lycée"
+
+
+def test_a_facilitator_sees_no_control_he_cannot_use(world: World) -> None:
+    """Issue 23: the wizard reads without fields to save, the list offers no « Nouveau dossier »,
+    and a save tried anyway says what a facilitator may do."""
+    with TestClient(world.app) as client:
+        sign_in(client, "facilitator")
+        step = client.get(f"/dossiers/{world.shared}/etapes/marche")
+        assert step.status_code == 200
+        assert "en tant que facilitateur invité" in text_of(step.text)
+        assert '<fieldset disabled class="frozen-fields">' in step.text
+        assert 'id="step-form" method="post"' not in step.text
+        listing = client.get("/dossiers").text
+        assert "Nouveau dossier" not in text_of(listing)
+        status, refused = answer_of(
+            client, "POST", f"/dossiers/{world.shared}/etapes/marche", {"action": "save"}
+        )
+        assert status == 403
+        assert "Un facilitateur invité sur un dossier peut le lire" in text_of(refused.text)
+    with TestClient(world.app) as client:
+        sign_in(client, "acheteur")
+        assert (
+            'id="step-form" method="post"'
+            in client.get(f"/dossiers/{world.shared}/etapes/marche").text
+        )
+        status, refused = answer_of(client, "GET", "/rapports/spaser", {})
+        assert status == 403
+        assert "réservée aux référents et aux administrateurs" in text_of(refused.text)

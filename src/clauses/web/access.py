@@ -63,6 +63,38 @@ RIGHTS: dict[str, Right] = {
 }
 FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 
+# What a refusal says (issue 23): what the person may not do and who can. Never « formulaire
+# expiré », which only a CSRF token that truly expired earns (clauses.web.security).
+FACILITATOR_REFUSAL = (
+    "Un facilitateur invité sur un dossier peut le lire, le commenter et y suivre les heures "
+    "d’insertion. Le modifier est réservé aux membres de l’organisation qui le porte "
+    "(acheteurs, référents, administrateurs)."
+)
+REFUSALS = {
+    Right.delete: "Seul l’auteur du dossier ou un référent de votre organisation peut le supprimer.",
+    Right.invite: (
+        "Seul un référent ou un administrateur de votre organisation peut inviter un "
+        "facilitateur sur ce dossier."
+    ),
+    Right.settings: (
+        "Seul un administrateur de votre organisation peut déposer ou retirer le modèle Word."
+    ),
+}
+ROLE_REFUSALS = {
+    Role.referent: (
+        "Cette page est réservée aux référents et aux administrateurs de votre organisation. "
+        "Un administrateur peut vous donner le rôle de référent."
+    ),
+    Role.admin: ("Cette page est réservée aux administrateurs de votre organisation."),
+}
+
+
+class Refused(HTTPException):
+    """403 that says, in French, what the person may not do and who can."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=403, detail=message)
+
 
 @dataclass(frozen=True)
 class Access:
@@ -104,7 +136,7 @@ async def require_sign_in(request: Request) -> None:
         raise SignInRequired(request.url.path if request.method == "GET" else "/")
     right = right_of(request)
     if principal.role is None and right not in FACILITATOR_RIGHTS:
-        raise HTTPException(status_code=403)  # a facilitator: never more than read and comment
+        raise Refused(FACILITATOR_REFUSAL)  # a facilitator: never more than read and comment
     CURRENT.set(Access(principal, right))
 
 
@@ -121,7 +153,7 @@ def require_at_least(role: Role) -> Access:
     referent); 404 for a visitor who is not a member, 403 for a member of a lesser role."""
     access = require_member()
     if not access.principal.at_least(role):
-        raise HTTPException(status_code=403)
+        raise Refused(ROLE_REFUSALS.get(role, ROLE_REFUSALS[Role.admin]))
     return access
 
 
@@ -146,11 +178,11 @@ def authorise(session: Session | None, dossier: Dossier, access: Access | None =
     principal = access.principal
     if principal.member_of(dossier.organisation_id):
         if not allowed(access, dossier):
-            raise HTTPException(status_code=403)
+            raise Refused(REFUSALS.get(access.right, FACILITATOR_REFUSAL))
         return access
     if session is not None and accounts.has_grant(session, principal.user_id, dossier.id):
         if access.right not in FACILITATOR_RIGHTS:
-            raise HTTPException(status_code=403)
+            raise Refused(FACILITATOR_REFUSAL)
         return access
     raise HTTPException(status_code=404)
 

@@ -52,10 +52,9 @@ log = logging.getLogger("clauses.web")
 ERROR_PAGES = {
     400: ("Requête invalide", "La demande n’a pas pu être comprise."),
     403: (
-        "Formulaire expiré",
-        "Le formulaire n’a pas pu être vérifié (jeton de sécurité absent ou expiré). "
-        "Revenez à la page précédente, rechargez-la puis renvoyez le formulaire : "
-        "vos réponses déjà enregistrées sont conservées.",
+        "Action non autorisée",
+        "Votre compte ne permet pas cette action. Un administrateur de votre organisation peut "
+        "vous dire qui la fait, ou vous donner le rôle qu’il faut.",
     ),
     404: ("Page introuvable", "Cette page n’existe pas ou plus. Vérifiez l’adresse."),
     405: ("Action impossible", "Cette adresse n’accepte pas ce type de demande."),
@@ -99,6 +98,15 @@ ERROR_PAGES = {
 }
 
 
+# Only a form whose CSRF token is missing or expired gets this: a refusal for a right says what.
+CSRF_EXPIRED = (
+    "Formulaire expiré",
+    "Le formulaire n’a pas pu être vérifié (jeton de sécurité absent ou expiré). "
+    "Revenez à la page précédente, rechargez-la puis renvoyez le formulaire : "
+    "vos réponses déjà enregistrées sont conservées.",
+)
+
+
 # The API's 413 names its limit (CLAUSES_MAX_API_BODY_BYTES): a client can check its body.
 API_TOO_LARGE = (
     "Corps de la requête trop volumineux : la taille autorisée pour l’API est de {limit} octets "
@@ -111,9 +119,16 @@ def is_api(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, headers: Mapping[str, str] | None = None
+    request: Request,
+    status: int,
+    headers: Mapping[str, str] | None = None,
+    detail: object = None,
 ) -> Response:
     title, message = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
+    if status == 403 and detail == "csrf":
+        title, message = CSRF_EXPIRED
+    elif status == 403 and isinstance(detail, str) and detail != "Forbidden":
+        message = detail  # a right refused (clauses.web.access.Refused): what and who
     if is_api(request):
         if status == 413 and request.url.path.startswith("/api/"):
             limit = request.app.state.ctx.settings.max_api_body_bytes
@@ -161,7 +176,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)
-        return error_response(request, exc.status_code, headers)
+        return error_response(request, exc.status_code, headers, exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
