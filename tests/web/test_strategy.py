@@ -197,6 +197,12 @@ def test_htmx_checks_and_saves_on_change(browser: Browser) -> None:
     assert 'value="beaucoup"' in fragment.text
     assert 'hx-swap-oob="true"' in fragment.text  # the archive form's version follows
     assert "autofocus" not in fragment.text.split('id="strategy-errors"')[1][:80]  # not on change
+    # Issue 23: no « Choix enregistrés » beside « 1 choix à corriger ».
+    assert "choix à corriger" in fragment.text and "Choix enregistrés" not in fragment.text
+    data |= {"version": str(browser.version(dossier)), "penalty_eur_per_hour": "40"}
+    corrected = browser.client.post(f"/dossiers/{dossier}/strategie", data=data, headers=headers)
+    assert "Choix enregistrés" in corrected.text and "choix à corriger" not in corrected.text
+    data |= {"penalty_eur_per_hour": "beaucoup"}
     # « Générer » refused: 422, the summary announced and focused.
     data |= {"version": str(browser.version(dossier)), "action": "generate"}
     refused = browser.client.post(f"/dossiers/{dossier}/strategie", data=data, headers=headers)

@@ -192,7 +192,8 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
         return see_other(with_query(review_url, anchor=ANCHOR, notice="choix"))
     view = strategy_view(ctx, dossier, assessment, check=generate)
     view |= {
-        "notice": NOTICES["choix"] if not generate else None,
+        # With choices to correct, their summary speaks: « enregistrés » beside it read as a contradiction.
+        "notice": NOTICES["choix"] if not generate and not assessment.strategy_errors else None,
         "oob": True,
         "sections_chosen": [s for s in SECTIONS if s in form.getlist("sections")],
     }
