@@ -511,3 +511,18 @@ def test_closing_names_its_date(app: FastAPI) -> None:
         refused = referent.get(f"/dossiers/{draft}/attribution")
         assert refused.status_code == 422
         assert "se fait depuis l’état « publié »" in text_of(refused.text)
+
+
+def test_a_published_dossier_is_read_as_of_its_publication(browser: Browser) -> None:
+    """Issue 23: with no launch date answered, the advice of a consultation published on
+    1 September said « Lancement le » the day it was read."""
+    dossier = browser.new_dossier("Lycée sans date")
+    browser.answer(dossier, "marche", **{k: v for k, v in MARKET.items() if k != "launch_date"})
+    moved = browser.post(
+        f"/dossiers/{dossier}/publier",
+        {"version": version_of(browser, dossier), "publication_date": "2026-09-01"},
+    )
+    assert moved.status_code == 303, text_of(moved.text)[:300]
+    for url in (f"/dossiers/{dossier}", f"/dossiers/{dossier}/etapes/marche"):
+        text = text_of(browser.get(url).text)
+        assert "Lancement le 1er septembre 2026" in text, url

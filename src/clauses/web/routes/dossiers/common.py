@@ -1,6 +1,7 @@
 """What the dossier routes share: loading a dossier, its assessment (profile, advice and
 strategy, computed once per request), the writer, URLs, notices and the conflict page."""
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -231,14 +232,18 @@ class Assessment:
 
 
 def assess(
-    ctx: AppContext, answers: dict[str, Any], strategy: dict[str, Any] | None = None
+    ctx: AppContext,
+    answers: dict[str, Any],
+    strategy: dict[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> Assessment:
-    """The profile, the advice and (when there is advice) the strategy as stored with the
-    dossier (None: pre-filled from the advice)."""
+    """The profile, the advice as of ``on`` (by default today: the launch date a profile
+    leaves blank, the thresholds in force) and (when there is advice) the strategy as stored
+    with the dossier (None: pre-filled from the advice)."""
     library = ctx.library
     outcome = wizard.build_profile(answers, library)
     profile = outcome.profile
-    advice = advise(profile, library, ctx.today()) if profile else None
+    advice = advise(profile, library, on or ctx.today()) if profile else None
     items = []
     for step in library.questionnaire.steps:
         for item in error_items(wizard.visible(step, answers, library), answers, outcome.errors):
@@ -255,7 +260,11 @@ def assess(
 
 
 def assess_dossier(ctx: AppContext, dossier: Dossier) -> Assessment:
-    return assess(ctx, dossier.answers, dossier.strategy)
+    """A published dossier is read as of its publication (issue 23: « Lancement le 4 décembre »
+    on a consultation published on 1 September): its launch and its thresholds stay those of
+    the consultation, whatever day it is read."""
+    published = dossier.published_on if dossier.stage != Stage.draft else None
+    return assess(ctx, dossier.answers, dossier.strategy, published)
 
 
 def step_url(dossier_id: uuid.UUID, step: Step) -> str:
