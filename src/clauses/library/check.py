@@ -7,6 +7,8 @@ sample parameters, and statements still to verify say so to the buyer.
 
 from __future__ import annotations
 
+import typing
+
 import csv
 import datetime as dt
 import os
@@ -434,6 +436,10 @@ def _profile_field(model: type[BaseModel], dotted: str) -> FieldInfo | None:
     for part in parents:
         info = model.model_fields.get(part)
         annotation = info.annotation if info else None
+        # An optional object (``agreement: Agreement | None``) is the object.
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            annotation = members[0]
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
         model = annotation
@@ -451,6 +457,8 @@ def _review_question(question: Question, model: type[BaseModel], where: str) -> 
         return
     adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, info.annotation))
     for k, choice in enumerate(question.choices):
+        if choice.value == "" and not question.required:
+            continue  # « no answer » said in words (« marché ordinaire »): the field stays absent
         try:
             adapter.validate_python(choice.value)
         except ValidationError:
