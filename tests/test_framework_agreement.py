@@ -10,6 +10,7 @@ import pytest
 
 from clauses.advisor.advise import advise
 from clauses.library import Library
+from clauses.library.models import MechanismId as M
 from clauses.profile import AgreementKind, ProfileError, loads_profile
 from clauses.web import wizard
 
@@ -116,3 +117,90 @@ def test_the_wizard_asks_it_in_the_buyers_words(library: Library) -> None:
     # A maximum without saying which agreement: the question is named.
     outcome = wizard.build_profile({**ordinary, "agreement.maximum_eur": "4 800 000"}, library)
     assert "agreement__kind" in outcome.errors
+
+
+MAINTENANCE = """\
+title: Entretien et petits travaux des lycées
+nature: works
+cpv: "45000000-7"
+estimated_amount_eur: 4800000
+duration_months: 48
+launch_date: 2027-01-15
+agreement: {kind: purchase_orders, minimum_eur: 1000000, maximum_eur: 4800000}
+facilitator_available: true
+local_offer: {insertion: some, disability: some}
+lots:
+  - {title: "Gros œuvre et maçonnerie", cpv: "45262500-6", estimated_amount_eur: 1200000, minimum_eur: 250000}
+  - {title: "Peinture et revêtements", cpv: "45442100-8", estimated_amount_eur: 1000000, minimum_eur: 200000}
+  - {title: "Plomberie et chauffage", cpv: "45330000-9", estimated_amount_eur: 1100000, minimum_eur: 250000}
+  - {title: "Électricité", cpv: "45310000-3", estimated_amount_eur: 900000, minimum_eur: 200000}
+  - {title: "Menuiserie et serrurerie", cpv: "45421000-4", estimated_amount_eur: 600000, minimum_eur: 100000}
+"""
+
+
+def test_a_framework_owes_no_fixed_total_but_a_ratio_per_lot(library: Library) -> None:
+    """The 4.8 M€ maintenance framework: hours per 1 000 € HT ordered, from the same labour
+    share, rate and hourly cost as the fixed sizing, and what they mean at min and max."""
+    advice = advise(loads_profile(MAINTENANCE), library, dt.date(2027, 1, 15))
+    assert advice.insertion_hours == 0 and advice.sizing.hours == 0
+    clause = advice.recommendation(M.insertion_clause)
+    assert clause is not None
+    assert "hours" not in clause.parameters
+    # 1 000 € × 50 % × 5 % ÷ 30 €/h = 0,8333 → 0,83 h; peinture 70 % → 1,1667 → 1,17 h.
+    ratios = [lot.hours_per_1000_eur for lot in clause.lots]
+    assert ratios == [0.83, 1.17, 0.83, 0.83, 0.83]
+    for lot, ratio in zip(clause.lots, ratios, strict=True):
+        assert ratio == round(1000 * lot.labour_share * lot.insertion_rate / lot.hourly_cost_eur, 2)
+    # At the maximum (the lot's amount) and at the lot's minimum, with the written ratio.
+    assert [lot.hours for lot in clause.lots] == [996, 1170, 913, 747, 498]
+    assert [lot.hours_at_minimum for lot in clause.lots] == [208, 234, 208, 166, 83]
+    agreement = advice.sizing.agreement
+    assert agreement is not None
+    assert agreement.hours_at_maximum == 996 + 1170 + 913 + 747 + 498
+    assert agreement.hours_at_minimum == 208 + 234 + 208 + 166 + 83
+    assert agreement.hours_per_1000_eur is None  # the lots differ: per lot
+    assert "montant HT commandé ÷ 1 000 × ratio" in agreement.formula
+    assert any("0,83" in r and "par tranche de 1 000" in r for r in clause.reasons)
+    assert not any(r.endswith("996 heures d’insertion.") for r in clause.reasons)
+    # The plan keeps its rules: one primary lever per lot, the hours clause on each.
+    assert advice.plan is not None
+    for perimeter in advice.plan.perimeters:
+        assert [lever.role for lever in perimeter.levers].count("primary") == 1
+
+
+def test_an_undivided_framework_has_one_ratio(library: Library) -> None:
+    text = BASE + "agreement: {kind: purchase_orders, maximum_eur: 4800000}\n"
+    advice = advise(loads_profile(text), library, dt.date(2027, 1, 15))
+    clause = advice.recommendation(M.insertion_clause)
+    assert clause is not None
+    assert clause.parameters["hours_per_1000_eur"] == 0.83
+    assert clause.parameters["minimum_hours"] == 0  # no minimum
+    assert clause.parameters["maximum_hours"] == 3984  # 4 800 000 × 0,83 ÷ 1 000
+    plain = advise(loads_profile(BASE), library, dt.date(2027, 1, 15))
+    assert plain.insertion_hours == 4000 and plain.sizing.agreement is None
+
+
+def test_the_strategy_carries_the_ratio_and_refuses_a_fixed_total(library: Library) -> None:
+    from clauses.strategy.choose import choose
+    from clauses.strategy.model import ResolvedStrategy, Strategy
+
+    profile = loads_profile(MAINTENANCE)
+    advice = advise(profile, library, dt.date(2027, 1, 15))
+    resolved = choose(profile, advice, Strategy(order_floor_eur=500), library)
+    assert isinstance(resolved, ResolvedStrategy)
+    assert resolved.framework and resolved.total_hours == 0
+    assert [line.hours_per_1000_eur for line in resolved.hours] == [0.83, 1.17, 0.83, 0.83, 0.83]
+    assert resolved.order_floor_eur == 500
+    refused = choose(
+        profile,
+        advice,
+        Strategy(hours_override={"1": 900}, hours_override_reason="volume connu"),
+        library,
+    )
+    assert not isinstance(refused, ResolvedStrategy)
+    assert any(
+        e.key == "strategy.hours_override" and "accord-cadre" in e.message for e in refused
+    )
+    refused = choose(profile, advice, Strategy(order_floor_eur=-1), library)
+    assert not isinstance(refused, ResolvedStrategy)
+    assert [e.key for e in refused] == ["strategy.order_floor_eur"]

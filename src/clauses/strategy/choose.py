@@ -25,7 +25,7 @@ from clauses.advisor.compatibility import Selection, conflicts, lots_text
 from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult, Recommendation
 from clauses.library import Library
 from clauses.library.models import MechanismId, ObligationId, ParameterType
-from clauses.profile import TenderProfile, describe_errors
+from clauses.profile import MAX_AMOUNT_EUR, TenderProfile, describe_errors
 from clauses.strategy.model import (
     DraftValues,
     HoursLine,
@@ -89,6 +89,7 @@ def choose(
         facilitator=strategy.facilitator,
         ccap_article=strategy.ccap_article,
         derogation=strategy.derogation,
+        order_floor_eur=strategy.order_floor_eur,
         decp_social=decp_social((m.id for m in retained), library),
         plan_notes=[n.text for n in advice.plan.notes]
         if advice.plan is not None and strategy.mechanisms is None
@@ -544,8 +545,24 @@ def _hours(
                 title=sized[n - 1].title,
                 estimated_amount_eur=sized[n - 1].estimated_amount_eur,
                 hours=sized[n - 1].hours,
+                hours_per_1000_eur=sized[n - 1].hours_per_1000_eur,
+                minimum_eur=sized[n - 1].minimum_eur,
+                hours_at_minimum=sized[n - 1].hours_at_minimum,
             )
             for n in numbers
+        ]
+    elif advice.sizing.agreement is not None:  # a framework agreement: a ratio (issue 22)
+        agreement = advice.sizing.agreement
+        lines = [
+            HoursLine(
+                lot=None,
+                title=profile.title,
+                estimated_amount_eur=profile.estimated_amount_eur,
+                hours=agreement.hours_at_maximum,
+                hours_per_1000_eur=agreement.hours_per_1000_eur or 0.0,
+                minimum_eur=agreement.minimum_eur,
+                hours_at_minimum=agreement.hours_at_minimum,
+            )
         ]
     else:
         lines = [
@@ -556,6 +573,15 @@ def _hours(
                 hours=advice.insertion_hours,
             )
         ]
+    if override and profile.agreement is not None:
+        errors.append(
+            StrategyError(
+                key=key,
+                message="accord-cadre : les heures dues suivent les commandes (heures par "
+                "tranche de 1 000 € HT commandés) ; un total d’heures ne peut pas les remplacer.",
+            )
+        )
+        return lines
     by_key = {TOTAL if line.lot is None else str(line.lot): i for i, line in enumerate(lines)}
     for name, value in override.items():
         if name not in by_key:
@@ -581,6 +607,14 @@ def _hours(
 
 
 def _check_parameters(strategy: Strategy, errors: list[StrategyError]) -> None:
+    floor = strategy.order_floor_eur
+    if floor is not None and not 0 <= floor <= MAX_AMOUNT_EUR:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.order_floor_eur",
+                message=f"doit être compris entre 0 et {french.eur(MAX_AMOUNT_EUR)}.",
+            )
+        )
     penalty = strategy.penalty_eur_per_hour
     if penalty is not None and not 0 < penalty <= MAX_PENALTY_EUR:
         errors.append(

@@ -78,6 +78,8 @@ class Strategy(_In, DraftValues):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
+    # A framework agreement: orders below this amount HT owe no insertion hours (issue 22).
+    order_floor_eur: float | None = None
 
 
 class StrategyError(BaseModel):
@@ -116,8 +118,16 @@ class HoursLine(_Out):
     lot: int | None
     title: str
     estimated_amount_eur: float
-    hours: int
+    hours: int  # a framework agreement: the hours at the maximum, never owed as such
     overridden: bool = False
+    # A framework agreement (issue 22): what is owed is this ratio × the amount ordered ÷ 1 000.
+    hours_per_1000_eur: float | None = None
+    minimum_eur: float | None = None
+    hours_at_minimum: int | None = None
+
+    @property
+    def framework(self) -> bool:
+        return self.hours_per_1000_eur is not None
 
 
 class ResolvedStrategy(_Out, DraftValues):
@@ -129,6 +139,7 @@ class ResolvedStrategy(_Out, DraftValues):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
+    order_floor_eur: float | None = None
     # DECP considerationsSociales values of what was retained.
     decp_social: list[str] = Field(default_factory=list)
     # The planner's notes on its default strategy (other lots that could be reserved…), when
@@ -144,4 +155,10 @@ class ResolvedStrategy(_Out, DraftValues):
 
     @property
     def total_hours(self) -> int:
-        return sum(line.hours for line in self.hours)
+        """The fixed hours owed; a framework agreement owes none fixed (its lines follow the
+        orders, :attr:`framework`)."""
+        return sum(line.hours for line in self.hours if not line.framework)
+
+    @property
+    def framework(self) -> bool:
+        return any(line.framework for line in self.hours)
