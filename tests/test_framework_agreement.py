@@ -102,7 +102,9 @@ def test_the_wizard_asks_it_in_the_buyers_words(library: Library) -> None:
         "agreement.kind": "purchase_orders",
         "agreement.minimum_eur": "1 000 000",
         "agreement.maximum_eur": "4 800 000",
-        "lots": [{"title": "Peinture", "estimated_amount_eur": "900 000", "minimum_eur": "200 000"}],
+        "lots": [
+            {"title": "Peinture", "estimated_amount_eur": "900 000", "minimum_eur": "200 000"}
+        ],
     }
     outcome = wizard.build_profile(answers, library)
     assert outcome.errors == {}
@@ -198,9 +200,54 @@ def test_the_strategy_carries_the_ratio_and_refuses_a_fixed_total(library: Libra
         library,
     )
     assert not isinstance(refused, ResolvedStrategy)
-    assert any(
-        e.key == "strategy.hours_override" and "accord-cadre" in e.message for e in refused
-    )
+    assert any(e.key == "strategy.hours_override" and "accord-cadre" in e.message for e in refused)
     refused = choose(profile, advice, Strategy(order_floor_eur=-1), library)
     assert not isinstance(refused, ResolvedStrategy)
     assert [e.key for e in refused] == ["strategy.order_floor_eur"]
+
+
+def test_the_draft_writes_the_ratio_counting_reporting_split_and_penalty(
+    library: Library,
+) -> None:
+    from clauses.drafting import draft
+    from clauses.strategy.choose import resolved_or_raise
+    from tests.drafting.helpers import full_text, reopen
+
+    profile = loads_profile(MAINTENANCE)
+    on = dt.date(2027, 1, 15)
+    advice = advise(profile, library, on)
+    strategy = {"penalty_eur_per_hour": 50, "order_floor_eur": 500, "ccap_article": "9"}
+    resolved = resolved_or_raise(profile, advice, strategy, library)
+    content = draft(profile, advice, resolved, library, on).content
+    text = re.sub(r"[\u00a0\u202f]", " ", full_text(reopen(content)))
+    # The CCAP: the ratio per lot, how hours are counted per order, the floor, the reporting,
+    # the split between co-contractors, the penalty on what was ordered.
+    assert "L’accord-cadre est exécuté par bons de commande." in text
+    assert "Heures d’insertion par tranche de 1 000 € HT commandés" in text
+    assert "1,17 h" in text and "0,83 h" in text
+    assert "Pour chaque bon de commande, les heures dues sont égales au montant HT du bon" in text
+    assert "inférieur à 500 € HT" in text
+    assert "montant HT des commandes notifiées sur la période, lot par lot" in text
+    assert "répartit entre les cotraitants les heures dues sur les commandes" in text
+    assert "pénalité de 50 €" in text
+    assert "Aucune pénalité n’est due au titre de montants non commandés." in text
+    assert "899 heures au montant minimum et 4 324 heures au montant maximum" in text
+    # The notice and the RC say so; no fixed total is owed anywhere.
+    assert text.count("0,83 heure de travail par tranche de 1 000 € HT commandés") >= 2
+    assert "au moins 4 324 heures" not in text and "Heures d’insertion dues" not in text
+    assert "considération sociale « Clause sociale »" in text
+    # An ordinary contract keeps its article.
+    plain = loads_profile(BASE)
+    plain_advice = advise(plain, library, on)
+    plain_text = full_text(
+        reopen(
+            draft(
+                plain,
+                plain_advice,
+                resolved_or_raise(plain, plain_advice, None, library),
+                library,
+                on,
+            ).content
+        )
+    )
+    assert "bon de commande" not in plain_text
