@@ -7,13 +7,12 @@ sample parameters, and statements still to verify say so to the buyer.
 
 from __future__ import annotations
 
-import typing
-
 import csv
 import datetime as dt
 import os
 import re
 import string
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
