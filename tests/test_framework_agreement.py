@@ -251,3 +251,58 @@ def test_the_draft_writes_the_ratio_counting_reporting_split_and_penalty(
         )
     )
     assert "bon de commande" not in plain_text
+
+
+ORDERS_CSV = """\
+lot;debut;fin;modalite;montant;heures;structure;public;type_contrat;personnes;sortie_6_mois;justification
+1;2027-04-01;2027-06-30;commandes;120 000;;;;;;;
+2;2027-04-01;2027-06-30;commandes;85 500,50;;;;;;;
+1;2027-07-01;2027-09-30;commandes;64 250;;;;;;;
+1;2027-10-01;2027-12-31;factures;210 000;;;;;;;
+1;2027-04-01;2027-12-31;provision;;300;ETTI;rsa;assignment;2;;
+2;2027-04-01;2027-12-31;direct_hiring;;50;;rqth;cdi;1;;
+3;2027-04-01;2027-06-30;commandes;;12;;;;;;
+"""
+
+
+def test_hours_owed_follow_three_periods_of_orders_imported_from_csv(library: Library) -> None:
+    """The hours owed computed by hand from three periods of orders on lot 1 and one on lot 2,
+    against the balance of a CSV import; the balance, the penalty and the report follow."""
+    from clauses.followup import balance, read_statement
+    from clauses.followup.report import follow_up_report
+    from clauses.strategy.choose import resolved_or_raise
+    from tests.drafting.helpers import full_text, reopen
+
+    profile = loads_profile(MAINTENANCE)
+    on = dt.date(2027, 1, 15)
+    advice = advise(profile, library, on)
+    strategy = resolved_or_raise(profile, advice, {"penalty_eur_per_hour": 50}, library)
+    statement = read_statement(
+        ORDERS_CSV.encode("utf-8"), library.followup, len(profile.lots), today=dt.date(2028, 1, 15)
+    )
+    # The last row gives hours on an orders line: refused, named by its line and column.
+    assert [(e.line, e.column) for e in statement.errors] == [(8, "heures")]
+    assert len(statement.followup.orders) == 4 and len(statement.followup.records) == 2
+    assert statement.followup.orders[3].basis == "invoiced"
+    result = balance(statement.followup, strategy, profile, library.sizing.hours_per_fte)
+    lot1, lot2 = result.lots[0], result.lots[1]
+    # By hand: lot 1 at 0,83 h per 1 000 €: 120 000 + 64 250 + 210 000 = 394 250 € → 327,2275
+    # → 327,23 h; per period 99,60, 53,33 (53,3275), 174,30.
+    assert lot1.hours_per_1000_eur == 0.83 and lot1.ordered_eur == 394_250
+    assert lot1.owed == 327.23
+    assert [p.owed for p in result.orders_by_period if p.lot == 1] == [99.6, 53.33, 174.3]
+    assert lot1.missing == round(327.23 - 300, 2) == 27.23
+    assert lot1.penalty_eur == round(27.23 * 50, 2) == 1361.5
+    assert lot1.owed_at_maximum == 996
+    # Lot 2 at 1,17 h: 85 500,50 € → 100,035585 → 100,04 h; 50 performed.
+    assert lot2.owed == 100.04 and lot2.missing == 50.04
+    # Lots without orders owe nothing yet: no penalty for what was never ordered.
+    assert {lot.lot: lot.owed for lot in result.lots[2:]} == {3: 0, 4: 0, 5: 0}
+    assert result.penalty_eur == round((27.23 + 50.04) * 50, 2)
+    report = re.sub(
+        r"[\u00a0\u202f]",
+        " ",
+        full_text(reopen(follow_up_report(profile, None, statement.followup, result, library, on))),
+    )
+    assert "Accord-cadre : heures dues sur les commandes" in report
+    assert "394 250 €" in report and "327,23" in report and "53,33" in report

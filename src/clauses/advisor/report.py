@@ -76,8 +76,8 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         for e in advice.excluded:
             lines.append(f"  • {e.title} ({', '.join(e.legal_basis)})")
             lines.extend(f"    – {reason}" for reason in e.reasons)
-    a = s.agreement
-    if a is None:
+    framework = s.agreement
+    if framework is None:
         lines += [
             "",
             "Heures d’insertion",
@@ -87,16 +87,16 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         ]
     else:  # a framework agreement: no fixed total, a ratio per 1 000 € ordered (issue 22)
         ratio = (
-            f"{french.number(a.hours_per_1000_eur, 2)} h par tranche de 1 000 € HT commandés ; "
-            if a.hours_per_1000_eur is not None
+            f"{french.number(framework.hours_per_1000_eur, 2)} h par tranche de 1 000 € HT commandés ; "
+            if framework.hours_per_1000_eur is not None
             else "ratio par lot ci-dessous ; "
         )
         lines += [
             "",
             "Heures d’insertion (accord-cadre : aucun total fixe)",
-            f"  {ratio}{french.hours(a.hours_at_minimum)} au montant minimum, "
-            f"{french.hours(a.hours_at_maximum)} au montant maximum",
-            f"  Formule : {a.formula}",
+            f"  {ratio}{french.hours(framework.hours_at_minimum)} au montant minimum, "
+            f"{french.hours(framework.hours_at_maximum)} au montant maximum",
+            f"  Formule : {framework.formula}",
         ]
     for name, fmt in PARAMETER_FORMATS.items():
         adjust = " (valeur par défaut à ajuster)" if name in s.defaults_to_adjust else ""
