@@ -88,3 +88,42 @@ def test_orders_by_form_and_csv_drive_the_balance_report_and_spaser(
     document = docx.Document(io.BytesIO(report.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Accord-cadre : heures dues sur les commandes" in re.sub(r"[\u00a0\u202f]", " ", text)
+
+
+def test_the_wizard_asks_it_and_the_review_shows_the_ratio(browser: Browser) -> None:
+    from tests.web.stages import MARKET
+
+    dossier = browser.new_dossier("Entretien")
+    answers = {
+        **MARKET,
+        "agreement__kind": "purchase_orders",
+        "agreement__minimum_eur": "1 000 000",
+        "agreement__maximum_eur": MARKET["estimated_amount_eur"],
+    }
+    page = re.sub(
+        r"[\u00a0\u202f]", " ", text_of(browser.get(f"/dossiers/{dossier}/etapes/marche").text)
+    )
+    assert "Accord-cadre à bons de commande" in page and "Non : marché ordinaire" in page
+    assert browser.answer(dossier, "marche", **answers).status_code == 303
+    review = text_of(browser.get(f"/dossiers/{dossier}").text)
+    assert "aucun total fixe" in review
+    assert "h par tranche de 1 000 € HT commandés" in review.replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+
+
+def test_the_model_statement_of_a_framework_has_an_orders_row(
+    app: FastAPI, browser: Browser
+) -> None:
+    dossier = followed(app, browser)
+    model = browser.get(f"/dossiers/{dossier}/suivi/modele.csv")
+    assert model.status_code == 200
+    assert ";commandes;" in model.content.decode("utf-8-sig")
+    sent = browser.post(
+        f"/dossiers/{dossier}/suivi/import",
+        files={"releve": ("modele.csv", model.content, "text/csv")},
+    )
+    assert sent.status_code == 303, text_of(sent.text)
+    with new_session(app.state.ctx.engine) as session:
+        followup = stages.followup_of(session=session, dossier_id=uuid.UUID(dossier))
+    assert [o.amount_eur for o in followup.orders] == [120_000]

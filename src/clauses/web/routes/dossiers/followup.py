@@ -438,6 +438,9 @@ def model_csv(found: Followed, library: Library) -> bytes:
         [lot, "01/05/2027", "31/05/2027", "non_imputable", "", "40", "", "", "", "",
          "Chantier suspendu à la demande de l’acheteur"],
     ]  # fmt: skip
+    if found.published.strategy.framework:  # the amount ordered on a period (issue 22)
+        rows.append([lot, "2027-04-01", "2027-06-30", "commandes", "", "", "", "", "", "", "",
+                     "120 000"])  # fmt: skip
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # with a BOM: spreadsheets read UTF-8
