@@ -306,3 +306,33 @@ def test_hours_owed_follow_three_periods_of_orders_imported_from_csv(library: Li
     )
     assert "Accord-cadre : heures dues sur les commandes" in report
     assert "394 250 €" in report and "327,23" in report and "53,33" in report
+
+
+def test_the_spaser_of_a_year_counts_hours_owed_on_that_years_orders(library: Library) -> None:
+    """In memory as in the store: the orders of periods ending in the year, at the ratio; no
+    fixed planned hours for the framework."""
+    from clauses.followup import FollowUp, OrderedAmount
+    from clauses.spaser.indicators import ContractRecord, indicators
+    from clauses.strategy.choose import resolved_or_raise
+
+    profile = loads_profile(MAINTENANCE)
+    advice = advise(profile, library, dt.date(2027, 1, 15))
+    strategy = resolved_or_raise(profile, advice, None, library)
+
+    def order(lot: int, end: dt.date, amount: float) -> OrderedAmount:
+        return OrderedAmount(
+            lot=lot, period_start=end.replace(day=1), period_end=end, amount_eur=amount
+        )
+
+    followup = FollowUp(
+        orders=[
+            order(1, dt.date(2027, 6, 30), 120_000),  # 99,60 h
+            order(2, dt.date(2027, 12, 31), 10_000),  # 11,70 h
+            order(1, dt.date(2028, 3, 31), 50_000),  # 41,50 h, in 2028
+        ]
+    )
+    record = ContractRecord("Région", "Entretien", profile, advice, strategy, None, followup)
+    assert indicators([record], "Région", 2027, library).hours_owed_on_orders == 111.3
+    assert indicators([record], "Région", 2028, library).hours_owed_on_orders == 41.5
+    assert indicators([record], "Région", 2026, library).hours_owed_on_orders == 0
+    assert strategy.total_hours == 0 and all(line.framework for line in strategy.hours)
