@@ -174,12 +174,13 @@ class AgreementSizing(_Out):
 
     kind: Literal["purchase_orders", "subsequent_contracts"]
     formula: str
-    # One ratio for every lot the clause bears on; None when the lots differ (see each lot).
-    hours_per_1000_eur: float | None
-    minimum_eur: float | None
     maximum_eur: float
     hours_at_minimum: int
     hours_at_maximum: int
+    # One ratio for every lot the clause bears on; None (left out of the JSON) when the lots
+    # differ (see each lot) or the clause bears on none.
+    hours_per_1000_eur: float | None = None
+    minimum_eur: float | None = None  # none: an agreement without a minimum
 
 
 class Sizing(_Out):
