@@ -225,7 +225,7 @@ def test_the_draft_writes_the_ratio_counting_reporting_split_and_penalty(
     assert "L’accord-cadre est exécuté par bons de commande." in text
     assert "Heures d’insertion par tranche de 1 000 € HT commandés" in text
     assert "1,17 h" in text and "0,83 h" in text
-    assert "Pour chaque bon de commande, les heures dues sont égales au montant HT du bon" in text
+    assert "Pour chaque bon de commande, les heures dues sont égales à son montant HT" in text
     assert "inférieur à 500 € HT" in text
     assert "montant HT des commandes notifiées sur la période, lot par lot" in text
     assert "répartit entre les cotraitants les heures dues sur les commandes" in text
@@ -251,6 +251,18 @@ def test_the_draft_writes_the_ratio_counting_reporting_split_and_penalty(
         )
     )
     assert "bon de commande" not in plain_text
+    # Subsequent contracts: the same article, in their words.
+    subsequent = loads_profile(MAINTENANCE.replace("purchase_orders", "subsequent_contracts"))
+    sub_advice = advise(subsequent, library, on)
+    sub_resolved = resolved_or_raise(subsequent, sub_advice, strategy, library)
+    sub_text = re.sub(
+        r"[\u00a0\u202f]",
+        " ",
+        full_text(reopen(draft(subsequent, sub_advice, sub_resolved, library, on).content)),
+    )
+    assert "L’accord-cadre est exécuté par marchés subséquents." in sub_text
+    assert "Pour chaque marché subséquent, les heures dues" in sub_text
+    assert "bon de commande" not in sub_text
 
 
 ORDERS_CSV = """\

@@ -69,6 +69,7 @@ EXECUTION_MODES = {
     "purchase_orders": "bons de commande",
     "subsequent_contracts": "marchés subséquents",
 }
+ORDER_UNITS = {"purchase_orders": "bon de commande", "subsequent_contracts": "marché subséquent"}
 FOLLOW_UP_COLUMNS = ("Heures dues", "Période", "Personne", "Modalité, structure",
                      "Heures", "Cumul", "Pièces")  # fmt: skip
 FOLLOW_UP_WIDTHS = (20, 12, 13, 19, 12, 12, 12)  # « Heures » and « Cumul » on one line
@@ -223,10 +224,12 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
         values["facilitator_contact"] = ctx.facilitator
     if p.agreement is not None and ctx.strategy.framework:
         values["execution_mode"] = EXECUTION_MODES[p.agreement.kind.value]
+        unit = ORDER_UNITS[p.agreement.kind.value]
+        values["order_unit"] = unit
         floor = ctx.strategy.order_floor_eur
         values["order_floor"] = (
-            f"Aucune heure n’est due sur un bon de commande d’un montant inférieur à "
-            f"{french.eur(floor)} HT ; un tel bon n’entre pas dans le calcul."
+            f"Aucune heure n’est due sur un {unit} d’un montant inférieur à "
+            f"{french.eur(floor)} HT ; il n’entre pas dans le calcul."
             if floor
             else "Toute commande entre dans le calcul, quel que soit son montant."
         )
