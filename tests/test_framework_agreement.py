@@ -236,6 +236,8 @@ def test_the_draft_writes_the_ratio_counting_reporting_split_and_penalty(
     assert text.count("0,83 heure de travail par tranche de 1 000 € HT commandés") >= 2
     assert "au moins 4 324 heures" not in text and "Heures d’insertion dues" not in text
     assert "considération sociale « Clause sociale »" in text
+    # The candidate's commitment is to the ratio, applied to what is ordered.
+    assert "appliqué au montant HT des commandes notifiées" in text
     # An ordinary contract keeps its article.
     plain = loads_profile(BASE)
     plain_advice = advise(plain, library, on)

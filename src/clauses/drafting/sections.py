@@ -215,6 +215,12 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
         "hourly_cost_eur": s.hourly_cost_eur,
         "hours_commitment": _hours_commitment(ctx),
         "hours_table": TABLE,
+        "commitment_basis": (
+            "le nombre d’heures de travail par tranche de 1 000 € HT commandés indiqué "
+            "ci-dessous, appliqué au montant HT des commandes notifiées"
+            if ctx.strategy.framework
+            else "au moins le nombre d’heures de travail indiqué ci-dessous"
+        ),
         "clause_scope": _clause_scope(ctx),
         "ccag_article": _ccag_article(ctx),
         "lot_count": len(p.lots),
