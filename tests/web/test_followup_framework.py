@@ -110,6 +110,9 @@ def test_the_wizard_asks_it_and_the_review_shows_the_ratio(browser: Browser) -> 
     assert "h par tranche de 1 000 € HT commandés" in review.replace("\u202f", " ").replace(
         "\u00a0", " "
     )
+    # The review page asks the optional floor per order, for a framework only.
+    assert "en dessous duquel aucune heure n’est due" in review
+    assert 'name="order_floor_eur"' in browser.get(f"/dossiers/{dossier}").text
 
 
 def test_the_model_statement_of_a_framework_has_an_orders_row(

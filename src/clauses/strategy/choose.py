@@ -25,7 +25,7 @@ from clauses.advisor.compatibility import Selection, conflicts, lots_text
 from clauses.advisor.model import LEVEL_LABELS, Advice, Level, ObligationResult, Recommendation
 from clauses.library import Library
 from clauses.library.models import MechanismId, ObligationId, ParameterType
-from clauses.profile import MAX_AMOUNT_EUR, TenderProfile, describe_errors
+from clauses.profile import TenderProfile, describe_errors
 from clauses.strategy.model import (
     DraftValues,
     HoursLine,
@@ -89,7 +89,6 @@ def choose(
         facilitator=strategy.facilitator,
         ccap_article=strategy.ccap_article,
         derogation=strategy.derogation,
-        order_floor_eur=strategy.order_floor_eur,
         decp_social=decp_social((m.id for m in retained), library),
         plan_notes=[n.text for n in advice.plan.notes]
         if advice.plan is not None and strategy.mechanisms is None
@@ -415,6 +414,13 @@ def _check_texts(profile: TenderProfile, strategy: Strategy, errors: list[Strate
                 message=f"au plus {lots} : le marché compte {lots} lots.",
             )
         )
+    if strategy.order_floor_eur is not None and profile.agreement is None:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.order_floor_eur",
+                message="le marché n’est pas un accord-cadre : pas de seuil de commande.",
+            )
+        )
     if strategy.non_allotment_reason is not None and lots:
         errors.append(
             StrategyError(
@@ -607,14 +613,6 @@ def _hours(
 
 
 def _check_parameters(strategy: Strategy, errors: list[StrategyError]) -> None:
-    floor = strategy.order_floor_eur
-    if floor is not None and not 0 <= floor <= MAX_AMOUNT_EUR:
-        errors.append(
-            StrategyError(
-                key=f"{KEY}.order_floor_eur",
-                message=f"doit être compris entre 0 et {french.eur(MAX_AMOUNT_EUR)}.",
-            )
-        )
     penalty = strategy.penalty_eur_per_hour
     if penalty is not None and not 0 < penalty <= MAX_PENALTY_EUR:
         errors.append(

@@ -66,6 +66,8 @@ class DraftValues(BaseModel):
     criterion_subweights: CriterionSubweights | None = None
     max_lots_per_candidate: int | None = None
     non_allotment_reason: str | None = None
+    # A framework agreement: orders below this amount HT owe no insertion hours (issue 22).
+    order_floor_eur: float | None = None
 
 
 class Strategy(_In, DraftValues):
@@ -78,8 +80,6 @@ class Strategy(_In, DraftValues):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
-    # A framework agreement: orders below this amount HT owe no insertion hours (issue 22).
-    order_floor_eur: float | None = None
 
 
 class StrategyError(BaseModel):
@@ -139,7 +139,6 @@ class ResolvedStrategy(_Out, DraftValues):
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
-    order_floor_eur: float | None = None
     # DECP considerationsSociales values of what was retained.
     decp_social: list[str] = Field(default_factory=list)
     # The planner's notes on its default strategy (other lots that could be reserved…), when
