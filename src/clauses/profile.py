@@ -55,6 +55,13 @@ class BuyerKind(StrEnum):
     other = "other"
 
 
+class AgreementKind(StrEnum):
+    """How a framework agreement (accord-cadre) is executed."""
+
+    purchase_orders = "purchase_orders"  # bons de commande
+    subsequent_contracts = "subsequent_contracts"  # marchés subséquents
+
+
 class OfferLevel(StrEnum):
     unknown = "unknown"
     none = "none"
@@ -85,6 +92,10 @@ FIELD_LABELS = {
     "local_offer": "offre locale",
     "insertion": "structures d’insertion (SIAE)",
     "disability": "structures du handicap (EA, ESAT)",
+    "agreement": "accord-cadre",
+    "kind": "accord-cadre à bons de commande ou à marchés subséquents",
+    "minimum_eur": "montant minimum de l’accord-cadre",
+    "maximum_eur": "montant maximum de l’accord-cadre",
 }
 # A lot's own fields: its title is not the contract's object, nor its CPV the main code.
 LOT_FIELD_LABELS = {
@@ -92,6 +103,7 @@ LOT_FIELD_LABELS = {
     "cpv": "code CPV du lot",
     "estimated_amount_eur": "montant estimé du lot",
     "labour_share": "part de main-d’œuvre du lot",
+    "minimum_eur": "montant minimum du lot (accord-cadre)",
 }
 
 
@@ -174,10 +186,27 @@ def _cpv_as_text(value: Any, info: ValidationInfo) -> Any:
 class Lot(_Strict):
     title: Text
     cpv: Cpv | None = None
+    # For a framework agreement, the lot's maximum.
     estimated_amount_eur: Amount
     labour_share: Share | None = None
+    # A framework agreement's lot: the minimum its holder is sure to be ordered, if any.
+    minimum_eur: Annotated[Number, Field(ge=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)] | None = (
+        None
+    )
 
     _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
+
+
+class Agreement(_Strict):
+    """A framework agreement (accord-cadre): executed by purchase orders or by subsequent
+    contracts, with or without a minimum, with its maximum. The thresholds use the maximum
+    (R2121-8, à vérifier); the hours of an insertion clause follow what is ordered."""
+
+    kind: AgreementKind
+    minimum_eur: Annotated[Number, Field(ge=0, le=MAX_AMOUNT_EUR, allow_inf_nan=False)] | None = (
+        None
+    )
+    maximum_eur: Amount
 
 
 # Social and other specific services and insertion contracts are services: the schema says so
@@ -196,12 +225,24 @@ SERVICES_ONLY_SCHEMA: dict[str, Any] = {
 }
 
 
+# A lot's minimum belongs to a framework agreement: without ``agreement`` (absent or null), none
+# (or null).
+LOT_MINIMUM_SCHEMA: dict[str, Any] = {
+    "if": {"properties": {"agreement": {"type": "null"}}},
+    "then": {
+        "properties": {
+            "lots": {"items": {"properties": {"minimum_eur": {"type": "null"}}}},
+        }
+    },
+}
+
+
 class TenderProfile(_Strict):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
-        json_schema_extra={"allOf": [SERVICES_ONLY_SCHEMA]},
+        json_schema_extra={"allOf": [SERVICES_ONLY_SCHEMA, LOT_MINIMUM_SCHEMA]},
     )
 
     title: Text
@@ -225,8 +266,14 @@ class TenderProfile(_Strict):
     ) = None
     facilitator_available: Boolean | None = None
     local_offer: LocalOffer = Field(default_factory=LocalOffer)
+    # A framework agreement; absent: an ordinary contract.
+    agreement: Agreement | None = None
 
     _cpv = field_validator("cpv", mode="before")(_cpv_as_text)
+
+    @property
+    def is_framework(self) -> bool:
+        return self.agreement is not None
 
     @field_validator("launch_date")
     @classmethod
@@ -382,9 +429,30 @@ def parse_profile(
             [FieldError("(profil)", "le profil doit être un objet (clés et valeurs)")]
         )
     try:
-        return TenderProfile.model_validate(data, context={YAML: from_yaml})
+        profile = TenderProfile.model_validate(data, context={YAML: from_yaml})
     except ValidationError as exc:
         raise ProfileError(describe_errors(exc, max_errors)) from exc
+    errors = agreement_errors(profile)
+    if errors:
+        raise ProfileError(errors)
+    return profile
+
+
+def agreement_errors(profile: TenderProfile) -> list[FieldError]:
+    """A lot's minimum without a framework agreement, named (the API's schema says it too). The
+    amounts that disagree without contradicting the schema (a minimum above the maximum…) are
+    the advice's warnings (:func:`clauses.advisor.procedure.agreement_warnings`)."""
+    if profile.agreement is not None:
+        return []
+    return [
+        FieldError(
+            f"lots[{n}].minimum_eur",
+            "un montant minimum de lot n’a de sens que pour un accord-cadre (clé agreement) "
+            "(montant minimum du lot)",
+        )
+        for n, lot in enumerate(profile.lots, 1)
+        if lot.minimum_eur is not None
+    ]
 
 
 def parse_document(

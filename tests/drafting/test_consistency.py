@@ -123,6 +123,9 @@ def check(result: Draft, library: Library, found: dict[str, Part]) -> None:
         assert COMMITMENT not in found
         return
 
+    if strategy.framework:  # an accord-cadre: the same ratio everywhere, no fixed total
+        check_framework(result, found)
+        return
     # Hours: the summary, the notice and RC, the CCAP, the commitment form, the follow-up.
     summary_hours = next(t for t in summary.tables if t.rows[0].cells[-1].text == "Années-ETP")
     ccap_hours = ccap.tables[0]
@@ -142,6 +145,44 @@ def check(result: Draft, library: Library, found: dict[str, Part]) -> None:
         for part in (rc, ccap, found[COMMITMENT]):
             said = [t for t in part.text if "n’est pas divisée en lots" not in t]
             assert not re.search(r"\blots?\b", " ".join(said)), said
+
+
+RATIO = r"(\d+,\d\d) h"
+LOT_RATIO = re.compile(r"lot n° (\d+) « [^»]*» : (\d+,\d\d) heures? de travail par tranche")
+
+
+def check_framework(result: Draft, found: dict[str, Part]) -> None:
+    """A framework agreement (issue 22): the ratio per 1 000 € HT ordered of each lot is the
+    same in the summary, the notice and RC, the CCAP, the commitment form and the follow-up."""
+    expected = {
+        line.lot: f"{line.hours_per_1000_eur:.2f}".replace(".", ",")
+        for line in result.strategy.hours
+    }
+
+    def ratios(table: Table, column: int) -> dict[int | None, str]:
+        out: dict[int | None, str] = {}
+        for row in table.rows[1:]:
+            first = plain(row.cells[0].text)
+            if not first:
+                continue  # the follow-up table's blank rows
+            found_ratio = re.search(RATIO, plain(row.cells[column].text))
+            assert found_ratio, first
+            lot = TABLE_LOT.match(first)
+            out[int(lot.group(1)) if lot else None] = found_ratio.group(1)
+        return out
+
+    summary, ccap = found["summary"], found["ccap"]
+    summary_table = next(
+        t for t in summary.tables if t.rows[0].cells[-1].text == "Heures au maximum"
+    )
+    assert ratios(summary_table, 2) == expected
+    assert ratios(ccap.tables[0], 2) == expected
+    assert ratios(found[COMMITMENT].tables[0], 1) == expected
+    follow_up = found["Tableau de suivi des heures d’insertion"].tables[0]
+    assert ratios(follow_up, 0) == expected
+    said = dict(LOT_RATIO.findall(plain(" ".join(found["rc"].text))))
+    assert {int(lot): ratio for lot, ratio in said.items()} == expected
+    assert not re.search(r"au moins \d[\d ]* heures? de travail", plain(" ".join(ccap.text)))
 
 
 def check_reservations(result: Draft, found: dict[str, Part]) -> None:

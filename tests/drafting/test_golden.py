@@ -27,9 +27,14 @@ def figures(result: Draft) -> list[str]:
     """Key figures, each a line whose « | »-separated parts are also found in the document."""
     strategy = result.strategy
     lines = []
-    if len(strategy.hours) > 1:
+    if strategy.framework:  # an accord-cadre: each lot's ratio per 1 000 € HT ordered
+        for line in strategy.hours:
+            label = f"Lot n° {line.lot} : {line.title}" if line.lot else "Marché"
+            ratio = french.number(line.hours_per_1000_eur or 0, 2)
+            lines.append(f"{label} | {ratio}\u00a0h | {french.hours(line.hours)}")
+    elif len(strategy.hours) > 1:
         lines.append(f"Total | {french.hours(strategy.total_hours)}")
-    for line in strategy.hours:
+    for line in [] if strategy.framework else strategy.hours:
         label = f"Lot n° {line.lot} : {line.title}" if line.lot else "Marché"
         lines.append(f"{label} | {french.hours(line.hours)}")
     lines.append("Données essentielles : | " + ", ".join(strategy.decp_social))

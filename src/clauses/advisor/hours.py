@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clauses import french
-from clauses.advisor.model import LotHours, Sizing
+from clauses.advisor.model import AgreementSizing, LotHours, Sizing
 from clauses.advisor.reads import is_cleaning
 from clauses.french import round_half_up
 from clauses.library import Library
@@ -22,6 +22,12 @@ from clauses.profile import Lot, Nature, TenderProfile, cpv_nature
 
 GENERAL_FORMULA = (
     "heures = montant HT × part de main-d’œuvre × taux d’insertion ÷ coût horaire chargé"
+)
+# A framework agreement (DOMAIN §9): hours per 1 000 € HT ordered, from the same rates.
+FRAMEWORK_FORMULA = (
+    "heures dues = montant HT commandé ÷ 1 000 × ratio, avec ratio = 1 000 € × part de "
+    "main-d’œuvre × taux d’insertion ÷ coût horaire chargé (heures par tranche de 1 000 € HT "
+    "commandés)"
 )
 CLEANING_FORMULA = (
     "heures = P × A ÷ C × T, avec C = coût horaire ÷ part de main-d’œuvre, "
@@ -99,6 +105,34 @@ def general_hours(
     return int(round_half_up(amount_eur * labour_share * insertion_rate / hourly_cost_eur))
 
 
+def ratio_per_1000(rates: Rates, weighting: float | None) -> float:
+    """Hours per 1 000 € HT ordered, to the hundredth (the figure the CCAP writes): the general
+    formula on 1 000 €, times the cleaning weighting where the branch method applies."""
+    if not rates.hourly_cost_eur:
+        return 0.0
+    value = 1000 * rates.labour_share * rates.insertion_rate / rates.hourly_cost_eur
+    if weighting is not None:
+        value *= weighting
+    return float(round_half_up(value, 2))
+
+
+def hours_on_orders(amount_eur: float, ratio: float) -> float:
+    """The hours owed on an amount ordered (or invoiced), to the hundredth: amount ÷ 1 000 ×
+    the ratio the CCAP writes (never recomputed from the rates)."""
+    return float(round_half_up(amount_eur * ratio / 1000, 2))
+
+
+def ratio_formula(rates: Rates, weighting: float | None) -> str:
+    """« 1 000 € × 50 % × 5 % ÷ 30 €/h = 0,83 h »: the ratio with its figures."""
+    figures = (
+        f"1\u00a0000\u00a0€ × {french.percent(rates.labour_share)} × "
+        f"{french.percent(rates.insertion_rate)} ÷ {french.number(rates.hourly_cost_eur, 2)}\u00a0€/h"
+    )
+    if weighting is not None:
+        figures += f" × P {french.number(weighting, 4)}"
+    return f"{figures} = {french.number(ratio_per_1000(rates, weighting), 2)}\u00a0h"
+
+
 def transferred_staff_weighting(
     amount_eur: float, duration_months: int, staff_monthly_hours: float, coefficient: float
 ) -> float:
@@ -154,8 +188,12 @@ class PerimeterHours:
     nature: Nature
     amount_eur: float
     rates: Rates
-    hours: int  # what the formula gives
+    hours: int  # what the formula gives (a framework agreement: at its maximum)
     below_floor: bool  # cleaning branch method: under its floor, on this perimeter alone
+    # A framework agreement: hours per 1 000 € HT ordered, the minimum and the hours there.
+    ratio: float | None = None
+    minimum_eur: float | None = None
+    hours_at_minimum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +241,12 @@ def size(profile: TenderProfile, library: Library) -> Sized:
             )
         cpv = (lot.cpv if lot else None) or profile.cpv
         nature = (cpv_nature(lot.cpv) if lot and lot.cpv else None) or profile.nature
+        ratio = minimum = at_minimum = None
+        if profile.agreement is not None:
+            ratio = ratio_per_1000(rates, weighting if cleaning else None)
+            minimum = lot.minimum_eur if lot else profile.agreement.minimum_eur
+            at_minimum = int(round_half_up(hours_on_orders(minimum or 0.0, ratio)))
+            hours = int(round_half_up(hours_on_orders(amount, ratio)))
         return PerimeterHours(
             number=number,
             title=lot.title if lot else profile.title,
@@ -212,6 +256,9 @@ def size(profile: TenderProfile, library: Library) -> Sized:
             rates=rates,
             hours=hours,
             below_floor=cleaning and hours < floor,
+            ratio=ratio,
+            minimum_eur=minimum,
+            hours_at_minimum=at_minimum,
         )
 
     perimeters = (
@@ -238,10 +285,25 @@ def sizing(
         labour_share = whole.labour_share
         below_floor = sized.perimeters[0].below_floor
     total = sum(kept.values())
+    agreement = None
+    if profile.agreement is not None:
+        on = [p for p in sized.perimeters if p.number in kept]
+        ratios = {p.ratio for p in on}
+        agreement = AgreementSizing(
+            kind=profile.agreement.kind.value,
+            formula=FRAMEWORK_FORMULA,
+            hours_per_1000_eur=ratios.pop() if len(ratios) == 1 else None,
+            minimum_eur=profile.agreement.minimum_eur,
+            maximum_eur=profile.agreement.maximum_eur,
+            hours_at_minimum=sum(p.hours_at_minimum or 0 for p in on),
+            hours_at_maximum=total,
+        )
+        total = 0  # no fixed total: the hours follow the orders
     return Sizing(
         method="cleaning_branch" if sized.cleaning else "general",
         formula=CLEANING_FORMULA if sized.cleaning else GENERAL_FORMULA,
         hours=total,
+        agreement=agreement,
         fte=fte(total, library),
         labour_share=round(labour_share, 4),
         insertion_rate=whole.insertion_rate,
@@ -270,4 +332,7 @@ def lot_hours(p: PerimeterHours, kept: bool, library: Library) -> LotHours:
         hours=hours,
         fte=fte(hours, library),
         computed_hours=None if kept else p.hours,
+        hours_per_1000_eur=p.ratio,
+        minimum_eur=p.minimum_eur,
+        hours_at_minimum=(p.hours_at_minimum if kept else 0) if p.ratio is not None else None,
     )

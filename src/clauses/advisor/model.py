@@ -94,6 +94,11 @@ class LotHours:
     # The hours the formula gives for a lot left without hours (under the cleaning floor,
     # qualified or little labour), so that a page can say what was set aside; absent otherwise.
     computed_hours: int | None = None
+    # A framework agreement (issue 22): ``hours`` are those at the lot's maximum (its amount),
+    # never owed as such; what is owed is hours_per_1000_eur × the amount ordered ÷ 1 000.
+    hours_per_1000_eur: float | None = None
+    minimum_eur: float | None = None
+    hours_at_minimum: int | None = None
 
 
 @dataclass(slots=True)
@@ -163,6 +168,21 @@ class Decp(_Out):
     considerationsEnvironnementales: DecpEnvironmentalValues | None = None
 
 
+class AgreementSizing(_Out):
+    """A framework agreement's hours clause: a ratio per 1 000 € HT ordered, and what it means
+    at the minimum and at the maximum (issue 22, DOMAIN §9)."""
+
+    kind: Literal["purchase_orders", "subsequent_contracts"]
+    formula: str
+    maximum_eur: float
+    hours_at_minimum: int
+    hours_at_maximum: int
+    # One ratio for every lot the clause bears on; None (left out of the JSON) when the lots
+    # differ (see each lot) or the clause bears on none.
+    hours_per_1000_eur: float | None = None
+    minimum_eur: float | None = None  # none: an agreement without a minimum
+
+
 class Sizing(_Out):
     method: Literal["general", "cleaning_branch"]
     formula: str
@@ -178,6 +198,8 @@ class Sizing(_Out):
     below_floor: bool = False
     # The average full-time equivalents over the duration: fte ÷ years (DOMAIN §9).
     fte_average: float | None = None
+    # A framework agreement: ``hours`` is 0 (no fixed total), the ratio and its range here.
+    agreement: AgreementSizing | None = None
 
 
 @dataclass(slots=True)

@@ -104,7 +104,8 @@ def social_services_note(profile: TenderProfile, library: Library, threshold: in
 @dataclass(frozen=True)
 class Amount:
     """The value compared with the thresholds: the declared total, or the lots' sum when it is
-    larger (the total is then understated; R2121-1 and following)."""
+    larger (the total is then understated; R2121-1 and following); for a framework agreement,
+    its maximum (R2121-8, à vérifier)."""
 
     value: float
     lots_sum: float | None
@@ -112,7 +113,8 @@ class Amount:
     @classmethod
     def of(cls, profile: TenderProfile) -> Amount:
         lots_sum = sum(lot.estimated_amount_eur for lot in profile.lots) if profile.lots else None
-        return cls(max(profile.estimated_amount_eur, lots_sum or 0.0), lots_sum)
+        maximum = profile.agreement.maximum_eur if profile.agreement else 0.0
+        return cls(max(profile.estimated_amount_eur, lots_sum or 0.0, maximum), lots_sum)
 
 
 def amount_warnings(profile: TenderProfile, library: Library) -> list[Note]:
@@ -122,6 +124,46 @@ def amount_warnings(profile: TenderProfile, library: Library) -> list[Note]:
         return []
     key = "lots_above_total" if lots_sum > total else "lots_below_total"
     return [note(library, key, lots_sum=lots_sum, total=total)]
+
+
+def agreement_warnings(profile: TenderProfile, library: Library) -> list[Note]:
+    """A framework agreement: the thresholds on its maximum, and its amounts that disagree (a
+    minimum above the maximum, an estimate above it, a lot's minimum above the lot's amount)."""
+    agreement = profile.agreement
+    if agreement is None:
+        return []
+    out = [note(library, "agreement_thresholds", maximum=agreement.maximum_eur)]
+    if agreement.minimum_eur is not None and agreement.minimum_eur > agreement.maximum_eur:
+        out.append(
+            note(
+                library,
+                "agreement_minimum_above_maximum",
+                minimum=agreement.minimum_eur,
+                maximum=agreement.maximum_eur,
+            )
+        )
+    if profile.estimated_amount_eur > agreement.maximum_eur:
+        out.append(
+            note(
+                library,
+                "agreement_estimate_above_maximum",
+                total=profile.estimated_amount_eur,
+                maximum=agreement.maximum_eur,
+            )
+        )
+    for n, lot in enumerate(profile.lots, 1):
+        if lot.minimum_eur is not None and lot.minimum_eur > lot.estimated_amount_eur:
+            out.append(
+                note(
+                    library,
+                    "agreement_lot_minimum_above_amount",
+                    lot=n,
+                    number=n,
+                    minimum=lot.minimum_eur,
+                    maximum=lot.estimated_amount_eur,
+                )
+            )
+    return out
 
 
 def procedure_for(profile: TenderProfile, library: Library, launch: dt.date) -> Procedure:
@@ -163,6 +205,7 @@ def procedure_warnings(
     out = threshold_warnings(library, launch)
     out += no_procedure_warnings(library, profile.nature, launch)
     out += amount_warnings(profile, library)
+    out += agreement_warnings(profile, library)
     if procedure.social_services:
         found = social_services_note(profile, library, procedure.eu_threshold_eur)
         if found:

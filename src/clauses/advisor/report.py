@@ -76,13 +76,28 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
         for e in advice.excluded:
             lines.append(f"  • {e.title} ({', '.join(e.legal_basis)})")
             lines.extend(f"    – {reason}" for reason in e.reasons)
-    lines += [
-        "",
-        "Heures d’insertion",
-        f"  {french.hours(s.hours)} ({fte_text(s.fte, s.fte_average)} ; une année-ETP = "
-        f"{french.number(library.sizing.hours_per_fte)} heures)",
-        f"  Formule : {s.formula}",
-    ]
+    framework = s.agreement
+    if framework is None:
+        lines += [
+            "",
+            "Heures d’insertion",
+            f"  {french.hours(s.hours)} ({fte_text(s.fte, s.fte_average)} ; une année-ETP = "
+            f"{french.number(library.sizing.hours_per_fte)} heures)",
+            f"  Formule : {s.formula}",
+        ]
+    else:  # a framework agreement: no fixed total, a ratio per 1 000 € ordered (issue 22)
+        ratio = (
+            f"{french.number(framework.hours_per_1000_eur, 2)} h par tranche de 1 000 € HT commandés ; "
+            if framework.hours_per_1000_eur is not None
+            else "ratio par lot ci-dessous ; "
+        )
+        lines += [
+            "",
+            "Heures d’insertion (accord-cadre : aucun total fixe)",
+            f"  {ratio}{french.hours(framework.hours_at_minimum)} au montant minimum, "
+            f"{french.hours(framework.hours_at_maximum)} au montant maximum",
+            f"  Formule : {framework.formula}",
+        ]
     for name, fmt in PARAMETER_FORMATS.items():
         adjust = " (valeur par défaut à ajuster)" if name in s.defaults_to_adjust else ""
         lines.append(f"  {PARAMETER_LABELS[name]} : {fmt(getattr(s, name))}{adjust}")
@@ -94,6 +109,15 @@ def text_report(advice: Advice, profile: TenderProfile, library: Library) -> str
     if clause:
         lines.append("  Par lot :")
         for lot in clause.lots:
+            if lot.hours_per_1000_eur is not None:
+                lines.append(
+                    f"    – {lot.title} : maximum {french.eur(lot.estimated_amount_eur)} HT, "
+                    f"{french.percent(lot.labour_share)} de main-d’œuvre → "
+                    f"{french.number(lot.hours_per_1000_eur, 2)} h par tranche de 1 000 € HT "
+                    f"commandés ({french.hours(lot.hours_at_minimum or 0)} au minimum, "
+                    f"{french.hours(lot.hours)} au maximum)"
+                )
+                continue
             lines.append(
                 f"    – {lot.title} : {french.eur(lot.estimated_amount_eur)} HT, "
                 f"{french.percent(lot.labour_share)} de main-d’œuvre → {french.hours(lot.hours)}"

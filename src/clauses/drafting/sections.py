@@ -64,6 +64,12 @@ DOCUMENT_ORDER = (*RESERVATIONS, M.insertion_services_contract, M.insertion_crit
                   M.insertion_clause, M.other_social_condition)  # fmt: skip
 FOLLOW_UP_CLAUSE = "annex_insertion_follow_up"
 COMMITMENT_CLAUSE = "annex_insertion_commitment"
+FRAMEWORK_CLAUSE = "ccap_insertion_clause_framework"
+EXECUTION_MODES = {
+    "purchase_orders": "bons de commande",
+    "subsequent_contracts": "marchés subséquents",
+}
+ORDER_UNITS = {"purchase_orders": "bon de commande", "subsequent_contracts": "marché subséquent"}
 FOLLOW_UP_COLUMNS = ("Heures dues", "Période", "Personne", "Modalité, structure",
                      "Heures", "Cumul", "Pièces")  # fmt: skip
 FOLLOW_UP_WIDTHS = (20, 12, 13, 19, 12, 12, 12)  # « Heures » and « Cumul » on one line
@@ -149,10 +155,28 @@ def _ccag_article(ctx: Context) -> str:
     )
 
 
+def _ratio(line: HoursLine) -> str:
+    """« 0,83 heure de travail par tranche de 1 000 € HT commandés »."""
+    ratio = line.hours_per_1000_eur or 0.0
+    plural = "s" if ratio >= 2 else ""
+    return (
+        f"{french.number(ratio, 2)}\u00a0heure{plural} de travail par tranche de "
+        "1\u00a0000\u00a0€ HT commandés"
+    )
+
+
 def _hours_commitment(ctx: Context) -> str:
     lines = ctx.strategy.hours
     if not lines:  # the clause is retained on lots for which no hour was calculated
         return placeholder("nombre d’heures de travail dû (aucune heure calculée)")
+    if ctx.strategy.framework:  # an accord-cadre: hours follow the orders (issue 22)
+        if lines[0].lot is None:
+            return f"{_ratio(lines[0])}, soit des heures dues selon les commandes notifiées"
+        owed = " ; ".join(f"{ctx.lot_label(h.lot)} : {_ratio(h)}" for h in lines if h.lot)
+        return (
+            "un nombre d’heures de travail proportionnel au montant HT des commandes notifiées, "
+            f"fixé pour chaque lot concerné ({owed})"
+        )
     if lines[0].lot is None:
         return f"au moins {french.hours(ctx.strategy.total_hours)} de travail"
     owed = " ; ".join(f"{ctx.lot_label(h.lot)} : {french.hours(h.hours)}" for h in lines if h.lot)
@@ -191,6 +215,12 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
         "hourly_cost_eur": s.hourly_cost_eur,
         "hours_commitment": _hours_commitment(ctx),
         "hours_table": TABLE,
+        "commitment_basis": (
+            "le nombre d’heures de travail par tranche de 1 000 € HT commandés indiqué "
+            "ci-dessous, appliqué au montant HT des commandes notifiées"
+            if ctx.strategy.framework
+            else "au moins le nombre d’heures de travail indiqué ci-dessous"
+        ),
         "clause_scope": _clause_scope(ctx),
         "ccag_article": _ccag_article(ctx),
         "lot_count": len(p.lots),
@@ -198,6 +228,24 @@ def known_values(ctx: Context, mechanism: ResolvedMechanism) -> dict[str, Any]:
     }
     if ctx.facilitator:
         values["facilitator_contact"] = ctx.facilitator
+    if p.agreement is not None and ctx.strategy.framework:
+        values["execution_mode"] = EXECUTION_MODES[p.agreement.kind.value]
+        unit = ORDER_UNITS[p.agreement.kind.value]
+        values["order_unit"] = unit
+        floor = ctx.strategy.order_floor_eur
+        values["order_floor"] = (
+            f"Aucune heure n’est due sur un {unit} d’un montant inférieur à "
+            f"{french.eur(floor)} HT ; il n’entre pas dans le calcul."
+            if floor
+            else "Toute commande entre dans le calcul, quel que soit son montant."
+        )
+        at_min = sum(h.hours_at_minimum or 0 for h in ctx.strategy.hours)
+        at_max = sum(h.hours for h in ctx.strategy.hours)
+        values["range_text"] = (
+            f"le ratio représente {french.hours(at_min)} au montant minimum et "
+            f"{french.hours(at_max)} au montant maximum, sans que ce dernier soit dû si les "
+            "commandes ne l’atteignent pas"
+        )
     if ctx.strategy.penalty_eur_per_hour is not None:
         values["penalty_per_hour_eur"] = ctx.strategy.penalty_eur_per_hour
     criterion = ctx.strategy.retained(M.insertion_criterion)
@@ -341,6 +389,14 @@ def _clauses(ctx: Context, mechanism: ResolvedMechanism, *sections: Section) -> 
     content = ctx.library.mechanisms[mechanism.id]
     option = next((o for o in content.options if o.id == mechanism.option), None)
     clauses = list(content.clauses)
+    if mechanism.id is M.insertion_clause:  # a framework agreement's article (issue 22)
+        framework = ctx.strategy.framework
+        clauses = [
+            c
+            for c in clauses
+            if c.id
+            != (FRAMEWORK_CLAUSE.removesuffix("_framework") if framework else FRAMEWORK_CLAUSE)
+        ]
     if option is not None:
         clauses = [c for c in clauses if c.section is not Section.ccap] + [option.clause]
     return [c for s in sections for c in clauses if c.section is s]
@@ -544,8 +600,11 @@ def _hours(wr: Writer, ctx: Context) -> None:
         return
     wr.heading(2, "Heures d’insertion")
     adjust = " (valeurs par défaut à ajuster avec le facilitateur)" if s.defaults_to_adjust else ""
+    formula = s.formula
+    if s.agreement is not None and ctx.strategy.framework:
+        formula = f"Accord-cadre, aucun total fixe : {s.agreement.formula}"
     wr.paragraph(
-        f"{s.formula} ; part de main-d’œuvre {french.percent(s.labour_share)}, taux "
+        f"{formula} ; part de main-d’œuvre {french.percent(s.labour_share)}, taux "
         f"{french.percent(s.insertion_rate)}, coût horaire {french.eur(s.hourly_cost_eur)}"
         f"{adjust}."
     )
@@ -600,6 +659,9 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
     def fte(line: HoursLine) -> str:
         return french.number(line.hours / ctx.library.sizing.hours_per_fte, 1)
 
+    if ctx.strategy.framework:
+        framework_table(wr, ctx, kind=kind, label=label, first=first)
+        return
     if kind == "commitment":
         rows = [[label(h), french.hours(h.hours)] for h in lines]
         header = [first, "Heures d’insertion dues"]
@@ -633,6 +695,51 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
         header.append("Années-ETP")
         widths = [46, 20, 20, 14]
     wr.table(header, rows, widths, bold_last_row=len(lines) > 1)
+
+
+def framework_table(
+    wr: Writer, ctx: Context, *, kind: str, label: Callable[[HoursLine], str], first: str
+) -> None:
+    """A framework agreement's hours: a ratio per 1 000 € HT ordered per lot, and in the summary
+    what it means at the minimum and at the maximum; never a fixed total owed (issue 22)."""
+    lines = ctx.strategy.hours
+
+    def ratio(line: HoursLine) -> str:
+        return f"{french.number(line.hours_per_1000_eur or 0, 2)}\u00a0h"
+
+    if kind == "commitment":
+        rows = [[label(h), ratio(h)] for h in lines]
+        header = [first, "Heures d’insertion par tranche de 1 000 € HT commandés"]
+        widths = [60, 40]
+        if lines and lines[0].lot is not None:
+            header.append("Lot visé par l’offre")
+            widths = [52, 30, 18]
+            rows = [[*row, "☐"] for row in rows]
+        wr.table(header, rows, widths)
+        return
+    if kind == "summary":
+        rows = [
+            [
+                label(h),
+                french.eur(h.estimated_amount_eur),
+                ratio(h),
+                french.hours(h.hours_at_minimum or 0),
+                french.hours(h.hours),
+            ]
+            for h in lines
+        ]
+        header = [
+            first,
+            "Montant maximum HT",
+            "Heures par 1 000 € HT commandés",
+            "Heures au minimum",
+            "Heures au maximum",
+        ]
+        wr.table(header, rows, [36, 18, 16, 15, 15])
+        return
+    rows = [[label(h), french.eur(h.estimated_amount_eur), ratio(h)] for h in lines]
+    header = [first, "Montant maximum HT", "Heures d’insertion par tranche de 1 000 € HT commandés"]
+    wr.table(header, rows, [46, 24, 30])
 
 
 # 2. Notice and consultation rules ----------------------------------------------------------------
@@ -777,6 +884,11 @@ def follow_up_table(wr: Writer, ctx: Context) -> None:
     rows: list[list[str]] = []
     for line in ctx.strategy.hours:
         owed = french.hours(line.hours)
+        if line.framework:  # the hours owed follow the orders: the ratio is recalled
+            owed = (
+                f"{french.number(line.hours_per_1000_eur or 0, 2)}\u00a0h par tranche de "
+                "1\u00a0000\u00a0€ HT commandés"
+            )
         rows.append(
             [
                 owed if line.lot is None else f"Lot n° {line.lot} : {owed}",

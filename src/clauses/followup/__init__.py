@@ -5,6 +5,7 @@ from clauses.followup.model import (
     FollowUp,
     HoursRecord,
     NonImputable,
+    OrderedAmount,
     PeopleCount,
     check_followup,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "HoursRecord",
     "LotBalance",
     "NonImputable",
+    "OrderedAmount",
     "PeopleCount",
     "RowError",
     "Statement",

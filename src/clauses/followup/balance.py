@@ -11,14 +11,19 @@ For each lot (or the whole contract):
 
 Hours performed beyond what is owed on one lot do not make up for another lot: each lot is a
 separate contract (DOMAIN §8).
+
+A framework agreement (issue 22) owes no fixed total: on each lot, owed = the amounts ordered
+(or invoiced) recorded for the lot ÷ 1 000 × the CCAP's ratio, to the hundredth; each period's
+orders give that period's hours owed. The hours the maximum would owe bound the projection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from clauses.advisor.hours import hours_on_orders
 from clauses.followup.model import FollowUp
 from clauses.french import round_half_up
 from clauses.profile import TenderProfile
@@ -40,6 +45,10 @@ class LotBalance:
     performed: float
     missing: float
     penalty_eur: float | None
+    # A framework agreement: the ratio, the amount ordered so far, the hours at the maximum.
+    hours_per_1000_eur: float | None = None
+    ordered_eur: float | None = None
+    owed_at_maximum: float | None = None
 
     @property
     def performed_share(self) -> float | None:
@@ -55,6 +64,17 @@ class PeriodHours:
 
 
 @dataclass(frozen=True)
+class PeriodOrders:
+    """A framework agreement: the amount ordered on a lot over a period, and the hours owed."""
+
+    lot: int | None
+    period_start: dt.date
+    period_end: dt.date
+    amount_eur: float
+    owed: float
+
+
+@dataclass(frozen=True)
 class Balance:
     lots: list[LotBalance]
     penalty_eur_per_hour: float | None
@@ -64,6 +84,12 @@ class Balance:
     people_by_public: dict[str, int]
     people_by_contract_type: dict[str, int]
     outcomes: dict[str, int]  # outcome id → people; people without a known outcome not counted
+    # A framework agreement: the orders of each lot and period, and the hours they owe.
+    orders_by_period: list[PeriodOrders] = field(default_factory=list)
+
+    @property
+    def framework(self) -> bool:
+        return any(lot.hours_per_1000_eur is not None for lot in self.lots)
 
     @property
     def owed(self) -> float:
@@ -100,7 +126,16 @@ def balance(
     followup: FollowUp, strategy: ResolvedStrategy, profile: TenderProfile, hours_per_fte: int
 ) -> Balance:
     """The follow-up of one contract, checked beforehand (:func:`check_followup`)."""
-    owed = {line.lot: line.hours for line in strategy.hours}
+    owed: dict[int | None, float] = {line.lot: line.hours for line in strategy.hours}
+    ratios = {line.lot: line.hours_per_1000_eur for line in strategy.hours if line.framework}
+    ordered: defaultdict[int | None, float] = defaultdict(float)
+    order_periods: defaultdict[tuple[int | None, dt.date, dt.date], float] = defaultdict(float)
+    for order in followup.orders:
+        ordered[order.lot] += order.amount_eur
+        order_periods[(order.lot, order.period_start, order.period_end)] += order.amount_eur
+    for lot, ratio in ratios.items():  # a framework: the hours follow the orders
+        owed[lot] = hours_on_orders(ordered[lot], ratio or 0.0)
+    at_maximum = {line.lot: float(line.hours) for line in strategy.hours if line.framework}
     titles = {line.lot: line.title for line in strategy.hours}
     performed: defaultdict[int | None, float] = defaultdict(float)
     non_imputable: defaultdict[int | None, float] = defaultdict(float)
@@ -139,6 +174,9 @@ def balance(
                 performed=done,
                 missing=missing,
                 penalty_eur=None if penalty is None else float(round_half_up(missing * penalty, 2)),
+                hours_per_1000_eur=ratios.get(lot),
+                ordered_eur=round(ordered[lot], 2) if lot in ratios else None,
+                owed_at_maximum=at_maximum.get(lot),
             )
         )
     return Balance(
@@ -155,4 +193,13 @@ def balance(
         people_by_public=dict(publics),
         people_by_contract_type=dict(contract_types),
         outcomes=dict(outcomes),
+        orders_by_period=[
+            PeriodOrders(
+                lot, start, end, round(amount, 2), hours_on_orders(amount, ratios[lot] or 0)
+            )
+            for (lot, start, end), amount in sorted(
+                order_periods.items(), key=lambda item: (item[0][0] or 0, item[0][1], item[0][2])
+            )
+            if lot in ratios
+        ],
     )

@@ -15,7 +15,7 @@ Vocabularies (ways, publics, contract types, outcomes) are the library's (``foll
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -68,9 +68,29 @@ class NonImputable(_In):
     period_end: dt.date | None = None
 
 
+class OrderedAmount(_In):
+    """A framework agreement (issue 22): the amount HT ordered (or invoiced) on a lot over a
+    period, from which the hours owed are computed with the CCAP's ratio per 1 000 €. Orders
+    below the strategy's floor per order are left out by whoever records the amount."""
+
+    lot: int | None = Field(default=None, ge=1)
+    period_start: dt.date
+    period_end: dt.date
+    amount_eur: Annotated[float, Field(ge=0, le=10_000_000_000, allow_inf_nan=False)]
+    basis: Literal["ordered", "invoiced"] = "ordered"
+
+    @model_validator(mode="after")
+    def _period(self) -> OrderedAmount:
+        if self.period_end < self.period_start:
+            raise ValueError("la fin de la période précède son début")
+        return self
+
+
 class FollowUp(_In):
     records: list[HoursRecord] = Field(default_factory=list)
     non_imputable: list[NonImputable] = Field(default_factory=list)
+    # A framework agreement: the amounts ordered (or invoiced) per lot and period.
+    orders: list[OrderedAmount] = Field(default_factory=list)
 
 
 def check_followup(
@@ -105,6 +125,8 @@ def check_followup(
                 errors.append(FieldError(f"{at}.outcome", "sortie à six mois inconnue"))
     for i, case in enumerate(followup.non_imputable, start=1):
         errors.extend(_check_lot(case.lot, lots, f"non_imputable[{i}]"))
+    for i, order in enumerate(followup.orders, start=1):
+        errors.extend(_check_lot(order.lot, lots, f"orders[{i}]"))
     return errors
 
 

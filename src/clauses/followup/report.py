@@ -53,6 +53,7 @@ def follow_up_report(
         "Ce suivi ne contient que des effectifs : aucune donnée nominative sur les personnes."
     )
     _hours(wr, result)
+    _orders(wr, result)
     _periods(wr, result)
     _ways(wr, result, library)
     _people(wr, result, library)
@@ -110,6 +111,50 @@ def _hours(wr: Writer, result: Balance) -> None:
                 f"Pénalité prévue au CCAP : {french.eur(result.penalty_eur_per_hour)} par heure "
                 "d’insertion non réalisée ; pénalité = heures manquantes × ce montant."
             )
+        )
+
+
+def _orders(wr: Writer, result: Balance) -> None:
+    """A framework agreement: the hours owed follow the orders (issue 22)."""
+    if not result.framework:
+        return
+    wr.heading(1, "Accord-cadre : heures dues sur les commandes")
+    wr.paragraph(
+        T(
+            "Aucun total fixe d’heures n’est dû : par lot, heures dues = montant HT commandé ÷ "
+            "1 000 × le nombre d’heures par tranche de 1 000 € HT commandés fixé au CCAP, au "
+            "centième d’heure. Les heures au maximum disent ce que devrait le montant maximum "
+            "s’il était commandé ; elles ne sont pas dues."
+        )
+    )
+    wr.table(
+        ["Lot", "Heures par 1 000 € HT", "Montant commandé HT", "Heures dues", "Heures au maximum"],
+        [
+            [
+                f"{lot_label(line.lot)} – {one_line(line.title, 80)}",
+                french.number(line.hours_per_1000_eur, 2),
+                french.eur(line.ordered_eur or 0),
+                french.number(line.owed, 2),
+                french.number(line.owed_at_maximum or 0),
+            ]
+            for line in result.lots
+            if line.hours_per_1000_eur is not None
+        ],
+        [5, 3, 4, 3, 3],
+    )
+    if result.orders_by_period:
+        wr.table(
+            ["Lot", "Période", "Montant commandé HT", "Heures dues sur la période"],
+            [
+                [
+                    lot_label(p.lot),
+                    f"du {french.date(p.period_start)} au {french.date(p.period_end)}",
+                    french.eur(p.amount_eur),
+                    french.number(p.owed, 2),
+                ]
+                for p in result.orders_by_period
+            ],
+            [2, 5, 3, 3],
         )
 
 

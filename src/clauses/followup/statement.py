@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -38,6 +39,7 @@ from clauses.followup.model import (
     FollowUp,
     HoursRecord,
     NonImputable,
+    OrderedAmount,
     PeopleCount,
     check_followup,
 )
@@ -48,11 +50,16 @@ from clauses.profile import describe_errors
 MAX_BYTES = 5_000_000
 MAX_ROWS = 1_000  # a quarter's statement of a large contract is a few hundred rows
 NON_IMPUTABLE = "non_imputable"
-REQUIRED = ("debut", "fin", "modalite", "heures")
+# A framework agreement (issue 22): a row of the amount ordered, or invoiced, on the period.
+ORDER_WAYS: dict[str, Literal["ordered", "invoiced"]] = {
+    "commandes": "ordered",
+    "factures": "invoiced",
+}
+REQUIRED = ("debut", "fin", "modalite")
 PEOPLE = ("public", "type_contrat", "personnes")
 COLUMNS = (
     "lot", "debut", "fin", "modalite", "structure", "heures", *PEOPLE, "sortie_6_mois",
-    "justification",
+    "justification", "montant",
 )  # fmt: skip
 # The model's field names, as the statement's columns.
 FIELD_COLUMNS = {
@@ -67,6 +74,7 @@ FIELD_COLUMNS = {
     "count": "personnes",
     "outcome": "sortie_6_mois",
     "justification": "justification",
+    "amount_eur": "montant",
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 TOO_LONG = (
@@ -138,6 +146,8 @@ def read_statement(
         return Statement(FollowUp(), [RowError(1, None, "ligne d’en-tête illisible")], 0)
     errors: list[RowError] = []
     missing = [name for name in REQUIRED if name not in header]
+    if "heures" not in header and "montant" not in header:
+        missing.append("heures (ou montant, pour les commandes d’un accord-cadre)")
     if missing:
         errors.append(RowError(1, None, f"colonnes obligatoires manquantes : {', '.join(missing)}"))
         return Statement(FollowUp(), errors, 0)
@@ -152,6 +162,7 @@ def read_statement(
             )
     records: list[HoursRecord] = []
     cases: list[NonImputable] = []
+    orders: list[OrderedAmount] = []
     rows = 0
     lines = iter(reader)
     while True:
@@ -182,18 +193,55 @@ def read_statement(
             continue
         if isinstance(item, NonImputable):
             cases.append(item)
+        elif isinstance(item, OrderedAmount):
+            orders.append(item)
         else:
             records.append(item)
-    return Statement(FollowUp(records=records, non_imputable=cases), errors, rows)
+    return Statement(FollowUp(records=records, non_imputable=cases, orders=orders), errors, rows)
+
+
+def _order_row(
+    row: dict[str, str],
+    vocabularies: FollowupVocabularies,
+    lots: int,
+    where: tuple[int | None, dt.date, dt.date],
+    basis: Literal["ordered", "invoiced"],
+) -> OrderedAmount:
+    """A framework agreement's row: the amount ordered (or invoiced) on the period; its hours
+    owed come from the CCAP's ratio, never from the file."""
+    for name in ("heures", "structure", *PEOPLE, "sortie_6_mois", "justification"):
+        if row.get(name):
+            raise _RowProblem(name, "à laisser vide pour une ligne de commandes (montant seul)")
+    amount = _number(row.get("montant", ""), "montant")
+    lot, start, end = where
+    try:
+        item = OrderedAmount(
+            lot=lot, period_start=start, period_end=end, amount_eur=amount, basis=basis
+        )
+    except ValidationError as exc:
+        first = describe_errors(exc)[0]
+        name = first.field.split(".")[-1].split("[")[0]
+        raise _RowProblem(FIELD_COLUMNS.get(name), first.message) from exc
+    problems = check_followup(FollowUp(orders=[item]), vocabularies, lots)
+    if problems:
+        raise _RowProblem("lot", problems[0].message)
+    return item
 
 
 def _row(
     row: dict[str, str], vocabularies: FollowupVocabularies, lots: int, today: dt.date
-) -> HoursRecord | NonImputable:
+) -> HoursRecord | NonImputable | OrderedAmount:
     lot = _integer(row.get("lot", ""), "lot")
     start, end = _date(row["debut"], "debut", today), _date(row["fin"], "fin", today)
-    hours = _number(row["heures"], "heures")
     way_text = row["modalite"]
+    basis = ORDER_WAYS.get(_key(way_text))
+    if basis is not None:
+        return _order_row(row, vocabularies, lots, (lot, start, end), basis)
+    if row.get("montant"):
+        raise _RowProblem(
+            "montant", "un montant ne se donne que sur une ligne « commandes » ou « factures »"
+        )
+    hours = _number(row.get("heures", ""), "heures")
     people_given = [name for name in PEOPLE if row.get(name)]
     try:
         if _key(way_text).replace(" ", "_") == NON_IMPUTABLE:

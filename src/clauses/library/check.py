@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import string
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -456,6 +457,10 @@ def _profile_field(model: type[BaseModel], dotted: str) -> FieldInfo | None:
     for part in parents:
         info = model.model_fields.get(part)
         annotation = info.annotation if info else None
+        # An optional object (``agreement: Agreement | None``) is the object.
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            annotation = members[0]
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
         model = annotation
@@ -473,6 +478,8 @@ def _review_question(question: Question, model: type[BaseModel], where: str) -> 
         return
     adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, info.annotation))
     for k, choice in enumerate(question.choices):
+        if choice.value == "" and not question.required:
+            continue  # « no answer » said in words (« marché ordinaire »): the field stays absent
         try:
             adapter.validate_python(choice.value)
         except ValidationError:

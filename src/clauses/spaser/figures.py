@@ -92,7 +92,11 @@ def dossier_figures(
             environmental=list(
                 marche["considerationsEnvironnementales"]["considerationEnvironnementale"]
             ),
-            hours_planned=sum(line.hours for line in strategy.hours if line.lot == lot),
+            # A framework agreement owes no fixed hours: its hours owed follow the year's
+            # orders (issue 22, Indicators.hours_owed_on_orders).
+            hours_planned=sum(
+                line.hours for line in strategy.hours if line.lot == lot and not line.framework
+            ),
             reserved_lots=sum(
                 1
                 for m in strategy.mechanisms

@@ -16,7 +16,9 @@ figures it keeps (:mod:`clauses.store.reports`). What is counted, and on which b
   against the latest national year at or before the year; the national plan's target is a share
   of contracts with any social consideration.
 - **insertion hours**: planned = the hours of the strategies of the contracts notified in the
-  year (on their awarded lots); performed = the hours recorded for periods ending in the year,
+  year (on their awarded lots), a framework agreement's excepted (no fixed total, issue 22):
+  its hours owed are those of the orders recorded for periods ending in the year, at the
+  CCAP's ratio (``hours_owed_on_orders``); performed = the hours recorded for periods ending in the year,
   whatever the year of the contract; FTE at the library's hours per FTE (1 600 h, DOMAIN §4).
   People by public and outcomes come from the same records of the year.
 - **reserved**: contracts reserved as a whole, and reserved lots (awarded in the year).
@@ -31,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from clauses.advisor.hours import hours_on_orders
 from clauses.advisor.model import Advice
 from clauses.decp.award import Award
 from clauses.followup.model import FollowUp
@@ -138,6 +141,8 @@ class Indicators:
     national: Comparison
     targets: list[TargetComparison]
     left_out: list[str]  # « dossier : award.key : message »
+    # Framework agreements: the hours owed on the orders of periods ending in the year.
+    hours_owed_on_orders: float = 0.0
 
     @property
     def share_count(self) -> float | None:
@@ -167,6 +172,7 @@ class Performed:
     hours: float = 0.0
     people_by_public: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
+    owed_on_orders: float = 0.0  # framework agreements: hours owed on the year's orders
 
 
 def indicators(
@@ -269,15 +275,24 @@ def indicators_of(
             for t in library.national_figures.targets
         ],
         left_out=left_out,
+        hours_owed_on_orders=round(performed.owed_on_orders, 2),
     )
 
 
 def performed(records: Iterable[ContractRecord], year: int) -> Performed:
     """The hours of the records' follow-up lines for periods ending in the year, in order."""
-    hours = 0.0
+    hours = owed = 0.0
     publics: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
     for record in records:
+        ratios = {
+            line.lot: line.hours_per_1000_eur or 0.0
+            for line in (record.strategy.hours if record.strategy else [])
+            if line.framework
+        }
+        for order in record.followup.orders:
+            if order.period_end.year == year and order.lot in ratios:
+                owed += hours_on_orders(order.amount_eur, ratios[order.lot])
         for line in record.followup.records:
             if line.period_end.year != year:
                 continue
@@ -286,7 +301,7 @@ def performed(records: Iterable[ContractRecord], year: int) -> Performed:
                 publics[people.public] += people.count
                 if people.outcome is not None:
                     outcomes[people.outcome] += people.count
-    return Performed(hours, dict(publics), dict(outcomes))
+    return Performed(hours, dict(publics), dict(outcomes), owed)
 
 
 def _national(library: Library, year: int, eligible: int, with_clause: int) -> Comparison:

@@ -421,6 +421,9 @@ class AuditEvent(SQLModel, table=True):
 class FollowupKind(StrEnum):
     hours = "hours"  # a :class:`clauses.followup.HoursRecord`
     non_imputable = "non_imputable"  # a :class:`clauses.followup.NonImputable`
+    # A framework agreement's :class:`clauses.followup.OrderedAmount`; its ``hours`` are the
+    # hours owed on it at the published CCAP's ratio (issue 22).
+    orders = "orders"
 
 
 class FollowupEntry(SQLModel, table=True):

@@ -432,7 +432,15 @@ def performed(
         publics[who] = publics.get(who, 0) + int(number)
         if became is not None:
             outcomes[became] = outcomes.get(became, 0) + int(number)
-    return Performed(float(hours or 0), publics, outcomes)
+    owed = session.execute(
+        select(func.sum(col(FollowupEntry.hours))).where(
+            col(FollowupEntry.organisation_id) == organisation_id,
+            col(FollowupEntry.period_end) >= start,
+            col(FollowupEntry.period_end) <= end,
+            col(FollowupEntry.kind) == FollowupKind.orders.value,
+        )
+    ).scalar()
+    return Performed(float(hours or 0), publics, outcomes, float(owed or 0))
 
 
 def active(session: Session, organisation_id: uuid.UUID, year: int) -> bool:
@@ -444,7 +452,7 @@ def active(session: Session, organisation_id: uuid.UUID, year: int) -> bool:
         col(FollowupEntry.organisation_id) == organisation_id,
         col(FollowupEntry.period_end) >= start,
         col(FollowupEntry.period_end) <= end,
-        col(FollowupEntry.kind) == FollowupKind.hours.value,
+        col(FollowupEntry.kind).in_([FollowupKind.hours.value, FollowupKind.orders.value]),
     )
     return bool(session.execute(select(or_(notified, followed))).scalar())
 

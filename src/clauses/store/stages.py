@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import CursorResult, delete, func, update
 from sqlmodel import Session, col, select
 
-from clauses.followup import FollowUp, HoursRecord, NonImputable
+from clauses.advisor.hours import hours_on_orders
+from clauses.followup import FollowUp, HoursRecord, NonImputable, OrderedAmount
 from clauses.lifecycle import Published
 from clauses.store.crud import DossierNotFound, StaleVersion, get_dossier
 from clauses.store.db import writing
@@ -167,6 +168,19 @@ def add_followup(
         _entry(dossier, FollowupKind.non_imputable, case.period_end, case, actor, author_name)
         for case in followup.non_imputable
     ]
+    if followup.orders:  # a framework agreement: the hours owed at the published ratio
+        published = published_of(dossier)
+        ratios = {
+            line.lot: line.hours_per_1000_eur or 0.0
+            for line in (published.strategy.hours if published else [])
+            if line.framework
+        }
+        for order in followup.orders:
+            entry = _entry(
+                dossier, FollowupKind.orders, order.period_end, order, actor, author_name
+            )
+            entry.hours = hours_on_orders(order.amount_eur, ratios.get(order.lot, 0.0))
+            entries.append(entry)
     existing = session.exec(
         select(func.count())
         .select_from(FollowupEntry)
@@ -203,7 +217,7 @@ def _entry(
     dossier: Dossier,
     kind: FollowupKind,
     period_end: dt.date | None,
-    line: HoursRecord | NonImputable,
+    line: HoursRecord | NonImputable | OrderedAmount,
     actor: Actor,
     author_name: str,
 ) -> FollowupEntry:
@@ -215,7 +229,7 @@ def _entry(
         data=line.model_dump(mode="json", exclude_none=True),
         author_id=actor[0],
         author_name=author_name[:NAME_MAX],  # given and usual names: up to twice that
-        hours=line.hours if kind == FollowupKind.hours else None,
+        hours=line.hours if isinstance(line, HoursRecord) else None,
     )
 
 
@@ -271,13 +285,15 @@ def delete_followup(
 
 
 def followup_from(entries: Iterable[FollowupEntry]) -> FollowUp:
-    records, cases = [], []
+    records, cases, orders = [], [], []
     for entry in entries:
         if entry.kind == FollowupKind.hours:
             records.append(HoursRecord.model_validate(entry.data))
+        elif entry.kind == FollowupKind.orders:
+            orders.append(OrderedAmount.model_validate(entry.data))
         else:
             cases.append(NonImputable.model_validate(entry.data))
-    return FollowUp(records=records, non_imputable=cases)
+    return FollowUp(records=records, non_imputable=cases, orders=orders)
 
 
 def followup_of(*, session: Session, dossier_id: uuid.UUID) -> FollowUp:

@@ -414,6 +414,13 @@ def _check_texts(profile: TenderProfile, strategy: Strategy, errors: list[Strate
                 message=f"au plus {lots} : le marché compte {lots} lots.",
             )
         )
+    if strategy.order_floor_eur is not None and profile.agreement is None:
+        errors.append(
+            StrategyError(
+                key=f"{KEY}.order_floor_eur",
+                message="le marché n’est pas un accord-cadre : pas de seuil de commande.",
+            )
+        )
     if strategy.non_allotment_reason is not None and lots:
         errors.append(
             StrategyError(
@@ -544,8 +551,24 @@ def _hours(
                 title=sized[n - 1].title,
                 estimated_amount_eur=sized[n - 1].estimated_amount_eur,
                 hours=sized[n - 1].hours,
+                hours_per_1000_eur=sized[n - 1].hours_per_1000_eur,
+                minimum_eur=sized[n - 1].minimum_eur,
+                hours_at_minimum=sized[n - 1].hours_at_minimum,
             )
             for n in numbers
+        ]
+    elif advice.sizing.agreement is not None:  # a framework agreement: a ratio (issue 22)
+        agreement = advice.sizing.agreement
+        lines = [
+            HoursLine(
+                lot=None,
+                title=profile.title,
+                estimated_amount_eur=profile.estimated_amount_eur,
+                hours=agreement.hours_at_maximum,
+                hours_per_1000_eur=agreement.hours_per_1000_eur or 0.0,
+                minimum_eur=agreement.minimum_eur,
+                hours_at_minimum=agreement.hours_at_minimum,
+            )
         ]
     else:
         lines = [
@@ -556,6 +579,15 @@ def _hours(
                 hours=advice.insertion_hours,
             )
         ]
+    if override and profile.agreement is not None:
+        errors.append(
+            StrategyError(
+                key=key,
+                message="accord-cadre : les heures dues suivent les commandes (heures par "
+                "tranche de 1 000 € HT commandés) ; un total d’heures ne peut pas les remplacer.",
+            )
+        )
+        return lines
     by_key = {TOTAL if line.lot is None else str(line.lot): i for i, line in enumerate(lines)}
     for name, value in override.items():
         if name not in by_key:

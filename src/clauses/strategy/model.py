@@ -66,6 +66,8 @@ class DraftValues(BaseModel):
     criterion_subweights: CriterionSubweights | None = None
     max_lots_per_candidate: int | None = None
     non_allotment_reason: str | None = None
+    # A framework agreement: orders below this amount HT owe no insertion hours (issue 22).
+    order_floor_eur: float | None = None
 
 
 class Strategy(_In, DraftValues):
@@ -116,8 +118,16 @@ class HoursLine(_Out):
     lot: int | None
     title: str
     estimated_amount_eur: float
-    hours: int
+    hours: int  # a framework agreement: the hours at the maximum, never owed as such
     overridden: bool = False
+    # A framework agreement (issue 22): what is owed is this ratio × the amount ordered ÷ 1 000.
+    hours_per_1000_eur: float | None = None
+    minimum_eur: float | None = None
+    hours_at_minimum: int | None = None
+
+    @property
+    def framework(self) -> bool:
+        return self.hours_per_1000_eur is not None
 
 
 class ResolvedStrategy(_Out, DraftValues):
@@ -144,4 +154,10 @@ class ResolvedStrategy(_Out, DraftValues):
 
     @property
     def total_hours(self) -> int:
-        return sum(line.hours for line in self.hours)
+        """The fixed hours owed; a framework agreement owes none fixed (its lines follow the
+        orders, :attr:`framework`)."""
+        return sum(line.hours for line in self.hours if not line.framework)
+
+    @property
+    def framework(self) -> bool:
+        return any(line.framework for line in self.hours)

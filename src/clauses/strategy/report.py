@@ -33,7 +33,21 @@ def strategy_report(resolved: ResolvedStrategy, profile: TenderProfile) -> str:
         lines.extend(f"    – {why}" for why in m.why)
         lines.extend(f"    ⚠ {w}" for w in m.warnings)
     lines.extend(f"  ⚠ {note}" for note in resolved.plan_notes)
-    if resolved.hours:
+    if resolved.framework:  # a framework agreement: hours per 1 000 € ordered (issue 22)
+        lines.append("  Heures d’insertion (accord-cadre) : selon les commandes")
+        for line in resolved.hours:
+            label = f"lot {line.lot} ({line.title})" if line.lot else line.title
+            lines.append(
+                f"    – {label} : {french.number(line.hours_per_1000_eur or 0, 2)} h par tranche "
+                f"de 1 000 € HT commandés ({french.hours(line.hours_at_minimum or 0)} au "
+                f"minimum, {french.hours(line.hours)} au maximum)"
+            )
+        if resolved.order_floor_eur:
+            lines.append(
+                f"    Bons de commande de moins de {french.eur(resolved.order_floor_eur)} HT : "
+                "aucune heure due"
+            )
+    elif resolved.hours:
         lines.append(f"  Heures d’insertion : {french.hours(resolved.total_hours)}")
         for line in resolved.hours:
             label = f"lot {line.lot} ({line.title})" if line.lot else line.title

@@ -14,7 +14,7 @@ from typing import Literal
 Kind = Literal["integer", "eur", "percent", "choice", "text"]
 # Where the question is asked: with the hours clause, the criterion, another social condition,
 # a consultation in lots, or an undivided one above the EU threshold.
-When = Literal["clause", "criterion", "conditions", "lots", "no_lots"]
+When = Literal["clause", "criterion", "conditions", "lots", "no_lots", "framework"]
 PROPOSED = "valeur proposée par Clauses, sans source publiée : à ajuster avec le facilitateur"
 
 
@@ -124,6 +124,17 @@ TEXT_PARAMETERS = (
         maximum=1000,
         unit="lots",
         help="Laissé vide : pas de limite, un candidat peut obtenir tous les lots.",
+    ),
+    TextParameter(
+        "order_floor_eur",
+        "Accord-cadre : montant HT d’un bon de commande en dessous duquel aucune heure n’est due",
+        "eur",
+        ("order_floor_eur",),
+        "framework",
+        minimum=0,
+        maximum=1_000_000,
+        unit="€ HT",
+        help="Facultatif. Laissé vide : toute commande entre dans le calcul des heures dues.",
     ),
     TextParameter(
         "non_allotment_reason",

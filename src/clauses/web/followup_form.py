@@ -17,7 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from clauses import inputs
-from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount, check_followup
+from clauses.followup import (
+    FollowUp,
+    HoursRecord,
+    NonImputable,
+    OrderedAmount,
+    PeopleCount,
+    check_followup,
+)
 from clauses.library.models import StructureKind
 from clauses.library.reporting import FollowupVocabularies
 from clauses.profile import describe_errors
@@ -27,6 +34,7 @@ PEOPLE_ROWS = 2  # rows of people counts shown at first (« Ajouter une ligne »
 MAX_PEOPLE_ROWS = 20
 PEOPLE_CELLS = ("public", "contract_type", "count", "outcome")
 NON_IMPUTABLE = "ni-"  # the prefix of the « non imputable » form's fields
+ORDERS = "oa-"  # the prefix of the framework agreement's « montant commandé » form (issue 22)
 
 LABELS = {
     "lot": "Lot",
@@ -42,13 +50,18 @@ LABELS = {
     "justification": "Justification",
 }
 NI_LABELS = {"hours": "Heures non imputables"}
+ORDER_LABELS = {"amount_eur": "Montant HT commandé ou facturé", "basis": "Commandé ou facturé"}
 FORM_ORDER = (
     "lot", "period_start", "period_end", "way", "structure", "hours", "justification",
+    "amount_eur", "basis",
 )  # fmt: skip
 
 
 def label_of(field_id: str) -> str:
     """« people-1-public » → « Personnes, ligne 2 : Public »; « ni-hours » → its label."""
+    if field_id.startswith(ORDERS):
+        name = field_id.removeprefix(ORDERS)
+        return ORDER_LABELS.get(name, LABELS.get(name, name))
     if field_id.startswith(NON_IMPUTABLE):
         name = field_id.removeprefix(NON_IMPUTABLE)
         return NI_LABELS.get(name, LABELS.get(name, name))
@@ -75,7 +88,7 @@ class Entry:
 
 
 def _rank(field_id: str) -> tuple[int, int, int]:
-    name = field_id.removeprefix(NON_IMPUTABLE)
+    name = field_id.removeprefix(NON_IMPUTABLE).removeprefix(ORDERS)
     if name.startswith("people-"):
         _, index, cell = name.split("-", 2)
         return (len(FORM_ORDER), int(index), PEOPLE_CELLS.index(cell))
@@ -277,4 +290,44 @@ def read_non_imputable(
             )
         return entry
     entry.followup = FollowUp(non_imputable=[case])
+    return entry
+
+
+def read_orders(
+    form: Mapping[str, Any], vocabularies: FollowupVocabularies, lots: int, today: dt.date
+) -> Entry:
+    """A framework agreement (issue 22): the amount HT ordered (or invoiced) on a lot over a
+    period; the hours owed on it come from the CCAP's ratio."""
+    reader = _Reader(form, today, ORDERS)
+    lot = reader.lot(lots)
+    start = reader.date("period_start")
+    end = reader.date("period_end")
+    amount = reader.number("amount_eur")
+    basis = reader.text("basis") or "ordered"
+    if basis not in ("ordered", "invoiced"):
+        reader.fail("basis", "choisissez « commandé » ou « facturé »")
+    if start and end and end < start:
+        reader.fail("period_end", "la fin de la période précède son début")
+    entry = Entry(reader.values, errors=reader.errors)
+    day = start or today
+    draft = OrderedAmount.model_construct(
+        lot=lot, period_start=day, period_end=end or day, amount_eur=amount or 0.0
+    )
+    for problem in check_followup(FollowUp.model_construct(orders=[draft]), vocabularies, lots):
+        entry.errors.setdefault(ORDERS + problem.field.split(".")[-1], problem.message)
+    if entry.errors or amount is None or start is None or end is None:
+        return entry
+    try:
+        order = OrderedAmount(
+            lot=lot, period_start=start, period_end=end, amount_eur=amount, basis=basis
+        )
+    except ValidationError as exc:
+        for error in describe_errors(exc):
+            name = error.field.split(".")[-1]
+            entry.errors.setdefault(
+                ORDERS + (name if name in FORM_ORDER else "amount_eur"),
+                error.message.split(" (")[0],
+            )
+        return entry
+    entry.followup = FollowUp(orders=[order])
     return entry

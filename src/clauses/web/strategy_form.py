@@ -258,6 +258,8 @@ def asked(
             return bool({M.insertion_clause, M.other_social_condition} & offered)
         case "lots":
             return bool(profile.lots)
+        case "framework":  # issue 22: the floor per order of a framework's hours clause
+            return profile.agreement is not None and M.insertion_clause in offered
         case _:
             procedure = advice.procedure
             return not profile.lots and procedure.above_eu_threshold

@@ -4,7 +4,7 @@ tested lot by lot, never on the average of the lots (DOMAIN §9)."""
 
 from __future__ import annotations
 
-from clauses import vocabulary
+from clauses import french, vocabulary
 from clauses.advisor import hours as h
 from clauses.advisor.compatibility import lots_text
 from clauses.advisor.facts import (
@@ -53,10 +53,35 @@ def rate(facts: Facts, p: Perimeter) -> Rated:
     elif facts.insertion_services and facts.profile.insertion_contract is None:
         cause, level = "hours_insertion_services", Level.possible
         found = n(cause, CLAUSE, p, **common)
+    elif p.hours_.ratio is not None:  # a framework agreement: no fixed hours (issue 22)
+        cause, level = "hours_recommended", Level.recommended
+        found = n("hours_recommended_framework", CLAUSE, p, who=p.who, share=p.labour_share,
+                  sector=p.sector_text)  # fmt: skip
     else:
         cause, level = "hours_recommended", Level.recommended
         found = n(cause, CLAUSE, p, share=p.labour_share, sector=p.sector_text, **common)
-    return Rated(p, level, [found], cause=cause)
+    notes = [found]
+    if p.hours_.ratio is not None and level is not Level.discouraged:
+        notes.append(framework_note(facts, p))
+    return Rated(p, level, notes, cause=cause)
+
+
+def framework_note(facts: Facts, p: Perimeter) -> Note:
+    """A framework agreement's perimeter: its ratio per 1 000 € ordered, with its formula, and
+    what it means at the minimum and at the maximum (issue 22)."""
+    hp = p.hours_
+    weighting = facts.sized.weighting if facts.sized.cleaning else None
+    ratio = hp.ratio or 0.0
+    return facts.note(
+        "hours_framework",
+        CLAUSE,
+        p,
+        who=p.who,
+        ratio=f"{french.number(ratio, 2)}\u00a0heure{'s' if ratio >= 2 else ''}",
+        formula=h.ratio_formula(hp.rates, weighting),
+        at_minimum=hp.hours_at_minimum or 0,
+        at_maximum=hp.hours,
+    )
 
 
 def insertion_clause(facts: Facts) -> Outcome:
@@ -79,7 +104,17 @@ def insertion_clause(facts: Facts) -> Outcome:
     warnings: list[Note] = []
     if facts.has_lots and level is Level.discouraged:
         notes.append(facts.note("hours_no_lot", CLAUSE))
-    if level is not Level.discouraged:
+    if level is not Level.discouraged and sizing.agreement is not None:
+        notes.append(
+            facts.note(
+                "hours_framework_range",
+                CLAUSE,
+                at_minimum=sizing.agreement.hours_at_minimum,
+                at_maximum=sizing.agreement.hours_at_maximum,
+                fte=h.fte_text(sizing.agreement.hours_at_maximum, lib),
+            )
+        )
+    elif level is not Level.discouraged:
         notes.append(
             facts.note(
                 "hours_fte",
@@ -89,6 +124,7 @@ def insertion_clause(facts: Facts) -> Outcome:
                 average=h.fte_average_text(sizing.hours, profile.duration_months, lib),
             )
         )
+    if level is not Level.discouraged:
         if facts.social_obligation and level is Level.recommended:
             notes.append(facts.note("hours_meets_obligation", CLAUSE))
         if profile.facilitator_available is False:
@@ -147,8 +183,16 @@ def insertion_clause(facts: Facts) -> Outcome:
 
 
 def _hours_parameters(s: Sizing) -> dict[str, int | float | str]:
-    parameters: dict[str, int | float | str] = {
-        "hours": s.hours,
+    parameters: dict[str, int | float | str] = {"hours": s.hours}
+    if s.agreement is not None:  # no fixed total: the ratio and what it means (issue 22)
+        parameters = {
+            "minimum_hours": s.agreement.hours_at_minimum,
+            "maximum_hours": s.agreement.hours_at_maximum,
+            "framework_formula": s.agreement.formula,
+        }
+        if s.agreement.hours_per_1000_eur is not None:
+            parameters["hours_per_1000_eur"] = s.agreement.hours_per_1000_eur
+    parameters |= {
         "labour_share": s.labour_share,
         "insertion_rate": s.insertion_rate,
         "hourly_cost_eur": s.hourly_cost_eur,

@@ -87,7 +87,8 @@ BODY_SCHEMA = {
     "description": "Profil du marché et, facultative, la stratégie de l’acheteur (clé strategy).",
     "properties": {
         **PROFILE_SCHEMA["properties"],
-        "strategy": {"$ref": REF.format(model="Strategy")},
+        # null is no strategy, as an absent key (the reader has always taken it so).
+        "strategy": {"anyOf": [{"$ref": REF.format(model="Strategy")}, {"type": "null"}]},
     },
 }
 BODY_SCHEMA.pop("$defs", None)

@@ -40,7 +40,7 @@ from clauses.web.charts import balance_chart
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE
-from clauses.web.followup_form import Entry, read_hours, read_non_imputable
+from clauses.web.followup_form import Entry, read_hours, read_non_imputable, read_orders
 from clauses.web.limits import over_quota
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
@@ -65,6 +65,7 @@ NOTICES = {
     "supprime": "Ligne supprimée.",
     "deja-supprime": "Cette ligne avait déjà été supprimée.",
     "importe": "Relevé importé : toutes ses lignes sont enregistrées.",
+    "commandes": "Montant commandé enregistré : les heures dues suivent.",
 }
 
 
@@ -153,7 +154,7 @@ def lines_of(entries: Sequence[FollowupEntry], library: Library) -> tuple[list[L
                     people=people,
                 )
             )
-        else:
+        elif entry.kind == FollowupKind.non_imputable:
             cases.append(
                 Line(
                     entry,
@@ -174,6 +175,7 @@ def followup_page(
     *,
     hours_entry: Entry | None = None,
     case_entry: Entry | None = None,
+    order_entry: Entry | None = None,
     imported: tuple[int, list[RowError]] | None = None,
     import_error: str = "",
     status_code: int = 200,
@@ -198,6 +200,13 @@ def followup_page(
             "case_lines": case_lines,
             "hours_entry": hours_entry,
             "case_entry": case_entry or Entry({}),
+            "order_entry": order_entry or Entry({}),
+            "order_lines": [
+                {"entry": e, "period": _period(e.data)}
+                for e in found.entries
+                if e.kind == FollowupKind.orders
+            ],
+            "framework": found.published.strategy.framework,
             "people_rows": range(hours_entry.people_rows),
             "structures": [k.value for k in StructureKind],
             "imported": imported,
@@ -311,6 +320,26 @@ def followup_add_non_imputable(
     )
 
 
+@router.post("/{dossier_id}/suivi/commandes", response_class=HTMLResponse)
+def followup_add_orders(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+) -> Response:
+    """A framework agreement: the amount ordered (or invoiced) on a lot over a period."""
+    dossier = load(session, dossier_id)
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    entry = read_orders(form, ctx.library.followup, found.lots, ctx.today())
+    if entry.followup is None:
+        return followup_page(request, ctx, session, dossier_id, order_entry=entry, status_code=422)
+    refused = _store(request, session, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
+    return see_other(
+        with_query(dossier_url(dossier_id, SUIVI), anchor="commandes", notice="commandes")
+    )
+
+
 @router.post("/{dossier_id}/suivi/supprimer", response_class=HTMLResponse)
 def followup_delete(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
@@ -365,7 +394,11 @@ def followup_import(
             status_code=422,
         )  # fmt: skip
     statement = read_statement(data, ctx.library.followup, found.lots, today=ctx.today())
-    stored = len(statement.followup.records) + len(statement.followup.non_imputable)
+    stored = (
+        len(statement.followup.records)
+        + len(statement.followup.non_imputable)
+        + len(statement.followup.orders)
+    )
     if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
         return followup_page(
             request, ctx, session, dossier_id,
@@ -406,6 +439,9 @@ def model_csv(found: Followed, library: Library) -> bytes:
         [lot, "01/05/2027", "31/05/2027", "non_imputable", "", "40", "", "", "", "",
          "Chantier suspendu à la demande de l’acheteur"],
     ]  # fmt: skip
+    if found.published.strategy.framework:  # the amount ordered on a period (issue 22)
+        rows.append([lot, "2027-04-01", "2027-06-30", "commandes", "", "", "", "", "", "", "",
+                     "120 000"])  # fmt: skip
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # with a BOM: spreadsheets read UTF-8
