@@ -75,6 +75,10 @@ class Server:
             **os.environ,
             "CLAUSES_DATABASE_URL": self.database_url,
             "CLAUSES_DATA_DIR": str(self.folder),
+            # One « acheteur » drafts for every journey of a worker: more than a person's 30
+            # generations a minute (the quota answers 429 and no download comes). The quota
+            # itself is tested in tests/web/test_accounts.py.
+            "CLAUSES_HEAVY_PER_MINUTE": "100000",
             **self.env,
         }
         env.pop("CLAUSES_SECRET_KEY", None)  # generated once and kept in the data folder

@@ -232,10 +232,13 @@ def lot_added(page: Any, site: Site) -> None:
 def stale_step(page: Any, site: Site) -> None:
     """Saving a step after someone else saved it: the 409 comparison (swapped in by htmx)."""
     page.goto(f"{site.url}/dossiers/{site.complete}/etapes/heures")
+    # Both change the rate shown, to different values: a true conflict (a change of the same
+    # value, or of another field, merges). The dossier is shared: values from what it holds.
+    shown = int(page.get_by_label("Taux d’insertion").input_value() or "5")
     with httpx.Client(base_url=site.url) as client:
         other = Browser(client)  # type: ignore[arg-type]
-        other.answer(site.complete, "heures", insertion_rate="6")
-    page.get_by_label("Taux d’insertion").fill("7")
+        other.answer(site.complete, "heures", insertion_rate=str(shown % 20 + 1))
+    page.get_by_label("Taux d’insertion").fill(str(shown % 20 + 2))
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name="Le dossier a été modifié entre-temps")).to_be_visible()
 
