@@ -30,6 +30,21 @@ PARAMETER_LABELS = {
     "insertion_rate": "taux d’insertion",
     "hourly_cost_eur": "coût horaire chargé",
 }
+# The kinds of structures (DOMAIN §7), as the clause texts of the library name them.
+STRUCTURE_LABELS = {
+    "EI": "EI (entreprise d’insertion)",
+    "AI": "AI (association intermédiaire)",
+    "ACI": "ACI (atelier et chantier d’insertion)",
+    "ETTI": "ETTI (entreprise de travail temporaire d’insertion)",
+    "EITI": "EITI (entreprise d’insertion par le travail indépendant)",
+    "GEIQ": "GEIQ (groupement d’employeurs pour l’insertion et la qualification)",
+    "EA": "EA (entreprise adaptée)",
+    "EATT": "EATT (entreprise adaptée de travail temporaire)",
+    "ESAT": "ESAT (établissement et service d’aide par le travail)",
+    "prison": "Opérateur employant des personnes détenues",
+    "ESS": "Entreprise de l’économie sociale et solidaire",
+    "any_company": "Toute entreprise",
+}
 # The structures a reservation is for, as the reasons name them (« Activité courante des … »).
 RESERVATION_KINDS = {
     "reserved_disability": "EA et ESAT",

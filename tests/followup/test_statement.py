@@ -117,8 +117,12 @@ def test_file_level_problems(library: Library) -> None:
     assert [str(e) for e in missing.errors] == [
         "ligne 1 : colonnes obligatoires manquantes : fin, modalite"
     ]
-    latin1 = read_statement("lot;début\n".encode("latin-1"), library.followup, lots=2, today=AS_OF)
-    assert [str(e) for e in latin1.errors] == ["ligne 1 : le fichier doit être encodé en UTF-8"]
+    binary = read_statement(b"lot;d\x81but\n\x00", library.followup, lots=2, today=AS_OF)
+    assert [str(e) for e in binary.errors] == [
+        "ligne 1 : encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : dans Excel, "
+        "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) » ou "
+        "« CSV (séparateur : point-virgule) »"
+    ]
     unknown = read_statement(
         b"debut;fin;modalite;heures;nom\n2027-04-01;2027-06-30;direct_hiring;3;Dupont\n",
         library.followup,
@@ -161,3 +165,16 @@ def test_every_line_end_reads_alike(library: Library, end: str) -> None:
     assert not statement.errors
     broken = read_statement(b'lot;"debut\rfin', library.followup, lots=2, today=AS_OF)
     assert broken.errors
+
+
+def test_what_excel_saves_on_a_french_windows_imports(library: Library) -> None:
+    """Issue 23: Windows-1252, « ; », decimal commas, a BOM-less header with accents, CRLF."""
+    rows = (
+        "lot;début;fin;modalité;structure;heures;public;type_contrat;personnes;sortie_6_mois\r\n"
+        "1;01/04/2026;30/06/2026;provision;ETTI;350,5;rsa;assignment;2;employment\r\n"
+        "2;01/04/2026;30/06/2026;Embauche directe par le titulaire;;1 200,25;;;;\r\n"
+    )
+    for encoding in ("cp1252", "utf-8-sig", "utf-8"):
+        statement = read_statement(rows.encode(encoding), library.followup, lots=2, today=AS_OF)
+        assert statement.errors == [], (encoding, [str(e) for e in statement.errors])
+        assert [r.hours for r in statement.followup.records] == [350.5, 1200.25], encoding

@@ -221,6 +221,30 @@ def test_the_model_statement_imports_as_it_is(app: FastAPI, browser: Browser) ->
     assert len(followup.records) == 2 and len(followup.non_imputable) == 1
 
 
+def test_what_excel_saves_imports_and_the_structures_are_named_in_french(
+    app: FastAPI, browser: Browser
+) -> None:
+    """Issue 23: the model, opened and saved again by Excel on a French Windows (Windows-1252,
+    « ; », decimal commas), imports; the structures are listed by their French names."""
+    dossier = followed(app, browser)
+    model = browser.get(f"/dossiers/{dossier}/suivi/modele.csv").content
+    resaved = model.decode("utf-8-sig").replace("350,5", "350,75").encode("cp1252")
+    assert b"\xe0" in resaved or b"\x92" in resaved  # not UTF-8 any more (à, ’)
+    sent = browser.post(
+        f"/dossiers/{dossier}/suivi/import",
+        files={"releve": ("releve.csv", resaved, "text/csv")},
+    )
+    assert sent.status_code == 303, text_of(sent.text)
+    with new_session(app.state.ctx.engine) as session:
+        followup = stages.followup_of(session=session, dossier_id=uuid.UUID(dossier))
+    assert 350.75 in [r.hours for r in followup.records]
+    page = browser.get(f"/dossiers/{dossier}/suivi").text
+    assert ">Opérateur employant des personnes détenues</option>" in page
+    assert ">ETTI (entreprise de travail temporaire d’insertion)</option>" in page
+    for code in ("prison", "ESS", "any_company"):
+        assert f">{code}</option>" not in page
+
+
 def test_an_import_without_a_file_or_too_large_is_refused_in_words(
     app: FastAPI, browser: Browser
 ) -> None:

@@ -7,7 +7,8 @@ imputable to the holder:
     1;2027-04-01;2027-06-30;provision;ETTI;350,5;rsa;assignment;2;employment;
     1;01/04/2027;30/06/2027;non_imputable;;120;;;;;Chantier suspendu par l’acheteur en mai
 
-- separated by « ; » or « , » (the header line tells), UTF-8 with or without BOM, dates as
+- separated by « ; » or « , » (the header line tells), UTF-8 with or without BOM or Windows-1252
+  (what Excel saves), dates as
   AAAA-MM-JJ or JJ/MM/AAAA, hours with a decimal comma or point (« 1 200,5 » too);
 - ``modalite``, ``public``, ``type_contrat``, ``sortie_6_mois`` take the ids of the library's
   ``followup.yaml`` or their labels; ``structure`` a kind (ETTI, AI, GEIQ, EI, ACI, EA, ESAT…);
@@ -119,6 +120,30 @@ def _column(text: str) -> str:
     return _key(text).replace(" ", "_").replace("-", "_")
 
 
+UNKNOWN_ENCODING = (
+    "encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : dans Excel, enregistrez-le "
+    "au format « CSV UTF-8 (délimité par des virgules) » ou « CSV (séparateur : point-virgule) »"
+)
+
+
+def decode(data: bytes) -> str | None:
+    """The text of a file as a spreadsheet saves it: UTF-8 (with or without the BOM Excel
+    writes), else Windows-1252 — what Excel saves as « CSV (séparateur : point-virgule) » on a
+    French Windows (issue 23: « doit être encodé en UTF-8 » refused it). None if neither reads:
+    the five bytes Windows-1252 leaves undefined, or control characters no sheet writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
+        return None
+    return text
+
+
 def read_statement(
     data: bytes, vocabularies: FollowupVocabularies, lots: int, *, today: dt.date
 ) -> Statement:
@@ -128,10 +153,9 @@ def read_statement(
         return Statement(
             FollowUp(), [RowError(1, None, "fichier trop volumineux (5 Mo au plus)")], 0
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Statement(FollowUp(), [RowError(1, None, "le fichier doit être encodé en UTF-8")], 0)
+    text = decode(data)
+    if text is None:
+        return Statement(FollowUp(), [RowError(1, None, UNKNOWN_ENCODING)], 0)
     first = text.splitlines()[0] if text else ""
     # newline="": the reader sees the file's own line ends (\r\n, \n or a lone \r).
     reader = csv.reader(

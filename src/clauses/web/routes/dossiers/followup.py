@@ -35,6 +35,7 @@ from clauses.lifecycle import FOLLOWED, Published, stage_of
 from clauses.profile import ProfileError
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
+from clauses.vocabulary import STRUCTURE_LABELS
 from clauses.web.access import CURRENT, actor
 from clauses.web.charts import balance_chart
 from clauses.web.context import AppContext
@@ -208,7 +209,7 @@ def followup_page(
             ],
             "framework": found.published.strategy.framework,
             "people_rows": range(hours_entry.people_rows),
-            "structures": [k.value for k in StructureKind],
+            "structures": {k.value: STRUCTURE_LABELS[k.value] for k in StructureKind},
             "imported": imported,
             "own_only": own_lines_only(),
             "user_id": getattr(current(request), "user_id", None),
