@@ -85,7 +85,7 @@ def test_the_figures_shown_are_the_balance_of_the_lines(app: FastAPI, browser: B
     result = balance(followup, snapshot.strategy, snapshot.profile, 1600)
     shown = rows_of(page.text, "bilan")
     assert shown[0] == ["Lot", "Heures dues", "Non imputables (déduites)", "Réalisées",
-                        "Manquantes", "Pénalité"]  # fmt: skip
+                        "Manquantes", "Pénalité projetée"]  # fmt: skip
     assert len(shown) == len(result.lots) + 2  # the header, the lots, the total
     for line, row in zip(result.lots, shown[1:], strict=False):
         assert row[1] == spaced(french.number(line.owed, 2))
@@ -115,6 +115,9 @@ def test_the_figures_shown_are_the_balance_of_the_lines(app: FastAPI, browser: B
     periods = spaced(text.split("Heures réalisées par période", 1)[1].split("Heures déclarées")[0])
     assert "Lot 1 du 1er avril 2027 au 30 juin 2027 1 200,5 Lot 2 du 1er avril" in periods
     assert "25 € par heure" in text.replace(nbsp, " ")
+    # Issue 23: in execution, the penalty is a projection, not an amount due.
+    assert "projetée si rien n’est déclaré d’ici la fin du marché" in text
+    assert "Pénalité due" not in text
 
 
 def test_a_refused_line_names_its_fields_and_keeps_what_was_typed(
@@ -309,6 +312,9 @@ def test_the_report_downloads_with_the_figures(app: FastAPI, browser: Browser) -
     document = docx.Document(io.BytesIO(report.content))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert any(row[0] == "Total" and row[3] == "1\u00a0200,5" for row in cells), cells
+    page = text_of(browser.get(f"/dossiers/{dossier}/suivi").text)  # closed: the amount is due
+    assert "Pénalité due" in page and "la pénalité affichée est due" in page
+    assert "projetée" not in page
 
 
 def test_an_award_stored_before_the_siret_key_was_checked_still_gives_the_report(
