@@ -324,8 +324,8 @@ def published_step(page: Any, site: Site) -> None:
 
 def move_refused(page: Any, site: Site) -> None:
     """A move's form again after a date in the future (the browser's bound removed)."""
-    page.goto(f"{site.url}/dossiers/{site.complete_copy()}")
-    field = page.locator("#publish-publication_date")
+    page.goto(f"{site.url}/dossiers/{site.complete_copy()}/publier")  # its confirmation
+    field = page.locator("#publication_date")
     field.evaluate("node => node.removeAttribute('max')")
     field.fill("2099-01-01")
     page.get_by_role("button", name="Publier la consultation").click()

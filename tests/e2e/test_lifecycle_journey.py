@@ -62,8 +62,11 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
     page.goto(f"{server.url}/dossiers/{dossier}")
     cycle = page.locator("#cycle")
     expect(cycle.get_by_role("heading")).to_have_text("Vie du marché : Brouillon")
-    today = cycle.locator("#publish-publication_date").input_value()  # the server's today
-    cycle.get_by_role("button", name="Publier la consultation").click()
+    # Issue 23: « Publier » asks for confirmation, saying what it freezes.
+    cycle.get_by_role("link", name="Publier la consultation…").click()
+    expect(page.locator("#confirm-move")).to_contain_text("figés")
+    today = page.locator("#publication_date").input_value()  # the server's today
+    page.get_by_role("button", name="Publier la consultation").click()
     expect(page.get_by_role("status")).to_contain_text("Consultation publiée")
     expect(page.locator("#strategy-form")).to_have_count(0)
     cycle.screenshot(path=str(folder / "dossier-published-1280.png"))
@@ -110,14 +113,17 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
 
     cycle.get_by_role("button", name="Commencer l’exécution").click()
     expect(cycle.get_by_role("heading")).to_have_text("Vie du marché : En exécution")
-    expect(cycle.get_by_role("button", name="Clore le marché")).to_have_count(0)
+    expect(cycle.get_by_role("link", name="Clore le marché…")).to_have_count(0)
     context.close()
 
     referent = chromium.new_context(signed_in="referent", viewport={"width": 1280, "height": 900})
     page = referent.new_page()
     page.goto(f"{server.url}/dossiers/{dossier}")
     cycle = page.locator("#cycle")
-    cycle.get_by_role("button", name="Clore le marché").click()
+    # Issue 23: « Clore » names the hours missing and the penalty before it acts.
+    cycle.get_by_role("link", name="Clore le marché…").click()
+    expect(page.locator("#confirm-move")).to_contain_text("heures d’insertion manquent")
+    page.get_by_role("button", name="Clore le marché").click()
     expect(cycle.get_by_role("heading")).to_have_text("Vie du marché : Clos")
     expect(cycle.locator(".moves-made")).to_contain_text("Marché clos")
     expect(cycle.get_by_role("button", name="Rouvrir le marché")).to_be_visible()

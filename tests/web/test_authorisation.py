@@ -118,6 +118,11 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
         REFERENT_READ,
     ),
     # The dossier's life: each move on a dossier at the stage it starts from (STAGED).
+    # The confirmations of « Publier » and « Clore » (issue 23): for those who may move.
+    # (On an awarded dossier, as the reads of a move's path are: publishing is past, 422; closing
+    # is the referent's, not yet, 422.)
+    ("GET", "/dossiers/{dossier_id}/publier"): ({}, row(LOGIN, 422, 404, 422, 422, 403)),
+    ("GET", "/dossiers/{dossier_id}/clore"): ({}, row(LOGIN, 422, 404, 422, 422, 403)),
     ("POST", "/dossiers/{dossier_id}/publier"): ({"publication_date": "2026-10-05"}, MEMBERS_WRITE),
     ("POST", "/dossiers/{dossier_id}/depublier"): ({}, REFERENT_WRITE),
     ("GET", "/dossiers/{dossier_id}/attribution"): ({}, row(LOGIN, 200, 404, 200, 200, 403)),
@@ -138,6 +143,8 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("POST", "/dossiers/{dossier_id}/suivi/supprimer"): ({"entry": "0"}, FOLLOWUP_WRITE),
     # No file sent: the page says so (422).
     ("POST", "/dossiers/{dossier_id}/suivi/import"): ({}, row(LOGIN, 422, 404, 422, 422, 422)),
+    # The amounts ordered of a framework agreement (issue 22): this contract is none.
+    ("POST", "/dossiers/{dossier_id}/suivi/commandes"): ({}, row(LOGIN, 422, 404, 422, 422, 422)),
     # The organisation's reports: its referents and admins.
     ("GET", "/rapports/spaser"): ({}, REPORTS),
     ("GET", "/rapports/spaser.xlsx"): ({}, REPORTS),

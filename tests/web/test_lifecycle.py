@@ -34,7 +34,11 @@ def test_publish_freezes_the_tender_and_keeps_its_documents(browser: Browser) ->
     browser.answer(dossier, "marche", **MARKET)
     page = browser.get(f"/dossiers/{dossier}").text
     assert "Vie du marché" in text_of(page) and "Brouillon" in text_of(page)
-    assert f'action="/dossiers/{dossier}/publier"' in page
+    assert f'href="/dossiers/{dossier}/publier"' in page  # to its confirmation (issue 23)
+    confirm = browser.get(f"/dossiers/{dossier}/publier")
+    assert confirm.status_code == 200
+    assert f'action="/dossiers/{dossier}/publier"' in confirm.text
+    assert "seront figés" in text_of(confirm.text)
     assert 'id="strategy-form"' in page
     generated = browser.post(f"/dossiers/{dossier}/documents", {"sections": "summary"})
     assert generated.status_code == 303
@@ -51,7 +55,7 @@ def test_publish_freezes_the_tender_and_keeps_its_documents(browser: Browser) ->
     assert 'id="strategy-form"' not in page  # the choices, read-only
     assert "La consultation publiée retient" in text
     assert "Un référent peut ramener le dossier au brouillon" in text
-    assert f'action="/dossiers/{dossier}/publier"' not in page
+    assert f'/dossiers/{dossier}/publier"' not in page
     assert f'href="/dossiers/{dossier}/attribution"' in page
     # The acheteur may not take it back to draft: no button for it.
     assert f'action="/dossiers/{dossier}/depublier"' not in page
@@ -73,7 +77,7 @@ def test_publish_freezes_the_tender_and_keeps_its_documents(browser: Browser) ->
 def test_publishing_needs_a_ready_tender_and_a_past_date(browser: Browser) -> None:
     empty = browser.new_dossier("Vide")
     page = browser.get(f"/dossiers/{empty}").text
-    assert f'action="/dossiers/{empty}/publier"' not in page
+    assert f'/dossiers/{empty}/publier"' not in page
     assert "Avant de publier la consultation" in text_of(page)
     refused = browser.post(
         f"/dossiers/{empty}/publier",
@@ -348,7 +352,7 @@ def test_start_close_and_reopen_with_their_dates(app: FastAPI, browser: Browser)
     assert started.status_code == 303
     page = browser.get(f"/dossiers/{dossier}").text
     assert "Exécution commencée le 24 novembre 2026" in text_of(page)
-    assert f'action="/dossiers/{dossier}/clore"' not in page  # a referent's
+    assert f'/dossiers/{dossier}/clore"' not in page  # a referent's
     refused = browser.post(
         f"/dossiers/{dossier}/clore",
         {"version": version_of(browser, dossier), "date": "2026-11-30"},
@@ -365,7 +369,9 @@ def test_start_close_and_reopen_with_their_dates(app: FastAPI, browser: Browser)
     with browser.client as client:
         referent = Browser(client, "referent")
         page = referent.get(f"/dossiers/{dossier}").text
-        assert f'action="/dossiers/{dossier}/clore"' in page
+        assert f'href="/dossiers/{dossier}/clore"' in page
+        confirm = text_of(referent.get(f"/dossiers/{dossier}/clore").text)
+        assert "heures d’insertion manquent" in confirm or "aucune pénalité" in confirm
         closed = referent.post(
             f"/dossiers/{dossier}/clore",
             {"version": version_of(referent, dossier), "date": "2026-11-30"},

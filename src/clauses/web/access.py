@@ -51,13 +51,17 @@ RIGHTS: dict[str, Right] = {
     "history": Right.history,
     "upload_template": Right.settings,
     "delete_template": Right.settings,
-    "award_page": Right.edit,  # the award form: members (a facilitator reads the DECP only)
+    "award_page": Right.edit,
+    # The confirmations of « Publier » and « Clore »: a page only for those who may do it.
+    "publish_confirm": Right.edit,
+    "close_confirm": Right.edit,  # the award form: members (a facilitator reads the DECP only)
     # The follow-up of the hours: the buyers and the facilitator invited to the contract.
     "followup_view": Right.followup,
     "followup_add_hours": Right.followup,
     "followup_add_non_imputable": Right.followup,
     "followup_delete": Right.followup,
     "followup_import": Right.followup,
+    "followup_add_orders": Right.followup,  # a framework's amounts ordered (issue 22)
     "followup_model": Right.followup,
     "followup_report": Right.followup,
 }

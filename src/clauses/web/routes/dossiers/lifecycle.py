@@ -21,7 +21,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from clauses import lifecycle
+from clauses import french, lifecycle
 from clauses.decp.award import Award, parse_award
 from clauses.decp.document import DecpSchema, decp_document
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
@@ -44,6 +44,7 @@ from clauses.web.routes.dossiers.common import (
     stale_page,
     with_query,
 )
+from clauses.web.routes.dossiers.followup import followed
 from clauses.web.wizard import form_text
 
 router = dossier_router()
@@ -147,6 +148,7 @@ def move_page(
             "value": form_text(form.get(name)),
             "errors": errors,
             "field_error": next((e.message for e in errors if e.field in {name, "date"}), None),
+            "facts": [],
             "version": form_version(form),
         },
         status_code=422,
@@ -176,6 +178,82 @@ def record(
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "l’état du dossier")
     return see_other(with_query(dossier_url(dossier.id), anchor="cycle", notice=notice))
+
+
+def confirm_page(
+    request: Request, ctx: AppContext, dossier: Dossier, rule: Rule, facts: list[str]
+) -> HTMLResponse:
+    """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
+    will do, its date, and the button that does it; « Annuler » leaves everything as it was."""
+    name = DATE_FIELDS.get(rule.move, "date")
+    return render(
+        request,
+        "dossiers/move.html",
+        {
+            "page_title": f"{rule.label} — {dossier.title}",
+            "dossier": dossier,
+            "rule": rule,
+            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
+            "field": name,
+            "value": ctx.today().isoformat(),
+            "errors": [],
+            "field_error": None,
+            "facts": facts,
+            "version": dossier.version,
+        },
+    )
+
+
+@router.get("/{dossier_id}/publier", response_class=HTMLResponse)
+def publish_confirm(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    try:
+        rule = lifecycle.check_move(Move.publish, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    facts = [
+        "Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui : ce "
+        "sont ceux de la consultation, que l’attribution et les données essentielles devront "
+        "reprendre.",
+        "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
+        "l’attribution.",
+    ]
+    return confirm_page(request, ctx, dossier, rule, facts)
+
+
+@router.get("/{dossier_id}/clore", response_class=HTMLResponse)
+def close_confirm(
+    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> Response:
+    dossier = load(session, dossier_id)
+    try:
+        rule = lifecycle.check_move(Move.close, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
+    found = followed(ctx, session, dossier)
+    facts = [
+        "Le suivi des heures sera arrêté à la date de clôture ; un référent peut rouvrir le marché."
+    ]
+    if found is not None:
+        result = found.result
+        if result.missing > 0:
+            penalty = (
+                f" : la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
+                f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
+                if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
+                else " ; la stratégie publiée ne fixe pas de pénalité par heure"
+            )
+            facts.insert(
+                0,
+                f"{french.number(result.missing, 2)} heures d’insertion manquent sur "
+                f"{french.number(result.owed, 2)} dues, à ce jour{penalty}. Vérifiez que tous "
+                "les relevés sont déclarés avant de clore.",
+            )
+        else:
+            facts.insert(0, "Toutes les heures d’insertion dues sont réalisées : aucune pénalité.")
+    return confirm_page(request, ctx, dossier, rule, facts)
 
 
 @router.post("/{dossier_id}/publier", response_class=HTMLResponse)
