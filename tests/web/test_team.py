@@ -6,8 +6,10 @@ SMTP server (aiosmtpd, with a login) and are read from it."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi import FastAPI
@@ -450,3 +452,45 @@ def test_a_refused_mail_server_falls_back_to_the_link(app: FastAPI, mailbox: smt
         assert mailbox.to(email) == []
     finally:
         settings.smtp_password = saved
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(
+    app: FastAPI, mailbox: smtp.Mailbox
+) -> None:
+    """The last-admin rule holds under concurrency: of two admins deactivating each other at
+    once (the test organisation's admin and a new one), one only succeeds."""
+    email = fresh_address()
+    admin_invites(app, email, "admin")
+    with TestClient(app) as client:
+        assert set_password_by_link(client, local_path(mailbox.link_to(email)), NEW_PASSWORD) == 303
+    second, _ = membership(app, email)
+    first = people_of(app).admin
+    with TestClient(app) as one, TestClient(app) as other:
+        by_first = Browser(one, "admin")
+        by_first.get("/organisation")
+        sign_in_by_form(other, email, NEW_PASSWORD)
+        by_second = Browser(other, None)
+        by_second.get("/organisation")
+        start = threading.Barrier(2)
+
+        def remove(browser: Browser, target: uuid.UUID) -> int:
+            start.wait()
+            return browser.post(f"/organisation/membres/{target}/desactiver").status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            results = list(
+                pool.map(lambda job: remove(*job), [(by_first, second.id), (by_second, first.id)])
+            )
+    assert sorted(results) == [303, 422]
+    with new_session(app.state.ctx.engine) as session:
+        organisation = accounts.membership_of(session, first.id)
+        assert organisation is not None
+        assert accounts.active_admins(session, organisation.organisation_id) == 1
+        # Put the test organisation back as it was: its admin active, the new admin gone.
+        for user_id in (first.id, second.id):
+            user = accounts.get_user(session, user_id)
+            assert user is not None
+            if user_id == first.id:
+                accounts.reactivate(session, user)
+            else:
+                accounts.delete_account(session, user)

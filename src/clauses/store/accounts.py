@@ -29,7 +29,7 @@ from sqlalchemy import CursorResult, String, cast, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from clauses.store.db import writing
+from clauses.store.db import hold_write_lock, writing
 from clauses.store.models import (
     ALL_SESSIONS,
     COMMENT_MAX,
@@ -467,7 +467,24 @@ def member_of(
 
 
 def _keep_an_admin(session: Session, membership: Membership) -> None:
-    if membership.role == Role.admin and active_admins(session, membership.organisation_id) <= 1:
+    """Refuse (:class:`LastAdmin`) to take away the organisation's last active admin. The
+    active admins are read under the write lock (SQLite) and locked (``FOR UPDATE``, PostgreSQL):
+    two admins removing each other at once are served one after the other, and the second sees
+    the first's change."""
+    if membership.role != Role.admin:
+        return
+    hold_write_lock(session)
+    admins = session.exec(
+        select(Membership.user_id)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            Membership.organisation_id == membership.organisation_id,
+            Membership.role == Role.admin,
+            col(User.deactivated_at).is_(None),
+        )
+        .with_for_update()
+    ).all()
+    if membership.user_id in admins and len(admins) <= 1:
         raise LastAdmin(
             "L’organisation doit garder au moins un administrateur actif : donnez d’abord ce "
             "rôle à un autre membre."
