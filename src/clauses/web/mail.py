@@ -27,7 +27,7 @@ def message(settings: Settings, to: str, subject: str, body: str) -> EmailMessag
     mail = EmailMessage()
     mail["From"] = settings.smtp_sender
     mail["To"] = to
-    mail["Subject"] = subject
+    mail["Subject"] = " ".join(subject.split())  # one line, whatever a name holds
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=settings.smtp_sender.rpartition("@")[2] or None)
     mail.set_content(body)  # text/plain, UTF-8

@@ -559,6 +559,8 @@ async def privacy(request: Request, ctx: ContextDep) -> HTMLResponse:
             "session_hours": settings.session_hours,
             "idle_minutes": settings.session_idle_minutes,
             "invitation_days": settings.invitation_days,
+            "member_invitation_days": settings.member_invitation_days,
+            "password_link_hours": settings.password_link_hours,
         },
     )
 
