@@ -3,19 +3,27 @@ the e-mails the application sends (invitations, forgotten passwords)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import ipaddress
 import re
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 USERNAME = "clauses"
 PASSWORD = "secret smtp de test"
@@ -59,11 +67,47 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM files in ``folder``)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "smtp.pem", folder / "smtp.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """A server that requires the login :data:`USERNAME` / :data:`PASSWORD` (over a plain local
-    connection: the tests do not set up TLS)."""
+def smtp_server(tls: tuple[Path, Path] | None = None) -> Iterator[Mailbox]:
+    """A server that requires the login :data:`USERNAME` / :data:`PASSWORD`: over a plain local
+    connection, or with ``tls`` (certificate and key files) only after STARTTLS."""
     mailbox = Mailbox("127.0.0.1", free_port())
+    context = None
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
 
     def authenticate(
         server: Any, session: Any, envelope: Any, mechanism: str, data: Any
@@ -83,7 +127,9 @@ def smtp_server() -> Iterator[Mailbox]:
         port=mailbox.port,
         authenticator=authenticate,
         auth_required=True,
-        auth_require_tls=False,
+        auth_require_tls=tls is not None,
+        require_starttls=tls is not None,
+        tls_context=context,
     )
     controller.start()
     try:

@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from sqlmodel import select
 from clauses.store import accounts
 from clauses.store.db import new_session
 from clauses.store.models import AuditEvent, Membership, PasswordLink, Role, User
+from clauses.web import mail
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
 from tests import smtp
@@ -494,3 +496,30 @@ def test_two_admins_removing_each_other_at_once_leave_one(
                 accounts.reactivate(session, user)
             else:
                 accounts.delete_account(session, user)
+
+
+def test_mail_goes_over_starttls_checked_against_the_configured_authority(
+    tmp_path: Path,
+) -> None:
+    """STARTTLS with the server's certificate checked (against ``smtp_ca_file``), then the
+    login: the message arrives. Without that authority the certificate is refused and nothing
+    is sent."""
+    tls = smtp.self_signed(tmp_path)
+    with smtp.smtp_server(tls) as box:
+        settings = Settings(
+            smtp_host=box.host,
+            smtp_port=box.port,
+            smtp_username=smtp.USERNAME,
+            smtp_password=smtp.PASSWORD,  # type: ignore[arg-type]
+            smtp_sender="clauses@region.test",
+            smtp_ca_file=tls[0],
+        )
+        assert settings.smtp_starttls  # the default
+        assert mail.send(settings, "tls@region.test", "Essai", "Par STARTTLS.")
+        assert [m["Subject"] for m in box.to("tls@region.test")] == ["Essai"]
+        assert box.logins == [smtp.USERNAME]
+        unchecked = settings.model_copy(update={"smtp_ca_file": None})
+        assert not mail.send(unchecked, "refus@region.test", "Essai", "Certificat inconnu.")
+        plain = settings.model_copy(update={"smtp_starttls": False})
+        assert not mail.send(plain, "clair@region.test", "Essai", "Sans TLS.")
+        assert box.to("refus@region.test") == [] and box.to("clair@region.test") == []

@@ -45,7 +45,8 @@ def send(settings: Settings, to: str, subject: str, body: str) -> bool:
             settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_s
         ) as server:
             if settings.smtp_starttls:
-                server.starttls(context=ssl.create_default_context())
+                cafile = str(settings.smtp_ca_file) if settings.smtp_ca_file else None
+                server.starttls(context=ssl.create_default_context(cafile=cafile))
             if settings.smtp_username:
                 server.login(settings.smtp_username, settings.smtp_password.get_secret_value())
             server.send_message(mail)

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     )
     smtp_port: int = Field(default=587, gt=0, description="SMTP port (587 with STARTTLS)")
     smtp_starttls: bool = Field(default=True, description="STARTTLS before authenticating")
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="certificates (PEM) the SMTP server's is checked against at STARTTLS, for "
+        "an internal authority; unset: the system's",
+    )
     smtp_username: str = Field(default="", description="SMTP user; empty: no authentication")
     smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password")
     smtp_sender: str = Field(
