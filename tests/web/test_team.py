@@ -119,6 +119,8 @@ def test_an_admin_invites_a_referent_by_e_mail(app: FastAPI, mailbox: smtp.Mailb
     assert messages[0]["From"] == "clauses@region.test"
     assert "Invitation à rejoindre Région Test" in messages[0]["Subject"]
     assert smtp.USERNAME in mailbox.logins  # the settings' credentials were used
+    body = messages[0].get_content()
+    assert "«\u00a0Région Test\u00a0»" in body and "une seule fois)\u00a0:" in body
     path = local_path(mailbox.link_to(email))
     # Only the token's hash is stored.
     with new_session(app.state.ctx.engine) as session:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from clauses import french
 from clauses.store import accounts
 from clauses.store.db import new_session
 from clauses.store.models import ROLE_LABELS, AuditEvent, Membership, Organisation, Role, User
@@ -191,13 +192,17 @@ def send_link(
 def invitation_message(
     inviter: str, organisation: str, url: str, valid: dt.timedelta
 ) -> tuple[str, str]:
+    """The subject and text of an invitation (French spacing; the link on a line of its own)."""
     return (
-        f"Invitation à rejoindre {organisation} sur Clauses",
-        f"Bonjour,\n\n{inviter} vous invite à rejoindre « {organisation} » sur Clauses, "
-        "l’assistant des clauses sociales des marchés publics.\n\n"
-        f"Pour choisir votre mot de passe et vous connecter, ouvrez ce lien "
-        f"(valable {valid.days} jours, une seule fois) :\n\n{url}\n\n"
-        "Si vous n’attendiez pas cette invitation, ignorez ce message.\n",
+        french.typography(f"Invitation à rejoindre {organisation} sur Clauses"),
+        french.typography(
+            f"Bonjour,\n\n{inviter} vous invite à rejoindre « {organisation} » sur Clauses, "
+            "l’assistant des clauses sociales des marchés publics.\n\n"
+            "Pour choisir votre mot de passe et vous connecter, ouvrez ce lien "
+            f"(valable {valid.days} jours, une seule fois) :"
+        )
+        + f"\n\n{url}\n\n"
+        + "Si vous n’attendiez pas cette invitation, ignorez ce message.\n",
     )
 
 
@@ -205,9 +210,14 @@ def reset_message(url: str, valid: dt.timedelta) -> tuple[str, str]:
     hours = valid.total_seconds() / 3600
     return (
         "Votre mot de passe Clauses",
-        "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
-        f"(valable {hours:g} heures, une seule fois) :\n\n{url}\n\n"
-        "Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+        french.typography(
+            "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+            f"(valable {hours:g} heures, une seule fois) :"
+        )
+        + f"\n\n{url}\n\n"
+        + french.typography(
+            "Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n"
+        ),
     )
 
 
