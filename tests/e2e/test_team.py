@@ -204,3 +204,33 @@ def test_the_password_change_form_works_with_the_keyboard(
     finally:
         admin.context.close()
         member.context.close()
+
+
+def test_the_team_pages_work_without_javascript(
+    chromium: Any, mailing_server: Server, mailbox: smtp.Mailbox
+) -> None:
+    """Invite, set the password through the link, deactivate: plain forms, no script."""
+    email = address()
+    contexts = [
+        chromium.browser.new_context(java_script_enabled=False, locale="fr-FR") for _ in range(2)
+    ]
+    admin, member = (context.new_page() for context in contexts)
+    try:
+        sign_in(admin, mailing_server, EMAILS["admin"], PASSWORD)
+        admin.goto(f"{mailing_server.url}/organisation")
+        admin.get_by_label("Adresse électronique").fill(email)
+        admin.get_by_label("Rôle", exact=True).select_option(label="acheteur")
+        admin.get_by_role("button", name="Inviter").click()
+        expect(admin.locator(".notice")).to_contain_text("Invitation envoyée par courriel.")
+        member.goto(mailbox.link_to(email))
+        member.locator("#password").fill(NEW_PASSWORD)
+        member.get_by_label("Confirmation du mot de passe").fill(NEW_PASSWORD)
+        member.get_by_role("button", name="Enregistrer le mot de passe").click()
+        member.wait_for_url(f"{mailing_server.url}/")
+        admin.get_by_role("button", name=f"Désactiver {email}").click()
+        expect(admin.locator(".notice")).to_contain_text("Compte désactivé")
+        member.goto(f"{mailing_server.url}/dossiers")
+        assert member.url.startswith(f"{mailing_server.url}/connexion")
+    finally:
+        for context in contexts:
+            context.close()
