@@ -9,6 +9,7 @@ context that bypasses the app's CSP for the audit only.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -413,6 +414,48 @@ def as_referent(path: str) -> Callable[[Any, Site], None]:
     return go
 
 
+def as_admin(page: Any, site: Site, path: str) -> None:
+    page.context.clear_cookies()
+    cookie = site.server.session_cookie("admin")
+    page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": site.url}])
+    page.goto(site.url + path)
+
+
+def organisation_link_shown(page: Any, site: Site) -> None:
+    """An invitation on a server without mail server: the link to pass on."""
+    as_admin(page, site, "/organisation")
+    page.get_by_label("Adresse électronique").fill(f"a11y-{uuid.uuid4().hex[:8]}@region.test")
+    page.get_by_role("button", name="Inviter").click()
+    expect(page.locator("#passed-on-link")).to_be_visible()
+
+
+def organisation_last_admin(page: Any, site: Site) -> None:
+    """The last admin tries to deactivate itself: refused, said at the top."""
+    as_admin(page, site, "/organisation")
+    page.get_by_role("button", name="Désactiver admin@region.test").click()
+    expect(page.locator("#error-summary")).to_contain_text("au moins un administrateur actif")
+
+
+def forgotten_answered(page: Any, site: Site) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{site.url}/mot-de-passe-oublie")
+    page.get_by_label("Adresse électronique").fill("personne@region.test")
+    page.get_by_role("button", name="Recevoir un lien").click()
+    expect(page.get_by_role("status")).to_be_visible()
+
+
+def password_change_refused(page: Any, site: Site) -> None:
+    page.context.clear_cookies()
+    cookie = site.server.session_cookie("acheteur")
+    page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": site.url}])
+    page.goto(f"{site.url}/compte")
+    page.get_by_label("Mot de passe actuel").fill("pas le bon")
+    page.locator("#password").fill("un nouveau mot de passe")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("un nouveau mot de passe")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.locator("#password-error")).to_be_visible()
+
+
 def refused_sign_in(page: Any, site: Site) -> None:
     page.context.clear_cookies()
     page.goto(f"{site.url}/connexion")
@@ -468,6 +511,13 @@ PAGES: dict[str, Callable[[Any, Site], None]] = {
     "comments": visit("/dossiers/{complete}/commentaires"),
     "invitations": as_referent("/dossiers/{complete}/invitations"),
     "invitation link": anonymous("{invitation}"),
+    # The team (issue 23): this server has no mail server.
+    "organisation": lambda page, site: as_admin(page, site, "/organisation"),
+    "organisation, link to pass on": organisation_link_shown,
+    "organisation, last admin refused": organisation_last_admin,
+    "forgotten password": anonymous("/mot-de-passe-oublie"),
+    "forgotten password, answered": forgotten_answered,
+    "account, password change refused": password_change_refused,
 }
 
 

@@ -8,6 +8,7 @@ the dossier. Each state-changing request is made on a dossier of its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,13 @@ from starlette.routing import Mount
 from clauses.decp import DecpSchema
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
-from clauses.store.models import DossierCreate, DossierGrant, GeneratedDocumentCreate, Stage
+from clauses.store.models import (
+    DossierCreate,
+    DossierGrant,
+    GeneratedDocumentCreate,
+    Role,
+    Stage,
+)
 from tests.moves import move_to
 from tests.web.conftest import Browser, People, people_of, sign_in, text_of
 from tests.web.stages import AWARD_FORM, place_at, unique_id
@@ -45,6 +52,8 @@ MEMBERS_WRITE = row(LOGIN, 303, 404, 303, 303, 403)
 REFERENT_READ = row(LOGIN, 403, 404, 200, 200, 403)
 REFERENT_WRITE = row(LOGIN, 403, 404, 303, 303, 403)
 FOLLOWUP_WRITE = row(LOGIN, 303, 404, 303, 303, 303)
+ADMIN_READ = row(LOGIN, 403, 403, 403, 200, 404)
+ADMIN_WRITE = row(LOGIN, 403, 403, 403, 303, 403)
 REPORTS = row(LOGIN, 403, 403, 200, 200, 404)  # a facilitator is no member: not found
 HOURS_LINE = {
     "lot": "1",
@@ -75,6 +84,28 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, str], tuple[Any, ...]]] = {
     ("GET", "/invitations/{token}"): ({}, OK_ALL),
     # Accepted by the invited address only (none of the visitors: 403; anonymous: no password).
     ("POST", "/invitations/{token}"): ({}, row(422, 403, 403, 403, 403, 403)),
+    # The team (issue 23): the organisation's page is its admins' (a facilitator, member of
+    # none, does not find it); each action on a member of its own, invited for the test.
+    ("GET", "/organisation"): ({}, ADMIN_READ),
+    # No mail server: the admin is shown the link to pass on (200).
+    ("POST", "/organisation/invitations"): (
+        {"email": "equipe@region.test", "role": "referent"},
+        row(LOGIN, 403, 403, 403, 200, 403),
+    ),
+    ("POST", "/organisation/membres/{user_id}/role"): ({"role": "referent"}, ADMIN_WRITE),
+    ("POST", "/organisation/membres/{user_id}/desactiver"): ({}, ADMIN_WRITE),
+    ("POST", "/organisation/membres/{user_id}/reactiver"): ({}, ADMIN_WRITE),
+    ("POST", "/organisation/membres/{user_id}/lien"): ({}, row(LOGIN, 403, 403, 403, 200, 403)),
+    # « Mot de passe oublié »: the same answer for everyone, whatever the address.
+    ("GET", "/mot-de-passe-oublie"): ({}, OK_ALL),
+    ("POST", "/mot-de-passe-oublie"): ({"email": "x@region.test"}, OK_ALL),
+    # A link that sets a password: the link is the proof (no password typed: 422).
+    ("GET", "/mot-de-passe/{token}"): ({}, OK_ALL),
+    ("POST", "/mot-de-passe/{token}"): ({}, (422,) * 6),
+    ("POST", "/compte/mot-de-passe"): (
+        {"current_password": "faux", "password": "x" * 12, "password_confirm": "x" * 12},
+        row(LOGIN, 422, 422, 422, 422, 422),
+    ),
     ("GET", "/dossiers"): ({}, row(LOGIN, 200, 200, 200, 200, 200)),
     ("POST", "/dossiers"): ({"title": "Nouveau"}, row(LOGIN, 303, 303, 303, 303, 403)),
     ("GET", "/dossiers/{dossier_id}"): ({}, MEMBERS_READ),
@@ -234,6 +265,28 @@ class World:
             )
         return dossier
 
+    def member(self) -> uuid.UUID:
+        """A member of « Région Test » of its own, invited (no password yet)."""
+        with new_session(self.app.state.ctx.engine) as session:
+            organisation = accounts.membership_of(session, self.people.admin.id)
+            assert organisation is not None
+            return accounts.invite_member(
+                session,
+                organisation_id=organisation.organisation_id,
+                email=f"membre-{uuid.uuid4().hex[:8]}@region.test",
+                role=Role.acheteur,
+            ).id
+
+    def password_link(self) -> str:
+        """The token of a link that sets the password of a new member of its own."""
+        member = self.member()
+        with new_session(self.app.state.ctx.engine) as session:
+            user = accounts.get_user(session, member)
+            assert user is not None
+            return accounts.new_password_link(
+                session, user, purpose=accounts.INVITATION_PURPOSE, valid=dt.timedelta(hours=1)
+            )
+
     def invitation(self) -> str:
         """An invitation to a dossier of its own (accepting it grants that dossier only)."""
         dossier = self.dossier()
@@ -284,7 +337,12 @@ def url_of(world: World, method: str, path: str) -> str:
         dossier_id=dossier,
         step_id="marche",
         document_id=world.document,
-        token=world.invitation() if path.startswith("/invitations") else "jeton",
+        token=world.invitation()
+        if path.startswith("/invitations")
+        else world.password_link()
+        if path.startswith("/mot-de-passe/")
+        else "jeton",
+        user_id=world.member() if "{user_id}" in path else "",
         mechanism_id="insertion_clause",
         practice_id=next(iter(world.app.state.ctx.library.practices)),
     ).replace("/static", "/static/css/app.css")

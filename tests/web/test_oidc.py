@@ -350,3 +350,23 @@ def test_an_id_token_without_the_required_level_is_refused(
             )
     finally:
         app.state.ctx.engine.dispose()
+
+
+def test_a_deactivated_account_cannot_sign_in_through_the_provider(
+    oidc_app: FastAPI, provider: Provider
+) -> None:
+    """Issue 23: an admin deactivated the agent's account; the provider's sign-in is refused."""
+    provider.person = dict(AGENT, sub="agent-desactive", email="desactive@region.test")
+    with TestClient(oidc_app) as client:
+        assert client.get(at_provider(start(client)), follow_redirects=False).status_code == 303
+    with new_session(oidc_app.state.ctx.engine) as session:
+        user = accounts.user_by_email(session, "desactive@region.test")
+        assert user is not None
+        user.deactivated_at = user.created_at
+        session.add(user)
+        session.commit()
+    with TestClient(oidc_app) as client:
+        response = client.get(at_provider(start(client)), follow_redirects=False)
+        assert response.status_code == 403
+        assert "Votre compte est désactivé" in text_of(response.text)
+        assert client.get("/dossiers", follow_redirects=False).status_code == 303

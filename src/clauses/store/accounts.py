@@ -29,7 +29,7 @@ from sqlalchemy import CursorResult, String, cast, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from clauses.store.db import writing
+from clauses.store.db import hold_write_lock, writing
 from clauses.store.models import (
     ALL_SESSIONS,
     COMMENT_MAX,
@@ -47,6 +47,7 @@ from clauses.store.models import (
     Membership,
     OidcSession,
     Organisation,
+    PasswordLink,
     Role,
     SessionRevocation,
     SetupToken,
@@ -326,6 +327,12 @@ def federated_user(
         session.add(user)
         session.flush()
         session.add(FederatedIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    if user.deactivated_at is not None:
+        session.rollback()
+        raise AccountError(
+            "Votre compte est désactivé : demandez à l’administrateur de votre organisation de "
+            "le réactiver."
+        )
     if user.password_hash is None:
         user.given_name, user.usual_name = given_name[:NAME_MAX], usual_name[:NAME_MAX]
         session.add(user)
@@ -365,10 +372,11 @@ def members(session: Session, organisation_id: uuid.UUID) -> Sequence[tuple[User
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The account of that address and password, if it is active."""
     user = user_by_email(session, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    return user
+    return user if user is not None and user.deactivated_at is None else None
 
 
 REVOCATIONS_KEPT = dt.timedelta(days=1)  # longer than any session (12 hours at most)
@@ -426,6 +434,207 @@ def delete_account(session: Session, user: User) -> None:
     session.execute(delete(User).where(col(User.id) == user.id))
     _revoke(session, user.id, ALL_SESSIONS)
     _commit(session)
+
+
+# The team: an admin invites members, changes their roles, deactivates and reactivates them
+
+
+class LastAdmin(AccountError):
+    """The organisation would have no active admin left."""
+
+
+def active_admins(session: Session, organisation_id: uuid.UUID) -> int:
+    query = (
+        select(func.count())
+        .select_from(Membership)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            Membership.organisation_id == organisation_id,
+            Membership.role == Role.admin,
+            col(User.deactivated_at).is_(None),
+        )
+    )
+    return int(session.exec(query).one())
+
+
+def member_of(
+    session: Session, organisation_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[User, Membership] | None:
+    """The member ``user_id`` of that organisation (None: no such member there)."""
+    membership = session.get(Membership, (user_id, organisation_id), populate_existing=True)
+    user = get_user(session, user_id) if membership is not None else None
+    return None if user is None or membership is None else (user, membership)
+
+
+def _keep_an_admin(session: Session, membership: Membership) -> None:
+    """Refuse (:class:`LastAdmin`) to take away the organisation's last active admin. The
+    active admins are read under the write lock (SQLite) and locked (``FOR UPDATE``, PostgreSQL):
+    two admins removing each other at once are served one after the other, and the second sees
+    the first's change."""
+    if membership.role != Role.admin:
+        return
+    hold_write_lock(session)
+    admins = session.exec(
+        select(Membership.user_id)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            Membership.organisation_id == membership.organisation_id,
+            Membership.role == Role.admin,
+            col(User.deactivated_at).is_(None),
+        )
+        .with_for_update()
+    ).all()
+    if membership.user_id in admins and len(admins) <= 1:
+        raise LastAdmin(
+            "L’organisation doit garder au moins un administrateur actif : donnez d’abord ce "
+            "rôle à un autre membre."
+        )
+
+
+def invite_member(session: Session, *, organisation_id: uuid.UUID, email: str, role: Role) -> User:
+    """A new member of the organisation, without password yet (it sets one through the link of
+    :func:`new_password_link`, purpose « invitation »)."""
+    email = normalise_email(email)
+    if user_by_email(session, email) is not None:
+        raise AccountError(f"Un compte existe déjà pour « {email} ».")
+    user = User(email=email)
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, organisation_id=organisation_id, role=role))
+    try:
+        _commit(session)
+    except IntegrityError:
+        session.rollback()
+        raise AccountError(f"Un compte existe déjà pour « {email} ».") from None
+    return user
+
+
+def pending_invitees(session: Session, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Of those accounts, the ones that cannot sign in yet: no password, no identity of the
+    provider (an invited member who has not opened the link)."""
+    if not user_ids:
+        return set()
+    without = session.exec(
+        select(User.id).where(col(User.id).in_(user_ids), col(User.password_hash).is_(None))
+    ).all()
+    linked = session.exec(
+        select(FederatedIdentity.user_id).where(col(FederatedIdentity.user_id).in_(without))
+    ).all()
+    return set(without) - set(linked)
+
+
+def change_role(session: Session, membership: Membership, role: Role) -> int:
+    """The member's new role; its sessions end (the new role holds from its next sign-in); its
+    new session epoch."""
+    if role != Role.admin:
+        _keep_an_admin(session, membership)
+    membership.role = role
+    session.add(membership)
+    session.flush()
+    return end_sessions(session, membership.user_id)
+
+
+def deactivate(session: Session, user: User, membership: Membership) -> int:
+    """The member can no longer sign in and its sessions end; its new session epoch."""
+    _keep_an_admin(session, membership)
+    user.deactivated_at = utcnow()
+    session.add(user)
+    session.execute(
+        update(PasswordLink)
+        .where(col(PasswordLink.user_id) == user.id, col(PasswordLink.used_at).is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return end_sessions(session, user.id)
+
+
+def reactivate(session: Session, user: User) -> None:
+    user.deactivated_at = None
+    session.add(user)
+    _commit(session)
+
+
+# Links that set a password (an invited member's first one, a forgotten one's new one)
+
+INVITATION_PURPOSE = "invitation"
+RESET_PURPOSE = "reinitialisation"
+
+
+def new_password_link(session: Session, user: User, *, purpose: str, valid: dt.timedelta) -> str:
+    """A link's token that sets ``user``'s password, once, within ``valid``; the account's
+    earlier links stop working (only the latest one sent opens)."""
+    now = utcnow()
+    session.execute(
+        update(PasswordLink)
+        .where(col(PasswordLink.user_id) == user.id, col(PasswordLink.used_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordLink(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            purpose=purpose,
+            expires_at=now + valid,
+        )
+    )
+    _commit(session)
+    return token
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment  # SQLite: naive
+
+
+def open_password_link(session: Session, token: str) -> tuple[PasswordLink, User] | None:
+    """The link of that token and its account, while it is unused, unexpired and the account
+    active."""
+    link = session.get(PasswordLink, token_hash(token), populate_existing=True)
+    if link is None or link.used_at is not None or _aware(link.expires_at) <= utcnow():
+        return None
+    user = get_user(session, link.user_id)
+    if user is None or user.deactivated_at is not None:
+        return None
+    return link, user
+
+
+def use_password_link(session: Session, link: PasswordLink, user: User, password: str) -> int:
+    """Set the password through the link, once: the link is claimed by an update that must find
+    it still unused and unexpired, in the password's transaction (:class:`InvitationClosed`
+    otherwise). The account's sessions end; its new epoch."""
+    check_password(password)
+    new_hash = hash_password(password)
+    now = utcnow()
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(PasswordLink)
+        .where(
+            col(PasswordLink.token_hash) == link.token_hash,
+            col(PasswordLink.used_at).is_(None),
+            col(PasswordLink.expires_at) > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvitationClosed(link.token_hash)
+    user.password_hash = new_hash
+    session.add(user)
+    session.flush()
+    return end_sessions(session, user.id)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> int:
+    """The new password, the current one proved (:class:`AccountError` otherwise); the
+    account's sessions end (the caller opens a new one); its new epoch."""
+    if user.password_hash is None or not verify_password(user.password_hash, current):
+        raise AccountError("Mot de passe actuel : saisie incorrecte.")
+    user.password_hash = hash_password(new)
+    session.add(user)
+    session.flush()
+    return end_sessions(session, user.id)
 
 
 # Sessions opened through the OpenID Connect provider

@@ -262,6 +262,10 @@ class User(SQLModel, table=True):
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Set by an admin of the organisation: the account cannot sign in, its sessions have ended.
+    deactivated_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
     @property
     def display_name(self) -> str:
@@ -338,6 +342,25 @@ class Invitation(SQLModel, table=True):
     dossier_id: uuid.UUID = _uuid_fk("dossier.id", index=True)
     email: str = Field(max_length=EMAIL_MAX)
     invited_by: uuid.UUID | None = Field(default=None)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class PasswordLink(SQLModel, table=True):
+    """A link that sets an account's password, once and until ``expires_at``: sent to a member
+    an admin invited (``purpose`` « invitation ») or to a member who forgot it
+    (« reinitialisation »). Only the token's SHA-256 is kept."""
+
+    __tablename__ = "password_link"
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: uuid.UUID = _uuid_fk("app_user.id", index=True)
+    purpose: str = Field(max_length=20)
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

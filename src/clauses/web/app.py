@@ -40,7 +40,7 @@ from clauses.web.oidc import OpenIdClient
 from clauses.web.passwords import HashingQueueFull
 from clauses.web.rendering import render
 from clauses.web.revocations import Revocations
-from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports
+from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports, team
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.sessions import Sessions
 from clauses.web.settings import Settings, resolve_secret_key
@@ -326,6 +326,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home.router,
         *dossiers.routers,
         accounts.router,
+        team.public,
+        team.router,
         library.router,
         practices.router,
         reports.router,

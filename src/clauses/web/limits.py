@@ -72,6 +72,9 @@ class Measured:
         return value
 
 
+RESETS_PER_WINDOW = 3
+
+
 class Limits:
     """The windows of one application (built from its settings)."""
 
@@ -84,6 +87,9 @@ class Limits:
             engine, "connexion-poste", sign_in_attempts * 5, seconds
         )
         self.heavy = SlidingWindow(engine, "lourd", heavy, 60)
+        # « Mot de passe oublié »: a few messages per address and window, so that the form
+        # cannot fill someone's mailbox.
+        self.reset_by_email = SlidingWindow(engine, "oubli-adresse", RESETS_PER_WINDOW, seconds)
         self.generating = threading.BoundedSemaphore(GENERATING_AT_ONCE)
         self.stored_bytes = Measured(USAGE_SECONDS)
 

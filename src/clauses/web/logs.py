@@ -9,14 +9,15 @@ import logging
 import re
 
 ACCESS_LOGGER = "uvicorn.access"
-# Paths that carry a secret token (an invitation, the setup link): the token is not logged.
-TOKEN_PATH = re.compile(r"^/(invitations|installation)/[^/?]+")
+# Paths that carry a secret token (an invitation, the setup link, a password link): the token
+# is not logged.
+TOKEN_PATH = re.compile(r"^/(invitations|installation|mot-de-passe)/[^/?]+")
 
 
 # The loggers whose lines may name a path: the application's and the server's errors (a
 # logger's filters do not apply to its children's lines: each one is named).
 PATH_LOGGERS = ("clauses", "clauses.web", "clauses.store", "uvicorn.error")
-ANY_TOKEN_PATH = re.compile(r"/(invitations|installation)/[^/?\s\"']+")
+ANY_TOKEN_PATH = re.compile(r"/(invitations|installation|mot-de-passe)/[^/?\s\"']+")
 
 
 def loggable(path: str) -> str:

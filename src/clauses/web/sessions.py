@@ -162,7 +162,7 @@ def revalidated(engine: Engine, principal: Principal) -> Principal | None:
     """The principal as the database has it now, or None if its session has ended."""
     with new_session(engine) as session:
         user = accounts.get_user(session, principal.user_id)
-        if user is None or user.session_epoch != principal.epoch:
+        if user is None or user.session_epoch != principal.epoch or user.deactivated_at is not None:
             return None
         membership = accounts.membership_of(session, user.id)
     now = time.time()

@@ -68,6 +68,35 @@ class Settings(BaseSettings):
         default=30, gt=0, description="duplications and generations per account and minute"
     )
     invitation_days: int = Field(default=14, gt=0, description="validity of an invitation link")
+    password_link_hours: float = Field(
+        default=24, gt=0, description="validity of a forgotten password's link"
+    )
+    member_invitation_days: int = Field(
+        default=7, gt=0, description="validity of the link an invited member sets a password by"
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server the invitations and password links are sent through; unset: "
+        "no e-mail, the admin is shown the link to pass on",
+    )
+    smtp_port: int = Field(default=587, gt=0, description="SMTP port (587 with STARTTLS)")
+    smtp_starttls: bool = Field(default=True, description="STARTTLS before authenticating")
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="certificates (PEM) the SMTP server's is checked against at STARTTLS, for "
+        "an internal authority; unset: the system's",
+    )
+    smtp_username: str = Field(default="", description="SMTP user; empty: no authentication")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password")
+    smtp_sender: str = Field(
+        default="clauses@localhost", description="the From address of the messages sent"
+    )
+    smtp_timeout_s: float = Field(default=10, gt=0, description="seconds to reach the server")
+    public_url: str | None = Field(
+        default=None,
+        description="the site's address in the links of e-mails (https://clauses.exemple.fr); "
+        "unset: the address of the request",
+    )
     oidc_issuer: str | None = Field(
         default=None, description="OpenID Connect issuer (ProConnect); enables the sign-in button"
     )

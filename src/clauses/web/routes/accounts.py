@@ -496,7 +496,14 @@ def account(request: Request, session: SessionDep) -> Response:
     return account_page(request, session, user)
 
 
-def account_page(request: Request, session: Session, user: User, error: str = "") -> HTMLResponse:
+ACCOUNT_NOTICES = {
+    "mot-de-passe-change": "Mot de passe changé. Vos autres sessions sont terminées."
+}
+
+
+def account_page(
+    request: Request, session: Session, user: User, error: str = "", password_error: str = ""
+) -> HTMLResponse:
     membership = accounts.membership_of(session, user.id)
     organisation = session.get(Organisation, membership.organisation_id) if membership else None
     return render(
@@ -509,8 +516,11 @@ def account_page(request: Request, session: Session, user: User, error: str = ""
             "role": ROLE_LABELS[Role(membership.role)] if membership else "facilitateur",
             "granted": accounts.granted_dossiers(session, user.id),
             "error": error,
+            "password_error": password_error,
+            "password_min": accounts.PASSWORD_MIN,
+            "notice": ACCOUNT_NOTICES.get(request.query_params.get("notice", "")),
         },
-        status_code=422 if error else 200,
+        status_code=422 if error or password_error else 200,
     )
 
 
@@ -549,6 +559,8 @@ async def privacy(request: Request, ctx: ContextDep) -> HTMLResponse:
             "session_hours": settings.session_hours,
             "idle_minutes": settings.session_idle_minutes,
             "invitation_days": settings.invitation_days,
+            "member_invitation_days": settings.member_invitation_days,
+            "password_link_hours": settings.password_link_hours,
         },
     )
 
