@@ -89,8 +89,8 @@ LABELS = {
     "amount_eur": "Montant du marché (€ HT)",
     "price_form": "Forme du prix",
     "price_types": "Types de prix",
-    "place-code": "Lieu d’exécution : code",
-    "place-type": "Lieu d’exécution : type de code",
+    "place-code": "Lieu d’exécution\u00a0: code",
+    "place-type": "Lieu d’exécution\u00a0: type de code",
     "grouping": "Groupement d’opérateurs",
     "subcontracting_declared": "Sous-traitance déclarée",
     "advance_payment": "Avance versée",
@@ -385,6 +385,58 @@ def label_of(name: str) -> str:
     return LABELS.get(name, name)
 
 
+# The fields in the order the page shows them (its sections), for the error summary.
+PAGE_ORDER = (
+    "id",
+    "nature",
+    "ccag",
+    "place-code",
+    "place-type",
+    "buyer_siret",
+    "procedure",
+    "techniques",
+    "execution_modalities",
+    "offers_received",
+    "framework_id",
+    "grouping",
+    "subcontracting_declared",
+    "lots",
+    "holders",
+    "amount_eur",
+    "notification_date",
+    "publication_date",
+    "price_form",
+    "price_types",
+    "advance_payment",
+    "advance_rate",
+    "environmental_considerations",
+    "innovative",
+)
+LOT_ORDER = ("id", "amount_eur", "holders", *LOT_FIELDS[2:])
+HOLDER_ROW = re.compile(r"^holders-(\d+)-(.*)$")
+
+
+def page_position(name: str) -> tuple[int, int, int, int, int]:
+    """Where a field is on the page (a field no form gives: after all of them)."""
+    lot, rest = 0, name
+    match = re.match(r"^lots-(\d+)-(.*)$", name)
+    if match:
+        lot, rest = int(match[1]), match[2]
+    row, field_name = 0, rest
+    holder = HOLDER_ROW.match(rest)
+    if holder:
+        row, field_name = int(holder[1]), "holders"
+        within = HOLDER_FIELDS.index(holder[2]) if holder[2] in HOLDER_FIELDS else 0
+    else:
+        within = 0
+    if lot:
+        top = PAGE_ORDER.index("lots")
+        sub = LOT_ORDER.index(field_name) if field_name in LOT_ORDER else len(LOT_ORDER)
+        return (top, lot, sub, row, within)
+    top = PAGE_ORDER.index(field_name) if field_name in PAGE_ORDER else len(PAGE_ORDER)
+    return (top, 0, 0, row, within)
+
+
 def form_errors(
     errors: list[FieldError], layout: Layout, inputs: set[str]
 ) -> tuple[dict[str, str], list[ErrorItem]]:
@@ -400,6 +452,7 @@ def form_errors(
             items.append(ErrorItem(name, label_of(name), error.message))
         else:
             items.append(ErrorItem("", error.field, error.message))
+    items.sort(key=lambda item: page_position(item.id) if item.id else (len(PAGE_ORDER) + 1,))
     return placed, items
 
 
