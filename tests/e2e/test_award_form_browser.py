@@ -95,10 +95,10 @@ def test_award_form_in_sections_pre_filled_and_every_error_at_once(
         summary = page.locator("#award-errors")
         expect(summary).to_be_focused()
         # Every field the dossier cannot know, and the SIRET emptied, at once: the buyer's
-        # SIRET, offers, 2 dates, price form and types, grouping, 3 yes/no, lot 1's id, amount
-        # and holder (the lot to give first when none is).
+        # SIRET, offers, 2 dates, price form and types, grouping, 3 yes/no, « aucun lot », lot
+        # 1's id, amount and holder (the lot to give first when none is).
         links = summary.get_by_role("link")
-        expect(links).to_have_count(13)
+        expect(links).to_have_count(14)
         for target in links.evaluate_all("links => links.map(a => a.hash.slice(1))"):
             expect(page.locator(f"[id='{target}']")).to_have_count(1)
         page.screenshot(path=str(folder / "award-refused-1280.png"), full_page=True)

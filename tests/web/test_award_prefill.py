@@ -230,6 +230,7 @@ def test_every_error_of_an_empty_form_at_once(browser: Browser, app: FastAPI) ->
     assert refused.status_code == 422
     links = summary_links(refused.text)
     expected = {
+        "lots",
         "buyer_siret",
         "procedure",
         "techniques",
@@ -260,6 +261,7 @@ def test_every_error_of_an_empty_form_at_once(browser: Browser, app: FastAPI) ->
         "offers_received",
         "grouping",
         "subcontracting_declared",
+        "lots",
         "lots-1-id",
         "lots-1-amount_eur",
         "lots-1-holders-1-id",
@@ -273,6 +275,9 @@ def test_every_error_of_an_empty_form_at_once(browser: Browser, app: FastAPI) ->
     ]
     for name in expected:
         assert f'id="{name}-error"' in refused.text, name
+    assert "Lots attribués : aucun lot attribué : remplissez au moins un lot" in text_of(
+        refused.text
+    )
     # A bad value and a missing one in one response, with what was typed kept.
     bad = sent | {
         "action": "save",

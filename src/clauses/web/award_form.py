@@ -240,6 +240,7 @@ class Layout:
     ``award.lots`` and ``…holders`` comes from (empty rows are left out of the data)."""
 
     lots: list[int] = field(default_factory=list)  # award.lots[i] → the lot's number
+    no_lot_given: bool = False  # a lotted form with every lot blank (lot 1 checked for them)
     holders: dict[str, list[int]] = field(default_factory=dict)  # prefix → rows kept
 
 
@@ -300,6 +301,7 @@ def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], 
             # named at once beside its fields (a lot left blank is never saved).
             lots.append({"lot": 1})
             layout.lots.append(1)
+            layout.no_lot_given = True
         data["lots"] = lots
     else:
         holders = _holders(values, "holders", layout)

@@ -414,7 +414,16 @@ def save_award(
         if repeated:
             raise ProfileError(repeated)
     except ProfileError as exc:
-        errors = [_worded(e, layout) for e in exc.errors]
+        errors = exc.errors
+        if layout.no_lot_given:
+            errors = [
+                FieldError(
+                    "award.lots",
+                    "aucun lot attribué\u00a0: remplissez au moins un lot (identifiant, montant, "
+                    "titulaires)\u00a0; laissez vides ceux qui ne sont pas (encore) attribués",
+                ),
+                *errors,
+            ]
         placed, items = award_form.form_errors(errors, layout, award_form.input_ids(values))
         view = award_view(
             ctx, dossier, published, values, found, errors=placed, items=items, version=version
@@ -544,17 +553,6 @@ def ids_taken(session: Session, dossier: Dossier, award: Award) -> list[FieldErr
             )
         )
     return errors
-
-
-def _worded(error: FieldError, layout: award_form.Layout) -> FieldError:
-    """The one error whose words name the file's keys, said as the form asks it."""
-    if error.field == "award.lots" and not layout.lots:
-        return FieldError(
-            error.field,
-            "aucun lot attribué : indiquez pour chaque lot attribué son identifiant, son "
-            "montant et ses titulaires",
-        )
-    return error
 
 
 # The contract's open data.
