@@ -197,9 +197,7 @@ def test_the_example_is_awarded_in_one_submission(browser: Browser, app: FastAPI
     ]
 
 
-def test_a_suggestion_can_be_changed_and_a_correction_is_not_pre_filled(
-    browser: Browser, app: FastAPI
-) -> None:
+def test_a_suggestion_changed_is_kept_and_loses_its_note(browser: Browser, app: FastAPI) -> None:
     dossier = example_dossier(browser, app, siret=None)  # an organisation without SIRET
     page = browser.get(f"/dossiers/{dossier}/attribution").text
     sent = shown_form(page)
@@ -299,3 +297,18 @@ def test_every_error_of_an_empty_form_at_once(browser: Browser, app: FastAPI) ->
         "price_form",
     } <= links, links
     assert 'value="beaucoup"' in refused.text and 'value="n°2"' in refused.text
+
+
+def test_a_correction_shows_the_award_as_saved(browser: Browser, app: FastAPI) -> None:
+    """An award already saved is shown as it is, without suggestions nor their notes."""
+    ctx = app.state.ctx
+    dossier = browser.new_dossier("Lycée attribué")
+    move_in(ctx.engine, ctx.library, dossier, EXAMPLE, Stage.awarded)
+    page = browser.get(f"/dossiers/{dossier}/attribution").text
+    sent = shown_form(page)
+    award = award_of_example()
+    assert sent["place-code"] == award["place"]["code"] == "44109"
+    assert sent["environmental_considerations"] == "Clause environnementale"
+    assert sent["buyer_siret"] == award["buyer_siret"]
+    assert "Pré-rempli" not in page and "Corriger l’attribution" in text_of(page)
+    assert sent["lots-1-holders-2-name"] == award["lots"][0]["holders"][1]["name"]

@@ -343,11 +343,12 @@ def award_view(
         if lots
         else {0: social_values(strategy, ctx.library, None)}
     )
-    # Where a value shown is the dossier's suggestion, the page says where it comes from.
+    # Where a value shown is the dossier's suggestion, the page says where it comes from (not
+    # on a correction: its values are the award as saved, never pre-filled).
     sources = {
         name: source
         for name, source in found.sources.items()
-        if values.get(name) == found.values[name]
+        if dossier.award is None and values.get(name) == found.values[name]
     }
     return {
         "page_title": f"{'Corriger l’attribution' if correcting else 'Attribution'} — "
