@@ -30,19 +30,24 @@ def shots(tmp_path: Path) -> Path:
 
 
 def fill_award(page: Any) -> None:
-    """The award of the two lots, as a buyer types it (the buyer's SIRET left for later)."""
-    page.locator("#procedure").select_option("Appel d'offres ouvert")
-    page.get_by_role("group", name="Techniques d’achat").get_by_label("Sans objet").check()
-    page.get_by_role("group", name="Modalités d’exécution").get_by_label("Sans objet").check()
+    """The award of the two lots, as a buyer types it (the buyer's SIRET left for later): what
+    the dossier knows is pre-filled (the procedure its regime suggests, an ordinary contract,
+    its region, the environmental considerations its obligations require)."""
+    expect(page.locator("#procedure")).to_have_value("Appel d'offres ouvert")
+    techniques = page.get_by_role("group", name="Techniques d’achat")
+    expect(techniques.get_by_label("Sans objet")).to_be_checked()
+    modalities = page.get_by_role("group", name="Modalités d’exécution")
+    expect(modalities.get_by_label("Sans objet")).to_be_checked()
+    expect(page.locator("#place-code")).to_have_value("52")
+    expect(page.locator("#place-type")).to_have_value("Code région")
+    expect(page.get_by_label("Clause environnementale")).to_be_checked()
+    expect(page.get_by_label("Critère environnemental")).to_be_checked()
     page.locator("#offers_received").fill("4")
     page.locator("#price_form").select_option("Forfaitaire")
     page.get_by_label("Définitif révisable").check()
-    page.locator("#place-code").fill("52")
-    page.locator("#place-type").select_option("Code région")
     page.locator("#grouping").select_option("Pas de groupement")
     for name in ("subcontracting_declared", "advance_payment", "innovative"):
         page.locator(f"#{name}-no").check()
-    page.get_by_label("Pas de considération environnementale").check()
     page.locator("#lots-1-id").fill("2026-LJV-01")
     page.locator("#lots-1-amount_eur").fill("3 950 000")
     page.locator("#lots-1-holders-1-id").fill("41234567000019")
@@ -76,12 +81,16 @@ def test_publish_award_decp_start_close(chromium: Any, server: Server, tmp_path:
     fill_award(page)
     page.locator("#notification_date").fill(today)
     page.locator("#publication_date").fill(today)
-    # Two holders on lot 1 (a joint group): the form comes back with a row more, as typed.
-    page.get_by_role("button", name="Ajouter un titulaire (Titulaires du lot 1)").click()
-    expect(page.locator("#lots-1-holders-2-id")).to_be_focused()
-    expect(page.locator("#lots-1-amount_eur")).to_have_value("3 950 000")
+    # Two holders on lot 1 (a joint group): the second typed in the folded rows, by the
+    # keyboard; a row more comes back with the form, as typed.
+    page.get_by_text("Autres membres d’un groupement (Titulaires du lot 1)").focus()
+    page.keyboard.press("Enter")
     page.locator("#lots-1-holders-2-id").fill("61234567800017")
     page.locator("#lots-1-holders-2-name").fill("Menuiseries de l’Erdre")
+    page.get_by_role("button", name="Ajouter un titulaire (Titulaires du lot 1)").click()
+    expect(page.locator("#lots-1-holders-4-id")).to_be_focused()
+    expect(page.locator("#lots-1-amount_eur")).to_have_value("3 950 000")
+    expect(page.locator("#lots-1-holders-2-name")).to_have_value("Menuiseries de l’Erdre")
     page.locator("#grouping").select_option("Conjoint")
     page.get_by_role("button", name="Enregistrer l’attribution").click()
     summary = page.locator("#award-errors")

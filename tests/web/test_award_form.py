@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clauses.library import Library
 from clauses.profile import FieldError, parse_document
 from clauses.web import award_form
+from tests import moves
 from tests.conftest import EXAMPLES
 
 AWARDS = sorted((EXAMPLES / "award").glob("*.yaml"))
@@ -66,9 +68,11 @@ def test_french_numbers_dates_and_blank_rows() -> None:
         award_form.input_ids(values),
     )
     assert placed == {"holders-3-id": "texte trop court", "place-code": "champ obligatoire"}
+    # In the page's order (the place is in « Le marché », the holders after), then the errors
+    # no field gives.
     assert [(i.id, i.label) for i in items] == [
+        ("place-code", "Lieu d’exécution\u00a0: code"),
         ("holders-3-id", "Titulaire 3, identifiant (SIRET…)"),
-        ("place-code", "Lieu d’exécution : code"),
         ("", "marches.marche[1].id"),
     ]
 
@@ -80,3 +84,32 @@ def test_lot_errors_name_the_lot_not_its_place_in_the_award() -> None:
     assert award_form.form_id("award.lots[5].id", layout) == ""
     assert award_form.label_of("lots-3-holders-2-name") == "Lot 3, titulaire 2, nom"
     assert award_form.label_of("lots-2-amount_eur") == "Lot 2, montant (€ HT)"
+
+
+@pytest.mark.parametrize(
+    ("name", "procedure", "environmental"),
+    [
+        ("lycee-rehabilitation", "Appel d'offres ouvert", ["Clause environnementale", "Critère environnemental"]),
+        ("restauration-lycees", "Procédure adaptée", ["Clause environnementale", "Critère environnemental"]),
+        ("petite-reparation", "Marché passé sans publicité ni mise en concurrence préalable", ["Clause environnementale"]),
+    ],
+)  # fmt: skip
+def test_the_dossier_suggests_what_it_knows(
+    library: Library, name: str, procedure: str, environmental: list[str]
+) -> None:
+    """The procedure from the regime the advice computed (formalised, adapted, below the
+    dispensation threshold), the environmental considerations from the obligations that apply,
+    the region as the place, each with its source; values the DECP enumerations hold."""
+    published = moves.published(library, name, moves.PUBLISHED_ON)
+    found = award_form.prefill(published, "Région Test", "23440003400026")
+    assert found.values["procedure"] == procedure
+    assert found.values["environmental_considerations"] == environmental
+    assert found.values["buyer_siret"] == "23440003400026"
+    assert found.values["place-code"] == published.profile.region_code
+    assert set(found.values) == set(found.sources)
+    for field_name, enum in {**award_form.SELECTS, **award_form.CHECKBOXES}.items():
+        given = found.values.get(field_name)
+        for value in [given] if isinstance(given, str) else given or []:
+            assert value in award_form.options(enum), (field_name, value)
+    without = award_form.prefill(published, "Région Test", None)
+    assert "buyer_siret" not in without.values and "buyer_siret" not in without.sources

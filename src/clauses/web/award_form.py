@@ -22,7 +22,8 @@ from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
-from clauses import inputs
+from clauses import french, inputs
+from clauses.advisor.model import Regime
 from clauses.decp.award import (
     Ccag,
     ContractNature,
@@ -36,10 +37,16 @@ from clauses.decp.award import (
     Procedure,
     Technique,
 )
+from clauses.decp.document import CCAG_BY_NATURE
+from clauses.lifecycle import Published
 from clauses.profile import FieldError, TenderProfile
 from clauses.web.wizard import form_text, parse_number
 
 MAX_HOLDERS = 20  # rows of holders a form shows (DECP takes up to 100: a file can give more)
+# Rows of holders shown at least: the members of a group are typed in the same submission (the
+# rows after the first are folded under « Autres membres d’un groupement »; blank rows are
+# left out of the data).
+SHOWN_HOLDERS = 3
 TEXTS = ("id", "buyer_siret", "framework_id", "place-code")
 NUMBERS = ("amount_eur", "offers_received", "advance_rate")
 DATES = ("notification_date", "publication_date")
@@ -82,8 +89,8 @@ LABELS = {
     "amount_eur": "Montant du marché (€ HT)",
     "price_form": "Forme du prix",
     "price_types": "Types de prix",
-    "place-code": "Lieu d’exécution : code",
-    "place-type": "Lieu d’exécution : type de code",
+    "place-code": "Lieu d’exécution\u00a0: code",
+    "place-type": "Lieu d’exécution\u00a0: type de code",
     "grouping": "Groupement d’opérateurs",
     "subcontracting_declared": "Sous-traitance déclarée",
     "advance_payment": "Avance versée",
@@ -113,7 +120,7 @@ def read_values(form: FormData, profile: TenderProfile) -> Values:
     for name in (*TEXTS, *NUMBERS, *DATES, *SELECTS, *BOOLEANS):
         values[name] = form_text(form.get(name))[:200]
     for name in CHECKBOXES:
-        values[name] = [form_text(v) for v in form.getlist(name) if isinstance(v, str)]
+        values[name] = [form_text(v) for v in form.getlist(name) if isinstance(v, str) and v]
     prefixes = ["holders"] + [f"lots-{n}-holders" for n in range(1, len(profile.lots) + 1)]
     for n in range(1, len(profile.lots) + 1):
         for name in LOT_FIELDS:
@@ -134,12 +141,14 @@ def add_holder(values: Values, prefix: str) -> str | None:
     if key not in values or values[key] >= MAX_HOLDERS:
         return None
     values[key] += 1
+    for name in HOLDER_FIELDS:
+        values.setdefault(f"{prefix}-{values[key]}-{name}", "")
     return f"{prefix}-{values[key]}-id"
 
 
 def _count(raw: Any) -> int:
     count = inputs.integer(raw)
-    return 1 if count is None else min(max(count, 1), MAX_HOLDERS)
+    return SHOWN_HOLDERS if count is None else min(max(count, SHOWN_HOLDERS), MAX_HOLDERS)
 
 
 def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values:
@@ -173,7 +182,7 @@ def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values
 
     def holders(prefix: str, given: list[dict[str, Any]] | None) -> None:
         rows = given or []
-        put(f"{prefix}-count", max(len(rows), 1))
+        put(f"{prefix}-count", len(rows))
         for j, holder in enumerate(rows, start=1):
             for name in HOLDER_FIELDS:
                 put(f"{prefix}-{j}-{name}", holder.get(name))
@@ -231,6 +240,7 @@ class Layout:
     ``award.lots`` and ``…holders`` comes from (empty rows are left out of the data)."""
 
     lots: list[int] = field(default_factory=list)  # award.lots[i] → the lot's number
+    no_lot_given: bool = False  # a lotted form with every lot blank (lot 1 checked for them)
     holders: dict[str, list[int]] = field(default_factory=dict)  # prefix → rows kept
 
 
@@ -286,8 +296,13 @@ def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], 
             if len(lot) > 1:  # a lot left blank is not awarded (yet)
                 lots.append(lot)
                 layout.lots.append(n)
-        if lots:
-            data["lots"] = lots
+        if not lots:
+            # No lot given: lot 1 is checked as the first to give, so that what it lacks is
+            # named at once beside its fields (a lot left blank is never saved).
+            lots.append({"lot": 1})
+            layout.lots.append(1)
+            layout.no_lot_given = True
+        data["lots"] = lots
     else:
         holders = _holders(values, "holders", layout)
         if holders:
@@ -372,6 +387,58 @@ def label_of(name: str) -> str:
     return LABELS.get(name, name)
 
 
+# The fields in the order the page shows them (its sections), for the error summary.
+PAGE_ORDER = (
+    "id",
+    "nature",
+    "ccag",
+    "place-code",
+    "place-type",
+    "buyer_siret",
+    "procedure",
+    "techniques",
+    "execution_modalities",
+    "offers_received",
+    "framework_id",
+    "grouping",
+    "subcontracting_declared",
+    "lots",
+    "holders",
+    "amount_eur",
+    "notification_date",
+    "publication_date",
+    "price_form",
+    "price_types",
+    "advance_payment",
+    "advance_rate",
+    "environmental_considerations",
+    "innovative",
+)
+LOT_ORDER = ("id", "amount_eur", "holders", *LOT_FIELDS[2:])
+HOLDER_ROW = re.compile(r"^holders-(\d+)-(.*)$")
+
+
+def page_position(name: str) -> tuple[int, int, int, int, int]:
+    """Where a field is on the page (a field no form gives: after all of them)."""
+    lot, rest = 0, name
+    match = re.match(r"^lots-(\d+)-(.*)$", name)
+    if match:
+        lot, rest = int(match[1]), match[2]
+    row, field_name = 0, rest
+    holder = HOLDER_ROW.match(rest)
+    if holder:
+        row, field_name = int(holder[1]), "holders"
+        within = HOLDER_FIELDS.index(holder[2]) if holder[2] in HOLDER_FIELDS else 0
+    else:
+        within = 0
+    if lot:
+        top = PAGE_ORDER.index("lots")
+        sub = LOT_ORDER.index(field_name) if field_name in LOT_ORDER else len(LOT_ORDER)
+        return (top, lot, sub, row, within)
+    top = PAGE_ORDER.index(field_name) if field_name in PAGE_ORDER else len(PAGE_ORDER)
+    return (top, 0, 0, row, within)
+
+
 def form_errors(
     errors: list[FieldError], layout: Layout, inputs: set[str]
 ) -> tuple[dict[str, str], list[ErrorItem]]:
@@ -387,12 +454,121 @@ def form_errors(
             items.append(ErrorItem(name, label_of(name), error.message))
         else:
             items.append(ErrorItem("", error.field, error.message))
+    items.sort(key=lambda item: page_position(item.id) if item.id else (len(PAGE_ORDER) + 1,))
     return placed, items
 
 
 def input_ids(values: Values) -> set[str]:
     """The ids of the form's fields (each field's id is its name; the first box of a group)."""
     return {name for name in values if not name.endswith("-count")}
+
+
+# What the dossier tells of the award (:func:`prefill`).
+
+PROCEDURE_OF_REGIME = {
+    Regime.no_procedure: Procedure.no_publicity,
+    Regime.adapted: Procedure.adapted,
+    Regime.formalised: Procedure.open,
+}
+REGIME_WORDS = {
+    Regime.no_procedure: "marché dispensé de procédure",
+    Regime.adapted: "procédure adaptée",
+    Regime.formalised: "procédure formalisée",
+}
+ENVIRONMENTAL_OBLIGATIONS = {
+    "environmental_execution_condition": Environmental.clause,
+    "environmental_award_criterion": Environmental.criterion,
+}
+NATURE_WORDS = {"works": "travaux", "supplies": "fournitures", "services": "services"}
+NBSP = french.NBSP
+
+
+@dataclass
+class Prefill:
+    """The values the dossier and its organisation suggest for a new award, and where each
+    comes from (form name → a French sentence the page shows beside the field)."""
+
+    values: Values = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def put(self, name: str, value: Any, source: str) -> None:
+        self.values[name] = value
+        self.sources[name] = source
+
+
+def prefill(
+    published: Published, organisation: str | None, organisation_siret: str | None
+) -> Prefill:
+    """What the published tender and the organisation know of the award: the buyer's SIRET,
+    the procedure its regime suggests, the techniques and modalities of an ordinary contract,
+    the place (its region), the CCAG of its nature, the environmental considerations its
+    obligations require. Suggestions the buyer may change; nothing of the award's outcome
+    (holders, amounts, dates, offers) is guessed."""
+    profile, advice = published.profile, published.advice
+    found = Prefill()
+    if organisation_siret:
+        found.put(
+            "buyer_siret",
+            organisation_siret,
+            f"SIRET enregistré pour votre organisation «{NBSP}{organisation}{NBSP}».",
+        )
+    procedure = advice.procedure
+    threshold = (
+        f"sous le seuil de dispense de {french.eur(procedure.no_procedure_threshold_eur)} HT"
+        if procedure.regime is Regime.no_procedure
+        else f"seuil européen de {french.eur(procedure.eu_threshold_eur)} HT"
+    )
+    found.put(
+        "procedure",
+        PROCEDURE_OF_REGIME[procedure.regime].value,
+        f"Suggérée par le régime que l’avis a calculé{NBSP}: {REGIME_WORDS[procedure.regime]} "
+        f"({threshold}). À changer si la procédure suivie a été une autre (appel d’offres "
+        "restreint, négociation…).",
+    )
+    ordinary = (
+        f"Le dossier décrit un marché ordinaire (ni accord-cadre, ni tranches){NBSP}: à changer "
+        "si la consultation en a prévu."
+    )
+    found.put("techniques", [Technique.none.value], ordinary)
+    found.put("execution_modalities", [ExecutionModality.none.value], ordinary)
+    found.put(
+        "ccag",
+        CCAG_BY_NATURE[profile.nature].value,
+        f"Celui de la nature du dossier ({NATURE_WORDS[profile.nature.value]}).",
+    )
+    if profile.region_code:
+        found.put(
+            "place-code", profile.region_code, f"Région du dossier (code {profile.region_code})."
+        )
+        found.put(
+            "place-type",
+            PlaceType.region.value,
+            f"Région du dossier{NBSP}: précisez le département ou la commune si vous les "
+            "connaissez.",
+        )
+    considerations = [
+        ENVIRONMENTAL_OBLIGATIONS[o.id].value
+        for o in advice.obligations
+        if o.applies and o.id in ENVIRONMENTAL_OBLIGATIONS
+    ]
+    if considerations:
+        bases = ", ".join(
+            basis
+            for o in advice.obligations
+            if o.applies and o.id in ENVIRONMENTAL_OBLIGATIONS
+            for basis in o.legal_basis
+        )
+        found.put(
+            "environmental_considerations",
+            [v.value for v in Environmental if v.value in considerations],
+            f"Obligations que l’avis applique à cette consultation ({bases}).",
+        )
+    return found
+
+
+def suggested(values: Values, found: Prefill) -> Values:
+    """``values`` with each empty field given the dossier's suggestion."""
+    return values | {name: v for name, v in found.values.items() if not values.get(name)}
 
 
 def options(enum: type[StrEnum]) -> list[str]:

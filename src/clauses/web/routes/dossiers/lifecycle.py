@@ -9,6 +9,7 @@ shown at (a stale version: the conflict page), with its audit rows.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -23,11 +24,11 @@ from sqlmodel import Session
 
 from clauses import french, lifecycle
 from clauses.decp.award import Award, parse_award
-from clauses.decp.document import DecpSchema, decp_document
+from clauses.decp.document import DecpSchema, decp_document, social_values
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
 from clauses.store import crud, stages
-from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
+from clauses.store.models import STAGE_LABELS, Dossier, Organisation, Role, Stage
 from clauses.web import award_form
 from clauses.web.access import CURRENT, actor
 from clauses.web.context import AppContext
@@ -391,11 +392,22 @@ def awardable(dossier: Dossier) -> Published:
     return published
 
 
+def prefill_of(session: Session, dossier: Dossier, published: Published) -> award_form.Prefill:
+    """What the dossier and its organisation suggest for the award."""
+    organisation = session.get(Organisation, dossier.organisation_id)
+    return award_form.prefill(
+        published,
+        organisation.name if organisation else None,
+        organisation.siret if organisation else None,
+    )
+
+
 def award_view(
     ctx: AppContext,
     dossier: Dossier,
     published: Published,
     values: award_form.Values,
+    found: award_form.Prefill,
     *,
     errors: dict[str, str] | None = None,
     items: list[award_form.ErrorItem] | None = None,
@@ -403,6 +415,19 @@ def award_view(
     version: int | None = None,
 ) -> dict[str, Any]:
     correcting = lifecycle.stage_of(dossier.stage) in AWARD_EDITABLE
+    strategy, lots = published.strategy, published.profile.lots
+    social = (
+        {n: social_values(strategy, ctx.library, n) for n in range(1, len(lots) + 1)}
+        if lots
+        else {0: social_values(strategy, ctx.library, None)}
+    )
+    # Where a value shown is the dossier's suggestion, the page says where it comes from (not
+    # on a correction: its values are the award as saved, never pre-filled).
+    sources = {
+        name: source
+        for name, source in found.sources.items()
+        if dossier.award is None and values.get(name) == found.values[name]
+    }
     return {
         "page_title": f"{'Corriger l’attribution' if correcting else 'Attribution'} — "
         f"{dossier.title}",
@@ -418,6 +443,8 @@ def award_view(
         "action_url": dossier_url(dossier.id, AWARD),
         "form": award_form,
         "today": ctx.today(),
+        "sources": sources,
+        "social": social,
     }
 
 
@@ -431,7 +458,11 @@ def award_page(
     except MoveRefused as exc:
         return refused_page(request, dossier, exc)
     values = award_form.values_of(dossier.award, published.profile)
-    return render(request, "dossiers/award.html", award_view(ctx, dossier, published, values))
+    found = prefill_of(session, dossier, published)
+    if dossier.award is None:
+        values = award_form.suggested(values, found)
+    view = award_view(ctx, dossier, published, values, found)
+    return render(request, "dossiers/award.html", view)
 
 
 @router.post("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
@@ -448,11 +479,12 @@ def save_award(
         return refused_page(request, dossier, exc)
     profile = published.profile
     values = award_form.read_values(form, profile)
+    found = prefill_of(session, dossier, published)
     version = form_version(form)
     action = form_text(form.get("action"))
     if action.startswith("add_holder:"):
         focus = award_form.add_holder(values, action.removeprefix("add_holder:")) or ""
-        view = award_view(ctx, dossier, published, values, focus=focus, version=version)
+        view = award_view(ctx, dossier, published, values, found, focus=focus, version=version)
         return render(request, "dossiers/award.html", view)
     data, layout = award_form.award_data(values, profile)
     try:
@@ -461,10 +493,19 @@ def save_award(
         if repeated:
             raise ProfileError(repeated)
     except ProfileError as exc:
-        errors = [_worded(e, layout) for e in exc.errors]
+        errors = exc.errors
+        if layout.no_lot_given:
+            errors = [
+                FieldError(
+                    "award.lots",
+                    "aucun lot attribué\u00a0: remplissez au moins un lot (identifiant, montant, "
+                    "titulaires)\u00a0; laissez vides ceux qui ne sont pas (encore) attribués",
+                ),
+                *errors,
+            ]
         placed, items = award_form.form_errors(errors, layout, award_form.input_ids(values))
         view = award_view(
-            ctx, dossier, published, values, errors=placed, items=items, version=version
+            ctx, dossier, published, values, found, errors=placed, items=items, version=version
         )
         return render(request, "dossiers/award.html", view, status_code=422)
     first = lifecycle.stage_of(dossier.stage) is Stage.published
@@ -490,15 +531,75 @@ def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -
     except ProfileError as exc:
         errors += exc.errors
     if errors:
-        unread = {_key(e.field) for e in errors}
-        rest = {key: value for key, value in data.items() if key not in unread}
-        if unread - {""} and rest != data:
+        named = [e.field for e in errors if e.field.startswith("award.")]
+        rest = _without(data, named)
+        if rest != data:
             try:
                 lifecycle.check_award(published, rest, ctx.library, schema, ctx.today())
             except ProfileError as again:
-                errors += [e for e in again.errors if _key(e.field) not in unread]
+                errors += [e for e in again.errors if not _within(e.field, named)]
         raise ProfileError(list(dict.fromkeys(errors)))
     return awarded
+
+
+WHOLE = {"holders", "place"}
+PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _without(data: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """The award without the values those errors name (``award.lots[2].id``: that lot's id;
+    ``award.techniques[1]``: the techniques), to check again what else is missing."""
+    rest = copy.deepcopy(data)
+    for field in fields:
+        tokens: list[str | int] = [
+            name or int(index) for name, index in PATH_TOKEN.findall(field.removeprefix("award."))
+        ]
+        # Holders and the place are checked whole (their entries need every field): an
+        # unreadable part takes them out of the second check.
+        cut = next((i for i, t in enumerate(tokens) if t in WHOLE), None)
+        if cut is not None:
+            tokens = tokens[: cut + 1]
+        node: Any = rest
+        parent: Any = None
+        key: str | int | None = None
+        for token in tokens:
+            if isinstance(token, int):
+                if not isinstance(node, list) or not 1 <= token <= len(node):
+                    break
+                parent, key, node = node, token - 1, node[token - 1]
+            else:
+                if not isinstance(node, dict) or token not in node:
+                    break
+                parent, key, node = node, token, node[token]
+        else:
+            if isinstance(key, str) and isinstance(parent, dict):
+                parent.pop(key, None)
+            elif isinstance(key, int):  # an entry of a list of values: the whole list
+                _drop_list(rest, tokens)
+    return rest
+
+
+def _drop_list(data: dict[str, Any], tokens: list[str | int]) -> None:
+    """Remove the list the last index of ``tokens`` points in."""
+    node: Any = data
+    for i, token in enumerate(tokens[:-1]):
+        if i == len(tokens) - 2 and isinstance(node, dict) and isinstance(token, str):
+            node.pop(token, None)
+            return
+        node = node[token - 1] if isinstance(token, int) else node.get(token)
+        if node is None:
+            return
+
+
+def _within(field: str, named: list[str]) -> bool:
+    """Whether ``field`` is one of the fields already named, inside one of them, or holds one
+    (its error only repeats theirs, or comes from their values left out)."""
+    return any(
+        field == n
+        or field.startswith((f"{n}.", f"{n}["))
+        or n.startswith((f"{field}.", f"{field}["))
+        for n in named
+    )
 
 
 def ids_taken(session: Session, dossier: Dossier, award: Award) -> list[FieldError]:
@@ -531,26 +632,6 @@ def ids_taken(session: Session, dossier: Dossier, award: Award) -> list[FieldErr
             )
         )
     return errors
-
-
-def _key(field: str) -> str:
-    """The award's key an error is about (``award.holders[1].id`` → ``holders``)."""
-    return (
-        re.split(r"[.\[]", field.removeprefix("award."), maxsplit=1)[0]
-        if field.startswith("award.")
-        else ""
-    )
-
-
-def _worded(error: FieldError, layout: award_form.Layout) -> FieldError:
-    """The one error whose words name the file's keys, said as the form asks it."""
-    if error.field == "award.lots" and not layout.lots:
-        return FieldError(
-            error.field,
-            "aucun lot attribué : indiquez pour chaque lot attribué son identifiant, son "
-            "montant et ses titulaires",
-        )
-    return error
 
 
 # The contract's open data.
