@@ -113,3 +113,15 @@ def test_the_dossier_suggests_what_it_knows(
             assert value in award_form.options(enum), (field_name, value)
     without = award_form.prefill(published, "Région Test", None)
     assert "buyer_siret" not in without.values and "buyer_siret" not in without.sources
+
+
+def test_a_framework_agreement_suggests_its_technique_and_modality(library: Library) -> None:
+    """The maintenance framework of issue 22 (purchase orders): « Accord-cadre », « Bons de
+    commande », where an ordinary contract gets « Sans objet »."""
+    framework = moves.published(library, "entretien-lycees-accord-cadre", moves.PUBLISHED_ON)
+    found = award_form.prefill(framework, "Région Test", None)
+    assert found.values["techniques"] == ["Accord-cadre"]
+    assert found.values["execution_modalities"] == ["Bons de commande"]
+    assert "accord-cadre à bons de commande" in found.sources["techniques"]
+    ordinary = moves.published(library, "lycee-rehabilitation", moves.PUBLISHED_ON)
+    assert award_form.prefill(ordinary, "Région Test", None).values["techniques"] == ["Sans objet"]

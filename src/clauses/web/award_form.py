@@ -39,7 +39,7 @@ from clauses.decp.award import (
 )
 from clauses.decp.document import CCAG_BY_NATURE
 from clauses.lifecycle import Published
-from clauses.profile import FieldError, TenderProfile
+from clauses.profile import AgreementKind, FieldError, TenderProfile
 from clauses.web.wizard import form_text, parse_number
 
 MAX_HOLDERS = 20  # rows of holders a form shows (DECP takes up to 100: a file can give more)
@@ -500,7 +500,8 @@ def prefill(
     published: Published, organisation: str | None, organisation_siret: str | None
 ) -> Prefill:
     """What the published tender and the organisation know of the award: the buyer's SIRET,
-    the procedure its regime suggests, the techniques and modalities of an ordinary contract,
+    the procedure its regime suggests, the techniques and modalities (an ordinary contract, or
+    the framework agreement the wizard recorded),
     the place (its region), the CCAG of its nature, the environmental considerations its
     obligations require. Suggestions the buyer may change; nothing of the award's outcome
     (holders, amounts, dates, offers) is guessed."""
@@ -525,12 +526,21 @@ def prefill(
         f"({threshold}). À changer si la procédure suivie a été une autre (appel d’offres "
         "restreint, négociation…).",
     )
-    ordinary = (
-        f"Le dossier décrit un marché ordinaire (ni accord-cadre, ni tranches){NBSP}: à changer "
-        "si la consultation en a prévu."
-    )
-    found.put("techniques", [Technique.none.value], ordinary)
-    found.put("execution_modalities", [ExecutionModality.none.value], ordinary)
+    agreement = profile.agreement
+    if agreement is not None:  # a framework agreement (issue 22), as the wizard recorded it
+        orders = agreement.kind is AgreementKind.purchase_orders
+        way = "à bons de commande" if orders else "à marchés subséquents"
+        said = f"Le dossier décrit un accord-cadre {way}{NBSP}: à changer si ce n’est plus le cas."
+        found.put("techniques", [Technique.framework.value], said)
+        modality = ExecutionModality.orders if orders else ExecutionModality.subsequent
+        found.put("execution_modalities", [modality.value], said)
+    else:
+        ordinary = (
+            f"Le dossier décrit un marché ordinaire (ni accord-cadre, ni tranches){NBSP}: à "
+            "changer si la consultation en a prévu."
+        )
+        found.put("techniques", [Technique.none.value], ordinary)
+        found.put("execution_modalities", [ExecutionModality.none.value], ordinary)
     found.put(
         "ccag",
         CCAG_BY_NATURE[profile.nature].value,
