@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
@@ -74,9 +75,15 @@ def check_review_and_download(page: Any) -> None:
     page.get_by_text("Sections du document").click()  # a disclosure, closed by default
     page.get_by_label("Fiches de bonnes pratiques").uncheck()
     # One click: the choices are saved, the document drafted, stored and downloaded.
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
-    download = download_info.value
+    answers: list[str] = []  # what the server answered meanwhile, to say why if none came
+    page.on("response", lambda r: answers.append(f"{r.request.method} {r.url} {r.status}"))
+    try:
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
+        download = download_info.value
+    except PlaywrightTimeout as exc:
+        shown = page.locator("main").inner_text()[:1500]
+        raise AssertionError(f"no download; {page.url}\n{answers}\n{shown}") from exc
     assert download.suggested_filename.endswith("-v1.docx")
     content = Path(download.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(content)) as package:

@@ -131,7 +131,12 @@ def answers_of(fields: dict[str, str]) -> dict[str, str]:
     """What the server keeps of a submitted step form: each answer, trimmed (not the token, the
     version, its base or the CPV search's query)."""
     kept = {k: v for k, v in fields.items() if k not in {"csrf_token", "version", "base"}}
-    return {k: v.strip() for k, v in kept.items() if k not in {"cpv_q", "cpv_q_shown"}}
+    # A nested answer's field « agreement__kind » is stored as « agreement.kind ».
+    return {
+        k.replace("__", "."): v.strip()
+        for k, v in kept.items()
+        if k not in {"cpv_q", "cpv_q_shown"}
+    }
 
 
 @contextmanager
