@@ -99,7 +99,7 @@ def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
         "00-synthese.docx",
         "01-avis-et-reglement-de-la-consultation.docx",
         "02-ccap-article.docx",
-        "03-annexe-insertion-commitment.docx",
+        "03-annexe-engagement-du-candidat-insertion.docx",
     ]
     sources = sorted((tmp_path / "pieces").glob("*.docx"))
     for source in sources:

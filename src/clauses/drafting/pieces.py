@@ -36,6 +36,14 @@ class Pieces:
     messages: list[str]
 
 
+# The pieces' file names are French, as the buyer files them (issue 23 found three in English).
+ANNEX_FILES = {
+    "annex_insertion_commitment": "engagement-du-candidat-insertion",
+    "annex_insertion_follow_up": "tableau-de-suivi-des-heures",
+    "annex_insertion_memo_outline": "cadre-du-memoire-insertion",
+}
+
+
 def piece_writers(ctx: Context) -> list[tuple[str, Write]]:
     """(file name, writer) of each piece this strategy gives."""
     pieces: list[tuple[str, Write]] = [
@@ -44,7 +52,7 @@ def piece_writers(ctx: Context) -> list[tuple[str, Write]]:
         ("02-ccap-article.docx", write_ccap),
     ]
     for number, (mechanism, clause) in enumerate(annexes_of(ctx), start=1):
-        slug = clause.id.removeprefix("annex_").replace("_", "-")
+        slug = ANNEX_FILES.get(clause.id) or clause.id.removeprefix("annex_").replace("_", "-")
 
         def annex(wr: Writer, c: Context, m=mechanism, cl=clause, n=number) -> None:  # type: ignore[no-untyped-def]
             write_annex(wr, c, m, cl, n, level=1)
