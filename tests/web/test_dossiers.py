@@ -81,6 +81,11 @@ def test_generate_download_and_keep_documents(browser: Browser, library: Library
     browser.answer(dossier, "marche", estimated_amount_eur="7 000 000")
     again = browser.get(link.group(1))
     assert again.content == docx.content  # what was issued is kept as issued
+    # Issue 23: the page after generating starts the download by itself (no JavaScript);
+    # the list read again later does not.
+    assert f'<meta http-equiv="refresh" content="0;url={link.group(1)}">' in listing
+    assert "Le téléchargement de" in text_of(listing)
+    assert 'http-equiv="refresh"' not in browser.get(f"/dossiers/{dossier}/documents").text
 
 
 def test_generation_needs_a_complete_dossier_and_a_section(browser: Browser) -> None:

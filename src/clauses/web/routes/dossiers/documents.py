@@ -50,16 +50,23 @@ def documents_page(
     template_error: str | None = None,
 ) -> HTMLResponse:
     dossier = load(session, dossier_id)
+    documents = crud.list_documents(session=session, dossier_id=dossier_id)
+    new_id = request.query_params.get("nouveau", "")
+    just_made = request.query_params.get("notice") == "genere"
     return render(
         request,
         "dossiers/documents.html",
         {
             "page_title": f"Documents — {dossier.title}",
             "dossier": dossier,
-            "documents": crud.list_documents(session=session, dossier_id=dossier_id),
+            "documents": documents,
+            # The document just generated, whose download starts by itself.
+            "fresh": next((d for d in documents if str(d.id) == new_id), None)
+            if just_made and not template_error
+            else None,
             "section_choices": SECTIONS,
             "notice": notice_of(request),
-            "new_id": request.query_params.get("nouveau", ""),
+            "new_id": new_id,
             "word_template": crud.get_word_template(
                 session=session, organisation_id=dossier.organisation_id
             ),
