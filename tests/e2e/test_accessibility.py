@@ -129,7 +129,8 @@ class Site:
             http = Browser(client)  # type: ignore[arg-type]
             moved = http.post(f"/dossiers/{copy}/publier", {"version": str(http.version(copy))})
             assert moved.status_code == 422  # no date: the form again, saying so
-            today = re.search(r'max="([0-9-]+)"', http.get(f"/dossiers/{copy}").text)
+            confirm = http.get(f"/dossiers/{copy}/publier").text  # the server's today
+            today = re.search(r'max="([0-9-]+)"', confirm)
             assert today is not None
             moved = http.post(
                 f"/dossiers/{copy}/publier",

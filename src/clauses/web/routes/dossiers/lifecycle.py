@@ -197,6 +197,7 @@ def confirm_page(
             "action_url": dossier_url(dossier.id, PATHS[rule.move]),
             "field": name,
             "value": ctx.today().isoformat(),
+            "max_date": ctx.today().isoformat(),  # no move is dated in the future
             "errors": [],
             "field_error": None,
             "facts": facts,
