@@ -127,16 +127,21 @@ def read_date(raw: Any, rule: Rule) -> dt.date | None:
         ) from None
 
 
-def move_page(
+def move_form(
     request: Request,
     dossier: Dossier,
     rule: Rule,
-    form: Mapping[str, Any],
-    errors: list[FieldError],
+    *,
+    value: str,
+    version: int,
+    errors: list[FieldError] | None = None,
+    facts: list[str] | None = None,
+    max_date: str | None = None,
 ) -> HTMLResponse:
-    """The move's form again (422), as it was sent, each error beside its field and in the
-    summary."""
+    """The page of a move's form: its confirmation (``facts``: what it will do), or the form
+    sent again with its ``errors`` (422), each beside its field and in the summary."""
     name = DATE_FIELDS.get(rule.move, "date")
+    errors = errors or []
     return render(
         request,
         "dossiers/move.html",
@@ -146,14 +151,28 @@ def move_page(
             "rule": rule,
             "action_url": dossier_url(dossier.id, PATHS[rule.move]),
             "field": name,
-            "value": form_text(form.get(name)),
+            "value": value,
+            "max_date": max_date,
             "errors": errors,
             "field_error": next((e.message for e in errors if e.field in {name, "date"}), None),
-            "facts": [],
-            "version": form_version(form),
+            "facts": facts or [],
+            "version": version,
         },
-        status_code=422,
+        status_code=422 if errors else 200,
     )
+
+
+def move_page(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    errors: list[FieldError],
+) -> HTMLResponse:
+    """The move's form again (422), as it was sent, each error beside its field and in the
+    summary."""
+    value = form_text(form.get(DATE_FIELDS.get(rule.move, "date")))
+    return move_form(request, dossier, rule, value=value, version=form_version(form), errors=errors)
 
 
 def record(
@@ -185,24 +204,11 @@ def confirm_page(
     request: Request, ctx: AppContext, dossier: Dossier, rule: Rule, facts: list[str]
 ) -> HTMLResponse:
     """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
-    will do, its date, and the button that does it; « Annuler » leaves everything as it was."""
-    name = DATE_FIELDS.get(rule.move, "date")
-    return render(
-        request,
-        "dossiers/move.html",
-        {
-            "page_title": f"{rule.label} — {dossier.title}",
-            "dossier": dossier,
-            "rule": rule,
-            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
-            "field": name,
-            "value": ctx.today().isoformat(),
-            "max_date": ctx.today().isoformat(),  # no move is dated in the future
-            "errors": [],
-            "field_error": None,
-            "facts": facts,
-            "version": dossier.version,
-        },
+    will do, its date (today at most), and the button that does it; « Annuler » leaves
+    everything as it was."""
+    today = ctx.today().isoformat()
+    return move_form(
+        request, dossier, rule, value=today, version=dossier.version, facts=facts, max_date=today
     )
 
 
