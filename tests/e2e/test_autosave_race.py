@@ -43,3 +43,38 @@ def test_a_late_autosave_does_not_make_the_buyer_conflict_with_himself(
         expect(page.get_by_label("Objet du marché")).to_have_value("Titre tardif")
     finally:
         context.close()
+
+
+def test_generate_clicked_while_an_autosave_is_in_flight_still_downloads(
+    chromium: Any, server: Server
+) -> None:
+    """CI found it: a choice's autosave still on its way when « Générer » is clicked swapped the
+    form's inside; the submit htmx queued behind it lost its button and came as a plain save (no
+    download). The autosave is held here until the click is made."""
+    dossier = works_dossier(server, "Générer pendant un enregistrement")
+    context = chromium.new_context(accept_downloads=True, locale="fr-FR")
+    page = context.new_page()
+    held: list[Any] = []
+
+    def hold_first_autosave(route: Any) -> None:
+        if not held and "action=generate" not in (route.request.post_data or ""):
+            held.append(route)  # answered after the click
+        else:
+            route.continue_()
+
+    try:
+        page.goto(f"{server.url}/dossiers/{dossier}")
+        page.route(f"**/dossiers/{dossier}/strategie", hold_first_autosave)
+        page.get_by_text("Sections du document").click()
+        page.get_by_label("Fiches de bonnes pratiques").uncheck()  # an autosave, held
+        for _ in range(200):  # until the autosave reaches the route (10 s at most)
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the autosave was sent"
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Générer et télécharger le document Word").first.click()
+            held[0].continue_()
+        assert download_info.value.suggested_filename.endswith(".docx")
+    finally:
+        context.close()
