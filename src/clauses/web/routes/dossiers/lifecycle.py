@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Request
@@ -201,67 +201,81 @@ def record(
 
 
 def confirm_page(
-    request: Request, ctx: AppContext, dossier: Dossier, rule: Rule, facts: list[str]
-) -> HTMLResponse:
+    request: Request,
+    session: Session,
+    ctx: AppContext,
+    dossier_id: uuid.UUID,
+    move: Move,
+    facts_of: Callable[[Dossier], list[str]],
+) -> Response:
     """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
-    will do, its date (today at most), and the button that does it; « Annuler » leaves
-    everything as it was."""
+    will do (``facts_of`` the dossier), its date (today at most), and the button that does it;
+    « Annuler » leaves everything as it was. Refused as the move itself would be."""
+    dossier = load(session, dossier_id)
+    try:
+        rule = lifecycle.check_move(move, lifecycle.stage_of(dossier.stage), role())
+    except MoveRefused as exc:
+        return refused_page(request, dossier, exc)
     today = ctx.today().isoformat()
     return move_form(
-        request, dossier, rule, value=today, version=dossier.version, facts=facts, max_date=today
+        request,
+        dossier,
+        rule,
+        value=today,
+        version=dossier.version,
+        facts=facts_of(dossier),
+        max_date=today,
     )
+
+
+PUBLISH_FACTS = [
+    "Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui : ce "
+    "sont ceux de la consultation, que l’attribution et les données essentielles devront "
+    "reprendre.",
+    "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
+    "l’attribution.",
+]
 
 
 @router.get("/{dossier_id}/publier", response_class=HTMLResponse)
 def publish_confirm(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> Response:
-    dossier = load(session, dossier_id)
-    try:
-        rule = lifecycle.check_move(Move.publish, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
-    facts = [
-        "Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui : ce "
-        "sont ceux de la consultation, que l’attribution et les données essentielles devront "
-        "reprendre.",
-        "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
-        "l’attribution.",
-    ]
-    return confirm_page(request, ctx, dossier, rule, facts)
+    return confirm_page(request, session, ctx, dossier_id, Move.publish, lambda _: PUBLISH_FACTS)
 
 
 @router.get("/{dossier_id}/clore", response_class=HTMLResponse)
 def close_confirm(
     request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
 ) -> Response:
-    dossier = load(session, dossier_id)
-    try:
-        rule = lifecycle.check_move(Move.close, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
-    found = followed(ctx, session, dossier)
-    facts = [
-        "Le suivi des heures sera arrêté à la date de clôture ; un référent peut rouvrir le marché."
-    ]
-    if found is not None:
-        result = found.result
-        if result.missing > 0:
-            penalty = (
-                f" : la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
-                f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
-                if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
-                else " ; la stratégie publiée ne fixe pas de pénalité par heure"
-            )
-            facts.insert(
-                0,
-                f"{french.number(result.missing, 2)} heures d’insertion manquent sur "
-                f"{french.number(result.owed, 2)} dues, à ce jour{penalty}. Vérifiez que tous "
-                "les relevés sont déclarés avant de clore.",
-            )
-        else:
-            facts.insert(0, "Toutes les heures d’insertion dues sont réalisées : aucune pénalité.")
-    return confirm_page(request, ctx, dossier, rule, facts)
+    def facts_of(dossier: Dossier) -> list[str]:
+        """The hours missing today and the penalty they would be worth."""
+        found = followed(ctx, session, dossier)
+        facts = [
+            "Le suivi des heures sera arrêté à la date de clôture ; un référent peut rouvrir le marché."
+        ]
+        if found is not None:
+            result = found.result
+            if result.missing > 0:
+                penalty = (
+                    f" : la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
+                    f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
+                    if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
+                    else " ; la stratégie publiée ne fixe pas de pénalité par heure"
+                )
+                facts.insert(
+                    0,
+                    f"{french.number(result.missing, 2)} heures d’insertion manquent sur "
+                    f"{french.number(result.owed, 2)} dues, à ce jour{penalty}. Vérifiez que tous "
+                    "les relevés sont déclarés avant de clore.",
+                )
+            else:
+                facts.insert(
+                    0, "Toutes les heures d’insertion dues sont réalisées : aucune pénalité."
+                )
+        return facts
+
+    return confirm_page(request, session, ctx, dossier_id, Move.close, facts_of)
 
 
 @router.post("/{dossier_id}/publier", response_class=HTMLResponse)
