@@ -25,6 +25,7 @@ from sqlmodel import Session
 from clauses import french, lifecycle
 from clauses.decp.award import Award, parse_award
 from clauses.decp.document import DecpSchema, decp_document, social_values
+from clauses.french import NBSP
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
 from clauses.store import crud, stages
@@ -229,7 +230,7 @@ def confirm_page(
 
 
 PUBLISH_FACTS = [
-    "Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui : ce "
+    f"Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui{NBSP}: ce "
     "sont ceux de la consultation, que l’attribution et les données essentielles devront "
     "reprendre.",
     "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
@@ -252,16 +253,17 @@ def close_confirm(
         """The hours missing today and the penalty they would be worth."""
         found = followed(ctx, session, dossier)
         facts = [
-            "Le suivi des heures sera arrêté à la date de clôture ; un référent peut rouvrir le marché."
+            f"Le suivi des heures sera arrêté à la date de clôture{NBSP}; un référent peut rouvrir "
+            "le marché."
         ]
         if found is not None:
             result = found.result
             if result.missing > 0:
                 penalty = (
-                    f" : la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
+                    f"{NBSP}: la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
                     f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
                     if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
-                    else " ; la stratégie publiée ne fixe pas de pénalité par heure"
+                    else f"{NBSP}; la stratégie publiée ne fixe pas de pénalité par heure"
                 )
                 facts.insert(
                     0,
@@ -271,7 +273,7 @@ def close_confirm(
                 )
             else:
                 facts.insert(
-                    0, "Toutes les heures d’insertion dues sont réalisées : aucune pénalité."
+                    0, f"Toutes les heures d’insertion dues sont réalisées{NBSP}: aucune pénalité."
                 )
         return facts
 
