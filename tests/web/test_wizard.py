@@ -481,3 +481,48 @@ def test_adding_a_lot_from_another_step_changes_nothing(browser: Browser) -> Non
     saved = browser.post(f"/dossiers/{dossier}/etapes/marche", data)
     assert saved.status_code < 500
     assert 'name="lots-0-title"' not in browser.get(f"/dossiers/{dossier}/etapes/lots").text
+
+
+def test_the_sizing_step_shows_each_lots_labour_share_and_its_origin(browser: Browser) -> None:
+    """A works tender's lots differ by trade: painting is computed at 70 %, not the building
+    average, and a lot left without its CPV code says it took the main code's sector."""
+    dossier = browser.new_dossier()
+    browser.answer(
+        dossier,
+        "marche",
+        title="Réhabilitation du lycée",
+        nature="works",
+        cpv="45214220-8",
+        estimated_amount_eur="3 000 000",
+        duration_months="24",
+    )
+    browser.answer(
+        dossier,
+        "lots",
+        **{
+            "lots-count": "2",
+            "lots-0-title": "Peinture intérieure",
+            "lots-0-cpv": "45442100-8",
+            "lots-0-estimated_amount_eur": "700 000",
+            "lots-1-title": "Menuiseries",
+            "lots-1-estimated_amount_eur": "2 300 000",
+        },
+    )
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]+)</td><td>([^<]+)</td></tr>', page
+    )
+    by_lot = {title: (share, source) for title, share, source in rows}
+    assert by_lot["Peinture intérieure"] == (
+        "70\u00a0%",
+        "secteur «\u00a0Peinture intérieure\u00a0»",
+    )
+    assert by_lot["Menuiseries"] == (
+        "50\u00a0%",
+        "secteur «\u00a0Travaux de bâtiment (moyenne)\u00a0» du code CPV principal",
+    )
+    assert "Donnez à chaque lot son code CPV" in page
+    assert "Sans réponse\u00a0: chaque lot prend la part de main-d’œuvre de son secteur" in page
+    browser.answer(dossier, "heures", labour_share="40")
+    page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
+    assert page.count("votre réponse pour tout le marché") == 2

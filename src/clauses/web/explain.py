@@ -14,6 +14,7 @@ from typing import Any
 
 from clauses import french
 from clauses.advisor import advise
+from clauses.advisor.hours import rates_for
 from clauses.advisor.model import Advice, LotHours
 from clauses.library import Library
 from clauses.library.questionnaire import Question, Step
@@ -39,12 +40,26 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class LotShare:
+    """The labour share one lot's hours are computed with, and where it comes from: a works
+    tender's lots differ by trade (painting 70 %, metal frames 20 %), and a lot without its own
+    CPV code takes the main code's sector — the buyer must see which."""
+
+    title: str
+    share: float
+    source: str  # « secteur « Peinture intérieure » », « votre réponse pour ce lot »…
+    to_adjust: bool  # a library default, not a sourced value
+    without_cpv: bool  # the lot has no CPV code of its own
+
+
+@dataclass(frozen=True)
 class SizingView:
     advice: Advice
     notes: dict[str, str]  # question id → « Sans réponse : 80 %, valeur par défaut … »
     effects: list[Effect]
     lots_under_floor: list[LotHours]
     floor_hours: int
+    lot_shares: list[LotShare]
 
 
 def _advice_without(
@@ -66,6 +81,37 @@ def _source(name: str, advice: Advice, nature: str) -> str:
     return f"valeur habituelle {where}"
 
 
+def _lot_shares(answers: dict[str, Any], library: Library) -> list[LotShare]:
+    """Each lot's labour share as the advisor takes it (the same :func:`rates_for`), with its
+    origin in words; empty for a tender without lots."""
+    profile = wizard.build_profile(answers, library).profile
+    if profile is None or not profile.lots:
+        return []
+    shares = []
+    for lot in profile.lots:
+        rates = rates_for(profile, library, lot)
+        if lot.labour_share is not None:
+            source = "votre réponse pour ce lot"
+        elif profile.labour_share is not None:
+            source = "votre réponse pour tout le marché"
+        elif rates.sector is not None:
+            source = f"secteur «{NBSP}{rates.sector.label}{NBSP}»"
+            if lot.cpv is None:
+                source += " du code CPV principal"
+        else:
+            source = f"valeur habituelle des marchés de {NATURE_LABELS[profile.nature.value]}"
+        shares.append(
+            LotShare(
+                lot.title,
+                rates.labour_share,
+                source,
+                "labour_share" in rates.to_adjust,
+                lot.cpv is None,
+            )
+        )
+    return shares
+
+
 def sizing_view(
     step: Step, answers: dict[str, Any], advice: Advice | None, library: Library, today: dt.date
 ) -> SizingView | None:
@@ -76,12 +122,19 @@ def sizing_view(
         return None
     notes: dict[str, str] = {}
     effects: list[Effect] = []
+    lot_shares = _lot_shares(answers, library)
     for question in questions:
         raw = wizard.form_text(answers.get(question.field))
         baseline = _advice_without(answers, question.field, library, today) if raw else advice
         if baseline is None:
             continue
-        if question.field in SIZING_VALUES:
+        if question.field == "labour_share" and lot_shares:
+            notes[question.id] = (
+                f"Sans réponse{NBSP}: chaque lot prend la part de main-d’œuvre de son secteur "
+                f"(tableau ci-dessous){NBSP}; une part saisie ici remplace celle du secteur pour "
+                "les lots sans part propre."
+            )
+        elif question.field in SIZING_VALUES:
             value = SIZING_VALUES[question.field](getattr(baseline.sizing, question.field))
             notes[question.id] = (
                 f"Sans réponse{NBSP}: {value}, {_source(question.field, baseline, str(answers.get('nature')))}."
@@ -104,4 +157,4 @@ def sizing_view(
         if clause and advice.sizing.method == "cleaning_branch"
         else []
     )
-    return SizingView(advice, notes, effects, under, floor)
+    return SizingView(advice, notes, effects, under, floor, lot_shares)
