@@ -526,3 +526,10 @@ def test_the_sizing_step_shows_each_lots_labour_share_and_its_origin(browser: Br
     browser.answer(dossier, "heures", labour_share="40")
     page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
     assert page.count("votre réponse pour tout le marché") == 2
+
+
+def test_the_lots_step_says_what_allotment_is(browser: Browser) -> None:
+    dossier = browser.new_dossier()
+    page = browser.get(f"/dossiers/{dossier}/etapes/lots").text
+    assert "Allotir, c’est diviser le marché en lots" in page
+    assert "chaque lot est un marché distinct" in page and "L2113-10" in page
