@@ -4,6 +4,7 @@ batch of a period is one valid file that names the dossiers it leaves out (both 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -181,6 +182,12 @@ def test_the_decp_batch_is_one_valid_file_naming_what_it_leaves_out(
         )
     form = referent.get("/rapports/decp")
     assert form.status_code == 200 and 'name="du"' in form.text
+    # The period the form proposes is the SPASER's year: 2025 holds no contract, 2026 does.
+    spaser = referent.get("/rapports/spaser")
+    assert "Rapport SPASER 2026" in spaser.text
+    assert 'value="2026-01-01"' in form.text
+    au = re.search(r'name="au"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="au"', form.text)
+    assert au is not None and (au[1] or au[2]) <= dt.date.today().isoformat()  # no future date
     page = referent.get("/rapports/decp?du=01/01/2026&au=2026-12-31")
     assert page.status_code == 200
     text = text_of(page.text)

@@ -63,8 +63,14 @@ def year_of(ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None) 
         if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
             return year, ""
         error = f"Année : indiquez une année sur quatre chiffres (par exemple {today.year - 1})."
-    last = today.year - 1
-    return (last if reports.active(session, org, last) else today.year), error
+    return default_year(ctx, session, org), error
+
+
+def default_year(ctx: AppContext, session: Session, org: uuid.UUID) -> int:
+    """The year both reports open on: the last complete year when it holds a contract or hours,
+    else the current one (a council's first year with the tool has nothing the year before)."""
+    last = ctx.today().year - 1
+    return last if reports.active(session, org, last) else last + 1
 
 
 def spaser_of(
@@ -199,12 +205,13 @@ def decp_export(
     request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
 ) -> HTMLResponse:
     org, name = organisation_of(session)
-    today = ctx.today()
-    if not du and not au:
+    if not du and not au:  # the SPASER's year; the current one up to today
+        year = default_year(ctx, session, org)
+        end = min(dt.date(year, 12, 31), ctx.today())
         return decp_page(
             request,
-            {"organisation": name, "du": dt.date(today.year - 1, 1, 1).isoformat(),
-             "au": dt.date(today.year - 1, 12, 31).isoformat(), "errors": {}, "batch": None},
+            {"organisation": name, "du": dt.date(year, 1, 1).isoformat(),
+             "au": end.isoformat(), "errors": {}, "batch": None},
         )  # fmt: skip
     start, end, errors = period_of(du, au)
     context: dict[str, Any] = {"organisation": name, "du": du, "au": au, "errors": errors}
