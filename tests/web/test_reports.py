@@ -98,6 +98,19 @@ def test_the_dashboard_shows_the_indicators_of_the_year(
         assert "<table" in chart.split("</section>", 1)[0]
     # The national comparison and the L2112-2-1 compliance.
     assert "Repères nationaux" in text and "Ensemble des acheteurs (2023) 18,7 %" in text
+    # The organisation's two shares each say which contracts they count (a referent read 80 %
+    # and 100 % for the same Région as a contradiction).
+    national = text.split("Repères nationaux", 1)[1]
+    assert re.search(
+        r"\(2026\) : marchés d’au moins 90 000 € HT avec une clause sociale, "
+        r"sur \d+ marchés? d’au moins 90 000 € HT",
+        national,
+    ), national[:600]
+    assert (
+        "avec une considération sociale (clause, critère ou réservation), tous montants, sur"
+        in (national)
+    )
+    assert "Objectif national 2025, même mesure 30 %" in national
     assert "Obligation de considération sociale (L2112-2-1)" in text
     assert "Dossiers sans considération sociale ni dérogation" in text
     # Another organisation's contract is not counted.

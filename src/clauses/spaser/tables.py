@@ -208,19 +208,26 @@ def _summary(ind: Indicators) -> Table:
 def _national_table(ind: Indicators, library: Library) -> Table:
     national = ind.national
     figures = library.national_figures
+    # Two measures, each beside the national figure it compares with: the OECP counts contracts
+    # of at least 90 000 € HT with a « Clause sociale »; the national plan's target counts every
+    # contract with any social consideration. The same organisation reads two shares: each row
+    # says which contracts it counts, so that 80 % and 100 % do not look like a contradiction.
+    minimum = french.eur(figures.social_clause_share.min_amount_eur)
     rows: list[list[Cell]] = [
-        [f"{ind.organisation} ({ind.year}, {french.count(national.eligible, 'marché')} d’au "
-         f"moins {french.eur(figures.social_clause_share.min_amount_eur)} HT)", national.share],
+        [f"{ind.organisation} ({ind.year}) : marchés d’au moins {minimum} HT avec une clause "
+         f"sociale, sur {french.count(national.eligible, 'marché')} d’au moins {minimum} HT",
+         national.share],
     ]  # fmt: skip
     if national.national_year is not None:
         rows.append([f"Ensemble des acheteurs ({national.national_year})", national.national_all])
         rows.append([f"Collectivités ({national.national_year})", national.national_collectivites])
     for target in ind.targets:
         rows.append(
-            [f"{ind.organisation} : marchés avec une considération sociale ({ind.year})",
-             target.share]
+            [f"{ind.organisation} ({ind.year}) : marchés avec une considération sociale "
+             f"(clause, critère ou réservation), tous montants, sur "
+             f"{french.count(ind.contracts.count, 'marché')}", target.share]
         )  # fmt: skip
-        rows.append([f"Objectif national {target.year}", target.target])
+        rows.append([f"Objectif national {target.year}, même mesure", target.target])
     sources = [s.title for s in figures.social_clause_share.sources]
     sources += [s.title for t in figures.targets for s in t.sources]
     return Table(
