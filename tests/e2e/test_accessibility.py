@@ -640,6 +640,14 @@ def test_setup_page_has_no_serious_violation(chromium: Any, tmp_path: Path) -> N
         page = context.new_page()
         page.goto(link.group(0))
         assert not (violations := audit(page)), report(violations)
+        # On a phone, the password fields are as wide as the others (they were 185 px of 358).
+        page.set_viewport_size({"width": 390, "height": 844})
+        widths = {
+            name: (page.locator(f"#{name}").bounding_box() or {"width": 0})["width"]
+            for name in ("organisation", "email", "password", "password_confirm")
+        }
+        assert widths["password"] == widths["password_confirm"] == widths["email"] > 300, widths
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.get_by_label("Nom de l’organisation").fill("Région Neuve")
         page.get_by_label("Votre adresse électronique").fill("admin@neuve.test")
         page.locator("#password").fill("court")
