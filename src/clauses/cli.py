@@ -46,7 +46,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
 
 
 def cmd_check_library(args: argparse.Namespace) -> int:
-    from clauses.library.check import check_library
+    from clauses.advisor.checks import check_library
 
     problems = check_library(args.library)
     if problems:
