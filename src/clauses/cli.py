@@ -69,7 +69,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from clauses.store import seed
     from clauses.store.accounts import AccountError
     from clauses.store.db import make_engine, migrate, session_scope
-    from clauses.store.models import STAGE_LABELS
+    from clauses.vocabulary import STAGE_LABELS
     from clauses.web.settings import Settings
 
     if args.password is not None:
