@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# A dossier's title (by default its objet du marché), as the store keeps it.
+TITLE_MAX = 200
+
 
 class DossierStatus(StrEnum):
     """Archiving hides a dossier at any stage (:class:`Stage`)."""

@@ -93,7 +93,7 @@ def test_review_catches_a_question_on_an_unknown_field(library: Library) -> None
 
 def test_conditions(library: Library) -> None:
     def asked(field: str, **answers: object) -> bool:
-        from clauses.web.wizard import applies
+        from clauses.questionnaire.wizard import applies
 
         question = library.questionnaire.question(field)
         assert isinstance(question, Question)

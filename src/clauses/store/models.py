@@ -37,11 +37,10 @@ from clauses.vocabulary import ROLE_LABELS as ROLE_LABELS
 from clauses.vocabulary import ROLE_RANK as ROLE_RANK
 from clauses.vocabulary import STAGE_LABELS as STAGE_LABELS
 from clauses.vocabulary import STATUS_LABELS as STATUS_LABELS
+from clauses.vocabulary import TITLE_MAX as TITLE_MAX
 from clauses.vocabulary import DossierStatus as DossierStatus
 from clauses.vocabulary import Role as Role
 from clauses.vocabulary import Stage as Stage
-
-TITLE_MAX = 200
 
 
 def utcnow() -> dt.datetime:

@@ -28,6 +28,7 @@ from clauses.decp.document import DecpSchema, decp_document, social_values
 from clauses.french import NBSP
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
+from clauses.questionnaire.wizard import form_text
 from clauses.store import crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, Organisation, Role, Stage
 from clauses.web import award_form
@@ -47,7 +48,6 @@ from clauses.web.routes.dossiers.common import (
     with_query,
 )
 from clauses.web.routes.dossiers.followup import followed
-from clauses.web.wizard import form_text
 
 router = dossier_router()
 AWARD = "attribution"

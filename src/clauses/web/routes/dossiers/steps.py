@@ -11,13 +11,13 @@ from starlette.routing import Route
 
 from clauses import french, inputs
 from clauses.library.questionnaire import QuestionKind, Step
+from clauses.questionnaire import explain, wizard
+from clauses.questionnaire.cpv import looks_like_words, normalise_code
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import explain, wizard
 from clauses.web.context import AppContext
-from clauses.web.cpv import looks_like_words, normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
@@ -398,7 +398,7 @@ def render_state(
     ctx: AppContext, step: Step, answers: dict[str, Any], errors: dict[str, str]
 ) -> tuple[object, ...]:
     """What the step's form shows besides the values typed: its questions and the errors of
-    the answers (as :func:`clauses.web.wizard.build_profile` gives them)."""
+    the answers (as :func:`clauses.questionnaire.wizard.build_profile` gives them)."""
     errors = {k: v for k, v in wizard.step_errors(step, errors).items() if raw_answer(answers, k)}
     questions = [q.field for q in wizard.visible(step, answers, ctx.library)]
     cpv = ctx.cpv.find(normalise_code(str(answers.get("cpv") or "")))

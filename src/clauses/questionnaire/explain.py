@@ -18,8 +18,8 @@ from clauses.advisor.hours import rates_for
 from clauses.advisor.model import Advice, LotHours
 from clauses.library import Library
 from clauses.library.questionnaire import Question, Step
+from clauses.questionnaire import wizard
 from clauses.vocabulary import NATURE_LABELS
-from clauses.web import wizard
 
 NBSP = "\u00a0"
 # The sizing answers whose value the advisor reads from the Sizing it returns.
