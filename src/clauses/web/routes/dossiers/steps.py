@@ -127,7 +127,9 @@ def wizard_view(
         "empty_lots": [
             i for i, lot in enumerate(wizard.lots_of(answers)) if wizard.lot_is_empty(lot)
         ],
-        "sizing": explain.sizing_view(step, answers, assessment.advice, library, ctx.today()),
+        "sizing": explain.sizing_view(
+            step, answers, assessment.profile, assessment.advice, library, ctx.today()
+        ),
         "notes": {"estimated_amount_eur": lots_total_note(answers)} if step.id != "lots" else {},
         "answers": answers,
         "lots": wizard.lots_of(answers),
