@@ -53,14 +53,7 @@ router = dossier_router()
 AWARD = "attribution"
 DECP = "decp.json"
 # The audit trail's « action » of each move (the history page shows it as it is).
-ACTIONS = {
-    Move.publish: "Publication de la consultation",
-    Move.unpublish: "Retour au brouillon",
-    Move.award: "Attribution",
-    Move.start: "Début de l’exécution",
-    Move.close: "Clôture du marché",
-    Move.reopen: "Réouverture du marché",
-}
+ACTIONS = {move: move.action for move in Move}
 CORRECTION = "Correction de l’attribution"
 # How the history names the columns a move writes (each key of the award: ``award.<key>``).
 MOVE_FIELD_LABELS = {
