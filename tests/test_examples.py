@@ -16,7 +16,7 @@ from clauses.advisor import advise
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.profile import load_profile
-from clauses.web.wizard import build_profile
+from clauses.questionnaire.wizard import build_profile
 from tests.conftest import AS_OF, EXAMPLES
 
 PROFILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -12,7 +12,7 @@ from clauses.advisor.advise import advise
 from clauses.library import Library
 from clauses.library.models import MechanismId as M
 from clauses.profile import AgreementKind, ProfileError, loads_profile
-from clauses.web import wizard
+from clauses.questionnaire import wizard
 
 BASE = (
     "title: Entretien des lycées\nnature: works\nestimated_amount_eur: 4800000\n"

@@ -9,17 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from clauses.cli_support import date_arg, fail, positive_arg
 from clauses.library import LibraryError, load_library
 from clauses.profile import ProfileError, load_document
 from clauses.strategy.choose import StrategyRefused
 from clauses.strategy.report import errors_text
-
-EXIT_INPUT = 2
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> int:
-    print(f"clauses : {message}", file=sys.stderr)
-    return code
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
@@ -42,7 +36,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
             sys.stdout.write("\n" + strategy_report(resolved, profile))
     if isinstance(resolved, list):
         if "strategy" in others or args.strategy_json:
-            return _fail("stratégie invalide :\n  " + errors_text(resolved))
+            return fail("stratégie invalide :\n  " + errors_text(resolved))
         # No strategy given: the advice stands; the pre-filled one is checked again on drafting.
         print(
             "clauses : note : stratégie par défaut incohérente :\n  " + errors_text(resolved),
@@ -52,7 +46,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
 
 
 def cmd_check_library(args: argparse.Namespace) -> int:
-    from clauses.library.check import check_library
+    from clauses.advisor.checks import check_library
 
     problems = check_library(args.library)
     if problems:
@@ -75,7 +69,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from clauses.store import seed
     from clauses.store.accounts import AccountError
     from clauses.store.db import make_engine, migrate, session_scope
-    from clauses.store.models import STAGE_LABELS
+    from clauses.vocabulary import STAGE_LABELS
     from clauses.web.settings import Settings
 
     if args.password is not None:
@@ -112,7 +106,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 progress=None if args.quiet else progress,
             )
     except (seed.SeedError, AccountError) as error:
-        return _fail(str(error))
+        return fail(str(error))
     finally:
         engine.dispose()
     stages = ", ".join(f"{seeded.by_stage[s]} {label}" for s, label in STAGE_LABELS.items())
@@ -126,23 +120,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
             print(f"  {organisation.email(role)} ({role.value})")
     print(f"Mot de passe de ces comptes : {source}.")
     return 0
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"nombre entier positif attendu, pas « {value} »")
-    return number
-
-
-def _date_arg(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {value} » (format AAAA-MM-JJ)") from None
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -173,7 +150,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     advise_p.add_argument(
         "--as-of",
-        type=_date_arg,
+        type=date_arg,
         default=dt.date.today(),
         help="date du calcul (défaut : aujourd’hui)",
     )
@@ -193,23 +170,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--database-url", default=None, help="base à remplir (défaut : CLAUSES_DATABASE_URL)"
     )
     seed_p.add_argument(
-        "--count", type=_positive, default=10_000, help="nombre de dossiers (défaut : 10 000)"
+        "--count", type=positive_arg, default=10_000, help="nombre de dossiers (défaut : 10 000)"
     )
     seed_p.add_argument(
-        "--years", type=_positive, default=5, help="nombre d’années couvertes (défaut : 5)"
+        "--years", type=positive_arg, default=5, help="nombre d’années couvertes (défaut : 5)"
     )
     seed_p.add_argument(
         "--until-year", type=int, default=None, help="dernière année (défaut : l’année en cours)"
     )
     seed_p.add_argument(
-        "--organisations", type=_positive, default=3, help="nombre d’organisations (défaut : 3)"
+        "--organisations", type=positive_arg, default=3, help="nombre d’organisations (défaut : 3)"
     )
     seed_p.add_argument(
         "--seed", type=int, default=13, help="graine du tirage (même graine, mêmes dossiers)"
     )
     seed_p.add_argument(
         "--as-of",
-        type=_date_arg,
+        type=date_arg,
         default=dt.date.today(),
         help="date du jour pour l’étape de chaque dossier (défaut : aujourd’hui)",
     )
@@ -262,13 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except ProfileError as exc:
-        return _fail("profil invalide :\n  " + "\n  ".join(str(e) for e in exc.errors))
+        return fail("profil invalide :\n  " + "\n  ".join(str(e) for e in exc.errors))
     except StrategyRefused as exc:
-        return _fail("stratégie invalide :\n  " + errors_text(exc.errors))
+        return fail("stratégie invalide :\n  " + errors_text(exc.errors))
     except LibraryError as exc:
-        return _fail("bibliothèque invalide :\n  " + "\n  ".join(exc.problems), 1)
+        return fail("bibliothèque invalide :\n  " + "\n  ".join(exc.problems), 1)
     except KeyboardInterrupt:
-        return _fail("interrompu", 130)
+        return fail("interrompu", 130)
     return code
 
 

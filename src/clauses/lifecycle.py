@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -29,19 +28,10 @@ from clauses.decp.award import Award, future_dates, parse_award
 from clauses.decp.document import DecpSchema, decp_document
 from clauses.library import Library
 from clauses.profile import FieldError, ProfileError, TenderProfile
-from clauses.store.models import ROLE_LABELS, ROLE_RANK, STAGE_LABELS, Role, Stage
 from clauses.strategy import ResolvedStrategy
+from clauses.vocabulary import Move, Role, Stage
 
-__all__ = ["STAGE_LABELS", "Stage"]
-
-
-class Move(StrEnum):
-    publish = "publish"
-    unpublish = "unpublish"
-    award = "award"
-    start = "start"
-    close = "close"
-    reopen = "reopen"
+__all__ = ["Move", "Role", "Stage"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +123,7 @@ def moves_from(stage: Stage, role: Role | None) -> list[Rule]:
 
 
 def may(role: Role | None, rule: Rule) -> bool:
-    return role is not None and ROLE_RANK[role] >= ROLE_RANK[rule.role]
+    return role is not None and role.rank >= rule.role.rank
 
 
 def check_move(move: Move, stage: Stage, role: Role | None) -> Rule:
@@ -144,18 +134,14 @@ def check_move(move: Move, stage: Stage, role: Role | None) -> Rule:
             [
                 FieldError(
                     "stage",
-                    f"le dossier est « {STAGE_LABELS[stage]} » : « {rule.label} » se fait "
-                    f"depuis l’état « {STAGE_LABELS[rule.source]} »",
+                    f"le dossier est « {stage.label} » : « {rule.label} » se fait "
+                    f"depuis l’état « {rule.source.label} »",
                 )
             ]
         )
     if not may(role, rule):
         raise MoveRefused(
-            [
-                FieldError(
-                    "role", f"« {rule.label} » demande le rôle {ROLE_LABELS[rule.role]} au moins"
-                )
-            ],
+            [FieldError("role", f"« {rule.label} » demande le rôle {rule.role.label} au moins")],
             forbidden=True,
         )
     return rule

@@ -46,6 +46,10 @@ class Nature(StrEnum):
     supplies = "supplies"
     services = "services"
 
+    @property
+    def label(self) -> str:
+        return vocabulary.NATURE_LABELS[self]
+
 
 class BuyerKind(StrEnum):
     region = "region"
@@ -53,6 +57,10 @@ class BuyerKind(StrEnum):
     municipality = "municipality"
     state = "state"
     other = "other"
+
+    @property
+    def label(self) -> str:
+        return vocabulary.BUYER_LABELS[self]
 
 
 class AgreementKind(StrEnum):
@@ -67,6 +75,10 @@ class OfferLevel(StrEnum):
     none = "none"
     some = "some"
     many = "many"
+
+    @property
+    def label(self) -> str:
+        return vocabulary.OFFER_LABELS[self]
 
 
 # Re-exported: the labels live in clauses.vocabulary.

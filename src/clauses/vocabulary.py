@@ -1,8 +1,97 @@
 """The French labels of the project's values, in one place for the CLI, the web, the advice and
 the drafts. Keyed by the values of the enums (StrEnum members look them up as themselves), so this
-module imports nothing and every model may use it."""
+module imports nothing of the project and every model may use it.
+
+The vocabulary of a dossier's life and of the accounts (:class:`Stage`, :class:`DossierStatus`,
+:class:`Move`, :class:`Role`) is defined here, each member carrying its label (``.label``): the
+store keeps their values (the same strings as ever), :mod:`clauses.lifecycle` reasons on them,
+the web shows their labels — none of them imports another for it."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+# A dossier's title (by default its objet du marché), as the store keeps it.
+TITLE_MAX = 200
+
+
+class DossierStatus(StrEnum):
+    """Archiving hides a dossier at any stage (:class:`Stage`)."""
+
+    draft = "draft"
+    archived = "archived"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+class Stage(StrEnum):
+    """Where the dossier is in its life (DESIGN §6; the moves are in :mod:`clauses.lifecycle`).
+    Archiving (``status``) is apart: it hides a dossier at any stage."""
+
+    draft = "draft"
+    published = "published"
+    awarded = "awarded"
+    in_execution = "in_execution"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+class Move(StrEnum):
+    """A move from one :class:`Stage` to another (the rules are in :mod:`clauses.lifecycle`)."""
+
+    publish = "publish"
+    unpublish = "unpublish"
+    award = "award"
+    start = "start"
+    close = "close"
+    reopen = "reopen"
+
+    @property
+    def action(self) -> str:
+        """The move as the dossier's history names it (the audit trail's « action »)."""
+        return MOVE_ACTIONS[self]
+
+
+class Role(StrEnum):
+    """Accounts (DESIGN §3.5). Roles are cumulative: each one can do all the roles below it can."""
+
+    acheteur = "acheteur"
+    referent = "referent"
+    admin = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """1 for the least role: a role may what every role of a lower rank may."""
+        return ROLE_RANK[self]
+
+
+STATUS_LABELS = {DossierStatus.draft: "en cours", DossierStatus.archived: "archivé"}
+STAGE_LABELS = {
+    Stage.draft: "brouillon",
+    Stage.published: "publié",
+    Stage.awarded: "attribué",
+    Stage.in_execution: "en exécution",
+    Stage.closed: "clos",
+}
+MOVE_ACTIONS = {
+    Move.publish: "Publication de la consultation",
+    Move.unpublish: "Retour au brouillon",
+    Move.award: "Attribution",
+    Move.start: "Début de l’exécution",
+    Move.close: "Clôture du marché",
+    Move.reopen: "Réouverture du marché",
+}
+ROLE_RANK = {Role.acheteur: 1, Role.referent: 2, Role.admin: 3}
+ROLE_LABELS = {Role.acheteur: "acheteur", Role.referent: "référent", Role.admin: "administrateur"}
 
 NATURE_LABELS = {"works": "travaux", "supplies": "fournitures", "services": "services"}
 BUYER_LABELS = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from clauses.advisor.checks import check_library
 from clauses.library import default_library_path
-from clauses.library.check import check_library
 
 
 def broken(tmp_path: Path, name: str, change: object) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clauses.advisor.checks import check_library
 from clauses.cli import main
 from clauses.library import default_library_path
-from clauses.library.check import check_library
 
 TODAY = dt.date(2026, 12, 4)  # the library’s last review (DOMAIN §9)
 

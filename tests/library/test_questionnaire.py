@@ -7,6 +7,7 @@ import csv
 
 import pytest
 
+from clauses.advisor.checks import review_for_advisor
 from clauses.library import Library
 from clauses.library.check import review
 from clauses.library.questionnaire import Question, QuestionKind, Questionnaire
@@ -92,7 +93,7 @@ def test_review_catches_a_question_on_an_unknown_field(library: Library) -> None
 
 def test_conditions(library: Library) -> None:
     def asked(field: str, **answers: object) -> bool:
-        from clauses.web.wizard import applies
+        from clauses.questionnaire.wizard import applies
 
         question = library.questionnaire.question(field)
         assert isinstance(question, Question)
@@ -127,7 +128,7 @@ def test_review_catches_a_condition_the_rules_do_not_have(library: Library) -> N
             if question["field"] == "transferred_staff_monthly_hours":
                 del question["ask_when"]
     broken = replace(library, questionnaire=Questionnaire.model_validate(data))
-    problems = [p for p in review(broken, library.manifest.reviewed_on) if "ask_when" in p]
+    problems = [p for p in review_for_advisor(broken) if "ask_when" in p]
     assert len(problems) == 2
     assert any("pour tout marché : retirez ask_when" in p for p in problems)
     assert any("dans certains cas : ajoutez ask_when" in p for p in problems)

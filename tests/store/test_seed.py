@@ -21,6 +21,7 @@ from clauses.decp import DecpSchema
 from clauses.followup import FollowUp, HoursRecord, NonImputable, check_followup
 from clauses.library import Library
 from clauses.profile import parse_profile
+from clauses.questionnaire import wizard
 from clauses.spaser.tables import tables
 from clauses.store import accounts, reports, seed, stages
 from clauses.store.db import make_engine, session_scope
@@ -35,7 +36,6 @@ from clauses.store.models import (
     Stage,
     User,
 )
-from clauses.web import wizard
 from tests.databases import BACKENDS, database
 
 COUNT, YEARS, ORGANISATIONS = 150, 5, 3

@@ -9,7 +9,14 @@ from __future__ import annotations
 import pytest
 
 from clauses.library import load_library
-from clauses.web.cpv import CpvCatalogue, CpvEntry, fold, looks_like_words, nature_of, stem
+from clauses.questionnaire.cpv import (
+    CpvCatalogue,
+    CpvEntry,
+    fold,
+    looks_like_words,
+    nature_of,
+    stem,
+)
 from clauses.web.settings import Settings
 
 # (what the buyer types, the contract's nature, codes of which one must be in the top three)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from clauses.library import Library, load_library
 from clauses.library.search import groups_of, rank_mechanisms, rank_practices, regions_named
-from clauses.web.cpv import CpvCatalogue
+from clauses.questionnaire.cpv import CpvCatalogue
 from clauses.web.settings import Settings
 from tests.web.conftest import Browser
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clauses.library import Library
-from clauses.web.cpv import CpvCatalogue, CpvEntry, fold, normalise_code
+from clauses.questionnaire.cpv import CpvCatalogue, CpvEntry, fold, normalise_code
+from clauses.questionnaire.wizard import build_profile, parse_number
 from clauses.web.markdown import render_markdown
-from clauses.web.wizard import build_profile, parse_number
 
 
 def test_markdown_escapes_everything_but_its_own_tags() -> None:

@@ -15,7 +15,7 @@ from clauses import vocabulary
 from clauses.advisor import hours as h
 from clauses.advisor import obligations as ob
 from clauses.advisor.facts import Facts, Outcome, note
-from clauses.advisor.model import Advice, Note
+from clauses.advisor.model import Advice, Note, ObligationResult, Sizing
 from clauses.advisor.planner import plan
 from clauses.advisor.procedure import procedure_for, procedure_warnings
 from clauses.advisor.rules.hours_clause import insertion_clause, insertion_criterion
@@ -30,16 +30,8 @@ decp_social = ob.decp_social  # the strategy and the drafter declare what they r
 
 
 def advise(profile: TenderProfile, library: Library, as_of: dt.date) -> Advice:
-    launch = profile.launch_on(as_of)
-    procedure = procedure_for(profile, library, launch)
-    obligations = [ob.obligation(o, procedure, launch) for o in library.obligations.obligations]
-    social_obligation = next(
-        o.applies
-        for o in obligations
-        if o.id is ObligationId.social_consideration_above_eu_threshold
-    )
-    facts = Facts(profile, library, procedure, social_obligation, h.size(profile, library))
-
+    facts, obligations = _facts(profile, library, as_of)
+    procedure = facts.procedure
     clause = insertion_clause(facts)
     reservations = list(reservation_outcomes(facts))
     outcomes: list[Outcome] = [
@@ -62,7 +54,7 @@ def advise(profile: TenderProfile, library: Library, as_of: dt.date) -> Advice:
     ]
     notes = list({n.text: n for n in notes}.values())
     recommendations = [o.recommendation for o in outcomes if o.recommendation is not None]
-    sizing = clause.sizing or h.sizing(profile, library, facts.sized, {})
+    sizing = _sizing(clause, facts)
     return Advice(
         library_version=library.version,
         as_of=as_of,
@@ -77,6 +69,36 @@ def advise(profile: TenderProfile, library: Library, as_of: dt.date) -> Advice:
         notes=notes,
         plan=planned,
     )
+
+
+def insertion_hours(profile: TenderProfile, library: Library, as_of: dt.date) -> int:
+    """``advise(profile, library, as_of).insertion_hours``, without the rest of the advice (the
+    other mechanisms, the plan, the obligations' « met by »): what an answer's effect on the
+    hours is measured with (:mod:`clauses.questionnaire.explain`)."""
+    facts, _ = _facts(profile, library, as_of)
+    return _sizing(insertion_clause(facts), facts).hours
+
+
+def _facts(
+    profile: TenderProfile, library: Library, as_of: dt.date
+) -> tuple[Facts, list[ObligationResult]]:
+    """The facts every rule reads (the procedure and the hours of each perimeter among them),
+    and the obligations of the launch date."""
+    launch = profile.launch_on(as_of)
+    procedure = procedure_for(profile, library, launch)
+    obligations = [ob.obligation(o, procedure, launch) for o in library.obligations.obligations]
+    social_obligation = next(
+        o.applies
+        for o in obligations
+        if o.id is ObligationId.social_consideration_above_eu_threshold
+    )
+    facts = Facts(profile, library, procedure, social_obligation, h.size(profile, library))
+    return facts, obligations
+
+
+def _sizing(clause: Outcome, facts: Facts) -> Sizing:
+    """The clause's sizing, or (no hours clause) the formula's with no perimeter kept."""
+    return clause.sizing or h.sizing(facts.profile, facts.library, facts.sized, {})
 
 
 def _profile_warnings(profile: TenderProfile, library: Library) -> list[Note]:

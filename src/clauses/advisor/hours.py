@@ -319,6 +319,29 @@ def sizing(
     )
 
 
+# The rates a buyer may answer for the whole contract, each otherwise taken from the sector of
+# the CPV code or the nature's default (:func:`rates_for`).
+RATE_ANSWERS = ("labour_share", "insertion_rate", "hourly_cost_eur")
+
+
+@dataclass(frozen=True)
+class Default:
+    """What the sizing takes for a rate the buyer leaves blank, and where it comes from."""
+
+    value: float  # as the advice's sizing gives it (a tender's lots: their weighted share)
+    sector_label: str | None  # the main CPV code's sector it is read from; None: the nature's
+    to_adjust: bool  # a default of the library, to adjust with the facilitator
+
+
+def default_of(profile: TenderProfile, library: Library, name: str) -> Default:
+    """The sizing's ``name`` (one of :data:`RATE_ANSWERS`) had the profile not given it: the
+    value the advice would show without that answer, computed by the formula alone."""
+    without = profile.model_copy(update={name: None})
+    s = sizing(without, library, size(without, library), {})
+    value: float = getattr(s, name)
+    return Default(value, s.sector_label, name in s.defaults_to_adjust)
+
+
 def lot_hours(p: PerimeterHours, kept: bool, library: Library) -> LotHours:
     """A lot's line of the clause: its hours where the clause may bear on it, else 0 with the
     hours set aside."""

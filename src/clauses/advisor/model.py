@@ -21,11 +21,19 @@ class Level(StrEnum):
     possible = "possible"
     discouraged = "discouraged"
 
+    @property
+    def label(self) -> str:
+        return vocabulary.LEVEL_LABELS[self]
+
 
 class Regime(StrEnum):
     no_procedure = "no_procedure"
     adapted = "adapted"
     formalised = "formalised"
+
+    @property
+    def label(self) -> str:
+        return vocabulary.REGIME_LABELS[self]
 
 
 # Re-exported: the labels live in clauses.vocabulary.

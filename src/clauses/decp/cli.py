@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from clauses.cli import _date_arg, _fail
+from clauses.cli_support import date_arg, fail
 from clauses.decp.award import Award
 from clauses.decp.document import SCHEMA_SETTING, DecpError, DecpSchema, decp_document
 from clauses.decp.resolve import contract_of
@@ -42,7 +42,7 @@ def add_decp_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     parser.add_argument(
         "--as-of",
-        type=_date_arg,
+        type=date_arg,
         default=dt.date.today(),
         help="date du calcul des conseils (défaut : aujourd’hui)",
     )
@@ -54,12 +54,12 @@ def cmd_decp(args: argparse.Namespace) -> int:
     try:
         schema = DecpSchema.load(args.schema)
     except DecpError as exc:
-        return _fail("\n  ".join(str(e) for e in exc.errors), EXIT_SETUP)
+        return fail("\n  ".join(str(e) for e in exc.errors), EXIT_SETUP)
     profile, award, strategy = read_contract(args.profile, library, args.as_of)
     try:
         document = decp_document(profile, award, strategy, library, schema)
     except DecpError as exc:
-        return _fail(
+        return fail(
             "données essentielles (DECP) incomplètes ou invalides :\n  "
             + "\n  ".join(str(e) for e in exc.errors)
         )

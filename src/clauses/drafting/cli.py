@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from clauses.advisor import advise
-from clauses.cli import EXIT_INPUT, _date_arg
+from clauses.cli_support import date_arg, fail
 from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
 from clauses.drafting.pieces import Pieces, draft_pieces
 from clauses.drafting.sections import SECTION_IDS
@@ -70,15 +70,10 @@ def _common(parser: argparse.ArgumentParser, sections_help: str) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_date_arg,
+        type=date_arg,
         default=dt.date.today(),
         help="date du document (défaut : aujourd’hui)",
     )
-
-
-def _fail(message: str) -> int:
-    print(f"clauses : {message}", file=sys.stderr)
-    return EXIT_INPUT
 
 
 def _sections(text: str | None) -> tuple[str, ...]:
@@ -153,7 +148,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if not output.parent.is_dir():
             raise InputError(f"dossier de sortie introuvable : {output.parent}")
     except InputError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     library = load_library(args.library)
     result = draft_file(
         args.profile,
@@ -171,7 +166,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     try:
         write_atomic(output, content)
     except OSError as exc:
-        return _fail(f"impossible d’écrire {output} : {exc.strerror}")
+        return fail(f"impossible d’écrire {output} : {exc.strerror}")
     for message in messages:
         print(f"clauses : note : {message}", file=sys.stderr)
     print(f"{output} écrit ({summary}).")
@@ -232,7 +227,7 @@ def cmd_draft_batch(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(f"impossible de créer {outdir} : {exc.strerror}") from exc
     except InputError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     library = load_library(args.library)
     names = output_names(paths)
     failures = run_batch(paths, names, outdir, library, args.as_of, sections, template)

@@ -3,6 +3,10 @@
 Loading already validates each file on its own; this adds what only the whole library shows:
 cited articles exist, referenced ids exist, dates are consistent, every clause renders with its
 sample parameters, and statements still to verify say so to the buyer.
+
+What the library must hold for the advisor's code (the notes it cites, the fields it reads only
+in some cases…) is checked by :mod:`clauses.advisor.checks`, which also runs this review: the
+library does not import the advisor that reads it.
 """
 
 from __future__ import annotations
@@ -21,14 +25,7 @@ from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from clauses.advisor.reads import (
-    CONDITIONAL,
-    DISABILITY_STRUCTURES,
-    INSERTION_STRUCTURES,
-    PRISON_STRUCTURES,
-)
-from clauses.advisor.rules.hours_clause import CRITERION_NOTES
-from clauses.library.loader import Library, LibraryError, load_library
+from clauses.library.loader import Library
 from clauses.library.models import (
     MESSAGE_FIELDS,
     ClauseText,
@@ -55,8 +52,6 @@ PRACTICE_HEADINGS = (
     "Sources",
 )
 TO_VERIFY_MARK = "à vérifier"
-# The structures that take reserved contracts (ETTI, AI and GEIQ help fulfil hours clauses).
-RESERVING = {s.value for s in INSERTION_STRUCTURES | DISABILITY_STRUCTURES | PRISON_STRUCTURES}
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -76,20 +71,6 @@ def read_cpv_codes(path: Path) -> frozenset[str] | None:
         return None
     with path.open(encoding="utf-8", newline="") as source:
         return frozenset(row["code8"] for row in csv.DictReader(source))
-
-
-def check_library(
-    root: Path | None = None, *, today: dt.date | None = None, cpv_file: Path | None = None
-) -> list[str]:
-    """Every problem found, as « file : field : message » lines; [] when the library is sound.
-
-    CPV codes are checked against the nomenclature when its file is present."""
-    try:
-        library = load_library(root)
-    except LibraryError as exc:
-        return exc.problems
-    codes = read_cpv_codes(cpv_file or default_cpv_file())
-    return list(review(library, today or dt.date.today(), codes))
 
 
 def review(
@@ -370,16 +351,6 @@ def _review_planner(library: Library, path: Path) -> Iterator[str]:
         )
     elif not option.reserved_only:
         yield f"{path} : reserved_perimeter_option : l’option doit être marquée reserved_only"
-    sizing = library.source_files["sizing.yaml"]
-    for i, sector in enumerate(library.sizing.sectors):
-        if sector.trade is None or rules.trade(sector.trade).reservable:
-            continue
-        taking = sorted(RESERVING & set(sector.typical_structures))
-        if taking:
-            yield (
-                f"{sizing} : sectors[{i}].typical_structures : un métier « {sector.trade} » "
-                f"n’est jamais réservé (planner.yaml) : retirez {', '.join(taking)}"
-            )
 
 
 def _review_search(library: Library, path: Path, cpv_codes: frozenset[str] | None) -> Iterator[str]:
@@ -434,9 +405,6 @@ def _review_mechanism(library: Library, mechanism: Mechanism, path: Path) -> Ite
     yield from _cited_articles(library, mechanism.summary, f"{path} : summary")
     for i, clause in enumerate(mechanism.clauses):
         yield from _review_clause(library, clause, f"{path} : clauses[{i}]")
-    for key in CRITERION_NOTES if mechanism.id is MechanismId.insertion_criterion else ():
-        if key not in mechanism.notes:
-            yield f"{path} : notes : « {key} », cité par l’assistant, est manquant"
     for key, note in mechanism.notes.items():
         yield from _statement_problems(note, f"{path} : notes.{key}")
         yield from _cited_articles(library, note.text, f"{path} : notes.{key}")
@@ -492,18 +460,6 @@ def _review_questionnaire(library: Library, path: Path) -> Iterator[str]:
             yield from _review_question(
                 question, TenderProfile, f"{path} : steps[{i}].questions[{j}]"
             )
-    for i, step in enumerate(library.questionnaire.steps):
-        for j, question in enumerate(step.questions):
-            conditional = question.field in CONDITIONAL
-            if conditional != (question.ask_when is not None):
-                rule = (
-                    "l’assistant ne lit ce champ que dans certains cas : ajoutez ask_when"
-                    if conditional
-                    else "l’assistant lit ce champ pour tout marché : retirez ask_when"
-                )
-                yield f"{path} : steps[{i}].questions[{j}].ask_when : {rule}"
-    for field in sorted(set(CONDITIONAL) - {q.field for q in library.questionnaire.questions}):
-        yield f"{path} : steps : le champ « {field} », lu par l’assistant, n’est demandé par aucune question"
     asked = {q.field for q in library.questionnaire.questions}
     for name, info in TenderProfile.model_fields.items():
         if info.is_required() and name not in asked:

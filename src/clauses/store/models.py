@@ -33,39 +33,18 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-TITLE_MAX = 200
+from clauses.vocabulary import ROLE_LABELS as ROLE_LABELS
+from clauses.vocabulary import ROLE_RANK as ROLE_RANK
+from clauses.vocabulary import STAGE_LABELS as STAGE_LABELS
+from clauses.vocabulary import STATUS_LABELS as STATUS_LABELS
+from clauses.vocabulary import TITLE_MAX as TITLE_MAX
+from clauses.vocabulary import DossierStatus as DossierStatus
+from clauses.vocabulary import Role as Role
+from clauses.vocabulary import Stage as Stage
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class DossierStatus(StrEnum):
-    draft = "draft"
-    archived = "archived"
-
-
-STATUS_LABELS = {DossierStatus.draft: "en cours", DossierStatus.archived: "archivé"}
-
-
-class Stage(StrEnum):
-    """Where the dossier is in its life (DESIGN §6; the moves are in :mod:`clauses.lifecycle`).
-    Archiving (``status``) is apart: it hides a dossier at any stage."""
-
-    draft = "draft"
-    published = "published"
-    awarded = "awarded"
-    in_execution = "in_execution"
-    closed = "closed"
-
-
-STAGE_LABELS = {
-    Stage.draft: "brouillon",
-    Stage.published: "publié",
-    Stage.awarded: "attribué",
-    Stage.in_execution: "en exécution",
-    Stage.closed: "clos",
-}
 
 
 class DossierBase(SQLModel):
@@ -208,15 +187,7 @@ class WordTemplate(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-# Accounts (DESIGN §3.5). Roles are cumulative: each one can do all the roles below it can.
-class Role(StrEnum):
-    acheteur = "acheteur"
-    referent = "referent"
-    admin = "admin"
-
-
-ROLE_RANK = {Role.acheteur: 1, Role.referent: 2, Role.admin: 3}
-ROLE_LABELS = {Role.acheteur: "acheteur", Role.referent: "référent", Role.admin: "administrateur"}
+# Accounts (DESIGN §3.5): the roles are in clauses.vocabulary (Role).
 EMAIL_MAX = 254
 NAME_MAX = 200
 SIRET_LENGTH = 14

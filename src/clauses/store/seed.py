@@ -167,7 +167,7 @@ def _dotted(data: dict[str, Any], path: str) -> Any:
 def answers_of(data: dict[str, Any], library: Library) -> dict[str, Any]:
     """The wizard's answers that give this profile: every question of the questionnaire the
     wizard asks (those that can change the advice, given the answers), typed."""
-    from clauses.web.wizard import applies  # the wizard's logic (no HTTP)
+    from clauses.questionnaire.wizard import applies  # the wizard's logic (no HTTP)
 
     answers: dict[str, Any] = {}
     for question in library.questionnaire.questions:
@@ -195,7 +195,7 @@ def answers_of(data: dict[str, Any], library: Library) -> dict[str, Any]:
 
 def _asked(data: dict[str, Any], answers: dict[str, Any], library: Library) -> dict[str, Any]:
     """The profile without the answers the wizard does not ask (they cannot change the advice)."""
-    from clauses.web.wizard import applies
+    from clauses.questionnaire.wizard import applies
 
     kept = copy.deepcopy(data)
     for question in library.questionnaire.questions:
@@ -224,7 +224,7 @@ class Tender:
 def tender(example: Example, launch: dt.date, library: Library, as_of: dt.date) -> Tender:
     """The example launched on that date, through the wizard: its answers must read back into
     the example's profile (:class:`SeedError` otherwise)."""
-    from clauses.web.wizard import build_profile  # the wizard's logic (no HTTP)
+    from clauses.questionnaire.wizard import build_profile  # the wizard's logic (no HTTP)
 
     data = {**example.data, "launch_date": launch.isoformat()}
     answers = answers_of(data, library)

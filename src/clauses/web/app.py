@@ -27,13 +27,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clauses import __version__, french
 from clauses.library import load_library
 from clauses.profile import describe_errors
+from clauses.questionnaire.cpv import CpvCatalogue
 from clauses.store.accounts import HashingBusy
 from clauses.store.db import make_engine, unavailable, write_health
 from clauses.store.writer import DossierWriter
 from clauses.web import passwords
 from clauses.web.access import SignInRequired, sign_in_redirect
 from clauses.web.context import AppContext, make_templates
-from clauses.web.cpv import CpvCatalogue
 from clauses.web.limits import Limits
 from clauses.web.logs import hide_query_strings, loggable
 from clauses.web.oidc import OpenIdClient

@@ -40,7 +40,7 @@ from clauses.decp.award import (
 from clauses.decp.document import CCAG_BY_NATURE
 from clauses.lifecycle import Published
 from clauses.profile import AgreementKind, FieldError, TenderProfile
-from clauses.web.wizard import form_text, parse_number
+from clauses.questionnaire.wizard import form_text, parse_number
 
 MAX_HOLDERS = 20  # rows of holders a form shows (DECP takes up to 100: a file can give more)
 # Rows of holders shown at least: the members of a group are typed in the same submission (the

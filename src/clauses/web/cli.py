@@ -9,13 +9,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clauses.cli_support import fail
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"clauses : {message}", file=sys.stderr)
-    return code
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -34,13 +31,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = Settings()
     except ValidationError as exc:
         names = ", ".join(f"CLAUSES_{'_'.join(map(str, e['loc'])).upper()}" for e in exc.errors())
-        return _fail(f"réglage invalide : {names} (vérifiez sa valeur)", 2)
+        return fail(f"réglage invalide : {names} (vérifiez sa valeur)", 2)
     # Once, before the workers start: they then share one schema and one secret key.
     try:
         engine = make_engine(settings.database_url)
         migrate(engine)
     except (ArgumentError, ImportError):
-        return _fail(
+        return fail(
             "adresse de base de données invalide (CLAUSES_DATABASE_URL) ; par exemple "
             "sqlite:///./data/clauses.db ou postgresql+psycopg://utilisateur@hôte/base",
             2,
@@ -49,7 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The URL without its password, and the first line of the driver's message.
         where = make_url(settings.database_url).render_as_string(hide_password=True)
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
-        return _fail(f"base de données inaccessible ({where}) : {reason}", 1)
+        return fail(f"base de données inaccessible ({where}) : {reason}", 1)
     resolve_secret_key(settings)
     compute_report_figures(engine, settings.library)
     print_setup_link(engine, args.host, args.port)

@@ -16,11 +16,11 @@ from clauses import french
 from clauses.advisor.model import LEVEL_LABELS, REGIME_LABELS
 from clauses.library import Library
 from clauses.profile import NATURE_LABELS
+from clauses.questionnaire.cpv import CpvCatalogue
 from clauses.store.merge import encode_base
-from clauses.store.models import STAGE_LABELS, STATUS_LABELS
 from clauses.store.writer import DossierWriter
 from clauses.strategy.texts import PROPOSED
-from clauses.web.cpv import CpvCatalogue
+from clauses.vocabulary import STAGE_LABELS, STATUS_LABELS
 from clauses.web.settings import Settings
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from clauses.followup import (
 from clauses.library.models import StructureKind
 from clauses.library.reporting import FollowupVocabularies
 from clauses.profile import describe_errors
-from clauses.web.wizard import form_text, parse_number
+from clauses.questionnaire.wizard import form_text, parse_number
 
 PEOPLE_ROWS = 2  # rows of people counts shown at first (« Ajouter une ligne » adds one)
 MAX_PEOPLE_ROWS = 20

@@ -18,6 +18,7 @@ from clauses.advisor.model import Advice, Level
 from clauses.library import Library
 from clauses.library.models import MechanismId, ParameterType, SocialOption
 from clauses.profile import TenderProfile
+from clauses.questionnaire.wizard import form_text, parse_number
 from clauses.strategy import StrategyError
 from clauses.strategy.choose import (
     default_mechanisms,
@@ -26,7 +27,6 @@ from clauses.strategy.choose import (
 )
 from clauses.strategy.texts import BY_KEY as TEXT_PARAMETERS_BY_KEY
 from clauses.strategy.texts import TEXT_PARAMETERS, TextParameter
-from clauses.web.wizard import form_text, parse_number
 
 M = MechanismId
 MAX_TEXT = 2_000

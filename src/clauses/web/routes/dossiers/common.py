@@ -18,6 +18,7 @@ from clauses.advisor.model import Advice
 from clauses.library import Library
 from clauses.library.questionnaire import Question, QuestionKind, Step
 from clauses.profile import MAX_LOTS, TenderProfile
+from clauses.questionnaire import wizard
 from clauses.store import crud
 from clauses.store.db import new_session
 from clauses.store.merge import decode_base, merge
@@ -25,7 +26,6 @@ from clauses.store.models import Dossier, Stage
 from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
-from clauses.web import wizard
 from clauses.web.access import CURRENT, authorise, require_sign_in
 from clauses.web.context import AppContext
 from clauses.web.deps import csrf_protected

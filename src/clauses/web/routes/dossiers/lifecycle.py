@@ -28,6 +28,7 @@ from clauses.decp.document import DecpSchema, decp_document, social_values
 from clauses.french import NBSP
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published, Rule
 from clauses.profile import FieldError, ProfileError
+from clauses.questionnaire.wizard import form_text
 from clauses.store import crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, Organisation, Role, Stage
 from clauses.web import award_form
@@ -47,20 +48,12 @@ from clauses.web.routes.dossiers.common import (
     with_query,
 )
 from clauses.web.routes.dossiers.followup import followed
-from clauses.web.wizard import form_text
 
 router = dossier_router()
 AWARD = "attribution"
 DECP = "decp.json"
 # The audit trail's « action » of each move (the history page shows it as it is).
-ACTIONS = {
-    Move.publish: "Publication de la consultation",
-    Move.unpublish: "Retour au brouillon",
-    Move.award: "Attribution",
-    Move.start: "Début de l’exécution",
-    Move.close: "Clôture du marché",
-    Move.reopen: "Réouverture du marché",
-}
+ACTIONS = {move: move.action for move in Move}
 CORRECTION = "Correction de l’attribution"
 # How the history names the columns a move writes (each key of the award: ``award.<key>``).
 MOVE_FIELD_LABELS = {

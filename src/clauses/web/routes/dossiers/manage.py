@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from clauses import french
+from clauses.questionnaire import wizard
 from clauses.store import crud
 from clauses.store.models import (
     TITLE_MAX,
@@ -16,7 +17,7 @@ from clauses.store.models import (
     DossierStatus,
     Stage,
 )
-from clauses.web import limits, wizard
+from clauses.web import limits
 from clauses.web.access import require_member
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep

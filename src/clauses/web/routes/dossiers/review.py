@@ -10,15 +10,16 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from clauses.library.questionnaire import Question, QuestionKind
+from clauses.questionnaire import wizard
+from clauses.questionnaire.cpv import normalise_code
 from clauses.store import crud
 from clauses.store.db import new_session
 from clauses.store.models import (
     Dossier,
 )
 from clauses.store.stages import published_of
-from clauses.web import limits, strategy_form, wizard
+from clauses.web import limits, strategy_form
 from clauses.web.context import AppContext
-from clauses.web.cpv import normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.drafting import SECTIONS
 from clauses.web.forms import read_form

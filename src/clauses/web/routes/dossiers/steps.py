@@ -1,6 +1,5 @@
 """The guided wizard: a step's page and its save."""
 
-import re
 import uuid
 from typing import Any
 
@@ -11,13 +10,13 @@ from starlette.routing import Route
 
 from clauses import french, inputs
 from clauses.library.questionnaire import QuestionKind, Step
+from clauses.questionnaire import explain, save, wizard
+from clauses.questionnaire.cpv import looks_like_words, normalise_code
 from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web import explain, wizard
 from clauses.web.context import AppContext
-from clauses.web.cpv import looks_like_words, normalise_code
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
@@ -44,7 +43,6 @@ CPV_LIMIT = 10
 NBSP = "\u00a0"
 # Fields of a form answered in the thread pool: a step of questions has about ten, ten lots 40.
 LARGE_FORM = 100
-CPV_PICK = re.compile(r"^(?:(cpv|lots-[0-9]+-cpv)=)?(.*)$", re.DOTALL)
 
 
 def lots_total_note(answers: dict[str, Any]) -> str:
@@ -127,7 +125,9 @@ def wizard_view(
         "empty_lots": [
             i for i, lot in enumerate(wizard.lots_of(answers)) if wizard.lot_is_empty(lot)
         ],
-        "sizing": explain.sizing_view(step, answers, assessment.advice, library, ctx.today()),
+        "sizing": explain.sizing_view(
+            step, answers, assessment.profile, assessment.advice, library, ctx.today()
+        ),
         "notes": {"estimated_amount_eur": lots_total_note(answers)} if step.id != "lots" else {},
         "answers": answers,
         "lots": wizard.lots_of(answers),
@@ -211,135 +211,64 @@ async def save_step(request: Request) -> Response:
     form = await read_form(request)
     library = ctx.library
     step = step_or_404(library, step_id)
-    action = str(form.get("action") or "")
-    picked = form.get("cpv_pick")
-    # Removing a lot asks first (« confirm_remove_lot-N » removes), unless the lot is empty.
-    removing = (
-        inputs.integer(action.removeprefix("remove_lot-"))
-        if action.startswith("remove_lot-")
-        else None
-    )
-    removed = (
-        inputs.integer(action.removeprefix("confirm_remove_lot-"))
-        if action.startswith("confirm_remove_lot-")
-        else None
-    )
-    cpv_typed = wizard.form_text(form.get("cpv_q"))[:100]
-    # Enter in the search field submits the form with its first button (« Suivant »): a query
-    # typed and not searched yet is searched, rather than leaving the step.
-    if cpv_typed and action == "next" and cpv_typed != wizard.form_text(form.get("cpv_q_shown")):
-        action = "cpv_search"
+    submission = save.read_submission(step, form)
     asked: list[int] = []  # the lot whose removal is to be confirmed
-    pick_target, pick_code = "", ""
-    match = CPV_PICK.match(picked) if isinstance(picked, str) and picked else None
-    if match:
-        pick_target, pick_code = match[1] or "cpv", normalise_code(wizard.form_text(match[2]))
 
-    def submitted(answers: dict[str, Any]) -> dict[str, Any]:
-        """The saved answers updated with the form (and the lot added or removed)."""
-        answers = wizard.read_step(step, form, answers)
-        if pick_target == "cpv":
-            answers["cpv"] = pick_code
-        elif pick_target:
-            index = inputs.integer(pick_target.split("-")[1])
-            lots = wizard.lots_of(answers)
-            if index is not None and index < len(lots):
-                lots[index]["cpv"] = pick_code
-                answers[wizard.LOTS] = lots
-        if action == "add_lot":
-            answers = wizard.add_lot(answers, step)
-        elif removed is not None:
-            answers = wizard.remove_lot(answers, removed)
-        elif removing is not None:
-            lots = wizard.lots_of(answers)
-            if removing < len(lots) and wizard.lot_is_empty(lots[removing]):
-                answers = wizard.remove_lot(answers, removing)
-            elif removing < len(lots):
-                asked[:] = [removing]
-        return answers
-
-    def change(current: Dossier) -> dict[str, Any]:
-        answers = submitted(current.answers)
-        title = wizard.title_after(current.title, current.answers, answers)
-        return {"answers": answers, **({"title": title} if title else {})}
+    def change(current: Dossier) -> dict[str, Any]:  # in the writer's thread
+        made = save.change(submission, current.title, current.answers)
+        if made.confirm_remove is not None:
+            asked[:] = [made.confirm_remove]
+        return made.fields
 
     try:
         saved = await write_change(ctx, dossier_id, form, change)
     except crud.StaleVersion as stale:
-        return conflict(request, ctx, stale.current, step, submitted(stale.current.answers))
+        answers = save.submitted(submission, stale.current.answers).answers
+        return conflict(request, ctx, stale.current, step, answers)
     dossier, previous_answers = saved.dossier, saved.previous.answers
     answers = dossier.answers
 
     def answer() -> Response:
         """The page or fragment after the save: computation only, without I/O."""
-        focus = ""
-        # At the profile's maximum of lots, « Ajouter un lot » adds none, and the step says so.
-        full = action == "add_lot" and len(wizard.lots_of(answers)) == len(
-            wizard.lots_of(previous_answers)
-        )
-        if action == "add_lot" and not full:
-            focus = f"{wizard.LOTS}-{len(wizard.lots_of(answers)) - 1}-title"
-        confirm = asked[0] if asked else None
-        if confirm is not None:
-            focus = "remove-confirm"
-        elif removed is not None or removing is not None:
-            focus = "add-lot"
-        elif pick_target:
-            focus = pick_target
-        elif action == "cpv_search":
-            focus = "cpv_q"
-        steps = library.questionnaire.steps
-        index = steps.index(step)
         # One assessment of the saved answers serves the whole answer (blocking errors, view and
         # state), made only when read: a plain « Enregistrer » redirects without it.
         fragment = wants_fragment(request)
+        action = submission.action
         assessment = assess_dossier(ctx, dossier) if fragment or action == "next" else None
-        # « Suivant » waits for this step's answers to be complete and readable; « Précédent » and
-        # « Enregistrer » never block: the answers are saved as they are.
-        blocking = (
-            blocking_errors(ctx, step, answers, assessment.errors)
-            if assessment is not None and action == "next"
-            else {}
-        )
-        target: Step | None = step
-        if action == "prev" or (action == "next" and not blocking):
-            moved = index + (1 if action == "next" else -1)
-            target = (
-                steps[moved] if 0 <= moved < len(steps) else (None if moved >= len(steps) else step)
-            )
-        check = action == "next" and bool(blocking)
-        notice = "lots-max" if full else ("enregistre" if action == "save" else "")
-        if target is None:
+        made = save.Change(answers, None, asked[0] if asked else None)
+        errors = assessment.errors if assessment is not None else None
+        to = save.destination(submission, made, previous_answers, errors, library)
+        if to.target is None:
             url = dossier_url(dossier_id)
             if fragment:
                 return Response(status_code=200, headers={"HX-Redirect": url, "Vary": "HX-Request"})
             return see_other(url)
-        url = step_url(dossier_id, target)
-        query = cpv_typed if action == "cpv_search" else ""
+        url = step_url(dossier_id, to.target)
+        confirm = to.confirm_remove
         if assessment is None or not fragment:
             return see_other(
                 with_query(
                     url,
-                    "cpv-results" if query else "",
-                    verifier="1" if check else "",
-                    notice=notice,
-                    focus=focus,
-                    cpv_q=query,
+                    "cpv-results" if to.cpv_query else "",
+                    verifier="1" if to.check else "",
+                    notice=to.notice,
+                    focus=to.focus,
+                    cpv_q=to.cpv_query,
                     retirer=str(confirm) if confirm is not None else "",
                 )
             )
         view = wizard_view(
             ctx,
             dossier,
-            target,
-            check=check,
-            notice=NOTICES.get(notice),
-            focus=focus,
+            to.target,
+            check=to.check,
+            notice=NOTICES.get(to.notice),
+            focus=to.focus,
             assessment=assessment,
-            cpv_query=query,
+            cpv_query=to.cpv_query,
             confirm_remove=confirm,
         )
-        if not (action or picked) and render_state(
+        if not (action or submission.picked) and render_state(
             ctx, step, answers, assessment.errors
         ) == render_state(
             ctx, step, previous_answers, wizard.build_profile(previous_answers, library).errors
@@ -347,7 +276,7 @@ async def save_step(request: Request) -> Response:
             # An answer saved as it was given, with the form unchanged: refresh the advice panel and
             # the version (out of band) and leave the form, where the buyer is typing, in place.
             return render(request, "dossiers/step.html", view, fragment="dossiers/_autosave.html")
-        if target is step:
+        if to.target is step:
             # Same step: the questions and the panels change, the form element and its buttons
             # stay (a button pressed meanwhile is still sent by htmx).
             return render(
@@ -381,24 +310,11 @@ SAVE_ROUTE = Route(
 )
 
 
-def blocking_errors(
-    ctx: AppContext, step: Step, answers: dict[str, Any], errors: dict[str, str]
-) -> dict[str, str]:
-    """What keeps « Suivant » from leaving the step: errors (of the answers' assessment) of its
-    visible questions and lots."""
-    visible_ids = {q.id for q in wizard.visible(step, answers, ctx.library)}
-    return {
-        k: v
-        for k, v in wizard.step_errors(step, errors).items()
-        if k in visible_ids or k.startswith(f"{wizard.LOTS}-")
-    }
-
-
 def render_state(
     ctx: AppContext, step: Step, answers: dict[str, Any], errors: dict[str, str]
 ) -> tuple[object, ...]:
     """What the step's form shows besides the values typed: its questions and the errors of
-    the answers (as :func:`clauses.web.wizard.build_profile` gives them)."""
+    the answers (as :func:`clauses.questionnaire.wizard.build_profile` gives them)."""
     errors = {k: v for k, v in wizard.step_errors(step, errors).items() if raw_answer(answers, k)}
     questions = [q.field for q in wizard.visible(step, answers, ctx.library)]
     cpv = ctx.cpv.find(normalise_code(str(answers.get("cpv") or "")))

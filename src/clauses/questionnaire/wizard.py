@@ -25,8 +25,8 @@ from clauses.profile import (
     TenderProfile,
     parse_profile,
 )
-from clauses.store.models import TITLE_MAX
-from clauses.web.cpv import looks_like_words, normalise_code
+from clauses.questionnaire.cpv import looks_like_words, normalise_code
+from clauses.vocabulary import TITLE_MAX
 
 Answers = dict[str, Any]
 LOTS = "lots"

@@ -1,8 +1,10 @@
 """What the sizing step shows besides its questions: the value the advisor uses for each answer
 left blank, where it comes from, and what each answer given changes to the hours.
 
-Nothing is computed here: every figure is read from an :class:`Advice` — the dossier's, and the
-one the advisor gives without that answer (the answer's effect is the difference).
+Nothing is computed here: every figure is the advisor's — the dossier's :class:`Advice`, and for
+an answer given, the default the sizing would take without it (:func:`hours.default_of`) and
+the hours the advice would give without it (:func:`insertion_hours`), the answer's effect being
+the difference. Neither advises again.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from clauses import french
-from clauses.advisor import advise
-from clauses.advisor.hours import rates_for
+from clauses.advisor.advise import insertion_hours
+from clauses.advisor.hours import Default, default_of, rates_for
 from clauses.advisor.model import Advice, LotHours
 from clauses.library import Library
 from clauses.library.questionnaire import Question, Step
+from clauses.profile import TenderProfile
+from clauses.questionnaire import wizard
 from clauses.vocabulary import NATURE_LABELS
-from clauses.web import wizard
 
 NBSP = "\u00a0"
 # The sizing answers whose value the advisor reads from the Sizing it returns.
@@ -62,29 +65,27 @@ class SizingView:
     lot_shares: list[LotShare]
 
 
-def _advice_without(
-    answers: dict[str, Any], name: str, library: Library, today: dt.date
-) -> Advice | None:
-    outcome = wizard.build_profile({k: v for k, v in answers.items() if k != name}, library)
-    return advise(outcome.profile, library, today) if outcome.profile else None
-
-
-def _source(name: str, advice: Advice, nature: str) -> str:
-    sizing = advice.sizing
+def _source(default: Default, nature: str) -> str:
     where = (
-        f"du secteur «{NBSP}{sizing.sector_label}{NBSP}»"
-        if sizing.sector_label
+        f"du secteur «{NBSP}{default.sector_label}{NBSP}»"
+        if default.sector_label
         else f"pour des {NATURE_LABELS.get(nature, 'marchés de cette nature')}"
     )
-    if name in sizing.defaults_to_adjust:
+    if default.to_adjust:
         return f"valeur par défaut {where}, à ajuster avec le facilitateur"
     return f"valeur habituelle {where}"
 
 
-def _lot_shares(answers: dict[str, Any], library: Library) -> list[LotShare]:
+def _advised_default(advice: Advice, name: str) -> Default:
+    """The default the advice itself used (the answer is blank)."""
+    sizing = advice.sizing
+    value: float = getattr(sizing, name)
+    return Default(value, sizing.sector_label, name in sizing.defaults_to_adjust)
+
+
+def _lot_shares(profile: TenderProfile | None, library: Library) -> list[LotShare]:
     """Each lot's labour share as the advisor takes it (the same :func:`rates_for`), with its
     origin in words; empty for a tender without lots."""
-    profile = wizard.build_profile(answers, library).profile
     if profile is None or not profile.lots:
         return []
     shares = []
@@ -113,21 +114,26 @@ def _lot_shares(answers: dict[str, Any], library: Library) -> list[LotShare]:
 
 
 def sizing_view(
-    step: Step, answers: dict[str, Any], advice: Advice | None, library: Library, today: dt.date
+    step: Step,
+    answers: dict[str, Any],
+    profile: TenderProfile | None,
+    advice: Advice | None,
+    library: Library,
+    today: dt.date,
 ) -> SizingView | None:
     """The sizing explanation of a step that asks sizing questions (None for the other steps, or
-    while the answers do not give an advice yet)."""
+    while the answers do not give an advice yet): ``profile`` and ``advice`` are the answers'."""
     questions = [q for q in wizard.visible(step, answers, library) if q.field in SIZING_FIELDS]
     if advice is None or not questions:
         return None
     notes: dict[str, str] = {}
     effects: list[Effect] = []
-    lot_shares = _lot_shares(answers, library)
+    lot_shares = _lot_shares(profile, library)
+    nature = str(answers.get("nature"))
     for question in questions:
         raw = wizard.form_text(answers.get(question.field))
-        baseline = _advice_without(answers, question.field, library, today) if raw else advice
-        if baseline is None:
-            continue
+        if raw and profile is None:
+            continue  # the answers do not make a profile: nothing to compare with
         if question.field == "labour_share" and lot_shares:
             notes[question.id] = (
                 f"Sans réponse{NBSP}: chaque lot prend la part de main-d’œuvre de son secteur "
@@ -135,21 +141,22 @@ def sizing_view(
                 "les lots sans part propre."
             )
         elif question.field in SIZING_VALUES:
-            value = SIZING_VALUES[question.field](getattr(baseline.sizing, question.field))
-            notes[question.id] = (
-                f"Sans réponse{NBSP}: {value}, {_source(question.field, baseline, str(answers.get('nature')))}."
+            default = (
+                default_of(profile, library, question.field)
+                if raw and profile is not None
+                else _advised_default(advice, question.field)
             )
+            value = SIZING_VALUES[question.field](default.value)
+            notes[question.id] = f"Sans réponse{NBSP}: {value}, {_source(default, nature)}."
         else:
             notes[question.id] = f"Sans réponse{NBSP}: aucun personnel repris."
-        if raw and baseline.insertion_hours != advice.insertion_hours:
-            effects.append(
-                Effect(
-                    question,
-                    wizard.display(question, raw),
-                    baseline.insertion_hours,
-                    advice.insertion_hours,
+        if raw and profile is not None:
+            without = profile.model_copy(update={question.field: None})
+            hours = insertion_hours(without, library, today)
+            if hours != advice.insertion_hours:
+                effects.append(
+                    Effect(question, wizard.display(question, raw), hours, advice.insertion_hours)
                 )
-            )
     floor = library.sizing.cleaning.floor_hours
     clause = next((r for r in advice.recommendations if r.lots), None)
     under = (
