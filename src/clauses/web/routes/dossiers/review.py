@@ -37,7 +37,7 @@ from clauses.web.routes.dossiers.common import (
     write_change,
 )
 from clauses.web.routes.dossiers.documents import issue
-from clauses.web.routes.dossiers.lifecycle import lifecycle_view
+from clauses.web.routes.dossiers.moves import lifecycle_view
 
 router = dossier_router()
 STRATEGY = "strategie"

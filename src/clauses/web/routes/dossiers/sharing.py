@@ -19,7 +19,7 @@ from clauses.web.routes.dossiers.common import (
     see_other,
     with_query,
 )
-from clauses.web.routes.dossiers.lifecycle import MOVE_FIELD_LABELS
+from clauses.web.routes.dossiers.moves import MOVE_FIELD_LABELS
 from clauses.web.sessions import signed_in
 
 router = dossier_router()
