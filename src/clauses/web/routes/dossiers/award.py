@@ -2,14 +2,11 @@
 as the contract's open data (DECP) needs it; the first award moves the dossier to « attribué »,
 a later one corrects it (both in the audit trail)."""
 
-from __future__ import annotations
-
 import copy
 import re
-import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -19,29 +16,35 @@ from clauses.decp.document import DecpSchema, social_values
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Published
 from clauses.profile import FieldError, ProfileError
 from clauses.store import crud, stages
-from clauses.store.models import Dossier, Organisation, Stage
+from clauses.store.models import Dossier, Organisation, Role, Stage
 from clauses.web import award_form
+from clauses.web.access import Access, Needs, Right
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
-from clauses.web.routes.dossiers.common import dossier_router, dossier_url, form_version, load
-from clauses.web.routes.dossiers.moves import ACTIONS, AWARD, record, refused_page, role
+from clauses.web.routes.dossiers.common import (
+    dossier_for,
+    dossier_router,
+    dossier_url,
+    form_version,
+)
+from clauses.web.routes.dossiers.moves import ACTIONS, AWARD, record, refused_page, role_of
 from clauses.web.wizard import form_text
 
 router = dossier_router()
 CORRECTION = "Correction de l’attribution"
 
 
-def awardable(dossier: Dossier) -> Published:
+def awardable(dossier: Dossier, role: Role | None) -> Published:
     """The tender as published, if the award can be given (published) or corrected (awarded, in
-    execution) now by the member; else :class:`MoveRefused`."""
+    execution) now by the member of that ``role``; else :class:`MoveRefused`."""
     stage = lifecycle.stage_of(dossier.stage)
     rule = RULES[Move.award]
     if stage in AWARD_EDITABLE:
-        if not lifecycle.may(role(), rule):
-            lifecycle.check_move(Move.award, rule.source, role())  # raises the 403 reason
+        if not lifecycle.may(role, rule):
+            lifecycle.check_move(Move.award, rule.source, role)  # raises the 403 reason
     else:
-        lifecycle.check_move(Move.award, stage, role())
+        lifecycle.check_move(Move.award, stage, role)
     published = stages.published_of(dossier)
     if published is None:  # a stage past draft always has its snapshot
         raise MoveRefused([FieldError("stage", "la consultation publiée n’est pas enregistrée")])
@@ -106,11 +109,14 @@ def award_view(
 
 @router.get("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
 def award_page(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+    access: Annotated[Access, Needs(Right.edit)],
+    session: SessionDep,
+    ctx: ContextDep,
 ) -> HTMLResponse:
-    dossier = load(session, dossier_id)
     try:
-        published = awardable(dossier)
+        published = awardable(dossier, role_of(access))
     except MoveRefused as exc:
         return refused_page(request, dossier, exc)
     values = award_form.values_of(dossier.award, published.profile)
@@ -123,14 +129,18 @@ def award_page(
 
 @router.post("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
 def save_award(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+    access: Annotated[Access, Needs(Right.edit)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     """The award checked as the DECP needs it (:func:`clauses.lifecycle.check_award`): the first
     one moves the dossier to « attribué », a later one corrects it (both in the trail). « Ajouter
     un titulaire » shows the form again with one more row, nothing saved."""
-    dossier = load(session, dossier_id)
     try:
-        published = awardable(dossier)
+        published = awardable(dossier, role_of(access))
     except MoveRefused as exc:
         return refused_page(request, dossier, exc)
     profile = published.profile
@@ -174,7 +184,7 @@ def save_award(
         columns["stage"] = Stage.awarded
     action_label = ACTIONS[Move.award] if first else CORRECTION
     notice = "attribue" if first else "attribution-corrigee"
-    return record(request, session, dossier, form, columns, action_label, notice)
+    return record(request, session, dossier, access, form, columns, action_label, notice)
 
 
 def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -> Any:

@@ -1,13 +1,11 @@
 """The contract's open data: its DECP 2.0.3 object, once the award is recorded."""
 
-from __future__ import annotations
-
 import json
 import re
 import unicodedata
-import uuid
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from clauses import lifecycle
@@ -16,9 +14,10 @@ from clauses.decp.document import DecpSchema, decp_document
 from clauses.profile import ProfileError
 from clauses.store import stages
 from clauses.store.models import STAGE_LABELS, Dossier
-from clauses.web.deps import ContextDep, SessionDep
+from clauses.web.access import Right
+from clauses.web.deps import ContextDep
 from clauses.web.rendering import render
-from clauses.web.routes.dossiers.common import dossier_router, load
+from clauses.web.routes.dossiers.common import dossier_for, dossier_router
 from clauses.web.routes.dossiers.moves import DECP
 
 router = dossier_router()
@@ -33,11 +32,12 @@ def decp_filename(dossier: Dossier) -> str:
 
 @router.get("/{dossier_id}/" + DECP, response_class=Response)
 def decp_download(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    ctx: ContextDep,
 ) -> Response:
     """The DECP 2.0.3 object of the contract (its published tender and its award), validated
     against the official schema before it is offered; a page saying why until it is awarded."""
-    dossier = load(session, dossier_id)
     published = stages.published_of(dossier)
     if dossier.award is None or published is None:
         stage = lifecycle.stage_of(dossier.stage)

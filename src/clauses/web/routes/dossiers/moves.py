@@ -2,20 +2,20 @@
 the draft, start, close, reopen, one route per move (so that the authorisation matrix states
 each one), the confirmations of « Publier » and « Clore », and the « Vie du marché » panel.
 
-Each move is checked by :func:`clauses.lifecycle.check_move` (403 with the French reason when
-the member's role lacks the right, 422 when the dossier is not at the stage the move starts
-from) and recorded by :func:`clauses.store.stages.record_move` on the version the page was
-shown at (a stale version: the conflict page), with its audit rows.
+Each move route declares its move in its signature (:class:`MoveCheck`): the dossier is loaded
+with :attr:`Right.edit <clauses.web.access.Right.edit>` and the move checked by
+:func:`clauses.lifecycle.check_move` (422 when the dossier is not at the stage the move starts
+from, then 403 with the French reason when the member's role lacks the right); the move is
+recorded by :func:`clauses.store.stages.record_move` on the version the page was shown at (a
+stale version: the conflict page), with its audit rows.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -26,17 +26,17 @@ from clauses.profile import FieldError
 from clauses.store import crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
 from clauses.web import award_form
-from clauses.web.access import CURRENT, actor
+from clauses.web.access import Access, Needs, Right, actor
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     Assessment,
     assess_dossier,
+    dossier_for,
     dossier_router,
     dossier_url,
     form_version,
-    load,
     see_other,
     stale_page,
     with_query,
@@ -47,6 +47,7 @@ from clauses.web.wizard import form_text
 router = dossier_router()
 AWARD = "attribution"  # the award form's path (:mod:`clauses.web.routes.dossiers.award`)
 DECP = "decp.json"  # the contract's open data (:mod:`clauses.web.routes.dossiers.decp`)
+# The audit trail's « action » of each move (the history page shows it as it is).
 ACTIONS = {
     Move.publish: "Publication de la consultation",
     Move.unpublish: "Retour au brouillon",
@@ -78,10 +79,43 @@ PATHS = {
 DATE_FIELDS = {Move.publish: "publication_date", Move.start: "date", Move.close: "date"}
 
 
-def role() -> Role | None:
+@dataclass(frozen=True)
+class Moving:
+    """A move asked on a dossier: the dossier, the request's access, the move's rule, and why the
+    move cannot be made now (``refused``: the page says it), if it cannot."""
+
+    dossier: Dossier
+    access: Access
+    rule: Rule
+    refused: MoveRefused | None
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    """The dependency of a move's routes: ``moving: Annotated[Moving,
+    Depends(MoveCheck(Move.close))]``. The dossier needs :attr:`Right.edit` (an invited
+    facilitator is refused, another organisation's dossier is not found), then the move its
+    stage and its role (:data:`clauses.lifecycle.RULES`), in that order. Frozen: compared by
+    value, solved once per request."""
+
+    move: Move
+
+    async def __call__(
+        self,
+        dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+        access: Annotated[Access, Needs(Right.edit)],
+    ) -> Moving:
+        refused = None
+        try:
+            lifecycle.check_move(self.move, lifecycle.stage_of(dossier.stage), role_of(access))
+        except MoveRefused as exc:
+            refused = exc
+        return Moving(dossier, access, RULES[self.move], refused)
+
+
+def role_of(access: Access) -> Role | None:
     """The signed-in member's role (None: an invited facilitator)."""
-    access = CURRENT.get()
-    return access.principal.role if access is not None else None
+    return access.principal.role
 
 
 def refused_page(request: Request, dossier: Dossier, exc: MoveRefused) -> HTMLResponse:
@@ -173,13 +207,14 @@ def record(
     request: Request,
     session: Session,
     dossier: Dossier,
+    access: Access,
     form: Mapping[str, Any],
     values: dict[str, Any],
     action: str,
     notice: str,
 ) -> Response:
-    access = CURRENT.get()
-    assert access is not None
+    """The move (or the award) recorded in ``access``'s name, on the version the form was shown
+    at; then the dossier's page, at its « Vie du marché »."""
     try:
         stages.record_move(
             session=session,
@@ -195,26 +230,19 @@ def record(
 
 
 def confirm_page(
-    request: Request,
-    session: Session,
-    ctx: AppContext,
-    dossier_id: uuid.UUID,
-    move: Move,
-    facts_of: Callable[[Dossier], list[str]],
+    request: Request, ctx: AppContext, moving: Moving, facts_of: Callable[[Dossier], list[str]]
 ) -> Response:
     """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
     will do (``facts_of`` the dossier), its date (today at most), and the button that does it;
     « Annuler » leaves everything as it was. Refused as the move itself would be."""
-    dossier = load(session, dossier_id)
-    try:
-        rule = lifecycle.check_move(move, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
+    dossier = moving.dossier
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
     today = ctx.today().isoformat()
     return move_form(
         request,
         dossier,
-        rule,
+        moving.rule,
         value=today,
         version=dossier.version,
         facts=facts_of(dossier),
@@ -233,14 +261,19 @@ PUBLISH_FACTS = [
 
 @router.get("/{dossier_id}/publier", response_class=HTMLResponse)
 def publish_confirm(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
+    ctx: ContextDep,
 ) -> Response:
-    return confirm_page(request, session, ctx, dossier_id, Move.publish, lambda _: PUBLISH_FACTS)
+    return confirm_page(request, ctx, moving, lambda _: PUBLISH_FACTS)
 
 
 @router.get("/{dossier_id}/clore", response_class=HTMLResponse)
 def close_confirm(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
+    session: SessionDep,
+    ctx: ContextDep,
 ) -> Response:
     def facts_of(dossier: Dossier) -> list[str]:
         """The hours missing today and the penalty they would be worth."""
@@ -270,18 +303,20 @@ def close_confirm(
                 )
         return facts
 
-    return confirm_page(request, session, ctx, dossier_id, Move.close, facts_of)
+    return confirm_page(request, ctx, moving, facts_of)
 
 
 @router.post("/{dossier_id}/publier", response_class=HTMLResponse)
 def publish_dossier(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
-    try:
-        rule = lifecycle.check_move(Move.publish, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
+    dossier, rule = moving.dossier, moving.rule
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
     assessment = assess_dossier(ctx, dossier)
     if assessment.strategy is None or assessment.profile is None or assessment.advice is None:
         return not_ready(request, dossier, rule, form, assessment)
@@ -301,7 +336,16 @@ def publish_dossier(
         "published": published.to_json(),
         "published_on": published.publication_date,
     }
-    return record(request, session, dossier, form, values, ACTIONS[Move.publish], "publie")
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.publish],
+        "publie",
+    )
 
 
 def not_ready(
@@ -324,76 +368,104 @@ def not_ready(
 
 @router.post("/{dossier_id}/depublier", response_class=HTMLResponse)
 def unpublish_dossier(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.unpublish))],
+    session: SessionDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
-    try:
-        lifecycle.check_move(Move.unpublish, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
+    if moving.refused is not None:
+        return refused_page(request, moving.dossier, moving.refused)
     values = {"stage": Stage.draft, "published": None, "published_on": None}
-    return record(request, session, dossier, form, values, ACTIONS[Move.unpublish], "depublie")
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.unpublish],
+        "depublie",
+    )
 
 
 def dated_move(
     request: Request,
     session: SessionDep,
     ctx: AppContext,
-    dossier_id: uuid.UUID,
+    moving: Moving,
     form: Mapping[str, Any],
-    move: Move,
 ) -> Response:
     """Start or close: the date the move records, not in the future nor before the previous
     one (the first notification for a start, the start for a close)."""
-    dossier = load(session, dossier_id)
+    dossier, rule, move = moving.dossier, moving.rule, moving.rule.move
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
     try:
-        rule = lifecycle.check_move(move, lifecycle.stage_of(dossier.stage), role())
         after = dossier.notified_on if move is Move.start else dossier.started_on
         day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
-    except MoveRefused as exc:
-        if exc.forbidden or exc.errors[0].field == "stage":
-            return refused_page(request, dossier, exc)
-        return move_page(request, dossier, RULES[move], form, exc.errors)
+    except MoveRefused as exc:  # the date: beside its field
+        return move_page(request, dossier, rule, form, exc.errors)
     column = "started_on" if move is Move.start else "closed_on"
     values = {"stage": rule.target, column: day}
     notice = "execution" if move is Move.start else "clos"
-    return record(request, session, dossier, form, values, ACTIONS[move], notice)
+    return record(
+        request, session, moving.dossier, moving.access, form, values, ACTIONS[move], notice
+    )
 
 
 @router.post("/{dossier_id}/executer", response_class=HTMLResponse)
 def start_execution(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.start))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    return dated_move(request, session, ctx, dossier_id, form, Move.start)
+    return dated_move(request, session, ctx, moving, form)
 
 
 @router.post("/{dossier_id}/clore", response_class=HTMLResponse)
 def close_contract(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    return dated_move(request, session, ctx, dossier_id, form, Move.close)
+    return dated_move(request, session, ctx, moving, form)
 
 
 @router.post("/{dossier_id}/rouvrir", response_class=HTMLResponse)
 def reopen_contract(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.reopen))],
+    session: SessionDep,
+    form: FormDep,
 ) -> Response:
     """Back in execution (the follow-up goes on); the closing date is cleared, and kept in the
     trail."""
-    dossier = load(session, dossier_id)
-    try:
-        lifecycle.check_move(Move.reopen, lifecycle.stage_of(dossier.stage), role())
-    except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
+    if moving.refused is not None:
+        return refused_page(request, moving.dossier, moving.refused)
     values = {"stage": Stage.in_execution, "closed_on": None}
-    return record(request, session, dossier, form, values, ACTIONS[Move.reopen], "rouvert")
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.reopen],
+        "rouvert",
+    )
 
 
-def lifecycle_view(ctx: AppContext, dossier: Dossier, ready: bool) -> dict[str, Any]:
+def lifecycle_view(
+    ctx: AppContext, dossier: Dossier, ready: bool, member_role: Role | None
+) -> dict[str, Any]:
     """What the dossier page's « Vie du marché » panel shows: the stage, the dated moves made,
-    the moves the member may make now, and the award and DECP links."""
+    the moves the member may make now (``member_role``: None for an invited facilitator), and
+    the award and DECP links."""
     stage = lifecycle.stage_of(dossier.stage)
-    member_role = role()
     moves = [
         {
             "rule": rule,
