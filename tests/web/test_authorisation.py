@@ -1,6 +1,11 @@
 """The authorisation matrix: every route of the app × every kind of visitor, and the status
 each must get. A route added without its entry here fails :func:`test_every_route_is_in_the_matrix`.
 
+Each route's right is read from the route itself (the :class:`~clauses.web.access.Guard` in its
+signature, :func:`declared`), never from a list kept by hand: the statuses of the matrix must
+agree with it (:func:`refused_by`), and a route of the dossiers, the team or the reports without
+one fails :func:`test_every_private_route_declares_its_right`.
+
 Visitors: anonymous, the acheteur of the dossier's organisation (not its author), the acheteur
 of another organisation, a referent and an admin of the organisation, a facilitator invited to
 the dossier. Each state-changing request is made on a dossier of its own.
@@ -9,6 +14,7 @@ the dossier. Each state-changing request is made on a dossier of its own.
 from __future__ import annotations
 
 import datetime as dt
+import types
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,11 +22,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import iter_route_contexts
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from clauses.decp import DecpSchema
+from clauses.lifecycle import RULES
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
 from clauses.store.models import (
@@ -30,6 +38,13 @@ from clauses.store.models import (
     Role,
     Stage,
 )
+from clauses.web import access
+from clauses.web.access import FACILITATOR_REFUSAL, FACILITATOR_RIGHTS, REFUSALS, Guard, Right
+from clauses.web.app import create_app
+from clauses.web.routes.dossiers import manage
+from clauses.web.routes.dossiers.common import GuardedRoute, dossier_router, guard_of
+from clauses.web.routes.dossiers.moves import MoveCheck
+from clauses.web.settings import Settings
 from tests.moves import move_to
 from tests.web.conftest import Browser, People, people_of, sign_in, text_of
 from tests.web.stages import AWARD_FORM, place_at, unique_id
@@ -227,6 +242,153 @@ def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
     assert set(MATRIX) - routes == set(), "entries of the matrix for routes that are gone"
 
 
+@dataclass(frozen=True)
+class Declared:
+    """What a route declares it needs, read from the route: its guard (right, and for a route on
+    the organisation the least role), and for a move its rule (the least role that makes it)."""
+
+    guard: Guard
+    move: MoveCheck | None = None
+
+
+def move_of(dependant: Dependant) -> MoveCheck | None:
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, MoveCheck):
+            return sub.call
+        found = move_of(sub)
+        if found is not None:
+            return found
+    return None
+
+
+def declared(route: BaseRoute) -> Declared | None:
+    """The route's right, from the route: the guard among its dependencies (FastAPI's routes),
+    or the one a plain route runs first (the step save)."""
+    if isinstance(route, GuardedRoute):
+        return Declared(route.guard)
+    if isinstance(route, APIRoute):
+        guard = guard_of(route.dependant)
+        return None if guard is None else Declared(guard, move_of(route.dependant))
+    return None
+
+
+def declared_rights(app: FastAPI) -> dict[tuple[str, str], Declared | None]:
+    found = {}
+    for context in iter_route_contexts(app.routes):
+        for method in context.methods or ():
+            if method != "HEAD":
+                found[(method, context.path)] = declared(context.route)
+    return found
+
+
+# What a right lets each visitor do, whatever the route's name: the acheteur is a member of the
+# dossier's organisation who is not its author, « other » an acheteur of another organisation.
+ABOVE_ACHETEUR = {Right.delete, Right.invite, Right.settings}
+
+
+def refused_by(rights: Declared) -> dict[str, int]:
+    """The visitors the declared right turns away before the route does anything, and with what
+    (403: refused, saying who can; 404: not found)."""
+    guard, move = rights.guard, rights.move
+    refused: dict[str, int] = {}
+    if guard.right not in FACILITATOR_RIGHTS:
+        refused["facilitator"] = 403
+    elif guard.role is not None:
+        refused["facilitator"] = 404  # no member: the organisation's pages are not found
+    if guard.role is not None:  # the organisation's: whoever has a lesser role
+        refused["acheteur"] = refused["other"] = 403
+        if guard.role is Role.admin:
+            refused["referent"] = 403
+    if guard.right in ABOVE_ACHETEUR:
+        refused["acheteur"] = 403
+    if guard.right is Right.settings:
+        refused["referent"] = 403
+    if move is not None and RULES[move.move].role is not Role.acheteur:
+        refused["acheteur"] = 403
+    return refused
+
+
+def test_every_private_route_declares_its_right(app: FastAPI) -> None:
+    """Deny by default: each route of the dossiers, the team and the reports states its right in
+    its signature (the dossier routers refuse a route without one when it is registered)."""
+    private = ("/dossiers", "/organisation", "/rapports")
+    missing = [
+        key
+        for key, rights in declared_rights(app).items()
+        if key[1].startswith(private) and rights is None
+    ]
+    assert missing == []
+    assert not hasattr(access, "RIGHTS"), "no right looked up by the route function's name"
+
+
+def test_a_dossier_route_without_its_right_is_refused_when_registered() -> None:
+    router = dossier_router()
+
+    def forgotten(dossier_id: uuid.UUID) -> None:
+        raise AssertionError("never registered")
+
+    with pytest.raises(TypeError, match="declares no right"):
+        router.add_api_route("/{dossier_id}/oubli", forgotten, methods=["POST"])
+
+
+def renamed(function: Any, name: str) -> Any:
+    """The same route function under another name (same code, same signature)."""
+    copy = types.FunctionType(
+        function.__code__, function.__globals__, name, function.__defaults__, function.__closure__
+    )
+    copy.__annotations__ = dict(function.__annotations__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__ = name
+    return copy
+
+
+def test_renaming_a_route_function_cannot_change_its_right(settings: Settings) -> None:
+    """The dossier's deletion, registered again under the names that once carried another right
+    (« comment »: members and facilitators; « publish_dossier »: none, so editing): its right
+    is still the deletion's, and so are its refusals."""
+    fresh = create_app(settings)
+    router = dossier_router()
+    for name in ("comment", "publish_dossier"):
+        router.add_api_route(
+            f"/{{dossier_id}}/supprimer-{name}", renamed(manage.delete, name), methods=["POST"]
+        )
+    fresh.include_router(router)
+    for name in ("comment", "publish_dossier"):
+        route = next(
+            c.route for c in iter_route_contexts(fresh.routes) if c.path.endswith(f"-{name}")
+        )
+        assert isinstance(route, APIRoute) and route.name == name
+        assert declared(route) == Declared(Guard(Right.delete))
+    people = people_of(fresh)
+    with new_session(fresh.state.ctx.engine) as session:
+        organisation = accounts.membership_of(session, people.admin.id)
+        assert organisation is not None
+        made = crud.create_dossier(
+            session=session,
+            dossier_in=DossierCreate(title="Renommé"),
+            organisation_id=organisation.organisation_id,
+            author_id=people.admin.id,
+        )
+        session.add(DossierGrant(user_id=people.facilitator.id, dossier_id=made.id))
+        session.commit()
+        dossier = made.id
+    for visitor, said in (
+        ("acheteur", REFUSALS[Right.delete]),
+        ("facilitator", FACILITATOR_REFUSAL),
+    ):
+        with TestClient(fresh) as client:
+            sign_in(client, visitor)
+            for name in ("comment", "publish_dossier"):
+                status, response = answer_of(
+                    client, "POST", f"/dossiers/{dossier}/supprimer-{name}", {}
+                )
+                assert status == 403, (visitor, name)
+                assert said in text_of(response.text)
+    with new_session(fresh.state.ctx.engine) as session:
+        assert crud.get_dossier(session=session, dossier_id=dossier).title == "Renommé"
+    fresh.state.ctx.engine.dispose()
+
+
 @dataclass
 class World:
     app: FastAPI
@@ -393,6 +555,19 @@ def test_each_visitor_gets_its_status(world: World, method: str, path: str) -> N
                 assert "Formulaire expiré" not in said, (visitor, said[:200])
                 assert "Votre compte ne permet pas cette action" not in said, (visitor, said[:300])
     assert dict(zip(VISITORS, got, strict=True)) == dict(zip(VISITORS, expected, strict=True))
+    rights = declared_rights(world.app).get((method, path))
+    if rights is not None:
+        # The matrix agrees with the right the route declares: the anonymous sign in, those the
+        # right turns away get its refusal (a move's wrong stage is said first: 422), no one
+        # else is refused.
+        refused = refused_by(rights)
+        for visitor, status in zip(VISITORS, expected, strict=True):
+            if visitor is None:
+                assert status == LOGIN
+            elif visitor in refused:
+                assert status in {refused[visitor], 422 if rights.move else 0}, (visitor, rights)
+            else:
+                assert status != 403, (visitor, rights)
 
 
 def stage_in_store(world: World, dossier: uuid.UUID) -> Stage:

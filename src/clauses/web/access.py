@@ -1,31 +1,38 @@
 """Authorisation, deny by default (DESIGN §3.5).
 
-Every dossier route runs :func:`require_sign_in` (a dependency of the dossier routers; the step
-save, a plain route matched before them, calls it itself first): an
-anonymous request is sent to the sign-in page, and the right the route needs is set for the
-request in :data:`CURRENT`. :func:`clauses.web.routes.dossiers.common.load` (and the writer's
-changes) then check it against the dossier: a dossier of another organisation is « not found »
-(404, its existence is not disclosed), a right the principal lacks on a dossier it may see is
-403. No access set (a route that forgot the dependency) is a 404 too.
+Each route declares the right it needs in its signature, as a typed dependency:
 
-The right is the route's entry in :data:`RIGHTS` (by endpoint name), otherwise ``read`` for a
-GET and ``edit`` for a POST: a new route is never more open than editing.
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))]   # a dossier route
+    access: Annotated[Access, Needs(Right.read, Role.referent)]     # a route on the organisation
+
+:class:`Guard` (what :func:`Needs` depends on) runs before anything else of the route: an
+anonymous request is sent to the sign-in page, an invited facilitator is refused (403, saying
+what a facilitator may do) a right that is not his, a member of a lesser role than the route's
+is refused (403, saying who can), and the form's CSRF token is checked on a POST.
+:func:`clauses.web.routes.dossiers.common.dossier_for` then loads the dossier and checks the
+right on it with :func:`authorise`: a dossier of another organisation is « not found » (404,
+its existence is not disclosed), a right the principal lacks on a dossier it may see is 403.
+
+The right is a value of the route (its dependency), never looked up by the route function's
+name: renaming a function cannot change what it lets through. A dossier route that declares no
+right cannot be registered (:func:`clauses.web.routes.dossiers.common.dossier_router`), and the
+authorisation matrix (``tests/web/test_authorisation.py``) reads each route's right from it.
 """
-
-from __future__ import annotations
 
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from clauses.store import accounts
 from clauses.store.models import Dossier, Role
+from clauses.web.deps import csrf_protected
 from clauses.web.sessions import Principal, current
 
 
@@ -40,31 +47,6 @@ class Right(StrEnum):
     followup = "followup"  # members and invited facilitators: the hours performed
 
 
-RIGHTS: dict[str, Right] = {
-    "rename_form": Right.edit,
-    "delete_confirm": Right.delete,
-    "delete": Right.delete,
-    "invitations": Right.invite,
-    "invite": Right.invite,
-    "comment": Right.comment,
-    "comments": Right.read,
-    "history": Right.history,
-    "upload_template": Right.settings,
-    "delete_template": Right.settings,
-    "award_page": Right.edit,
-    # The confirmations of « Publier » and « Clore »: a page only for those who may do it.
-    "publish_confirm": Right.edit,
-    "close_confirm": Right.edit,  # the award form: members (a facilitator reads the DECP only)
-    # The follow-up of the hours: the buyers and the facilitator invited to the contract.
-    "followup_view": Right.followup,
-    "followup_add_hours": Right.followup,
-    "followup_add_non_imputable": Right.followup,
-    "followup_delete": Right.followup,
-    "followup_import": Right.followup,
-    "followup_add_orders": Right.followup,  # a framework's amounts ordered (issue 22)
-    "followup_model": Right.followup,
-    "followup_report": Right.followup,
-}
 FACILITATOR_RIGHTS = {Right.read, Right.comment, Right.followup}
 
 # What a refusal says (issue 23): what the person may not do and who can. Never « formulaire
@@ -106,6 +88,9 @@ class Access:
     right: Right
 
 
+# The request's access, set by its :class:`Guard` only: what the writer's changes
+# (:func:`clauses.web.routes.dossiers.common.write_change`) read when the route does not hand
+# them its access (the step save). The routes take theirs from their signature.
 CURRENT: ContextVar[Access | None] = ContextVar("clauses_access", default=None)
 
 
@@ -127,38 +112,41 @@ async def sign_in_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(url, status_code=303, headers={"Vary": "HX-Request"})
 
 
-def right_of(request: Request) -> Right:
-    route = request.scope.get("route")
-    name = getattr(route, "name", "")
-    return RIGHTS.get(name, Right.read if request.method in {"GET", "HEAD"} else Right.edit)
+@dataclass(frozen=True)
+class Guard:
+    """The dependency that holds a route's right (declared with :func:`Needs`, or through
+    :func:`~clauses.web.routes.dossiers.common.dossier_for`): someone is signed in, with that
+    right as far as it can be told without the dossier (an invited facilitator's), and the POST's
+    CSRF token is valid, in that order. ``role``: a route on the organisation (its team, its
+    reports) then needs that role at least — 404 for a visitor who is no member, 403 for a
+    member of a lesser role.
+
+    Frozen (compared by value): FastAPI solves one guard once per request, however many of the
+    route's dependencies declare it."""
+
+    right: Right
+    role: Role | None = None
+
+    async def __call__(self, request: Request) -> Access:
+        principal = current(request)
+        if principal is None:
+            raise SignInRequired(request.url.path if request.method == "GET" else "/")
+        if principal.role is None and self.right not in FACILITATOR_RIGHTS:
+            raise Refused(FACILITATOR_REFUSAL)  # a facilitator: never more than read and comment
+        await csrf_protected(request)
+        if self.role is not None:
+            if principal.role is None:
+                raise HTTPException(status_code=404)
+            if not principal.at_least(self.role):
+                raise Refused(ROLE_REFUSALS.get(self.role, ROLE_REFUSALS[Role.admin]))
+        access = Access(principal, self.right)
+        CURRENT.set(access)
+        return access
 
 
-async def require_sign_in(request: Request) -> None:
-    """Router dependency: someone is signed in; the route's right is set for the request."""
-    principal = current(request)
-    if principal is None:
-        raise SignInRequired(request.url.path if request.method == "GET" else "/")
-    right = right_of(request)
-    if principal.role is None and right not in FACILITATOR_RIGHTS:
-        raise Refused(FACILITATOR_REFUSAL)  # a facilitator: never more than read and comment
-    CURRENT.set(Access(principal, right))
-
-
-def require_member() -> Access:
-    """The access of a route that works on the organisation (list, create): a member only."""
-    access = CURRENT.get()
-    if access is None or access.principal.role is None:
-        raise HTTPException(status_code=404)
-    return access
-
-
-def require_at_least(role: Role) -> Access:
-    """The access of a route on the organisation that needs that role (its reports: a
-    referent); 404 for a visitor who is not a member, 403 for a member of a lesser role."""
-    access = require_member()
-    if not access.principal.at_least(role):
-        raise Refused(ROLE_REFUSALS.get(role, ROLE_REFUSALS[Role.admin]))
-    return access
+def Needs(right: Right, role: Role | None = None) -> Any:
+    """``access: Annotated[Access, Needs(Right.edit)]``: the route's right, in its signature."""
+    return Depends(Guard(right, role))
 
 
 def allowed(access: Access, dossier: Dossier) -> bool:
@@ -173,12 +161,9 @@ def allowed(access: Access, dossier: Dossier) -> bool:
     return True
 
 
-def authorise(session: Session | None, dossier: Dossier, access: Access | None = None) -> Access:
-    """Check the request's right (``access``, by default the request's) on the dossier, or raise
+def authorise(session: Session | None, dossier: Dossier, access: Access) -> Access:
+    """Check the route's right (``access``, from its :class:`Guard`) on the dossier, or raise
     404 / 403. Without a session (in the writer's thread), only members are let through."""
-    access = access or CURRENT.get()
-    if access is None:
-        raise HTTPException(status_code=404)
     principal = access.principal
     if principal.member_of(dossier.organisation_id):
         if not allowed(access, dossier):

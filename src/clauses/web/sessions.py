@@ -193,9 +193,9 @@ def current(request: Request) -> Principal | None:
 
 
 def signed_in(request: Request) -> Principal:
-    """The principal of a route behind :func:`clauses.web.access.require_sign_in`."""
+    """The principal of a route that declares its right (:class:`clauses.web.access.Guard`)."""
     principal = current(request)
-    assert principal is not None, "route without require_sign_in"
+    assert principal is not None, "route without its right (access.Needs)"
     return principal
 
 

@@ -13,9 +13,9 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session
 
@@ -26,28 +26,26 @@ from clauses.spaser.tables import tables, text
 from clauses.store import reports
 from clauses.store.db import new_session
 from clauses.store.models import Organisation, Role
-from clauses.web.access import require_at_least, require_sign_in
+from clauses.web.access import Access, Needs, Right
 from clauses.web.charts import charts_of
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, SessionDep, csrf_protected
+from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE
 from clauses.web.rendering import render
 
-router = APIRouter(
-    prefix="/rapports",
-    tags=["pages"],
-    include_in_schema=False,
-    dependencies=[Depends(require_sign_in), Depends(csrf_protected)],
-)
+router = APIRouter(prefix="/rapports", tags=["pages"], include_in_schema=False)
+# Each route's right: a referent (or an admin) of the organisation; an invited facilitator, who
+# is no member, does not find the reports (404), an acheteur is told who can (403).
+ReferentAccess = Annotated[Access, Needs(Right.read, Role.referent)]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YEARS_OFFERED = 8
 CHUNK_MARCHES = 50  # ``marche`` per piece of a DECP download (about 80 kB)
 
 
-def organisation_of(session: Session) -> tuple[uuid.UUID, str]:
+def organisation_of(session: Session, access: Access) -> tuple[uuid.UUID, str]:
     """The signed-in referent's (or admin's) organisation: its id and name."""
-    principal = require_at_least(Role.referent).principal
+    principal = access.principal
     assert principal.organisation_id is not None  # a member
     organisation = session.get(Organisation, principal.organisation_id)
     return principal.organisation_id, organisation.name if organisation else "Organisation"
@@ -84,9 +82,13 @@ def spaser_of(
 
 @router.get("/spaser", response_class=HTMLResponse)
 def spaser_dashboard(
-    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+    request: Request,
+    access: ReferentAccess,
+    session: SessionDep,
+    ctx: ContextDep,
+    annee: str | None = None,
 ) -> HTMLResponse:
-    org, name = organisation_of(session)
+    org, name = organisation_of(session, access)
     year, error = year_of(ctx, session, org, annee)
     ind = spaser_of(ctx, session, org, name, year)
     shown = tables(ind, ctx.library)
@@ -126,6 +128,7 @@ def spaser_dashboard(
 
 def _download(
     request: Request,
+    access: Access,
     session: Session,
     ctx: AppContext,
     annee: str | None,
@@ -135,10 +138,10 @@ def _download(
 ) -> Response:
     """The year's indicators as a file (``spaser-YEAR.suffix``), or the dashboard with the
     year's error."""
-    org, name = organisation_of(session)
+    org, name = organisation_of(session, access)
     year, error = year_of(ctx, session, org, annee)
     if error:
-        return spaser_dashboard(request, session, ctx, annee)
+        return spaser_dashboard(request, access, session, ctx, annee)
     return Response(
         content(spaser_of(ctx, session, org, name, year)),
         media_type=media_type,
@@ -148,19 +151,34 @@ def _download(
 
 @router.get("/spaser.xlsx")
 def spaser_workbook(
-    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+    request: Request,
+    access: ReferentAccess,
+    session: SessionDep,
+    ctx: ContextDep,
+    annee: str | None = None,
 ) -> Response:
     return _download(
-        request, session, ctx, annee, "xlsx", XLSX_TYPE, lambda ind: spaser_xlsx(ind, ctx.library)
+        request,
+        access,
+        session,
+        ctx,
+        annee,
+        "xlsx",
+        XLSX_TYPE,
+        lambda ind: spaser_xlsx(ind, ctx.library),
     )
 
 
 @router.get("/spaser.docx")
 def spaser_report(
-    request: Request, session: SessionDep, ctx: ContextDep, annee: str | None = None
+    request: Request,
+    access: ReferentAccess,
+    session: SessionDep,
+    ctx: ContextDep,
+    annee: str | None = None,
 ) -> Response:
     return _download(
-        request, session, ctx, annee, "docx", DOCX_TYPE,
+        request, access, session, ctx, annee, "docx", DOCX_TYPE,
         lambda ind: spaser_docx(ind, ctx.library, ctx.today()),
     )  # fmt: skip
 
@@ -202,16 +220,21 @@ def decp_page(request: Request, context: dict[str, Any], status_code: int = 200)
 
 @router.get("/decp", response_class=HTMLResponse)
 def decp_export(
-    request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
+    request: Request,
+    access: ReferentAccess,
+    session: SessionDep,
+    ctx: ContextDep,
+    du: str = "",
+    au: str = "",
 ) -> HTMLResponse:
-    org, name = organisation_of(session)
+    org, name = organisation_of(session, access)
     if not du and not au:  # the SPASER's year; the current one up to today
         year = default_year(ctx, session, org)
-        end = min(dt.date(year, 12, 31), ctx.today())
+        last_day = min(dt.date(year, 12, 31), ctx.today())
         return decp_page(
             request,
             {"organisation": name, "du": dt.date(year, 1, 1).isoformat(),
-             "au": end.isoformat(), "errors": {}, "batch": None},
+             "au": last_day.isoformat(), "errors": {}, "batch": None},
         )  # fmt: skip
     start, end, errors = period_of(du, au)
     context: dict[str, Any] = {"organisation": name, "du": du, "au": au, "errors": errors}
@@ -234,9 +257,14 @@ def decp_export(
 
 @router.get("/decp.json")
 def decp_download(
-    request: Request, session: SessionDep, ctx: ContextDep, du: str = "", au: str = ""
+    request: Request,
+    access: ReferentAccess,
+    session: SessionDep,
+    ctx: ContextDep,
+    du: str = "",
+    au: str = "",
 ) -> Response:
-    org, name = organisation_of(session)
+    org, name = organisation_of(session, access)
     start, end, errors = period_of(du, au)
     if errors or start is None or end is None:
         context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}

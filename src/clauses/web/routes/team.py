@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -22,7 +23,7 @@ from clauses.store import accounts
 from clauses.store.db import new_session
 from clauses.store.models import ROLE_LABELS, AuditEvent, Membership, Organisation, Role, User
 from clauses.web import mail, sessions
-from clauses.web.access import require_at_least, require_sign_in
+from clauses.web.access import Access, Needs, Right
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import too_many
 from clauses.web.passwords import password_turn
@@ -37,12 +38,12 @@ from clauses.web.routes.accounts import (
 from clauses.web.sessions import current
 from clauses.web.settings import Settings
 
-# The organisation's page: its admins (require_sign_in sends the anonymous to sign in).
-router = APIRouter(
-    tags=["pages"],
-    include_in_schema=False,
-    dependencies=[Depends(require_sign_in), Depends(csrf_protected)],
-)
+# The organisation's page: its admins. Each route's right is in its signature: the anonymous are
+# sent to sign in; an invited facilitator, who is no member, does not find the page (404) and
+# may change nothing (403); a member of a lesser role is told who can (403).
+router = APIRouter(tags=["pages"], include_in_schema=False)
+AdminReads = Annotated[Access, Needs(Right.read, Role.admin)]
+AdminEdits = Annotated[Access, Needs(Right.edit, Role.admin)]
 # The password's pages: anyone (the link is the proof), or the account signed in.
 public = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(csrf_protected)])
 PASSWORD_TURN = Depends(password_turn)
@@ -135,8 +136,7 @@ def organisation_page(
 
 
 @router.get("/organisation", response_class=HTMLResponse)
-def organisation(request: Request, session: SessionDep) -> HTMLResponse:
-    require_at_least(Role.admin)
+def organisation(request: Request, _: AdminReads, session: SessionDep) -> HTMLResponse:
     return organisation_page(request, session)
 
 
@@ -222,8 +222,10 @@ def reset_message(url: str, valid: dt.timedelta) -> tuple[str, str]:
 
 
 @router.post("/organisation/invitations", response_class=HTMLResponse)
-def invite_member(request: Request, session: SessionDep, form: FormDep) -> Response:
-    principal = require_at_least(Role.admin).principal
+def invite_member(
+    request: Request, access: AdminEdits, session: SessionDep, form: FormDep
+) -> Response:
+    principal = access.principal
     assert principal.organisation_id is not None
     values = {"email": text(form, "email").strip(), "role": text(form, "role")}
     try:
@@ -262,9 +264,14 @@ def the_member(
 
 @router.post("/organisation/membres/{user_id}/role", response_class=HTMLResponse)
 def change_role(
-    request: Request, user_id: str, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    access: AdminEdits,
+    user_id: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    principal = require_at_least(Role.admin).principal
+    principal = access.principal
     user, membership = the_member(session, principal, user_id)
     old = membership.role
     try:
@@ -284,8 +291,10 @@ def change_role(
 
 
 @router.post("/organisation/membres/{user_id}/desactiver", response_class=HTMLResponse)
-def deactivate(request: Request, user_id: str, session: SessionDep, ctx: ContextDep) -> Response:
-    principal = require_at_least(Role.admin).principal
+def deactivate(
+    request: Request, access: AdminEdits, user_id: str, session: SessionDep, ctx: ContextDep
+) -> Response:
+    principal = access.principal
     user, membership = the_member(session, principal, user_id)
     if user.deactivated_at is None:
         try:
@@ -302,8 +311,8 @@ def deactivate(request: Request, user_id: str, session: SessionDep, ctx: Context
 
 
 @router.post("/organisation/membres/{user_id}/reactiver", response_class=HTMLResponse)
-def reactivate(request: Request, user_id: str, session: SessionDep) -> Response:
-    principal = require_at_least(Role.admin).principal
+def reactivate(request: Request, access: AdminEdits, user_id: str, session: SessionDep) -> Response:
+    principal = access.principal
     user, _ = the_member(session, principal, user_id)
     if user.deactivated_at is not None:
         accounts.reactivate(session, user)
@@ -312,9 +321,11 @@ def reactivate(request: Request, user_id: str, session: SessionDep) -> Response:
 
 
 @router.post("/organisation/membres/{user_id}/lien", response_class=HTMLResponse)
-def send_member_link(request: Request, user_id: str, session: SessionDep) -> Response:
+def send_member_link(
+    request: Request, access: AdminEdits, user_id: str, session: SessionDep
+) -> Response:
     """A new link for the member: its invitation again (no password yet), or a password reset."""
-    principal = require_at_least(Role.admin).principal
+    principal = access.principal
     user, _ = the_member(session, principal, user_id)
     if user.deactivated_at is not None:
         return organisation_page(

@@ -9,10 +9,12 @@ change made on an older version is refused with a 409 page that shows both state
 from starlette.routing import BaseRoute
 
 from clauses.web.routes.dossiers import (
+    award,
+    decp,
     documents,
     followup,
-    lifecycle,
     manage,
+    moves,
     review,
     sharing,
     steps,
@@ -27,6 +29,8 @@ routers = [
     review.router,
     documents.router,
     sharing.router,
-    lifecycle.router,
+    moves.router,
+    award.router,
+    decp.router,
     followup.router,
 ]

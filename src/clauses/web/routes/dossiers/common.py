@@ -2,15 +2,19 @@
 strategy, computed once per request), the writer, URLs, notices and the conflict page."""
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from sqlmodel import Session
+from starlette.routing import Route
 
 from clauses import inputs
 from clauses.advisor import advise
@@ -26,30 +30,85 @@ from clauses.store.models import Dossier, Stage
 from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
-from clauses.web.access import CURRENT, authorise, require_sign_in
+from clauses.web.access import CURRENT, Access, Guard, Needs, Right, authorise
 from clauses.web.context import AppContext
-from clauses.web.deps import csrf_protected
+from clauses.web.deps import SessionDep
 from clauses.web.rendering import render
 
 
-async def signed_in_and_csrf(request: Request) -> None:
-    """:func:`require_sign_in`, then :func:`csrf_protected`: one dependency rather than two,
-    since FastAPI's solving of each costs about as much as what it does, on every request of
-    the dossier pages (the wizard saves on every answer)."""
-    await require_sign_in(request)
-    await csrf_protected(request)
+def guard_of(dependant: Dependant) -> Guard | None:
+    """The right a route (or one of its dependencies) declares: the :class:`Guard` among its
+    dependencies, however deep (:func:`dossier_for` holds one)."""
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, Guard):
+            return sub.call
+        found = guard_of(sub)
+        if found is not None:
+            return found
+    return None
+
+
+class DossierRouter(APIRouter):
+    """A router whose every route declares its right (deny by default): a route without a
+    :class:`Guard` in its signature is refused when it is registered, not when it is visited."""
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().add_api_route(path, endpoint, **kwargs)
+        route = self.routes[-1]
+        assert isinstance(route, APIRoute)
+        if guard_of(route.dependant) is None:
+            raise TypeError(
+                f"{route.path} ({endpoint.__qualname__}) declares no right: add "
+                "Depends(dossier_for(Right…)) or Needs(Right…) to its signature"
+            )
 
 
 def dossier_router() -> APIRouter:
-    """The router of one area of the dossier pages: same prefix, signed in (with the right the
-    route needs, checked on the dossier by :func:`load` and :func:`write_change`), CSRF
-    checked on every POST."""
-    return APIRouter(
-        prefix="/dossiers",
-        tags=["pages"],
-        include_in_schema=False,
-        dependencies=[Depends(signed_in_and_csrf)],
-    )
+    """The router of one area of the dossier pages: same prefix; each route's right is in its
+    signature (:func:`dossier_for`, or :func:`clauses.web.access.Needs` for a route that has
+    no dossier), which sends the anonymous to sign in and checks the CSRF token of every POST."""
+    return DossierRouter(prefix="/dossiers", tags=["pages"], include_in_schema=False)
+
+
+class GuardedRoute(Route):
+    """A plain Starlette route (no FastAPI solving: the step save, the most frequent request)
+    that declares its right as the routers' routes do: its :class:`Guard` runs before the
+    endpoint, which finds the request's access where :func:`write_change` reads it."""
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[[Request], Awaitable[Response]],
+        right: Right,
+        *,
+        methods: list[str],
+    ) -> None:
+        self.guard = Guard(right)
+        guard = self.guard
+
+        async def guarded(request: Request) -> Response:
+            await guard(request)
+            return await endpoint(request)
+
+        super().__init__(
+            path, guarded, methods=methods, name=endpoint.__name__, include_in_schema=False
+        )
+
+
+@functools.cache
+def dossier_for(right: Right) -> Callable[..., Dossier]:
+    """The dependency of a dossier route: ``dossier: Annotated[Dossier,
+    Depends(dossier_for(Right.edit))]`` is the dossier of the path, loaded if the request has
+    that right on it (else 404 or 403, see :func:`clauses.web.access.authorise`). One function
+    per right, so that FastAPI solves it once per request."""
+
+    def dossier(
+        dossier_id: uuid.UUID, session: SessionDep, access: Annotated[Access, Needs(right)]
+    ) -> Dossier:
+        return load(session, dossier_id, access)
+
+    dossier.__qualname__ = f"dossier_for({right.name})"
+    return dossier
 
 
 NOTICES = {
@@ -90,31 +149,36 @@ def dossier_url(dossier_id: uuid.UUID, *parts: str) -> str:
     return "/".join([f"/dossiers/{dossier_id}", *parts]).rstrip("/")
 
 
-def load(session: Session, dossier_id: uuid.UUID) -> Dossier:
+def load(session: Session, dossier_id: uuid.UUID, access: Access) -> Dossier:
     """The dossier, if the request may do what its route does on it (else 404 or 403)."""
     try:
         dossier = crud.get_dossier(session=session, dossier_id=dossier_id)
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
-    authorise(session, dossier)
+    authorise(session, dossier, access)
     return dossier
 
 
-def read(ctx: AppContext, dossier_id: uuid.UUID) -> Dossier:
+def read(ctx: AppContext, dossier_id: uuid.UUID, access: Access) -> Dossier:
     """:func:`load` in a session of its own (for the routes that are coroutines)."""
     with new_session(ctx.engine) as session:
-        return load(session, dossier_id)
+        return load(session, dossier_id, access)
 
 
 async def write_change(
-    ctx: AppContext, dossier_id: uuid.UUID, form: Mapping[str, Any], change: Change
+    ctx: AppContext,
+    dossier_id: uuid.UUID,
+    form: Mapping[str, Any],
+    change: Change,
+    access: Access | None = None,
 ) -> Saved:
     """The change written by the process's writer, on the version the form was shown at, in the
     signed-in member's name; 404 if the dossier is gone or not theirs. On a dossier changed
     since, a form that sent its base (:mod:`clauses.store.merge`) is merged field by field
     when nobody's change is lost; otherwise the stale version is the caller's to show. The
-    right is checked on the row the writer reads: no query more."""
-    access = CURRENT.get()
+    right (``access``, by default the one the route's guard set) is checked on the row the writer
+    reads: no query more."""
+    access = access or CURRENT.get()
     if access is None:
         raise HTTPException(status_code=404)
 
@@ -148,7 +212,9 @@ async def write_change(
         except DossierFrozen:
             raise HTTPException(status_code=409) from None
         except crud.StaleVersion as stale:
-            authorise(None, stale.current)  # the conflict page shows it: only to its members
+            authorise(
+                None, stale.current, access
+            )  # the conflict page shows it: only to its members
             if base is None or round_ == 3 or stale.current.version == version:
                 raise
             version = stale.current.version

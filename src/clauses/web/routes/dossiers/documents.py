@@ -3,8 +3,9 @@ Word template."""
 
 import uuid
 from collections.abc import Sequence
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
@@ -17,6 +18,7 @@ from clauses.store.models import (
     GeneratedDocumentCreate,
 )
 from clauses.web import limits
+from clauses.web.access import Access, Needs, Right
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
@@ -24,33 +26,33 @@ from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     Assessment,
     assess_dossier,
+    dossier_for,
     dossier_router,
     dossier_url,
-    load,
     notice_of,
     see_other,
     with_query,
 )
-from clauses.web.sessions import signed_in
 
 router = dossier_router()
 
 
 @router.get("/{dossier_id}/documents", response_class=HTMLResponse)
 def documents(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    session: SessionDep,
 ) -> HTMLResponse:
-    return documents_page(request, session, dossier_id)
+    return documents_page(request, session, dossier)
 
 
 def documents_page(
     request: Request,
     session: SessionDep,
-    dossier_id: uuid.UUID,
+    dossier: Dossier,
     template_error: str | None = None,
 ) -> HTMLResponse:
-    dossier = load(session, dossier_id)
-    documents = crud.list_documents(session=session, dossier_id=dossier_id)
+    documents = crud.list_documents(session=session, dossier_id=dossier.id)
     new_id = request.query_params.get("nouveau", "")
     just_made = request.query_params.get("notice") == "genere"
     return render(
@@ -140,10 +142,14 @@ FORMAT_FIELD = "format"
 
 @router.post("/{dossier_id}/documents", response_class=HTMLResponse)
 def generate(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+    access: Annotated[Access, Needs(Right.edit)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
-    refused = limits.heavy(request, signed_in(request)) or limits.over_quota(
+    refused = limits.heavy(request, access.principal) or limits.over_quota(
         request, session, dossier.organisation_id
     )
     if refused is not None:
@@ -157,7 +163,7 @@ def generate(
         document = issue(ctx, session, dossier, assessment, sections, pieces=pieces)
     return see_other(
         with_query(
-            dossier_url(dossier_id, "documents"),
+            dossier_url(dossier.id, "documents"),
             anchor=f"document-{document.id}",
             notice="genere",
             nouveau=str(document.id),
@@ -166,11 +172,12 @@ def generate(
 
 
 def document_or_404(
-    session: Session, dossier_id: uuid.UUID, document_id: uuid.UUID
+    session: Session, dossier: Dossier, document_id: uuid.UUID
 ) -> GeneratedDocument:
-    load(session, dossier_id)  # its right first: another organisation's dossier is « not found »
+    """The dossier's document (the dossier's right checked first: another organisation's
+    dossier is « not found »)."""
     try:
-        return crud.get_document(session=session, dossier_id=dossier_id, document_id=document_id)
+        return crud.get_document(session=session, dossier_id=dossier.id, document_id=document_id)
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
 
@@ -184,8 +191,12 @@ def snapshot(document: GeneratedDocument, content: object, name: str) -> JSONRes
 
 
 @router.get("/{dossier_id}/documents/{document_id}")
-def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep) -> Response:
-    document = document_or_404(session, dossier_id, document_id)
+def download(
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    document_id: uuid.UUID,
+    session: SessionDep,
+) -> Response:
+    document = document_or_404(session, dossier, document_id)
     return Response(
         document.content,
         media_type=ZIP_TYPE if document.filename.endswith(".zip") else DOCX_TYPE,
@@ -195,17 +206,21 @@ def download(dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep)
 
 @router.get("/{dossier_id}/documents/{document_id}/conseil.json")
 def advice_snapshot(
-    dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    document_id: uuid.UUID,
+    session: SessionDep,
 ) -> JSONResponse:
-    document = document_or_404(session, dossier_id, document_id)
+    document = document_or_404(session, dossier, document_id)
     return snapshot(document, document.advice, "conseil")
 
 
 @router.get("/{dossier_id}/documents/{document_id}/strategie.json")
 def strategy_snapshot(
-    dossier_id: uuid.UUID, document_id: uuid.UUID, session: SessionDep
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    document_id: uuid.UUID,
+    session: SessionDep,
 ) -> JSONResponse:
-    document = document_or_404(session, dossier_id, document_id)
+    document = document_or_404(session, dossier, document_id)
     if document.strategy is None:  # drafted before strategies were stored
         raise HTTPException(status_code=404)
     return snapshot(document, document.strategy, "strategie")
@@ -217,33 +232,36 @@ TEMPLATE_SUFFIXES = (".docx", ".dotx")
 
 @router.post("/{dossier_id}/documents/modele", response_class=HTMLResponse)
 def upload_template(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.settings))],
+    session: SessionDep,
+    form: FormDep,
 ) -> Response:
     """Store the council's Word template for every later draft, once the drafter has opened it
     with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb, nothing
     from outside…)."""
-    dossier = load(session, dossier_id)
     upload = form.get(TEMPLATE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return documents_page(request, session, dossier_id, "Modèle Word : choisissez un fichier.")
+        return documents_page(request, session, dossier, "Modèle Word : choisissez un fichier.")
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     if not name.lower().endswith(TEMPLATE_SUFFIXES):
         return documents_page(
-            request, session, dossier_id, "Modèle Word : fichier .docx ou .dotx attendu."
+            request, session, dossier, "Modèle Word : fichier .docx ou .dotx attendu."
         )
     data = upload.file.read(MAX_FILE_BYTES + 1)
     try:
         check_template(data)
     except TemplateError as exc:
-        return documents_page(request, session, dossier_id, f"Modèle Word : {exc}.")
+        return documents_page(request, session, dossier, f"Modèle Word : {exc}.")
     crud.set_word_template(
         session=session, organisation_id=dossier.organisation_id, filename=name, content=data
     )
-    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele"))
+    return see_other(with_query(dossier_url(dossier.id, "documents"), notice="modele"))
 
 
 @router.post("/{dossier_id}/documents/modele/supprimer", response_class=HTMLResponse)
-def delete_template(dossier_id: uuid.UUID, session: SessionDep) -> Response:
-    dossier = load(session, dossier_id)
+def delete_template(
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.settings))], session: SessionDep
+) -> Response:
     crud.delete_word_template(session=session, organisation_id=dossier.organisation_id)
-    return see_other(with_query(dossier_url(dossier_id, "documents"), notice="modele-retire"))
+    return see_other(with_query(dossier_url(dossier.id, "documents"), notice="modele-retire"))

@@ -17,9 +17,9 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
@@ -36,7 +36,7 @@ from clauses.profile import ProfileError
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
 from clauses.vocabulary import STRUCTURE_LABELS
-from clauses.web.access import CURRENT, actor
+from clauses.web.access import Access, Needs, Right, actor
 from clauses.web.charts import balance_chart
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
@@ -45,13 +45,13 @@ from clauses.web.followup_form import Entry, read_hours, read_non_imputable, rea
 from clauses.web.limits import over_quota
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
+    dossier_for,
     dossier_router,
     dossier_url,
-    load,
     see_other,
     with_query,
 )
-from clauses.web.sessions import current
+from clauses.web.sessions import Principal, current
 
 router = dossier_router()
 SUIVI = "suivi"
@@ -172,7 +172,7 @@ def followup_page(
     request: Request,
     ctx: AppContext,
     session: Session,
-    dossier_id: uuid.UUID,
+    dossier: Dossier,
     *,
     hours_entry: Entry | None = None,
     case_entry: Entry | None = None,
@@ -181,7 +181,6 @@ def followup_page(
     import_error: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     context: dict[str, Any] = {
         "page_title": f"Suivi des heures — {dossier.title}",
@@ -211,7 +210,7 @@ def followup_page(
             "people_rows": range(hours_entry.people_rows),
             "structures": {k.value: STRUCTURE_LABELS[k.value] for k in StructureKind},
             "imported": imported,
-            "own_only": own_lines_only(),
+            "own_only": own_lines_only(current(request)),
             "user_id": getattr(current(request), "user_id", None),
             "import_error": import_error,
             "import_max": french.number(IMPORT_MAX_BYTES // 1000),
@@ -224,25 +223,25 @@ def followup_page(
 
 def not_followed(request: Request, ctx: AppContext, session: Session, dossier: Dossier) -> Response:
     """409: the lines of a contract are recorded once it is in execution."""
-    return followup_page(request, ctx, session, dossier.id, status_code=409)
+    return followup_page(request, ctx, session, dossier, status_code=409)
 
 
 @router.get("/{dossier_id}/suivi", response_class=HTMLResponse)
 def followup_view(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    session: SessionDep,
+    ctx: ContextDep,
 ) -> HTMLResponse:
-    return followup_page(request, ctx, session, dossier_id)
+    return followup_page(request, ctx, session, dossier)
 
 
-def own_lines_only() -> bool:
+def own_lines_only(principal: Principal | None) -> bool:
     """The invited facilitator corrects only the lines he entered; the buyers, every line."""
-    access = CURRENT.get()
-    return access is None or access.principal.role is None
+    return principal is None or principal.role is None
 
 
-def _author(session: Session) -> tuple[tuple[uuid.UUID, str], str]:
-    access = CURRENT.get()
-    assert access is not None  # load() checked it
+def _author(session: Session, access: Access) -> tuple[tuple[uuid.UUID, str], str]:
     user = accounts.get_user(session, access.principal.user_id)
     name = (user.display_name if user else "") or access.principal.name
     return actor(access), name
@@ -257,14 +256,19 @@ def full_message(existing: int) -> str:
 
 
 def _store(
-    request: Request, session: Session, dossier: Dossier, followup: FollowUp, action: str
+    request: Request,
+    session: Session,
+    access: Access,
+    dossier: Dossier,
+    followup: FollowUp,
+    action: str,
 ) -> Response | None:
     """Store the lines; the page that refuses them instead: the organisation's storage quota
     reached (the lines count in it), or the contract's follow-up full."""
     refused = over_quota(request, session, dossier.organisation_id)
     if refused is not None:
         return refused
-    who, name = _author(session)
+    who, name = _author(session, access)
     try:
         stages.add_followup(
             session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
@@ -283,9 +287,13 @@ def _store(
 
 @router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
 def followup_add_hours(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    access: Annotated[Access, Needs(Right.followup)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
@@ -293,59 +301,71 @@ def followup_add_hours(
     if form.get("action") == "more-people":
         entry.errors = {}
         entry.people_rows += 1
-        return followup_page(request, ctx, session, dossier_id, hours_entry=entry)
+        return followup_page(request, ctx, session, dossier, hours_entry=entry)
     if entry.followup is None:
-        return followup_page(request, ctx, session, dossier_id, hours_entry=entry, status_code=422)
-    refused = _store(request, session, dossier, entry.followup, "suivi")
+        return followup_page(request, ctx, session, dossier, hours_entry=entry, status_code=422)
+    refused = _store(request, session, access, dossier, entry.followup, "suivi")
     if refused is not None:
         return refused
-    return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="heures"))
+    return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice="heures"))
 
 
 @router.post("/{dossier_id}/suivi/non-imputable", response_class=HTMLResponse)
 def followup_add_non_imputable(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    access: Annotated[Access, Needs(Right.followup)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
     entry = read_non_imputable(form, ctx.library.followup, found.lots, ctx.today())
     if entry.followup is None:
-        return followup_page(request, ctx, session, dossier_id, case_entry=entry, status_code=422)
-    refused = _store(request, session, dossier, entry.followup, "suivi")
+        return followup_page(request, ctx, session, dossier, case_entry=entry, status_code=422)
+    refused = _store(request, session, access, dossier, entry.followup, "suivi")
     if refused is not None:
         return refused
     return see_other(
-        with_query(dossier_url(dossier_id, SUIVI), anchor="non-imputables", notice="non-imputable")
+        with_query(dossier_url(dossier.id, SUIVI), anchor="non-imputables", notice="non-imputable")
     )
 
 
 @router.post("/{dossier_id}/suivi/commandes", response_class=HTMLResponse)
 def followup_add_orders(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    access: Annotated[Access, Needs(Right.followup)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     """A framework agreement: the amount ordered (or invoiced) on a lot over a period."""
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
     entry = read_orders(form, ctx.library.followup, found.lots, ctx.today())
     if entry.followup is None:
-        return followup_page(request, ctx, session, dossier_id, order_entry=entry, status_code=422)
-    refused = _store(request, session, dossier, entry.followup, "suivi")
+        return followup_page(request, ctx, session, dossier, order_entry=entry, status_code=422)
+    refused = _store(request, session, access, dossier, entry.followup, "suivi")
     if refused is not None:
         return refused
     return see_other(
-        with_query(dossier_url(dossier_id, SUIVI), anchor="commandes", notice="commandes")
+        with_query(dossier_url(dossier.id, SUIVI), anchor="commandes", notice="commandes")
     )
 
 
 @router.post("/{dossier_id}/suivi/supprimer", response_class=HTMLResponse)
 def followup_delete(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    access: Annotated[Access, Needs(Right.followup)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
     if followed(ctx, session, dossier) is None:
         return not_followed(request, ctx, session, dossier)
     entry = inputs.integer(form.get("entry"))
@@ -353,9 +373,13 @@ def followup_delete(
     try:
         if entry is None:
             raise crud.DossierNotFound(str(entry))
-        who, _ = _author(session)
+        who, _ = _author(session, access)
         stages.delete_followup(
-            session=session, dossier=dossier, entry_id=entry, actor=who, own_only=own_lines_only()
+            session=session,
+            dossier=dossier,
+            entry_id=entry,
+            actor=who,
+            own_only=own_lines_only(access.principal),
         )
     except crud.DossierNotFound:
         notice = "deja-supprime"  # sent twice, or a line of another contract
@@ -367,29 +391,33 @@ def followup_delete(
         )
         context = {"page_title": title, "title": title, "message": message}
         return render(request, "errors/error.html", context, status_code=403)
-    return see_other(with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice=notice))
+    return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice=notice))
 
 
 @router.post("/{dossier_id}/suivi/import", response_class=HTMLResponse)
 def followup_import(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    access: Annotated[Access, Needs(Right.followup)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     """The rows of a facilitator's statement that read are stored; the others are listed with
     their line, column and reason (a bad row never stops the rest)."""
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
     upload = form.get(STATEMENT_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return followup_page(
-            request, ctx, session, dossier_id,
+            request, ctx, session, dossier,
             import_error="Relevé : choisissez un fichier CSV.", status_code=422,
         )  # fmt: skip
     data = upload.file.read(IMPORT_MAX_BYTES + 1)
     if len(data) > IMPORT_MAX_BYTES:
         return followup_page(
-            request, ctx, session, dossier_id,
+            request, ctx, session, dossier,
             import_error=f"Relevé : fichier trop volumineux ({french.number(IMPORT_MAX_BYTES // 1000)} "
             "Ko au plus). Découpez-le par période et importez chaque partie.",
             status_code=422,
@@ -402,21 +430,21 @@ def followup_import(
     )
     if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
         return followup_page(
-            request, ctx, session, dossier_id,
+            request, ctx, session, dossier,
             import_error=f"Relevé : {stored} ligne(s) à enregistrer, non enregistrées. "
             + full_message(len(found.entries)),
             status_code=422,
         )  # fmt: skip
     if stored:
-        refused = _store(request, session, dossier, statement.followup, "import du relevé")
+        refused = _store(request, session, access, dossier, statement.followup, "import du relevé")
         if refused is not None:
             return refused
     if not statement.errors:
         return see_other(
-            with_query(dossier_url(dossier_id, SUIVI), anchor="lignes", notice="importe")
+            with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice="importe")
         )
     return followup_page(
-        request, ctx, session, dossier_id,
+        request, ctx, session, dossier,
         imported=(stored, statement.errors), status_code=422,
     )  # fmt: skip
 
@@ -450,9 +478,11 @@ def model_csv(found: Followed, library: Library) -> bytes:
 
 @router.get("/{dossier_id}/suivi/modele.csv")
 def followup_model(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    session: SessionDep,
+    ctx: ContextDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)
@@ -482,9 +512,11 @@ def readable_award(data: dict[str, Any] | None) -> Award | None:
 
 @router.get("/{dossier_id}/suivi/rapport.docx")
 def followup_report(
-    request: Request, dossier_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
+    session: SessionDep,
+    ctx: ContextDep,
 ) -> Response:
-    dossier = load(session, dossier_id)
     found = followed(ctx, session, dossier)
     if found is None:
         return not_followed(request, ctx, session, dossier)

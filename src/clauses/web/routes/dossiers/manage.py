@@ -1,9 +1,9 @@
 """The dossier's life: list, create, rename, duplicate, archive, delete."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -18,15 +18,15 @@ from clauses.store.models import (
     Stage,
 )
 from clauses.web import limits
-from clauses.web.access import require_member
+from clauses.web.access import Access, Needs, Right
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
+    dossier_for,
     dossier_router,
     dossier_url,
     form_version,
-    load,
     notice_of,
     read,
     see_other,
@@ -35,7 +35,6 @@ from clauses.web.routes.dossiers.common import (
     with_query,
     write_change,
 )
-from clauses.web.sessions import signed_in
 
 router = dossier_router()
 
@@ -55,6 +54,7 @@ STAGE_TABS = {
 @router.get("", response_class=HTMLResponse)
 def dossier_list(
     request: Request,
+    access: Annotated[Access, Needs(Right.read)],
     session: SessionDep,
     statut: str = "draft",
     etat: str = "",
@@ -70,7 +70,7 @@ def dossier_list(
     status = DossierStatus.archived if statut == "archived" else DossierStatus.draft
     stage = Stage(etat) if etat in {s.value for s in Stage} else None
     stages = [stage] if stage is not None and status is DossierStatus.draft else []
-    principal = signed_in(request)
+    principal = access.principal
     page = crud.list_page(
         session=session,
         organisation_id=principal.organisation_id,
@@ -134,8 +134,14 @@ def default_title(ctx: AppContext) -> str:
 
 
 @router.post("")
-def create(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep) -> Response:
-    principal = require_member().principal
+def create(
+    request: Request,
+    access: Annotated[Access, Needs(Right.edit)],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
+) -> Response:
+    principal = access.principal  # a member: an invited facilitator may not create (edit)
     title = wizard.form_text(form.get("title"))[:TITLE_MAX] or default_title(ctx)
     answers: dict[str, Any] = {}
     if ctx.settings.region_code:
@@ -154,8 +160,9 @@ def create(request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
 
 
 @router.get("/{dossier_id}/renommer", response_class=HTMLResponse)
-def rename_form(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> HTMLResponse:
-    dossier = load(session, dossier_id)
+def rename_form(
+    request: Request, dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))]
+) -> HTMLResponse:
     return render(
         request,
         "dossiers/rename.html",
@@ -165,7 +172,11 @@ def rename_form(request: Request, dossier_id: uuid.UUID, session: SessionDep) ->
 
 @router.post("/{dossier_id}/renommer", response_class=HTMLResponse)
 async def rename(
-    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
+    request: Request,
+    access: Annotated[Access, Needs(Right.edit)],
+    dossier_id: uuid.UUID,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     title = wizard.form_text(form.get("title"))
     if not title or len(title) > TITLE_MAX:
@@ -174,7 +185,7 @@ async def rename(
             if not title
             else f"Intitulé trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
         )
-        dossier = await run_in_threadpool(lambda: read(ctx, dossier_id))
+        dossier = await run_in_threadpool(lambda: read(ctx, dossier_id, access))
         return render(
             request,
             "dossiers/rename.html",
@@ -187,16 +198,20 @@ async def rename(
             status_code=422,
         )
     try:
-        await write_change(ctx, dossier_id, form, lambda _: {"title": title})
+        await write_change(ctx, dossier_id, form, lambda _: {"title": title}, access)
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, f"le nouvel intitulé « {title} »")
     return see_other(with_query(dossier_url(dossier_id), notice="renomme"))
 
 
 @router.post("/{dossier_id}/dupliquer")
-def duplicate(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> Response:
-    original = load(session, dossier_id)
-    principal = signed_in(request)
+def duplicate(
+    request: Request,
+    original: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+    access: Annotated[Access, Needs(Right.edit)],
+    session: SessionDep,
+) -> Response:
+    principal = access.principal
     refused = limits.heavy(request, principal) or limits.over_quota(
         request, session, original.organisation_id
     )
@@ -204,7 +219,7 @@ def duplicate(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> R
         return refused
     copy = crud.duplicate_dossier(
         session=session,
-        dossier_id=dossier_id,
+        dossier_id=original.id,
         title=f"Copie de {original.title}"[:TITLE_MAX],
         author_id=principal.user_id,
     )
@@ -213,7 +228,11 @@ def duplicate(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> R
 
 @router.post("/{dossier_id}/archiver", response_class=HTMLResponse)
 async def archive(
-    request: Request, dossier_id: uuid.UUID, ctx: ContextDep, form: FormDep
+    request: Request,
+    access: Annotated[Access, Needs(Right.edit)],
+    dossier_id: uuid.UUID,
+    ctx: ContextDep,
+    form: FormDep,
 ) -> Response:
     """Archive a dossier in progress, or restore an archived one (whichever it is when saved)."""
 
@@ -222,7 +241,7 @@ async def archive(
         return {"status": (DossierStatus.draft if archived else DossierStatus.archived).value}
 
     try:
-        saved = await write_change(ctx, dossier_id, form, toggled)
+        saved = await write_change(ctx, dossier_id, form, toggled, access)
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "l’archivage")
     restored = saved.dossier.status == DossierStatus.draft
@@ -232,25 +251,32 @@ async def archive(
 
 
 @router.get("/{dossier_id}/supprimer", response_class=HTMLResponse)
-def delete_confirm(request: Request, dossier_id: uuid.UUID, session: SessionDep) -> HTMLResponse:
-    dossier = load(session, dossier_id)
+def delete_confirm(
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.delete))],
+    session: SessionDep,
+) -> HTMLResponse:
     return render(
         request,
         "dossiers/delete.html",
         {
             "page_title": f"Supprimer — {dossier.title}",
             "dossier": dossier,
-            "documents": crud.list_documents(session=session, dossier_id=dossier_id),
+            "documents": crud.list_documents(session=session, dossier_id=dossier.id),
         },
     )
 
 
 @router.post("/{dossier_id}/supprimer", response_class=HTMLResponse)
-def delete(request: Request, dossier_id: uuid.UUID, session: SessionDep, form: FormDep) -> Response:
-    load(session, dossier_id)
+def delete(
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.delete))],
+    session: SessionDep,
+    form: FormDep,
+) -> Response:
     try:
         crud.delete_dossier(
-            session=session, dossier_id=dossier_id, expected_version=form_version(form)
+            session=session, dossier_id=dossier.id, expected_version=form_version(form)
         )
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "la suppression")

@@ -2,9 +2,9 @@
 with the dossier and drafted in one click."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from clauses.store.models import (
 )
 from clauses.store.stages import published_of
 from clauses.web import limits, strategy_form
+from clauses.web.access import Access, Needs, Right
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.drafting import SECTIONS
@@ -28,6 +29,7 @@ from clauses.web.routes.dossiers.common import (
     NOTICES,
     Assessment,
     assess_dossier,
+    dossier_for,
     dossier_router,
     dossier_url,
     load,
@@ -38,7 +40,7 @@ from clauses.web.routes.dossiers.common import (
     write_change,
 )
 from clauses.web.routes.dossiers.documents import issue
-from clauses.web.routes.dossiers.lifecycle import lifecycle_view
+from clauses.web.routes.dossiers.moves import lifecycle_view
 
 router = dossier_router()
 STRATEGY = "strategie"
@@ -86,7 +88,7 @@ def strategy_view(
 
 
 def review_view(
-    ctx: AppContext, session: Session, dossier: Dossier, *, check: bool = False
+    ctx: AppContext, session: Session, dossier: Dossier, access: Access, *, check: bool = False
 ) -> dict[str, Any]:
     library = ctx.library
     assessment = assess_dossier(ctx, dossier)
@@ -109,31 +111,35 @@ def review_view(
         "documents": crud.list_documents(session=session, dossier_id=dossier.id),
         "cpv_entry": ctx.cpv.find(normalise_code(str(dossier.answers.get("cpv") or ""))),
         "review_url": dossier_url(dossier.id),
-        "cycle": lifecycle_view(ctx, dossier, assessment.ready),
+        "cycle": lifecycle_view(ctx, dossier, assessment.ready, access.principal.role),
     }
 
 
 @router.get("/{dossier_id}", response_class=HTMLResponse)
 def review(
     request: Request,
-    dossier_id: uuid.UUID,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    access: Annotated[Access, Needs(Right.read)],
     session: SessionDep,
     ctx: ContextDep,
     verifier: str = "",
 ) -> HTMLResponse:
-    dossier = load(session, dossier_id)
-    view = review_view(ctx, session, dossier, check=bool(verifier))
+    view = review_view(ctx, session, dossier, access, check=bool(verifier))
     view["notice"] = notice_of(request)
     return render(request, "dossiers/review.html", view, fragment="dossiers/_review.html")
 
 
 def unsaved(
-    request: Request, ctx: AppContext, dossier_id: uuid.UUID, typed: dict[str, Any]
+    request: Request,
+    ctx: AppContext,
+    dossier_id: uuid.UUID,
+    typed: dict[str, Any],
+    access: Access,
 ) -> Response:
     """The decisions as typed, refused before saving (a mechanism on « les lots cochés » with
     none ticked): the page again with the error named, nothing written."""
     with new_session(ctx.engine) as session:
-        dossier = load(session, dossier_id)
+        dossier = load(session, dossier_id, access)
         shown = dossier.model_copy(update={"strategy": typed})
         if wants_fragment(request):
             view = strategy_view(ctx, shown, assess_dossier(ctx, shown), check=True)
@@ -145,12 +151,14 @@ def unsaved(
                 fragment="dossiers/_strategy_fields.html",
                 status_code=422,
             )
-        view = review_view(ctx, session, shown, check=True)
+        view = review_view(ctx, session, shown, access, check=True)
     return render(request, "dossiers/review.html", view, status_code=422)
 
 
 @router.post("/{dossier_id}/" + STRATEGY, response_class=HTMLResponse)
-async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
+async def save_strategy(
+    request: Request, access: Annotated[Access, Needs(Right.edit)], dossier_id: uuid.UUID
+) -> Response:
     """Save the decisions as sent; « Générer » then drafts them and answers the .docx (a
     redirect to its download, which leaves the page in place), when they hold."""
     ctx = context_of(request)
@@ -158,7 +166,7 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
     generate = form.get("action") == "generate"
     typed = strategy_form.read_form(form, None, ctx.library)
     if strategy_form.empty_scopes(typed):
-        return await run_in_threadpool(unsaved, request, ctx, dossier_id, typed)
+        return await run_in_threadpool(unsaved, request, ctx, dossier_id, typed, access)
     try:
         saved = await write_change(
             ctx,
@@ -167,6 +175,7 @@ async def save_strategy(request: Request, dossier_id: uuid.UUID) -> Response:
             lambda current: {
                 "strategy": strategy_form.read_form(form, current.strategy, ctx.library)
             },
+            access,
         )
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "vos choix")

@@ -1,12 +1,11 @@
 """The guided wizard: a step's page and its save."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from starlette.routing import Route
 
 from clauses import french, inputs
 from clauses.library.questionnaire import QuestionKind, Step
@@ -16,22 +15,23 @@ from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
+from clauses.web.access import Right
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, SessionDep
+from clauses.web.deps import ContextDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
 from clauses.web.routes.dossiers.common import (
     NOTICES,
     Assessment,
+    GuardedRoute,
     assess_dossier,
+    dossier_for,
     dossier_router,
     dossier_url,
     error_items,
-    load,
     notice_of,
     raw_answer,
     see_other,
-    signed_in_and_csrf,
     step_or_404,
     step_url,
     with_query,
@@ -166,16 +166,14 @@ def wizard_view(
 @router.get("/{dossier_id}/etapes/{step_id}", response_class=HTMLResponse)
 def step_page(
     request: Request,
-    dossier_id: uuid.UUID,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
     step_id: str,
-    session: SessionDep,
     ctx: ContextDep,
     cpv_q: str = "",
     verifier: str = "",
     focus: str = "",
     retirer: str = "",
 ) -> HTMLResponse:
-    dossier = load(session, dossier_id)
     step = step_or_404(ctx.library, step_id)
     view = wizard_view(
         ctx,
@@ -197,11 +195,10 @@ async def save_step(request: Request) -> Response:
     The wizard's most frequent request (every step, and with htmx every answer changed), hence a
     plain Starlette route (:data:`SAVE_ROUTE`), matched before any router: FastAPI's routing
     through the included routers and its solving of the router's dependency and of the path
-    parameters cost more than the save's own work on the event loop (bench/README.md). It runs
-    the dossier routers' dependency itself, first. A coroutine: the change is written by the
+    parameters cost more than the save's own work on the event loop (bench/README.md). Its right
+    is the route's (:class:`GuardedRoute`), checked before it runs. A coroutine: the change is written by the
     writer's thread (group commit) while the event loop serves other requests; what is left
     here is computation, without I/O."""
-    await signed_in_and_csrf(request)
     try:
         dossier_id = uuid.UUID(request.path_params["dossier_id"])
     except ValueError:
@@ -301,12 +298,8 @@ async def save_step(request: Request) -> Response:
     return answer()
 
 
-SAVE_ROUTE = Route(
-    "/dossiers/{dossier_id}/etapes/{step_id}",
-    save_step,
-    methods=["POST"],
-    name="save_step",
-    include_in_schema=False,
+SAVE_ROUTE = GuardedRoute(
+    "/dossiers/{dossier_id}/etapes/{step_id}", save_step, Right.edit, methods=["POST"]
 )
 
 

@@ -1,0 +1,81 @@
+"""The contract's open data: its DECP 2.0.3 object, once the award is recorded."""
+
+import json
+import re
+import unicodedata
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from clauses import lifecycle
+from clauses.decp.award import parse_award
+from clauses.decp.document import DecpSchema, decp_document
+from clauses.profile import ProfileError
+from clauses.store import stages
+from clauses.store.models import STAGE_LABELS, Dossier
+from clauses.web.access import Right
+from clauses.web.deps import ContextDep
+from clauses.web.rendering import render
+from clauses.web.routes.dossiers.common import dossier_for, dossier_router
+from clauses.web.routes.dossiers.moves import DECP
+
+router = dossier_router()
+
+
+def decp_filename(dossier: Dossier) -> str:
+    ascii_title = unicodedata.normalize("NFKD", dossier.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+    notified = f"-{dossier.notified_on.isoformat()}" if dossier.notified_on else ""
+    return f"decp-{slug or 'marche'}{notified}.json"
+
+
+@router.get("/{dossier_id}/" + DECP, response_class=Response)
+def decp_download(
+    request: Request,
+    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    ctx: ContextDep,
+) -> Response:
+    """The DECP 2.0.3 object of the contract (its published tender and its award), validated
+    against the official schema before it is offered; a page saying why until it is awarded."""
+    published = stages.published_of(dossier)
+    if dossier.award is None or published is None:
+        stage = lifecycle.stage_of(dossier.stage)
+        return render(
+            request,
+            "dossiers/move_refused.html",
+            {
+                "page_title": f"Données essentielles non disponibles — {dossier.title}",
+                "title": "Données essentielles non disponibles",
+                "dossier": dossier,
+                "reasons": [
+                    f"le dossier est « {STAGE_LABELS[stage]} » : les données essentielles (DECP) "
+                    "d’un marché se publient une fois son attribution enregistrée"
+                ],
+                "status": 404,
+            },
+            status_code=404,
+        )
+    try:
+        award = parse_award(dossier.award)
+        document = decp_document(
+            published.profile, award, published.strategy, ctx.library, DecpSchema.load()
+        )
+    except ProfileError as exc:  # a library change since the award, say: say so, never a 500
+        return render(
+            request,
+            "dossiers/move_refused.html",
+            {
+                "page_title": f"Données essentielles à corriger — {dossier.title}",
+                "title": "Données essentielles à corriger",
+                "dossier": dossier,
+                "reasons": [str(e) for e in exc.errors],
+                "status": 422,
+            },
+            status_code=422,
+        )
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{decp_filename(dossier)}"'},
+    )

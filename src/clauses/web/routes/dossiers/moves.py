@@ -1,0 +1,481 @@
+"""The dossier's moves after the draft (DESIGN §6, :mod:`clauses.lifecycle`): publish, back to
+the draft, start, close, reopen, one route per move (so that the authorisation matrix states
+each one), the confirmations of « Publier » and « Clore », and the « Vie du marché » panel.
+
+Each move route declares its move in its signature (:class:`MoveCheck`): the dossier is loaded
+with :attr:`Right.edit <clauses.web.access.Right.edit>` and the move checked by
+:func:`clauses.lifecycle.check_move` (422 when the dossier is not at the stage the move starts
+from, then 403 with the French reason when the member's role lacks the right); the move is
+recorded by :func:`clauses.store.stages.record_move` on the version the page was shown at (a
+stale version: the conflict page), with its audit rows.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from clauses import french, lifecycle
+from clauses.french import NBSP
+from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Rule
+from clauses.profile import FieldError
+from clauses.questionnaire.wizard import form_text
+from clauses.store import crud, stages
+from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
+from clauses.web import award_form
+from clauses.web.access import Access, Needs, Right, actor
+from clauses.web.context import AppContext
+from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.rendering import render
+from clauses.web.routes.dossiers.common import (
+    Assessment,
+    assess_dossier,
+    dossier_for,
+    dossier_router,
+    dossier_url,
+    form_version,
+    see_other,
+    stale_page,
+    with_query,
+)
+from clauses.web.routes.dossiers.followup import followed
+
+router = dossier_router()
+AWARD = "attribution"  # the award form's path (:mod:`clauses.web.routes.dossiers.award`)
+DECP = "decp.json"  # the contract's open data (:mod:`clauses.web.routes.dossiers.decp`)
+# The audit trail's « action » of each move (the history page shows it as it is).
+ACTIONS = {move: move.action for move in Move}
+# How the history names the columns a move writes (each key of the award: ``award.<key>``).
+MOVE_FIELD_LABELS = {
+    "stage": "État",
+    "published.publication_date": "Date de lancement",
+    "published.library_version": "Version de la bibliothèque publiée",
+    "published_on": "Date de lancement",
+    "notified_on": "Date de notification",
+    "notified_until": "Dernière notification",
+    "started_on": "Début d’exécution",
+    "closed_on": "Clôture",
+} | {f"award.{key}": f"Attribution : {label}" for key, label in award_form.LABELS.items()}
+# Which route makes each move (the page's buttons post there).
+PATHS = {
+    Move.publish: "publier",
+    Move.unpublish: "depublier",
+    Move.award: AWARD,
+    Move.start: "executer",
+    Move.close: "clore",
+    Move.reopen: "rouvrir",
+}
+DATE_FIELDS = {Move.publish: "publication_date", Move.start: "date", Move.close: "date"}
+
+
+@dataclass(frozen=True)
+class Moving:
+    """A move asked on a dossier: the dossier, the request's access, the move's rule, and why the
+    move cannot be made now (``refused``: the page says it), if it cannot."""
+
+    dossier: Dossier
+    access: Access
+    rule: Rule
+    refused: MoveRefused | None
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    """The dependency of a move's routes: ``moving: Annotated[Moving,
+    Depends(MoveCheck(Move.close))]``. The dossier needs :attr:`Right.edit` (an invited
+    facilitator is refused, another organisation's dossier is not found), then the move its
+    stage and its role (:data:`clauses.lifecycle.RULES`), in that order. Frozen: compared by
+    value, solved once per request."""
+
+    move: Move
+
+    async def __call__(
+        self,
+        dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
+        access: Annotated[Access, Needs(Right.edit)],
+    ) -> Moving:
+        refused = None
+        try:
+            lifecycle.check_move(self.move, lifecycle.stage_of(dossier.stage), role_of(access))
+        except MoveRefused as exc:
+            refused = exc
+        return Moving(dossier, access, RULES[self.move], refused)
+
+
+def role_of(access: Access) -> Role | None:
+    """The signed-in member's role (None: an invited facilitator)."""
+    return access.principal.role
+
+
+def refused_page(request: Request, dossier: Dossier, exc: MoveRefused) -> HTMLResponse:
+    """403 (the role lacks the right) or 422 (wrong stage), with the French reason."""
+    status = 403 if exc.forbidden else 422
+    title = "Action réservée" if exc.forbidden else "Action impossible à cette étape"
+    return render(
+        request,
+        "dossiers/move_refused.html",
+        {
+            "page_title": f"{title} — {dossier.title}",
+            "title": title,
+            "dossier": dossier,
+            "reasons": [e.message for e in exc.errors],
+            "status": status,
+        },
+        status_code=status,
+    )
+
+
+def read_date(raw: Any, rule: Rule) -> dt.date | None:
+    """A date field's value (ISO), or a date typed « 15/03/2027 »; None when empty (the move's
+    check names it); :class:`MoveRefused` naming the field when it is no date."""
+    text = form_text(raw)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(award_form.parse_date(text))
+    except ValueError:
+        raise MoveRefused(
+            [
+                FieldError(
+                    DATE_FIELDS.get(rule.move, "date"),
+                    f"{rule.date_label} illisible : une date au format JJ/MM/AAAA est attendue",
+                )
+            ]
+        ) from None
+
+
+def move_form(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    *,
+    value: str,
+    version: int,
+    errors: list[FieldError] | None = None,
+    facts: list[str] | None = None,
+    max_date: str | None = None,
+) -> HTMLResponse:
+    """The page of a move's form: its confirmation (``facts``: what it will do), or the form
+    sent again with its ``errors`` (422), each beside its field and in the summary."""
+    name = DATE_FIELDS.get(rule.move, "date")
+    errors = errors or []
+    return render(
+        request,
+        "dossiers/move.html",
+        {
+            "page_title": f"{rule.label} — {dossier.title}",
+            "dossier": dossier,
+            "rule": rule,
+            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
+            "field": name,
+            "value": value,
+            "max_date": max_date,
+            "errors": errors,
+            "field_error": next((e.message for e in errors if e.field in {name, "date"}), None),
+            "facts": facts or [],
+            "version": version,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def move_page(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    errors: list[FieldError],
+) -> HTMLResponse:
+    """The move's form again (422), as it was sent, each error beside its field and in the
+    summary."""
+    value = form_text(form.get(DATE_FIELDS.get(rule.move, "date")))
+    return move_form(request, dossier, rule, value=value, version=form_version(form), errors=errors)
+
+
+def record(
+    request: Request,
+    session: Session,
+    dossier: Dossier,
+    access: Access,
+    form: Mapping[str, Any],
+    values: dict[str, Any],
+    action: str,
+    notice: str,
+) -> Response:
+    """The move (or the award) recorded in ``access``'s name, on the version the form was shown
+    at; then the dossier's page, at its « Vie du marché »."""
+    try:
+        stages.record_move(
+            session=session,
+            dossier_id=dossier.id,
+            expected_version=form_version(form),
+            values=values,
+            actor=actor(access),
+            action=action,
+        )
+    except crud.StaleVersion as stale:
+        return stale_page(request, stale.current, "l’état du dossier")
+    return see_other(with_query(dossier_url(dossier.id), anchor="cycle", notice=notice))
+
+
+def confirm_page(
+    request: Request, ctx: AppContext, moving: Moving, facts_of: Callable[[Dossier], list[str]]
+) -> Response:
+    """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
+    will do (``facts_of`` the dossier), its date (today at most), and the button that does it;
+    « Annuler » leaves everything as it was. Refused as the move itself would be."""
+    dossier = moving.dossier
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
+    today = ctx.today().isoformat()
+    return move_form(
+        request,
+        dossier,
+        moving.rule,
+        value=today,
+        version=dossier.version,
+        facts=facts_of(dossier),
+        max_date=today,
+    )
+
+
+PUBLISH_FACTS = [
+    f"Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui{NBSP}: ce "
+    "sont ceux de la consultation, que l’attribution et les données essentielles devront "
+    "reprendre.",
+    "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
+    "l’attribution.",
+]
+
+
+@router.get("/{dossier_id}/publier", response_class=HTMLResponse)
+def publish_confirm(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
+    ctx: ContextDep,
+) -> Response:
+    return confirm_page(request, ctx, moving, lambda _: PUBLISH_FACTS)
+
+
+@router.get("/{dossier_id}/clore", response_class=HTMLResponse)
+def close_confirm(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    def facts_of(dossier: Dossier) -> list[str]:
+        """The hours missing today and the penalty they would be worth."""
+        found = followed(ctx, session, dossier)
+        facts = [
+            f"Le suivi des heures sera arrêté à la date de clôture{NBSP}; un référent peut rouvrir "
+            "le marché."
+        ]
+        if found is not None:
+            result = found.result
+            if result.missing > 0:
+                penalty = (
+                    f"{NBSP}: la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
+                    f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
+                    if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
+                    else f"{NBSP}; la stratégie publiée ne fixe pas de pénalité par heure"
+                )
+                facts.insert(
+                    0,
+                    f"{french.number(result.missing, 2)} heures d’insertion manquent sur "
+                    f"{french.number(result.owed, 2)} dues, à ce jour{penalty}. Vérifiez que tous "
+                    "les relevés sont déclarés avant de clore.",
+                )
+            else:
+                facts.insert(
+                    0, f"Toutes les heures d’insertion dues sont réalisées{NBSP}: aucune pénalité."
+                )
+        return facts
+
+    return confirm_page(request, ctx, moving, facts_of)
+
+
+@router.post("/{dossier_id}/publier", response_class=HTMLResponse)
+def publish_dossier(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
+) -> Response:
+    dossier, rule = moving.dossier, moving.rule
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
+    assessment = assess_dossier(ctx, dossier)
+    if assessment.strategy is None or assessment.profile is None or assessment.advice is None:
+        return not_ready(request, dossier, rule, form, assessment)
+    try:
+        published = lifecycle.publish(
+            assessment.profile,
+            assessment.advice,
+            assessment.strategy,
+            ctx.library,
+            read_date(form.get("publication_date"), rule),
+            ctx.today(),
+        )
+    except MoveRefused as exc:
+        return move_page(request, dossier, rule, form, exc.errors)
+    values = {
+        "stage": Stage.published,
+        "published": published.to_json(),
+        "published_on": published.publication_date,
+    }
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.publish],
+        "publie",
+    )
+
+
+def not_ready(
+    request: Request,
+    dossier: Dossier,
+    rule: Rule,
+    form: Mapping[str, Any],
+    assessment: Assessment,
+) -> HTMLResponse:
+    """422: what keeps the tender from being published (answers to complete, choices to fix)."""
+    errors = [FieldError(item.label, item.message) for item in assessment.items]
+    for problem in assessment.strategy_errors or []:
+        errors.append(FieldError("Vos choix", problem.message))
+    if not errors:
+        errors.append(
+            FieldError("Réponses", "les réponses obligatoires ne sont pas toutes données")
+        )
+    return move_page(request, dossier, rule, form, errors)
+
+
+@router.post("/{dossier_id}/depublier", response_class=HTMLResponse)
+def unpublish_dossier(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.unpublish))],
+    session: SessionDep,
+    form: FormDep,
+) -> Response:
+    if moving.refused is not None:
+        return refused_page(request, moving.dossier, moving.refused)
+    values = {"stage": Stage.draft, "published": None, "published_on": None}
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.unpublish],
+        "depublie",
+    )
+
+
+def dated_move(
+    request: Request,
+    session: SessionDep,
+    ctx: AppContext,
+    moving: Moving,
+    form: Mapping[str, Any],
+) -> Response:
+    """Start or close: the date the move records, not in the future nor before the previous
+    one (the first notification for a start, the start for a close)."""
+    dossier, rule, move = moving.dossier, moving.rule, moving.rule.move
+    if moving.refused is not None:
+        return refused_page(request, dossier, moving.refused)
+    try:
+        after = dossier.notified_on if move is Move.start else dossier.started_on
+        day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
+    except MoveRefused as exc:  # the date: beside its field
+        return move_page(request, dossier, rule, form, exc.errors)
+    column = "started_on" if move is Move.start else "closed_on"
+    values = {"stage": rule.target, column: day}
+    notice = "execution" if move is Move.start else "clos"
+    return record(
+        request, session, moving.dossier, moving.access, form, values, ACTIONS[move], notice
+    )
+
+
+@router.post("/{dossier_id}/executer", response_class=HTMLResponse)
+def start_execution(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.start))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
+) -> Response:
+    return dated_move(request, session, ctx, moving, form)
+
+
+@router.post("/{dossier_id}/clore", response_class=HTMLResponse)
+def close_contract(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
+) -> Response:
+    return dated_move(request, session, ctx, moving, form)
+
+
+@router.post("/{dossier_id}/rouvrir", response_class=HTMLResponse)
+def reopen_contract(
+    request: Request,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.reopen))],
+    session: SessionDep,
+    form: FormDep,
+) -> Response:
+    """Back in execution (the follow-up goes on); the closing date is cleared, and kept in the
+    trail."""
+    if moving.refused is not None:
+        return refused_page(request, moving.dossier, moving.refused)
+    values = {"stage": Stage.in_execution, "closed_on": None}
+    return record(
+        request,
+        session,
+        moving.dossier,
+        moving.access,
+        form,
+        values,
+        ACTIONS[Move.reopen],
+        "rouvert",
+    )
+
+
+def lifecycle_view(
+    ctx: AppContext, dossier: Dossier, ready: bool, member_role: Role | None
+) -> dict[str, Any]:
+    """What the dossier page's « Vie du marché » panel shows: the stage, the dated moves made,
+    the moves the member may make now (``member_role``: None for an invited facilitator), and
+    the award and DECP links."""
+    stage = lifecycle.stage_of(dossier.stage)
+    moves = [
+        {
+            "rule": rule,
+            "url": dossier_url(dossier.id, PATHS[rule.move]),
+            "field": DATE_FIELDS.get(rule.move),
+        }
+        for rule in lifecycle.moves_from(stage, member_role)
+    ]
+    return {
+        "stage": stage,
+        "stage_label": STAGE_LABELS[stage],
+        "stages": [(s, STAGE_LABELS[s]) for s in Stage],
+        "moves": moves,
+        "ready": ready,
+        "frozen": stage is not Stage.draft,
+        "can_correct": stage in AWARD_EDITABLE and lifecycle.may(member_role, RULES[Move.award]),
+        "award_url": dossier_url(dossier.id, AWARD),
+        "decp_url": dossier_url(dossier.id, DECP) if dossier.award is not None else None,
+        "today": ctx.today().isoformat(),
+    }
