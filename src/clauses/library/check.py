@@ -4,6 +4,7 @@ Loading already validates each file on its own; this adds what only the whole li
 cited articles exist, referenced ids exist, dates are consistent, every clause renders with its
 sample parameters, and statements still to verify say so to the buyer.
 """
+# Over 400 lines: one review per content file, each over the whole library, run as one check.
 
 from __future__ import annotations
 
