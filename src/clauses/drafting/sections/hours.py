@@ -29,14 +29,8 @@ def hours_table(wr: Writer, ctx: Context, *, kind: str) -> None:
         framework_table(wr, ctx, kind=kind, label=label, first=first)
         return
     if kind == "commitment":
-        rows = [[label(h), french.hours(h.hours)] for h in lines]
-        header = [first, "Heures d’insertion dues"]
-        widths = [70, 30]
-        if lines and lines[0].lot is not None:
-            header.append("Lot visé par l’offre")
-            widths = [58, 24, 18]
-            rows = [[*row, "☐"] for row in rows]
-        wr.table(header, rows, widths)
+        owed = [[label(h), french.hours(h.hours)] for h in lines]
+        commitment_table(wr, lines, first, "Heures d’insertion dues", owed, [70, 30], [58, 24, 18])
         return
     # Full-time equivalents help the buyer weigh the clause; the CCAP owes hours only.
     with_fte = kind == "summary"
@@ -74,14 +68,9 @@ def framework_table(
         return f"{french.number(line.hours_per_1000_eur or 0, 2)}\u00a0h"
 
     if kind == "commitment":
-        rows = [[label(h), ratio(h)] for h in lines]
-        header = [first, "Heures d’insertion par tranche de 1 000 € HT commandés"]
-        widths = [60, 40]
-        if lines and lines[0].lot is not None:
-            header.append("Lot visé par l’offre")
-            widths = [52, 30, 18]
-            rows = [[*row, "☐"] for row in rows]
-        wr.table(header, rows, widths)
+        owed = [[label(h), ratio(h)] for h in lines]
+        heading = "Heures d’insertion par tranche de 1 000 € HT commandés"
+        commitment_table(wr, lines, first, heading, owed, [60, 40], [52, 30, 18])
         return
     if kind == "summary":
         rows = [
@@ -106,3 +95,22 @@ def framework_table(
     rows = [[label(h), french.eur(h.estimated_amount_eur), ratio(h)] for h in lines]
     header = [first, "Montant maximum HT", "Heures d’insertion par tranche de 1 000 € HT commandés"]
     wr.table(header, rows, [46, 24, 30])
+
+
+def commitment_table(
+    wr: Writer,
+    lines: list[HoursLine],
+    first: str,
+    owed_heading: str,
+    rows: list[list[str]],
+    widths: list[int],
+    widths_with_lots: list[int],
+) -> None:
+    """The commitment form's table: what each lot owes and, with lots, a box for the lot the
+    offer is for."""
+    header = [first, owed_heading]
+    if lines and lines[0].lot is not None:
+        header.append("Lot visé par l’offre")
+        widths = widths_with_lots
+        rows = [[*row, "☐"] for row in rows]
+    wr.table(header, rows, widths)
