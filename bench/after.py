@@ -1,7 +1,7 @@
 """Benchmark of the after-award core on synthetic records in memory (no database).
 
 10 000 dossiers over 5 years in 3 organisations, planned by the seeding command's own plan
-(:func:`clauses.store.seed.plan`: the examples and their awards, each dossier with its own ids,
+(:func:`clauses.demo.seed.plan`: the examples and their awards, each dossier with its own ids,
 amounts, dates, stage and follow-up), the published and awarded ones kept as the store would
 hand them over. Prints one JSON object:
 
@@ -24,9 +24,9 @@ import time
 from typing import Any
 
 from clauses.decp import Contract, DecpSchema, decp_batch, parse_award
+from clauses.demo.seed import demo_organisations, plan, years_until
 from clauses.library import Library, load_library
 from clauses.spaser import ContractRecord, indicators, spaser_docx, spaser_xlsx
-from clauses.store.seed import demo_organisations, plan, years_until
 
 AS_OF = dt.date(2026, 11, 22)
 YEARS = years_until(AS_OF.year, 5)

@@ -41,7 +41,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 import run  # bench/run.py: the server as it is started in production
-from clauses.store import seed
+from clauses.demo import seed
 from clauses.store.db import make_engine
 from clauses.store.models import Role
 

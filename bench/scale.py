@@ -51,7 +51,7 @@ from sqlalchemy.engine import make_url
 import advise as advise_bench  # bench/advise.py
 import after_db  # bench/after_db.py: seeding and signing in as it does
 import run  # bench/run.py: the server as it is started in production
-from clauses.store import seed
+from clauses.demo import seed
 from clauses.store.db import make_engine
 from clauses.store.models import Role
 

@@ -64,9 +64,9 @@ def cmd_check_library(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    """``clauses seed``: demonstration organisations, accounts and dossiers (clauses.store.seed)."""
+    """``clauses seed``: demonstration organisations, accounts and dossiers (clauses.demo.seed)."""
     from clauses.decp import DecpSchema
-    from clauses.store import seed
+    from clauses.demo import seed
     from clauses.store.accounts import AccountError
     from clauses.store.db import make_engine, migrate, session_scope
     from clauses.vocabulary import STAGE_LABELS

@@ -30,8 +30,9 @@ from sqlmodel import select
 
 from clauses.cli import main
 from clauses.decp import DecpSchema
+from clauses.demo import seed
 from clauses.library import Library
-from clauses.store import reports, seed
+from clauses.store import reports
 from clauses.store.db import make_engine, session_scope
 from clauses.store.models import Organisation
 from tests.conftest import EXAMPLES, SHARED_DATA

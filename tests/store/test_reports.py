@@ -16,10 +16,11 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from clauses.decp import DecpSchema, decp_batch, parse_award
+from clauses.demo import seed
 from clauses.library import Library
 from clauses.lifecycle import Published
 from clauses.spaser import ContractRecord, Indicators, indicators
-from clauses.store import reports, seed, stages
+from clauses.store import reports, stages
 from clauses.store.crud import create_dossier
 from clauses.store.db import make_engine, session_scope
 from clauses.store.models import (

@@ -18,12 +18,13 @@ from sqlmodel import Session, col, select
 
 from clauses import cli, lifecycle
 from clauses.decp import DecpSchema
+from clauses.demo import seed
 from clauses.followup import FollowUp, HoursRecord, NonImputable, check_followup
 from clauses.library import Library
 from clauses.profile import parse_profile
 from clauses.questionnaire import wizard
 from clauses.spaser.tables import tables
-from clauses.store import accounts, reports, seed, stages
+from clauses.store import accounts, reports, stages
 from clauses.store.db import make_engine, session_scope
 from clauses.store.models import (
     AuditEvent,

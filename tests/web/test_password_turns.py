@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from clauses.store import accounts
+from clauses.store.accounts import credentials
 from clauses.web import passwords
 from tests.web.conftest import PASSWORD, Browser, text_of
 
@@ -36,7 +37,7 @@ class CountingHasher:
 
 def test_no_more_hashes_at_once_than_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     hasher = CountingHasher()
-    monkeypatch.setattr(accounts, "HASHER", hasher)
+    monkeypatch.setattr(credentials, "HASHER", hasher)
     many = 6 * accounts.HASHING_AT_ONCE
     with ThreadPoolExecutor(many) as pool:
         assert all(pool.map(lambda _: accounts.verify_password("h", "x"), range(many)))
@@ -68,7 +69,7 @@ def test_sign_ins_beyond_the_queue_get_a_french_429_at_once(
 def test_a_sign_in_that_waits_too_long_for_its_turn_gets_a_429(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(accounts, "_hashing", threading.BoundedSemaphore(1))
-    monkeypatch.setattr(accounts, "HASHING_WAIT_S", 0.01)
-    accounts._hashing.acquire()  # every turn taken
+    monkeypatch.setattr(credentials, "_hashing", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(credentials, "HASHING_WAIT_S", 0.01)
+    credentials._hashing.acquire()  # every turn taken
     assert_busy_in_french(sign_in_status(app))

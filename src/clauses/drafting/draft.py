@@ -16,7 +16,7 @@ from docx.document import Document as DocxDocument
 from clauses.advisor.model import Advice
 from clauses.drafting.house import house, new_house_document, text_width
 from clauses.drafting.ooxml import Element, NumberedLists, StyleIds, Writer, w
-from clauses.drafting.package import write_docx
+from clauses.drafting.package import fix_properties, write_docx
 from clauses.drafting.practices import AttachedPractice, choose_practices
 from clauses.drafting.sanitize import one_line
 from clauses.drafting.sections import SECTION_IDS, SECTION_TITLES, WRITERS, Context
@@ -25,9 +25,6 @@ from clauses.drafting.template import open_template
 from clauses.library import Library
 from clauses.profile import TenderProfile
 from clauses.strategy.model import ResolvedStrategy
-
-AUTHOR = "Clauses"
-CORE_TITLE_MAX = 255  # the longest title Word's document properties accept
 
 
 class SectionError(ValueError):
@@ -140,7 +137,13 @@ def build(
     for section in sections:
         WRITERS[section](writer, context)
     writer.finish()
-    _core_properties(document, context.title, as_of, library.version)
+    fix_properties(
+        document,
+        title=context.title,
+        subject="Clauses sociales",
+        as_of=as_of,
+        comments=f"Bibliothèque de clauses {library.version}",
+    )
     messages.extend(context.messages)
     return Built(document, context, writer), list(dict.fromkeys(messages))  # each note once
 
@@ -173,21 +176,3 @@ def _template_styles(document: DocxDocument) -> tuple[StyleIds, str | None, Elem
     ids = style_ids(found)
     numbering = document.part.numbering_part.element
     return ids, list_abstract_num(styles, numbering, ids.list_number), numbering
-
-
-def _core_properties(document: DocxDocument, title: str, as_of: dt.date, version: str) -> None:
-    """Fixed document properties: the same inputs must give the same bytes."""
-    midnight = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
-    props = document.core_properties
-    element = props._element
-    for child in list(element):
-        element.remove(child)
-    props.title = one_line(title, CORE_TITLE_MAX)
-    props.subject = "Clauses sociales"
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
-    props.comments = f"Bibliothèque de clauses {version}"
-    props.language = "fr-FR"
-    props.created = midnight
-    props.modified = midnight
-    props.revision = 1

@@ -5,6 +5,7 @@ written here because its high-level API looks styles up by name on every call, w
 a millisecond per paragraph. Every string goes through :func:`~clauses.drafting.sanitize.xml_text`
 and every « [à compléter : …] » mark is highlighted in yellow.
 """
+# Over 400 lines: the body writer and the element prototypes it clones, tuned together for speed.
 
 from __future__ import annotations
 

@@ -15,9 +15,36 @@ from docx.opc.package import OpcPackage
 from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types] builder
 
 from clauses.drafting.outside import check_written
+from clauses.drafting.sanitize import one_line
 
 ZIP_EPOCH = dt.date(1980, 1, 1)  # the earliest date a zip entry can carry
 ZIP_LAST = dt.date(2107, 12, 31)  # and the latest (7 bits of years)
+
+
+AUTHOR = "Clauses"
+TITLE_MAX = 255  # the longest title Word's document properties accept
+
+
+def fix_properties(
+    document: DocxDocument, *, title: str, subject: str, as_of: dt.date, comments: str | None = None
+) -> None:
+    """Fixed document properties, written in the same order (so the same bytes) for the same
+    inputs: the author, the title, the subject, the language, and ``as_of`` at midnight."""
+    midnight = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
+    props = document.core_properties
+    element = props._element
+    for child in list(element):
+        element.remove(child)
+    props.title = one_line(title, TITLE_MAX)
+    props.subject = subject
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    if comments is not None:
+        props.comments = comments
+    props.language = "fr-FR"
+    props.created = midnight
+    props.modified = midnight
+    props.revision = 1
 
 
 def write_docx(document: DocxDocument, stamp: dt.date) -> bytes:

@@ -13,11 +13,7 @@ from docx.document import Document as DocxDocument
 
 from clauses.drafting.house import house, new_house_document
 from clauses.drafting.ooxml import NumberedLists, Writer
-from clauses.drafting.package import write_docx
-from clauses.drafting.sanitize import one_line
-
-AUTHOR = "Clauses"
-TITLE_MAX = 255  # the longest title Word's document properties accept
+from clauses.drafting.package import fix_properties, write_docx
 
 
 def report_writer() -> tuple[DocxDocument, Writer]:
@@ -39,17 +35,5 @@ def report_bytes(
 ) -> bytes:
     """The finished .docx: body in place, fixed properties, entries dated ``as_of``."""
     writer.finish()
-    midnight = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
-    props = document.core_properties
-    element = props._element
-    for child in list(element):
-        element.remove(child)
-    props.title = one_line(title, TITLE_MAX)
-    props.subject = subject
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
-    props.language = "fr-FR"
-    props.created = midnight
-    props.modified = midnight
-    props.revision = 1
+    fix_properties(document, title=title, subject=subject, as_of=as_of)
     return write_docx(document, as_of)

@@ -4,6 +4,7 @@ Every file under ``clause_library/`` is validated against one of these models wh
 is loaded; ``clauses check-library`` adds the cross-file checks (cited articles exist, mechanism
 ids exist, dates are consistent, clause texts render with their sample parameters).
 """
+# Over 400 lines: one model per content file of the library, read together as its schema.
 
 from __future__ import annotations
 

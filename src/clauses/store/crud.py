@@ -19,7 +19,7 @@ from sqlalchemy import CursorResult, delete, func, tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from clauses.store.db import writing
+from clauses.store.db import commit, writing
 from clauses.store.models import (
     Dossier,
     DossierCreate,
@@ -55,8 +55,7 @@ def create_dossier(
         dossier_in, update={"organisation_id": organisation_id, "author_id": author_id}
     )
     session.add(dossier)
-    with writing(session):
-        session.commit()
+    commit(session)
     session.refresh(dossier)
     return dossier
 
@@ -265,8 +264,7 @@ def add_document(
     get_dossier(session=session, dossier_id=dossier_id)
     document = GeneratedDocument.model_validate(document_in, update={"dossier_id": dossier_id})
     session.add(document)
-    with writing(session):
-        session.commit()
+    commit(session)
     session.refresh(document)
     return document
 

@@ -107,6 +107,12 @@ def writing(session: Session) -> Iterator[None]:
     yield
 
 
+def commit(session: Session) -> None:
+    """Commit what the session holds, under the write lock."""
+    with writing(session):
+        session.commit()
+
+
 @event.listens_for(OrmSession, "do_orm_execute")
 def _before_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:

@@ -82,6 +82,9 @@ class Strategy(_In, DraftValues):
     derogation: Derogation | None = None
 
 
+KEY = "strategy"  # what a StrategyError's key starts with
+
+
 class StrategyError(BaseModel):
     """A refusal, naming the key as DESIGN §3.4 does (``strategy.mechanisms[2].lots``)."""
 
