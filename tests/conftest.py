@@ -50,6 +50,14 @@ def require_tool(name: str) -> str:
     return path
 
 
+def under_load(seconds: float, most: float = 10.0) -> float:
+    """A deadline of ``seconds`` on a machine with a core free, stretched by the machine's load
+    per core (the last minute's average) when it is busier, up to ``most`` times: the fixed 30 s
+    given to a server to start failed the SIGKILL test while several runs shared two cores."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return seconds * min(max(1.0, load), most)
+
+
 @pytest.fixture
 def libreoffice(tmp_path: Path) -> LibreOffice:
     """LibreOffice with a profile of the test's own; asking for it puts the test in the
