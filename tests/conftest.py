@@ -68,7 +68,8 @@ def libreoffice(tmp_path: Path) -> LibreOffice:
 # --- Tiers ----------------------------------------------------------------------------------
 #
 # Every test has exactly one tier, the kind of machine it needs (README, « Tests par niveau »):
-#   core         the pure core: Python alone, in process (SQLite files at most)
+#   core         the pure core: Python alone, no server, browser or LibreOffice (SQLite
+#                files at most)
 #   web          the web application without a browser (Starlette's TestClient, or a server
 #                process spoken to by HTTP)
 #   browser      tests/e2e: a live `clauses serve`, driven by Debian's chromium through
