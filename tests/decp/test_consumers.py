@@ -65,6 +65,7 @@ def marches_of(path: Path) -> list[dict[str, Any]]:
     return marches
 
 
+@pytest.mark.consumers
 def test_the_consolidation_keeps_every_example(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,6 +126,7 @@ def seeded_batch(tmp_path_factory: pytest.TempPathFactory, library: Library) -> 
     return files
 
 
+@pytest.mark.consumers
 def test_the_consolidation_keeps_every_contract_of_a_seeded_batch(
     seeded_batch: list[Path],
 ) -> None:

@@ -10,8 +10,6 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from clauses.advisor import advise
 from clauses.drafting import draft_pieces
 from clauses.library import Library
@@ -19,38 +17,17 @@ from clauses.profile import load_profile
 from clauses.strategy.choose import resolved_or_raise
 from tests.conftest import AS_OF, EXAMPLES, require_tool
 from tests.drafting.helpers import make_draft, plain, reopen
+from tests.libreoffice import LibreOffice
 
 
-def convert(soffice: str, source: Path, target: str, profile: Path) -> Path:
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(source.parent),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    extension = target.split(":")[0]
-    return source.with_suffix(f".{extension}")
-
-
-@pytest.mark.libreoffice
-def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) -> None:
-    soffice = require_tool("soffice")
+def test_libreoffice_renders_the_draft_to_pdf(
+    tmp_path: Path, library: Library, libreoffice: LibreOffice
+) -> None:
     result = make_draft(load_profile(EXAMPLES / "lycee-rehabilitation.yaml"), library, AS_OF)
     source = tmp_path / "clauses-sociales.docx"
     source.write_bytes(result.content)
-    profile = tmp_path / "lo-profile"
 
-    pdf = convert(soffice, source, "pdf", profile)
+    pdf = libreoffice.convert(source)
     assert pdf.read_bytes().startswith(b"%PDF-")
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
@@ -63,7 +40,7 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         ).stdout
         assert "Page 2 sur" in text  # the footer's fields were computed
     else:
-        text = convert(soffice, source, "txt:Text (encoded):UTF8", profile).read_text(
+        text = libreoffice.convert(source, "txt:Text (encoded):UTF8").read_text(
             encoding="utf-8-sig"
         )
 
@@ -83,11 +60,9 @@ def test_libreoffice_renders_the_draft_to_pdf(tmp_path: Path, library: Library) 
         assert " ".join(expected.split()) in text, expected
 
 
-@pytest.mark.libreoffice
 def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
-    tmp_path: Path, library: Library
+    tmp_path: Path, library: Library, libreoffice: LibreOffice
 ) -> None:
-    soffice = require_tool("soffice")
     profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
     advice = advise(profile, library, AS_OF)
     strategy = resolved_or_raise(profile, advice, None, library)
@@ -102,34 +77,19 @@ def test_each_dce_piece_of_the_zip_opens_in_python_docx_and_libreoffice(
         "03-annexe-engagement-du-candidat-insertion.docx",
     ]
     sources = sorted((tmp_path / "pieces").glob("*.docx"))
+    assert sources, "the zip holds no .docx"
     for source in sources:
         assert reopen(source.read_bytes()).paragraphs, source.name
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    for source in sources:
-        pdf = tmp_path / "pdf" / source.with_suffix(".pdf").name
+    pdfs = libreoffice.convert_all(sources, outdir=tmp_path / "pdf")
+    for source, pdf in zip(sources, pdfs, strict=True):
         assert pdf.read_bytes().startswith(b"%PDF-"), source.name
 
 
-@pytest.mark.libreoffice
-def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Library) -> None:
+def test_the_five_lot_draft_fits_its_page_budget(
+    tmp_path: Path, library: Library, libreoffice: LibreOffice
+) -> None:
     """RC + CCAP + annexes ≤ 8 pages, whole document ≤ 14 (bench/draft_quality.py reports the
     figures; page counts need the Carlito and Caladea fonts that .ci/run installs)."""
-    soffice = require_tool("soffice")
     pdfinfo = require_tool("pdfinfo")
     profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
     sources = []
@@ -138,22 +98,7 @@ def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Librar
         source = tmp_path / f"{name}.docx"
         source.write_bytes(make_draft(profile, library, AS_OF, **options).content)
         sources.append(source)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *map(str, sources),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice.convert_all(sources)
 
     def pages(name: str) -> int:
         info = subprocess.run(
@@ -165,14 +110,14 @@ def test_the_five_lot_draft_fits_its_page_budget(tmp_path: Path, library: Librar
     assert pages("whole") <= 14
 
 
-@pytest.mark.libreoffice
-def test_the_answered_lycee_draft_reads_well_on_a4(tmp_path: Path, library: Library) -> None:
+def test_the_answered_lycee_draft_reads_well_on_a4(
+    tmp_path: Path, library: Library, libreoffice: LibreOffice
+) -> None:
     """Issue 19, read as the legal officer who pastes it: the 5-lot lycée with the review page
     answered fits in 14 A4 pages, its RC, CCAP and annexes in 8; no word or article number is
     broken across lines; the CCAG's publics, « usagers des ESAT »."""
     from tests.drafting.test_perimeters import ANSWERED, planned
 
-    soffice = require_tool("soffice")
     pdftotext = require_tool("pdftotext")
     pdfinfo = require_tool("pdfinfo")
     profile = load_profile(EXAMPLES / "lycee-rehabilitation.yaml")
@@ -184,7 +129,7 @@ def test_the_answered_lycee_draft_reads_well_on_a4(tmp_path: Path, library: Libr
         source = tmp_path / f"{name}.docx"
         kwargs = {"sections": sections} if sections else {}
         source.write_bytes(make_draft(profile, library, AS_OF, strategy=strategy, **kwargs).content)
-        pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+        pdf = libreoffice.convert(source)
         info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
         pages[name] = int(info.split("Pages:")[1].split()[0])
         if name == "whole":

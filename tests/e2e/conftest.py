@@ -24,7 +24,7 @@ import pytest
 
 from clauses.store.db import make_engine, migrate
 from clauses.web.sessions import COOKIE
-from tests.conftest import ROOT, require_tool
+from tests.conftest import ROOT, require_tool, under_load
 from tests.web.conftest import EMAILS, seed_people, sign_in_by_form
 
 # Alembic's context is global to the process: servers started together by threads of the test
@@ -96,7 +96,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + under_load(30)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited:\n{self.log.read_text()}")

@@ -25,8 +25,6 @@ from tests.e2e.conftest import Server
 from tests.web.conftest import Browser
 from tests.web.stages import LOTS
 
-pytestmark = pytest.mark.browser
-
 AXE_SCRIPT = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

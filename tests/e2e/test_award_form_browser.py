@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -23,8 +22,6 @@ from tests.e2e.test_accessibility import audit, report
 from tests.e2e.test_lifecycle_journey import shots
 from tests.moves import move_in
 from tests.web.conftest import Browser
-
-pytestmark = pytest.mark.browser
 
 BUYER_SIRET = "23440003400026"
 # The form of this example was 8 051 px high at 1280 px before its sections (issue 23): about

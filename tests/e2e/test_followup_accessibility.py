@@ -26,8 +26,6 @@ from tests.moves import HOURS_LINE_FORM as LINE
 from tests.moves import move_in
 from tests.web.conftest import EMAILS, Browser
 
-pytestmark = pytest.mark.browser
-
 WIDTHS = (320, 390, 1280)
 STATEMENT = (
     "lot;debut;fin;modalite;structure;heures;public;type_contrat;personnes\n"

@@ -15,8 +15,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
 
-pytestmark = pytest.mark.browser
-
 
 def fill_journey(page: Any, server: Server, title: str) -> str:
     """Answer every step; returns the dossier's address."""

@@ -12,15 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 
 from clauses.decp.document import DecpSchema
 from tests.e2e.conftest import Server
 from tests.e2e.test_accessibility import make_complete
 from tests.web.conftest import Browser
-
-pytestmark = pytest.mark.browser
 
 
 def shots(tmp_path: Path) -> Path:

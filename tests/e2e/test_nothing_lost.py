@@ -28,6 +28,7 @@ import pytest
 
 from clauses.store import crud
 from clauses.store.db import make_engine, session_scope
+from tests.conftest import under_load
 from tests.databases import BACKENDS, database
 from tests.e2e.conftest import Server
 from tests.web.conftest import EMAILS, sign_in_by_form
@@ -255,14 +256,14 @@ def test_acknowledged_saves_survive_a_sigkill_under_load(tmp_path: Path, backend
                 writer.dossier = setup.new_dossier(writer.name)
             setup.close()
             stop = threading.Event()
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + under_load(20)
             threads = [
                 threading.Thread(target=w.run, args=(stop, deadline), daemon=True) for w in writers
             ]
             for thread in threads:
                 thread.start()
             # Kill once every buyer has had saves acknowledged, while they go on.
-            until = time.monotonic() + 10
+            until = time.monotonic() + under_load(10)
             while time.monotonic() < until and min(w.saves for w in writers) < 3:
                 time.sleep(0.01)
             assert min(w.saves for w in writers) >= 3, [w.saves for w in writers]

@@ -197,144 +197,122 @@ def sign_in_at_provider(page: Any, login: str, app: Server) -> None:
     page.wait_for_load_state()
 
 
-def test_sign_in_then_sign_out_at_the_provider(
-    proconnect: tuple[Server, str], chromium: SignedInChromium
-) -> None:
-    app, issuer = proconnect
+def refused_on_return(page: Any, app: Server, issuer: str, login: str | None) -> tuple[str, str]:
+    """Through the provider's login page, signed in there as ``login`` (or « Refuser » clicked
+    when None), back to Clauses, which refuses with a 403: (the return's URL, the page's text)."""
+    to_provider_login(page, app, issuer)
+    with page.expect_response(lambda r: "/connexion/oidc/retour?" in r.url) as returned:
+        if login is None:
+            page.get_by_role("button", name="Refuser").click()
+            page.wait_for_url(f"{app.url}/**")
+        else:
+            sign_in_at_provider(page, login, app)
+    assert returned.value.status == 403
+    return returned.value.url, visible(page)
+
+
+@pytest.fixture
+def page(chromium: SignedInChromium) -> Iterator[Any]:
+    """A page of a browser context signed in to nothing, closed after the test."""
     context = chromium.new_context(signed_in=None)
-    page = context.new_page()
-    try:
-        request = to_provider_login(page, app, issuer)
-        assert request["code_challenge_method"] == ["S256"] and request["code_challenge"]
-        claims = json.loads(request["claims"][0])
-        assert claims["id_token"]["acr"] == {"essential": True, "values": ACR_REQUIRED}
-        assert claims["id_token"]["amr"] is None  # asked for (ProConnect's form)
-        sign_in_at_provider(page, "agent", app)
-        account = text_of(page.goto(f"{app.url}/compte").text())
-        assert "Camille Martin" in account and LABEL in account
-        with database(app) as session:
-            user = session.exec(select(User).where(User.email == AGENT["email"])).one()
-            organisation = session.exec(
-                select(Organisation).where(Organisation.siret == SIRET)
-            ).one()
-            assert organisation.name == LABEL
-            first = session.exec(select(OidcSession).where(OidcSession.user_id == user.id)).one()
-            assert (first.acr, first.amr, first.idp_id) == ("eidas2", "pwd mfa", "fi-region")
+    yield context.new_page()
+    context.close()
 
-        # The provider's session is open: its button signs in again without its login page.
-        interactions: list[str] = []
 
-        def note(request: Any) -> None:
-            if "/interaction/" in request.url:
-                interactions.append(request.url)
+def test_sign_in_then_sign_out_at_the_provider(proconnect: tuple[Server, str], page: Any) -> None:
+    app, issuer = proconnect
+    request = to_provider_login(page, app, issuer)
+    assert request["code_challenge_method"] == ["S256"] and request["code_challenge"]
+    claims = json.loads(request["claims"][0])
+    assert claims["id_token"]["acr"] == {"essential": True, "values": ACR_REQUIRED}
+    assert claims["id_token"]["amr"] is None  # asked for (ProConnect's form)
+    sign_in_at_provider(page, "agent", app)
+    account = text_of(page.goto(f"{app.url}/compte").text())
+    assert "Camille Martin" in account and LABEL in account
+    with database(app) as session:
+        user = session.exec(select(User).where(User.email == AGENT["email"])).one()
+        organisation = session.exec(select(Organisation).where(Organisation.siret == SIRET)).one()
+        assert organisation.name == LABEL
+        first = session.exec(select(OidcSession).where(OidcSession.user_id == user.id)).one()
+        assert (first.acr, first.amr, first.idp_id) == ("eidas2", "pwd mfa", "fi-region")
 
-        page.on("request", note)
-        page.goto(f"{app.url}/connexion")
-        page.get_by_role("button", name="S’identifier avec ProConnect").click()
-        page.wait_for_url(f"{app.url}/**")
-        assert interactions == []
-        with database(app) as session:
-            rows = session.exec(select(OidcSession).where(OidcSession.user_id == user.id)).all()
-            assert len(rows) == 2
-            id_tokens = {row.id_token for row in rows}
+    # The provider's session is open: its button signs in again without its login page.
+    interactions: list[str] = []
 
-        # « Se déconnecter »: to the provider's end_session_endpoint, with the session's ID token.
-        with page.expect_request(lambda r: r.url.startswith(f"{issuer}/session/end?")) as sent:
-            page.get_by_role("button", name="Se déconnecter").click()
-        logout = parse_qs(urlsplit(sent.value.url).query)
-        assert logout["id_token_hint"][0] in id_tokens - {first.id_token}
-        assert len(logout["state"][0]) >= 32
-        assert logout["post_logout_redirect_uri"] == [f"{app.url}/deconnexion/oidc/retour"]
-        page.get_by_role("button", name="Me déconnecter").click()
-        page.wait_for_url(f"{app.url}/connexion?notice=deconnecte-fournisseur")
-        assert "Vous êtes déconnecté, de ce service et du fournisseur d’identité." in visible(page)
-        with database(app) as session:
-            assert session.exec(select(OidcSession)).all() == []
-        assert page.goto(f"{app.url}/compte").url.startswith(f"{app.url}/connexion")
+    def note(request: Any) -> None:
+        if "/interaction/" in request.url:
+            interactions.append(request.url)
 
-        # The provider's session has ended: the next sign-in asks its login again.
-        to_provider_login(page, app, issuer)
-        sign_in_at_provider(page, "agent", app)
-        assert "Camille Martin" in text_of(page.goto(f"{app.url}/compte").text())
-    finally:
-        context.close()
+    page.on("request", note)
+    page.goto(f"{app.url}/connexion")
+    page.get_by_role("button", name="S’identifier avec ProConnect").click()
+    page.wait_for_url(f"{app.url}/**")
+    assert interactions == []
+    with database(app) as session:
+        rows = session.exec(select(OidcSession).where(OidcSession.user_id == user.id)).all()
+        assert len(rows) == 2
+        id_tokens = {row.id_token for row in rows}
+
+    # « Se déconnecter »: to the provider's end_session_endpoint, with the session's ID token.
+    with page.expect_request(lambda r: r.url.startswith(f"{issuer}/session/end?")) as sent:
+        page.get_by_role("button", name="Se déconnecter").click()
+    logout = parse_qs(urlsplit(sent.value.url).query)
+    assert logout["id_token_hint"][0] in id_tokens - {first.id_token}
+    assert len(logout["state"][0]) >= 32
+    assert logout["post_logout_redirect_uri"] == [f"{app.url}/deconnexion/oidc/retour"]
+    page.get_by_role("button", name="Me déconnecter").click()
+    page.wait_for_url(f"{app.url}/connexion?notice=deconnecte-fournisseur")
+    assert "Vous êtes déconnecté, de ce service et du fournisseur d’identité." in visible(page)
+    with database(app) as session:
+        assert session.exec(select(OidcSession)).all() == []
+    assert page.goto(f"{app.url}/compte").url.startswith(f"{app.url}/connexion")
+
+    # The provider's session has ended: the next sign-in asks its login again.
+    to_provider_login(page, app, issuer)
+    sign_in_at_provider(page, "agent", app)
+    assert "Camille Martin" in text_of(page.goto(f"{app.url}/compte").text())
 
 
 def test_a_sign_out_return_with_another_state_is_not_confirmed(
-    proconnect: tuple[Server, str], chromium: SignedInChromium
+    proconnect: tuple[Server, str], page: Any
 ) -> None:
     app, _ = proconnect
-    context = chromium.new_context(signed_in=None)
-    page = context.new_page()
-    try:
-        response = page.goto(f"{app.url}/deconnexion/oidc/retour?state={'x' * 43}")
-        assert response.status == 400
-        shown = visible(page)
-        assert "Déconnexion non confirmée" in shown and "d’une autre origine" in shown
-    finally:
-        context.close()
+    response = page.goto(f"{app.url}/deconnexion/oidc/retour?state={'x' * 43}")
+    assert response.status == 400
+    shown = visible(page)
+    assert "Déconnexion non confirmée" in shown and "d’une autre origine" in shown
 
 
 def test_an_authentication_level_too_low_is_refused(
-    proconnect: tuple[Server, str], chromium: SignedInChromium
+    proconnect: tuple[Server, str], page: Any
 ) -> None:
     app, issuer = proconnect
-    context = chromium.new_context(signed_in=None)
-    page = context.new_page()
-    try:
-        to_provider_login(page, app, issuer)
-        with page.expect_response(lambda r: "/connexion/oidc/retour?" in r.url) as returned:
-            sign_in_at_provider(page, "agent-faible", app)
-        assert returned.value.status == 403
-        shown = visible(page)
-        assert "Connexion refusée" in shown and "Code 403." in shown
-        assert "n’atteint pas le niveau exigé par ce service" in shown
-        assert "niveau reçu\u00a0: eidas1\u00a0; niveaux acceptés\u00a0: eidas2, eidas3" in shown
-        with database(app) as session:
-            missing = select(User).where(User.email == ACCOUNTS["agent-faible"]["email"])
-            assert session.exec(missing).first() is None
-    finally:
-        context.close()
+    _, shown = refused_on_return(page, app, issuer, "agent-faible")
+    assert "Connexion refusée" in shown and "Code 403." in shown
+    assert "n’atteint pas le niveau exigé par ce service" in shown
+    assert "niveau reçu\u00a0: eidas1\u00a0; niveaux acceptés\u00a0: eidas2, eidas3" in shown
+    with database(app) as session:
+        missing = select(User).where(User.email == ACCOUNTS["agent-faible"]["email"])
+        assert session.exec(missing).first() is None
 
 
-def test_the_providers_error_is_shown_in_french(
-    proconnect: tuple[Server, str], chromium: SignedInChromium
-) -> None:
+def test_the_providers_error_is_shown_in_french(proconnect: tuple[Server, str], page: Any) -> None:
     app, issuer = proconnect
-    context = chromium.new_context(signed_in=None)
-    page = context.new_page()
-    try:
-        to_provider_login(page, app, issuer)
-        with page.expect_response(lambda r: "/connexion/oidc/retour?" in r.url) as returned:
-            page.get_by_role("button", name="Refuser").click()
-            page.wait_for_url(f"{app.url}/**")
-        assert returned.value.status == 403
-        assert "error=access_denied" in returned.value.url
-        shown = visible(page)
-        assert "La connexion a été annulée ou refusée chez le fournisseur d’identité." in shown
-        assert "Motif donné par le fournisseur\u00a0: «\u00a0L'agent a refusé la connexion" in shown
-        assert "(Code d’erreur\u00a0: access_denied.)" in shown
-        assert "demande expirée" not in shown and "Code 403." in shown
-    finally:
-        context.close()
+    url, shown = refused_on_return(page, app, issuer, None)
+    assert "error=access_denied" in url
+    assert "La connexion a été annulée ou refusée chez le fournisseur d’identité." in shown
+    assert "Motif donné par le fournisseur\u00a0: «\u00a0L'agent a refusé la connexion" in shown
+    assert "(Code d’erreur\u00a0: access_denied.)" in shown
+    assert "demande expirée" not in shown and "Code 403." in shown
 
 
 def test_an_identity_provider_outside_the_allow_list_is_refused(
-    proconnect: tuple[Server, str], chromium: SignedInChromium
+    proconnect: tuple[Server, str], page: Any
 ) -> None:
     app, issuer = proconnect
-    context = chromium.new_context(signed_in=None)
-    page = context.new_page()
-    try:
-        to_provider_login(page, app, issuer)
-        with page.expect_response(lambda r: "/connexion/oidc/retour?" in r.url) as returned:
-            sign_in_at_provider(page, "agent-autre-fi", app)
-        assert returned.value.status == 403
-        shown = visible(page)
-        assert "Votre fournisseur d’identité n’est pas accepté par ce service" in shown
-        assert "fi-inconnu" in shown
-    finally:
-        context.close()
+    _, shown = refused_on_return(page, app, issuer, "agent-autre-fi")
+    assert "Votre fournisseur d’identité n’est pas accepté par ce service" in shown
+    assert "fi-inconnu" in shown
 
 
 def test_the_sign_in_page_with_the_proconnect_button_is_accessible(

@@ -14,8 +14,6 @@ from tests.e2e.conftest import Server
 from tests.e2e.test_journey import check_review_and_download, fill_journey
 from tests.web.conftest import EMAILS, PASSWORD
 
-pytestmark = pytest.mark.browser
-
 
 def sign_in_through_the_form(page: Any, email: str) -> None:
     page.get_by_label("Adresse électronique").fill(email)

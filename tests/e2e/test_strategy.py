@@ -20,8 +20,6 @@ from tests.e2e.test_accessibility import audit, report
 from tests.web.conftest import Browser
 from tests.web.stages import LOTS
 
-pytestmark = pytest.mark.browser
-
 MARKET = {
     "title": "Réhabilitation du lycée Jules-Verne",
     "nature": "works",

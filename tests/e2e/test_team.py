@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -63,12 +64,16 @@ def new_page(chromium: Any, width: int) -> Any:
     return page
 
 
-def sign_in(page: Any, server: Server, email: str, password: str) -> None:
-    """Through the form, with the keyboard."""
-    page.goto(f"{server.url}/connexion")
+def submit_sign_in(page: Any, email: str, password: str) -> None:
+    """The sign-in form shown, filled and sent with the keyboard."""
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_label("Mot de passe").press("Enter")
+
+
+def sign_in(page: Any, server: Server, email: str, password: str) -> None:
+    page.goto(f"{server.url}/connexion")
+    submit_sign_in(page, email, password)
     page.wait_for_url(f"{server.url}/")
 
 
@@ -96,16 +101,29 @@ def address() -> str:
     return f"equipe-{uuid.uuid4().hex[:8]}@region.test"
 
 
+@contextmanager
+def invitation(
+    chromium: Any, server: Server, role: str, width: int
+) -> Iterator[tuple[Any, Any, str]]:
+    """The admin's page, signed in, having just invited a new address as ``role`` (the mailbox
+    has the link); the invitee's page, signed in to nothing yet; the address. Both closed after."""
+    email = address()
+    admin = new_page(chromium, width)
+    invitee = new_page(chromium, width)
+    try:
+        sign_in(admin, server, EMAILS["admin"], PASSWORD)
+        invite(admin, server, email, role, width)
+        yield admin, invitee, email
+    finally:
+        admin.context.close()
+        invitee.context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_admin_invites_a_referent_who_signs_in(
     chromium: Any, mailing_server: Server, mailbox: smtp.Mailbox, width: int
 ) -> None:
-    email = address()
-    admin = new_page(chromium, width)
-    invited = new_page(chromium, width)
-    try:
-        sign_in(admin, mailing_server, EMAILS["admin"], PASSWORD)
-        invite(admin, mailing_server, email, "référent", width)
+    with invitation(chromium, mailing_server, "référent", width) as (admin, invited, email):
         assert "invitation en attente" in admin.locator(f"li:has-text('{email}')").inner_text()
         link = mailbox.link_to(email)
         assert link.startswith(mailing_server.url)
@@ -117,21 +135,13 @@ def test_an_admin_invites_a_referent_who_signs_in(
         invited.goto(f"{mailing_server.url}/compte")
         expect(invited.locator("main")).to_contain_text("référent")
         checked(invited, width)
-    finally:
-        admin.context.close()
-        invited.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_member_resets_a_forgotten_password(
     chromium: Any, mailing_server: Server, mailbox: smtp.Mailbox, width: int
 ) -> None:
-    email = address()
-    admin = new_page(chromium, width)
-    member = new_page(chromium, width)
-    try:
-        sign_in(admin, mailing_server, EMAILS["admin"], PASSWORD)
-        invite(admin, mailing_server, email, "acheteur", width)
+    with invitation(chromium, mailing_server, "acheteur", width) as (_, member, email):
         set_password(member, mailbox.link_to(email), "le premier mot de passe", width)
         member.get_by_role("button", name="Se déconnecter").click()
         member.get_by_role("link", name="Mot de passe oublié ?").click()
@@ -146,21 +156,13 @@ def test_a_member_resets_a_forgotten_password(
         expect(member.locator("main")).to_contain_text(email)
         member.get_by_role("button", name="Se déconnecter").click()
         sign_in(member, mailing_server, email, NEW_PASSWORD)
-    finally:
-        admin.context.close()
-        member.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_deactivated_member_is_refused_at_its_next_request(
     chromium: Any, mailing_server: Server, mailbox: smtp.Mailbox, width: int
 ) -> None:
-    email = address()
-    admin = new_page(chromium, width)
-    member = new_page(chromium, width)
-    try:
-        sign_in(admin, mailing_server, EMAILS["admin"], PASSWORD)
-        invite(admin, mailing_server, email, "acheteur", width)
+    with invitation(chromium, mailing_server, "acheteur", width) as (admin, member, email):
         set_password(member, mailbox.link_to(email), NEW_PASSWORD, width)
         member.goto(f"{mailing_server.url}/dossiers")
         expect(member.get_by_role("heading", level=1)).to_contain_text("Dossiers")
@@ -171,25 +173,15 @@ def test_a_deactivated_member_is_refused_at_its_next_request(
         checked(admin, width)
         member.goto(f"{mailing_server.url}/dossiers")
         assert member.url.startswith(f"{mailing_server.url}/connexion")
-        member.get_by_label("Adresse électronique").fill(email)
-        member.get_by_label("Mot de passe").fill(NEW_PASSWORD)
-        member.get_by_label("Mot de passe").press("Enter")
+        submit_sign_in(member, email, NEW_PASSWORD)
         expect(member.locator("#error-summary")).to_contain_text("incorrect")
         checked(member, width)
-    finally:
-        admin.context.close()
-        member.context.close()
 
 
 def test_the_password_change_form_works_with_the_keyboard(
     chromium: Any, mailing_server: Server, mailbox: smtp.Mailbox
 ) -> None:
-    email = address()
-    admin = new_page(chromium, 390)
-    member = new_page(chromium, 390)
-    try:
-        sign_in(admin, mailing_server, EMAILS["admin"], PASSWORD)
-        invite(admin, mailing_server, email, "acheteur", 390)
+    with invitation(chromium, mailing_server, "acheteur", 390) as (_, member, email):
         set_password(member, mailbox.link_to(email), "le premier mot de passe", 390)
         member.goto(f"{mailing_server.url}/compte")
         checked(member, 390)
@@ -201,9 +193,6 @@ def test_the_password_change_form_works_with_the_keyboard(
         checked(member, 390)
         member.get_by_role("button", name="Se déconnecter").click()
         sign_in(member, mailing_server, email, NEW_PASSWORD)
-    finally:
-        admin.context.close()
-        member.context.close()
 
 
 def test_the_team_pages_work_without_javascript(

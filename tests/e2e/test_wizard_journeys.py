@@ -11,8 +11,6 @@ import pytest
 from tests.e2e.conftest import Server
 from tests.e2e.journeys import JOURNEYS, WIDTHS, run_journey
 
-pytestmark = pytest.mark.browser
-
 # What a typical tender may cost the buyer (issue: ≤ 20 answers).
 MAX_ANSWERS = 20
 

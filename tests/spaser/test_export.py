@@ -20,8 +20,8 @@ from clauses.spaser import Indicators, indicators, spaser_docx, spaser_xlsx
 from clauses.spaser.export import CHART_HEIGHT
 from clauses.spaser.tables import tables
 from tests.conftest import AS_OF, require_tool
-from tests.drafting.test_libreoffice import convert
 from tests.followup import fixtures as followup_fixtures
+from tests.libreoffice import LibreOffice
 from tests.spaser.fixtures import REGION, crowded, records
 
 NBSP = "\u00a0"
@@ -78,11 +78,9 @@ def test_report_gives_every_chart_its_table(ind: Indicators, library: Library) -
     assert ["Bénéficiaire du RSA", "3"] in cells
 
 
-@pytest.mark.libreoffice
 def test_libreoffice_opens_the_workbook_and_the_reports(
-    tmp_path: Path, ind: Indicators, library: Library
+    tmp_path: Path, ind: Indicators, library: Library, libreoffice: LibreOffice
 ) -> None:
-    soffice = require_tool("soffice")
     followup = followup_fixtures.followup()
     result = balance(followup, followup_fixtures.strategy(), followup_fixtures.profile(), 1600)
     files = {
@@ -95,7 +93,7 @@ def test_libreoffice_opens_the_workbook_and_the_reports(
     for name, data in files.items():
         source = tmp_path / name
         source.write_bytes(data)
-        pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+        pdf = libreoffice.convert(source)
         assert pdf.read_bytes().startswith(b"%PDF-"), name
         assert pdf.stat().st_size > 5_000, name
 
@@ -155,19 +153,17 @@ def test_every_sheet_prints_on_a4_landscape_one_page_wide(
     assert charted == 4 == sum(t.chart for t in tables(ind, library))
 
 
-@pytest.mark.libreoffice
 def test_libreoffice_prints_each_chart_whole_on_few_landscape_pages(
-    tmp_path: Path, ind: Indicators, library: Library
+    tmp_path: Path, ind: Indicators, library: Library, libreoffice: LibreOffice
 ) -> None:
     """Issue 21: the charts were cut across 20 printed pages. Each sheet is now one page wide,
     and each chart (the tallest one too) is printed whole, alone on its page."""
-    soffice = require_tool("soffice")
     pdfinfo = require_tool("pdfinfo")
     pdftotext = require_tool("pdftotext")
     full = crowded(ind, library)
     source = tmp_path / "spaser.xlsx"
     source.write_bytes(spaser_xlsx(full, library))
-    pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+    pdf = libreoffice.convert(source)
     info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info), info
     charts = [t for t in tables(full, library) if t.chart]

@@ -127,6 +127,7 @@ def test_allotment_leaves_the_stored_strategies(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@pytest.mark.web  # two `clauses serve` processes, asked over HTTP
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_two_servers_started_together_on_an_empty_database_both_serve(
     kind: str, tmp_path: Path

@@ -356,6 +356,7 @@ def read_by_hand() -> set[str]:
     names: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         names |= set(re.findall(r'query_params\.get\("([a-z_]+)"', path.read_text("utf-8")))
+    assert names, f"no query_params.get found below {SOURCE}"  # else no page is probed with them
     return names
 
 

@@ -15,6 +15,7 @@ from clauses.questionnaire.cpv import (
     fold,
     looks_like_words,
     nature_of,
+    normalise_code,
     stem,
 )
 from clauses.web.settings import Settings
@@ -118,4 +119,30 @@ def test_folding_and_plurals() -> None:
 def test_search_without_the_nomenclature_file() -> None:
     small = CpvCatalogue([CpvEntry("77310000-6", "77310000", "Entretien d'espaces verts", 3, "")])
     assert [e.code for e in small.search("ESPACE vert")] == ["77310000-6"]
+    assert not CpvCatalogue([]).available
+
+
+def test_search_find_and_normalise_on_a_small_catalogue() -> None:
+    catalogue = CpvCatalogue(
+        [
+            CpvEntry(
+                "77310000-6",
+                "77310000",
+                "Services de plantation et d'entretien d'espaces verts",
+                4,
+                fold("Services de plantation et d'entretien d'espaces verts"),
+            ),
+            CpvEntry(
+                "77311000-3",
+                "77311000",
+                "Services d'entretien de jardins d'agrément",
+                5,
+                fold("Services d'entretien de jardins d'agrément"),
+            ),
+        ]
+    )
+    assert catalogue.search("ENTRETIEN agrement")[0].code == "77311000-3"
+    assert [e.code for e in catalogue.search("7731")] == ["77310000-6", "77311000-3"]
+    assert catalogue.find("77311000") is not None and catalogue.find("99999999") is None
+    assert normalise_code("77311000-3 Services d'entretien") == "77311000-3"
     assert not CpvCatalogue([]).available

@@ -21,8 +21,7 @@ from clauses.spaser import indicators
 from clauses.store import accounts, crud, stages
 from clauses.store.db import new_session
 from clauses.store.models import Stage
-from tests.conftest import require_tool
-from tests.drafting.test_libreoffice import convert
+from tests.libreoffice import LibreOffice
 from tests.moves import example, move_in, schema
 from tests.openxml import assert_valid_office
 from tests.store import previous
@@ -158,11 +157,9 @@ def test_the_workbook_and_the_report_hold_the_figures(
     assert ["Heures d’insertion réalisées dans l’année", "640"] in cells
 
 
-@pytest.mark.libreoffice
 def test_libreoffice_opens_the_downloads(
-    app: FastAPI, browser: Browser, contracts: list[str], tmp_path: Path
+    browser: Browser, contracts: list[str], tmp_path: Path, libreoffice: LibreOffice
 ) -> None:
-    soffice = require_tool("soffice")
     referent = Browser(browser.client, "referent")
     files = {
         "spaser.xlsx": referent.get("/rapports/spaser.xlsx?annee=2026").content,
@@ -172,7 +169,7 @@ def test_libreoffice_opens_the_downloads(
     for name, data in files.items():
         source = tmp_path / name
         source.write_bytes(data)
-        pdf = convert(soffice, source, "pdf", tmp_path / "lo-profile")
+        pdf = libreoffice.convert(source)
         assert pdf.read_bytes().startswith(b"%PDF-"), name
         assert pdf.stat().st_size > 5_000, name
 

@@ -1,37 +1,12 @@
-"""Pure helpers of the web layer: Markdown rendering, answer conversion, CPV search."""
+"""The wizard's answers, as the forms send them, turned into a tender profile: French numbers,
+the answers that apply, errors keyed by form field."""
 
 from __future__ import annotations
 
 import pytest
 
 from clauses.library import Library
-from clauses.questionnaire.cpv import CpvCatalogue, CpvEntry, fold, normalise_code
 from clauses.questionnaire.wizard import build_profile, parse_number
-from clauses.web.markdown import render_markdown
-
-
-def test_markdown_escapes_everything_but_its_own_tags() -> None:
-    html = render_markdown(
-        "## Titre <b>x</b>\n\nTexte **gras** et *italique* <script>alert(1)</script>\n"
-        "<img src=x onerror=alert(1)>\n\n- un\n- deux [lien](javascript:alert(1))\n\n"
-        "1. premier\n2. second https://exemple.fr/a?b=1&c=2\n"
-    )
-    assert "<h2>Titre &lt;b&gt;x&lt;/b&gt;</h2>" in html
-    assert "<strong>gras</strong>" in html and "<em>italique</em>" in html
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<img" not in html
-    assert 'href="javascript' not in html
-    assert "<ul>\n<li>un</li>" in html and "<ol>" in html
-    assert '<a href="https://exemple.fr/a?b=1&amp;c=2" rel="noopener noreferrer">' in html
-
-
-def test_markdown_explicit_links_only_for_web_addresses() -> None:
-    html = render_markdown('[Légifrance](https://www.legifrance.gouv.fr/ "x")')
-    assert "Légifrance" in html
-    assert (
-        render_markdown("[a](https://e.fr/x)")
-        == '<p><a href="https://e.fr/x" rel="noopener noreferrer">a</a></p>'
-    )
 
 
 @pytest.mark.parametrize(
@@ -121,29 +96,3 @@ def test_errors_are_keyed_by_form_field(library: Library) -> None:
     assert "duration_months" in outcome.errors and "entier" in outcome.errors["duration_months"]
     assert "lots-0-estimated_amount_eur" in outcome.errors
     assert "lots-0-title" in outcome.errors
-
-
-def test_cpv_search() -> None:
-    catalogue = CpvCatalogue(
-        [
-            CpvEntry(
-                "77310000-6",
-                "77310000",
-                "Services de plantation et d'entretien d'espaces verts",
-                4,
-                fold("Services de plantation et d'entretien d'espaces verts"),
-            ),
-            CpvEntry(
-                "77311000-3",
-                "77311000",
-                "Services d'entretien de jardins d'agrément",
-                5,
-                fold("Services d'entretien de jardins d'agrément"),
-            ),
-        ]
-    )
-    assert catalogue.search("ENTRETIEN agrement")[0].code == "77311000-3"
-    assert [e.code for e in catalogue.search("7731")] == ["77310000-6", "77311000-3"]
-    assert catalogue.find("77311000") is not None and catalogue.find("99999999") is None
-    assert normalise_code("77311000-3 Services d'entretien") == "77311000-3"
-    assert not CpvCatalogue([]).available
