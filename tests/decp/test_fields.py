@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clauses.decp import fields
 from clauses.decp.award import Award, AwardedLot
-from clauses.decp.fields import DECP_ORDER, SECTION, Kind, PerLot, markdown_table
+from clauses.decp.fields import SECTION, Kind, PerLot, markdown_table
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "award-fields.md"
 
@@ -25,7 +25,7 @@ def test_each_field_is_declared_once_and_completely() -> None:
     names = [f.name for f in fields.FIELDS]
     assert len(names) == len(set(names))
     keys = [f.decp.split("/")[0] for f in fields.FIELDS if f.decp]
-    assert len(keys) == len(set(keys)) and set(keys) <= set(DECP_ORDER)
+    assert len(keys) == len(set(keys))  # a key DECP_ORDER does not list goes last
     for f in fields.FIELDS:
         assert f.section in SECTION and f.label, f.name
         if f.kind in {Kind.choice, Kind.choices, Kind.place}:
