@@ -6,6 +6,10 @@ the open data declares. Every key is optional here: a dossier gathers its award 
 :func:`clauses.decp.document.decp_document` names each key the export still needs. Errors name
 the field from ``award`` (``award.holders[1].id``), 1-based like the profile's ``lots[1].title``
 and the strategy's ``strategy.mechanisms[2].lots``.
+
+``Award`` and ``AwardedLot`` are built from the table of the award's fields
+(:data:`clauses.decp.fields.FIELDS`): a field's type, constraints, default and check are
+declared there, once. For the type checker their fields are ``Any``.
 """
 
 from __future__ import annotations
@@ -76,7 +80,9 @@ def _validator(f: AwardField, what: str) -> Any:
     return field_validator(f.name)(validate)
 
 
-def _model(name: str, doc: str, declared: list[AwardField], lots: Any = None, **extra: Any) -> Any:
+def _model(
+    name: str, doc: str | None, declared: list[AwardField], lots: Any = None, **extra: Any
+) -> Any:
     """A model of ``declared`` (a lot's, when ``lots`` is None; else the award's, ``lots`` the
     model of its lots)."""
     specs: dict[str, Any] = dict(extra)
@@ -97,12 +103,11 @@ def build_models() -> tuple[Any, Any]:
     """``Award`` and ``AwardedLot`` from the fields (:data:`clauses.decp.fields.FIELDS`)."""
     lot = _model(
         "AwardedLot",
-        "A lot awarded on its own: a separate contract, so a ``marche`` of its own. The fields "
-        "it does not give are the award's.",
+        "A lot awarded on its own: a separate contract, so a ``marche`` of its own.",
         lot_fields(),
         lot=(Integer, Field(ge=1)),  # 1-based, in the order of the profile's lots
     )
-    return _model("Award", "The award.", list(award_fields()), lot), lot
+    return _model("Award", None, list(award_fields()), lot), lot
 
 
 if TYPE_CHECKING:
