@@ -34,28 +34,30 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from clauses import french
-from clauses.decp.award import Award, AwardedLot, Ccag, Holder, published_before_notified
+from clauses.decp.award import Award, AwardedLot, published_before_notified
+from clauses.decp.fields import (
+    CCAG_BY_NATURE,
+    DECP_ORDER,
+    AwardField,
+    Kind,
+    PerLot,
+    award_fields,
+    decp_value,
+    lot_fields,
+    nest,
+)
 from clauses.drafting.sanitize import one_line
 from clauses.library import Library
 from clauses.library.models import DecpSocial
-from clauses.profile import FieldError, Nature, ProfileError, TenderProfile
+from clauses.profile import FieldError, ProfileError, TenderProfile
 from clauses.strategy.model import ResolvedStrategy
 
 SCHEMA_SETTING = "CLAUSES_DECP_SCHEMA"
 SCHEMA_NAME = "schema_decp_v2.0.3.json"
 OBJECT_MAX = 1000  # maxLength of ``objet``
 SOCIAL_ORDER = (DecpSocial.clause, DecpSocial.criterion, DecpSocial.reserved)
-CCAG_BY_NATURE = {
-    Nature.works: Ccag.works,
-    Nature.supplies: Ccag.supplies_services,
-    Nature.services: Ccag.supplies_services,
-}
 MISSING = "champ obligatoire des données essentielles (DECP) manquant"
-# Keys a lot of the award may give for itself.
-LOT_KEYS = frozenset(
-    {"id", "amount_eur", "holders", "notification_date", "offers_received", "grouping",
-     "subcontracting_declared"}
-)  # fmt: skip
+__all__ = ["CCAG_BY_NATURE"]  # the CCAG of a profile's nature, when the award gives none
 
 
 class DecpError(ProfileError):
@@ -212,14 +214,17 @@ def _check_lots(profile: TenderProfile, award: Award, errors: list[FieldError]) 
             FieldError(
                 "award.lots",
                 f"{MISSING} : le marché est alloti et chaque lot est un marché distinct ; "
-                "indiquez l’attribution de chaque lot attribué (lot, id, amount_eur, holders)",
+                "indiquez l’attribution de chaque lot attribué "
+                f"({', '.join(['lot', *(f.name for f in _lot_only())])})",
             )
         )
         return
-    for key in ("id", "amount_eur", "holders"):
-        if getattr(award, key) is not None:
+    for f in _lot_only():
+        if getattr(award, f.name) is not None:
             errors.append(
-                FieldError(f"award.{key}", f"marché alloti : à donner par lot (award.lots[].{key})")
+                FieldError(
+                    f"award.{f.name}", f"marché alloti : à donner par lot (award.lots[].{f.name})"
+                )
             )
     for i, awarded in enumerate(award.lots, start=1):
         if awarded.lot > len(profile.lots):
@@ -240,17 +245,21 @@ def _marche(
     awarded: AwardedLot | None,
     errors: list[FieldError],
 ) -> dict[str, Any]:
-    def given(key: str) -> Any:
-        """The lot's value, else the award's; an error naming the key when neither has it."""
-        if awarded is not None and key in LOT_KEYS:
+    def given(f: AwardField) -> Any:
+        """The lot's value, else the award's, else the profile's; an error naming the key when
+        none has it and the DECP needs it."""
+        key = f.name
+        if awarded is not None and f.per_lot is not PerLot.no:
             value = getattr(awarded, key)
             if value is not None:
                 return value
-            if key in {"id", "amount_eur", "holders"}:
+            if f.per_lot is PerLot.only:
                 errors.append(FieldError(f"award.lots[{_index(award, lot)}].{key}", MISSING))
                 return None
         value = getattr(award, key)
-        if value is None:
+        if value is None and f.profile_default is not None:
+            value = f.profile_default(profile)
+        if value is None and not f.optional:
             errors.append(FieldError(f"award.{key}", MISSING))
         return value
 
@@ -262,41 +271,25 @@ def _marche(
     title = one_line(profile.title)
     if profile_lot is not None:
         title = f"{title} – lot {lot} : {one_line(profile_lot.title)}"
-    holders: list[Holder] = given("holders") or []
-    place = given("place")
-    marche: dict[str, Any] = {
-        "id": given("id"),
-        "acheteur": {"id": given("buyer_siret")},
-        "nature": award.nature.value,
+    found: dict[str, Any] = {
         "objet": one_line(title, OBJECT_MAX),
         "codeCPV": (cpv or "")[:8],
-        "techniques": {"technique": _values(given("techniques"))},
-        "modalitesExecution": {"modaliteExecution": _values(given("execution_modalities"))},
-        "marcheInnovant": given("innovative"),
-        "ccag": (award.ccag or CCAG_BY_NATURE[profile.nature]).value,
-        "offresRecues": given("offers_received"),
-        "attributionAvance": given("advance_payment"),
-        "typeGroupementOperateurs": _value(given("grouping")),
-        "sousTraitanceDeclaree": given("subcontracting_declared"),
-        "procedure": _value(given("procedure")),
-        "lieuExecution": {"code": place.code, "typeCode": place.type.value} if place else None,
         "dureeMois": profile.duration_months,
-        "dateNotification": _date(given("notification_date")),
-        "datePublicationDonnees": _date(given("publication_date")),
-        "montant": _amount(given("amount_eur")),
-        "typesPrix": {"typePrix": _values(given("price_types"))},
-        "formePrix": _value(given("price_form")),
-        "titulaires": [
-            {"titulaire": {"typeIdentifiant": h.id_type.value, "id": h.id}} for h in holders
-        ],
         "considerationsSociales": {"considerationSociale": social_values(strategy, library, lot)},
-        "considerationsEnvironnementales": {
-            "considerationEnvironnementale": _values(given("environmental_considerations"))
-        },
     }
-    if award.advance_rate is not None:
-        marche["tauxAvance"] = award.advance_rate
-    elif award.advance_payment:
+    for f in award_fields():
+        if f.decp is None:
+            continue
+        value = decp_value(f, given(f))
+        if value is None and f.optional:
+            continue  # a key the format leaves out when not known
+        if value is None and f.kind in {Kind.choices, Kind.holders}:
+            value = []  # missing: named above, and a list still
+        key, value = nest(f.decp, value)
+        found[key] = value
+    order = {key: i for i, key in enumerate(DECP_ORDER)}
+    marche = dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))
+    if award.advance_payment and award.advance_rate is None:
         errors.append(
             FieldError(
                 "award.advance_rate",
@@ -304,32 +297,18 @@ def _marche(
                 "(0 s’il n’est pas connu, comme le précise le schéma officiel des données essentielles)",
             )
         )
-    if award.framework_id is not None:
-        marche["idAccordCadre"] = award.framework_id
     return marche
+
+
+def _lot_only() -> list[AwardField]:
+    """The fields an allotted contract gives lot by lot only."""
+    return [f for f in lot_fields() if f.per_lot is PerLot.only]
 
 
 def _index(award: Award, lot: int | None) -> int:
     """1-based position in ``award.lots`` of the entry for ``lot``."""
     assert award.lots is not None
     return next(i for i, a in enumerate(award.lots, start=1) if a.lot == lot)
-
-
-def _amount(value: float | None) -> float | int | None:
-    """« 1150000 », not « 1150000.0 »: the amount as the buyer wrote it."""
-    return int(value) if value is not None and value.is_integer() else value
-
-
-def _value(value: Any) -> Any:
-    return None if value is None else value.value
-
-
-def _values(values: Iterable[Any] | None) -> list[str]:
-    return [v.value for v in values or []]
-
-
-def _date(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _notification_dates(award: Award) -> list[dt.date | None]:

@@ -42,6 +42,7 @@ from clauses import french
 from clauses.advisor import advise
 from clauses.advisor.model import Advice
 from clauses.decp import DecpSchema
+from clauses.decp.fields import demo_values
 from clauses.decp.identifiers import luhn_ok
 from clauses.decp.resolve import resolve_strategy
 from clauses.followup import FollowUp, HoursRecord, NonImputable, PeopleCount
@@ -303,6 +304,8 @@ def _vary_award(
 ) -> dict[str, Any]:
     """The example's award with this contract's own ids, amounts, offers and dates."""
     data = copy.deepcopy(award)
+    for name, value in demo_values().items():  # a field the examples do not give (yet)
+        data.setdefault(name, value)
     template = dt.date.fromisoformat(str(data["notification_date"]))
     data["buyer_siret"] = siret
     data["notification_date"] = notified.isoformat()

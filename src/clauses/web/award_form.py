@@ -9,6 +9,11 @@ it names (``award.lots[2].holders[1].id``) next to its field.
 Names: the award's keys (``buyer_siret``, ``place-code``), the holders numbered from 1
 (``holders-2-id``), a lot's fields under its number in the profile (``lots-3-amount_eur``,
 ``lots-3-holders-1-id``). The selects and checkboxes offer the DECP 2.0.3 enumerations.
+
+Every field comes from its declaration (:data:`clauses.decp.fields.FIELDS`): how it is read,
+parsed, pre-filled from a stored award, named in the errors, placed on the page
+(:func:`blocks`, :func:`widget`) and shown by the template's one macro ``field``. Nothing here
+lists the award's fields.
 """
 
 from __future__ import annotations
@@ -24,107 +29,111 @@ from starlette.datastructures import FormData, UploadFile
 
 from clauses import french, inputs
 from clauses.advisor.model import Regime
-from clauses.decp.award import (
+from clauses.decp.fields import (
+    CCAG_BY_NATURE,
+    SECTIONS,
+    AwardField,
     Ccag,
     ContractNature,
     Environmental,
     ExecutionModality,
     Grouping,
     HolderIdType,
+    Kind,
+    PerLot,
     PlaceType,
     PriceForm,
     PriceType,
     Procedure,
+    Section,
     Technique,
+    award_fields,
+    field_named,
+    lot_fields,
 )
-from clauses.decp.document import CCAG_BY_NATURE
 from clauses.lifecycle import Published
 from clauses.profile import AgreementKind, FieldError, TenderProfile
 from clauses.questionnaire.wizard import form_text, parse_number
+
+__all__ = [
+    "CCAG_BY_NATURE",
+    "SECTIONS",
+    "Ccag",
+    "ContractNature",
+    "Environmental",
+    "ExecutionModality",
+    "Grouping",
+    "HolderIdType",
+    "PlaceType",
+    "PriceForm",
+    "PriceType",
+    "Procedure",
+    "Section",
+    "Technique",
+    "field_named",
+]
 
 MAX_HOLDERS = 20  # rows of holders a form shows (DECP takes up to 100: a file can give more)
 # Rows of holders shown at least: the members of a group are typed in the same submission (the
 # rows after the first are folded under « Autres membres d’un groupement »; blank rows are
 # left out of the data).
 SHOWN_HOLDERS = 3
-TEXTS = ("id", "buyer_siret", "framework_id", "place-code")
-NUMBERS = ("amount_eur", "offers_received", "advance_rate")
-DATES = ("notification_date", "publication_date")
-SELECTS: dict[str, type[StrEnum]] = {
-    "nature": ContractNature,
-    "procedure": Procedure,
-    "ccag": Ccag,
-    "price_form": PriceForm,
-    "place-type": PlaceType,
-    "grouping": Grouping,
-}
-CHECKBOXES: dict[str, type[StrEnum]] = {
-    "techniques": Technique,
-    "execution_modalities": ExecutionModality,
-    "price_types": PriceType,
-    "environmental_considerations": Environmental,
-}
-BOOLEANS = ("subcontracting_declared", "advance_payment", "innovative")
-LOT_FIELDS = (
-    "id",
-    "amount_eur",
-    "notification_date",
-    "offers_received",
-    "grouping",
-    "subcontracting_declared",
-)
 HOLDER_FIELDS = ("id_type", "id", "name")
-LABELS = {
-    "id": "Identifiant du marché",
-    "buyer_siret": "SIRET de l’acheteur",
-    "notification_date": "Date de notification",
-    "publication_date": "Date de publication des données essentielles",
-    "nature": "Nature du marché",
-    "procedure": "Procédure de passation",
-    "techniques": "Techniques d’achat",
-    "execution_modalities": "Modalités d’exécution",
-    "framework_id": "Identifiant de l’accord-cadre",
-    "ccag": "CCAG de référence",
-    "offers_received": "Nombre d’offres reçues",
-    "amount_eur": "Montant du marché (€ HT)",
-    "price_form": "Forme du prix",
-    "price_types": "Types de prix",
-    "place-code": "Lieu d’exécution\u00a0: code",
-    "place-type": "Lieu d’exécution\u00a0: type de code",
-    "grouping": "Groupement d’opérateurs",
-    "subcontracting_declared": "Sous-traitance déclarée",
-    "advance_payment": "Avance versée",
-    "advance_rate": "Taux de l’avance (%)",
-    "innovative": "Marché innovant",
-    "environmental_considerations": "Considérations environnementales",
-    "holders": "Titulaires",
-    "lots": "Lots attribués",
-    "place": "Lieu d’exécution",
-}
 HOLDER_LABELS = {"id_type": "type d’identifiant", "id": "identifiant (SIRET…)", "name": "nom"}
-LOT_LABELS = {
-    "id": "identifiant du marché du lot",
-    "amount_eur": "montant (€ HT)",
-    "notification_date": "date de notification",
-    "offers_received": "nombre d’offres reçues",
-    "grouping": "groupement d’opérateurs",
-    "subcontracting_declared": "sous-traitance déclarée",
-    "holders": "titulaires",
-}
+# Kinds of fields the form gives as one input (a place gives two, holders and lots rows).
+SINGLE = frozenset(
+    {Kind.text, Kind.amount, Kind.integer, Kind.rate, Kind.date, Kind.choice, Kind.boolean}
+)
+PLACE_PARTS = {"code": "code", "type": "type de code"}  # a place's inputs, as labels name them
 Values = dict[str, Any]  # form name → text (list of texts for a group of checkboxes)
+
+
+def labels() -> dict[str, str]:
+    """The French label of each form name of the award (and of ``place``, ``holders``,
+    ``lots``), as the error summary and the dossier's history name it."""
+    found: dict[str, str] = {}
+    for f in award_fields():
+        found[f.name] = f.label
+        if f.kind is Kind.place:
+            for part, words in PLACE_PARTS.items():
+                found[f"{f.name}-{part}"] = f"{f.label}\u00a0: {words}"
+    return found
+
+
+LABELS = labels()
+
+
+def _of_kind(*kinds: Kind) -> dict[str, AwardField]:
+    return {f.name: f for f in award_fields() if f.kind in kinds}
+
+
+# name → enumeration of the selects and of the groups of boxes (the DECP's values)
+SELECTS = {n: f.values for n, f in _of_kind(Kind.choice).items() if f.values} | {
+    f"{n}-type": f.values for n, f in _of_kind(Kind.place).items() if f.values
+}
+CHECKBOXES = {n: f.values for n, f in _of_kind(Kind.choices).items() if f.values}
+
+
+def _lot_inputs() -> list[AwardField]:
+    """The fields of a lot given by one input (its holders are rows of their own)."""
+    return [f for f in lot_fields() if f.kind in SINGLE]
 
 
 def read_values(form: FormData, profile: TenderProfile) -> Values:
     """The form's values as typed (what :func:`award_data` reads and the template shows)."""
     values: Values = {}
-    for name in (*TEXTS, *NUMBERS, *DATES, *SELECTS, *BOOLEANS):
-        values[name] = form_text(form.get(name))[:200]
-    for name in CHECKBOXES:
-        values[name] = [form_text(v) for v in form.getlist(name) if isinstance(v, str) and v]
+    for f in award_fields():
+        if f.kind is Kind.choices:
+            values[f.name] = [
+                form_text(v) for v in form.getlist(f.name) if isinstance(v, str) and v
+            ]
+        elif f.kind in SINGLE or f.kind is Kind.place:
+            for name in f.form_names():
+                values[name] = form_text(form.get(name))[:200]
     prefixes = ["holders"] + [f"lots-{n}-holders" for n in range(1, len(profile.lots) + 1)]
     for n in range(1, len(profile.lots) + 1):
-        for name in LOT_FIELDS:
-            values[f"lots-{n}-{name}"] = form_text(form.get(f"lots-{n}-{name}"))[:200]
+        for f in _lot_inputs():
+            values[f"lots-{n}-{f.name}"] = form_text(form.get(f"lots-{n}-{f.name}"))[:200]
     for prefix in prefixes:
         count = _count(form.get(f"{prefix}-count"))
         values[f"{prefix}-count"] = count
@@ -166,19 +175,21 @@ def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values
         else:
             pairs.append((name, str(value)))
 
-    for name in ("id", "buyer_siret", "framework_id", "amount_eur", "offers_received", *DATES):
-        put(name, award.get(name))
-    for name in ("nature", "procedure", "ccag", "price_form", "grouping", *BOOLEANS):
-        put(name, award.get(name))
-    rate = award.get("advance_rate")
-    if isinstance(rate, int | float):
-        put("advance_rate", _decimal(rate * 100))
-    place = award.get("place") or {}
-    put("place-code", place.get("code"))
-    put("place-type", place.get("type"))
-    for name in CHECKBOXES:
-        for value in award.get(name) or []:
+    def given(f: AwardField, value: Any, name: str) -> None:
+        if f.kind is Kind.rate:
+            if isinstance(value, int | float):
+                put(name, _decimal(value * 100))
+        elif f.kind is Kind.place:
+            for part in PLACE_PARTS:
+                put(f"{name}-{part}", (value or {}).get(part))
+        elif f.kind is Kind.choices:
+            for one in value or []:
+                put(name, one)
+        elif f.kind in SINGLE:
             put(name, value)
+
+    for f in award_fields():
+        given(f, award.get(f.name), f.name)
 
     def holders(prefix: str, given: list[dict[str, Any]] | None) -> None:
         rows = given or []
@@ -191,8 +202,8 @@ def values_of(award: Mapping[str, Any] | None, profile: TenderProfile) -> Values
     for lot in award.get("lots") or []:
         n = lot.get("lot")
         if isinstance(n, int) and 1 <= n <= len(profile.lots):
-            for name in LOT_FIELDS:
-                put(f"lots-{n}-{name}", lot.get(name))
+            for f in _lot_inputs():
+                given(f, lot.get(f.name), f"lots-{n}-{f.name}")
             holders(f"lots-{n}-holders", lot.get("holders"))
     return read_values(FormData(pairs), profile)
 
@@ -222,9 +233,12 @@ def parse_date(text: str) -> str:
 def implausible_dates(data: Mapping[str, Any], today: dt.date) -> list[FieldError]:
     """The award's dates that cannot be meant (:func:`clauses.inputs.implausible`), each named
     as the award's key (``award.lots[2].notification_date``)."""
-    dated = [(f"award.{name}", data.get(name)) for name in DATES]
+    dates = [f.name for f in award_fields() if f.kind is Kind.date]
+    dated = [(f"award.{name}", data.get(name)) for name in dates]
     for i, lot in enumerate(data.get("lots") or [], start=1):
-        dated.append((f"award.lots[{i}].notification_date", lot.get("notification_date")))
+        for f in _lot_inputs():
+            if f.kind is Kind.date:
+                dated.append((f"award.lots[{i}].{f.name}", lot.get(f.name)))
     errors = []
     for name, value in dated:
         day = inputs.date(value) if isinstance(value, str) else None
@@ -249,47 +263,19 @@ def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], 
     missing), and where each list entry comes from."""
     layout = Layout()
     data: dict[str, Any] = {}
-    for name in ("id", "buyer_siret", "framework_id"):
-        if values[name]:
-            data[name] = values[name]
-    for name in DATES:
-        if values[name]:
-            data[name] = parse_date(values[name])
-    for name in ("amount_eur", "offers_received"):
-        if values[name]:
-            data[name] = _number(values[name], whole=name == "offers_received")
-    if values["advance_rate"]:
-        rate = _number(values["advance_rate"])
-        data["advance_rate"] = rate / 100 if isinstance(rate, int | float) else rate
-    for name in SELECTS:
-        if values[name] and name != "place-type":
-            data[name] = values[name]
-    if values["place-code"] or values["place-type"]:
-        data["place"] = {"code": values["place-code"], "type": values["place-type"]}
-        data["place"] = {k: v for k, v in data["place"].items() if v}
-    for name in BOOLEANS:
-        if values[name] in {"true", "false"}:
-            data[name] = values[name] == "true"
-    for name in CHECKBOXES:
-        if values[name]:
-            data[name] = values[name]
+    for f in award_fields():
+        if f.kind is Kind.place:
+            code, kind = (values[name] for name in f.form_names())
+            if code or kind:
+                data[f.name] = {k: v for k, v in {"code": code, "type": kind}.items() if v}
+        elif f.kind in SINGLE or f.kind is Kind.choices:
+            _put(data, f, values[f.name])
     if profile.lots:
         lots = []
         for n in range(1, len(profile.lots) + 1):
             lot: dict[str, Any] = {"lot": n}
-            for name in LOT_FIELDS:
-                raw = values[f"lots-{n}-{name}"]
-                if not raw:
-                    continue
-                if name == "notification_date":
-                    lot[name] = parse_date(raw)
-                elif name == "subcontracting_declared":
-                    if raw in {"true", "false"}:
-                        lot[name] = raw == "true"
-                elif name in NUMBERS:
-                    lot[name] = _number(raw, whole=name == "offers_received")
-                else:
-                    lot[name] = raw
+            for f in _lot_inputs():
+                _put(lot, f, values[f"lots-{n}-{f.name}"])
             holders = _holders(values, f"lots-{n}-holders", layout)
             if holders:
                 lot["holders"] = holders
@@ -308,6 +294,25 @@ def award_data(values: Values, profile: TenderProfile) -> tuple[dict[str, Any], 
         if holders:
             data["holders"] = holders
     return data, layout
+
+
+def _put(data: dict[str, Any], f: AwardField, raw: Any) -> None:
+    """``data[f.name]`` from what the form gives (nothing for an empty field)."""
+    if not raw:
+        return
+    match f.kind:
+        case Kind.date:
+            data[f.name] = parse_date(raw)
+        case Kind.amount | Kind.integer:
+            data[f.name] = _number(raw, whole=f.kind is Kind.integer)
+        case Kind.rate:
+            rate = _number(raw)
+            data[f.name] = rate / 100 if isinstance(rate, int | float) else rate
+        case Kind.boolean:
+            if raw in {"true", "false"}:
+                data[f.name] = raw == "true"
+        case _:
+            data[f.name] = raw
 
 
 def _holders(values: Values, prefix: str, layout: Layout) -> list[dict[str, Any]]:
@@ -363,8 +368,9 @@ def form_id(path: str, layout: Layout) -> str:
         name, _, rest = rest.partition(".")
         parts.append(name)
     name = "-".join(parts)
-    if name in {"place", "place-code", "place-type"}:
-        return "place-code" if name != "place-type" else name
+    for f in award_fields():
+        if f.kind is Kind.place and name in {f.name, *f.form_names()}:
+            return name if name in f.form_names() else f.form_names()[0]
     if name == "holders" or name.endswith("-holders"):
         return f"{name}-1-id"
     if name == "lots":
@@ -383,38 +389,16 @@ def label_of(name: str) -> str:
         text = f"titulaire {holder[1]}, {HOLDER_LABELS.get(holder[2], holder[2])}"
         return f"{lot}, {text}" if lot else text[0].upper() + text[1:]
     if lot:
-        return f"{lot}, {LOT_LABELS.get(name, name)}"
-    return LABELS.get(name, name)
+        summary = {f.name: f.lot_summary for f in lot_fields()}
+        return f"{lot}, {summary.get(name, name)}"
+    return labels().get(name, name)
 
 
-# The fields in the order the page shows them (its sections), for the error summary.
-PAGE_ORDER = (
-    "id",
-    "nature",
-    "ccag",
-    "place-code",
-    "place-type",
-    "buyer_siret",
-    "procedure",
-    "techniques",
-    "execution_modalities",
-    "offers_received",
-    "framework_id",
-    "grouping",
-    "subcontracting_declared",
-    "lots",
-    "holders",
-    "amount_eur",
-    "notification_date",
-    "publication_date",
-    "price_form",
-    "price_types",
-    "advance_payment",
-    "advance_rate",
-    "environmental_considerations",
-    "innovative",
-)
-LOT_ORDER = ("id", "amount_eur", "holders", *LOT_FIELDS[2:])
+def page_order() -> tuple[str, ...]:
+    """The fields in the order the page shows them (its sections), for the error summary."""
+    return tuple(name for f in award_fields() for name in f.form_names())
+
+
 HOLDER_ROW = re.compile(r"^holders-(\d+)-(.*)$")
 
 
@@ -431,11 +415,13 @@ def page_position(name: str) -> tuple[int, int, int, int, int]:
         within = HOLDER_FIELDS.index(holder[2]) if holder[2] in HOLDER_FIELDS else 0
     else:
         within = 0
+    order = page_order()
     if lot:
-        top = PAGE_ORDER.index("lots")
-        sub = LOT_ORDER.index(field_name) if field_name in LOT_ORDER else len(LOT_ORDER)
+        top = order.index("lots")
+        in_lot = [f.name for f in lot_fields()]
+        sub = in_lot.index(field_name) if field_name in in_lot else len(in_lot)
         return (top, lot, sub, row, within)
-    top = PAGE_ORDER.index(field_name) if field_name in PAGE_ORDER else len(PAGE_ORDER)
+    top = order.index(field_name) if field_name in order else len(order)
     return (top, 0, 0, row, within)
 
 
@@ -454,7 +440,8 @@ def form_errors(
             items.append(ErrorItem(name, label_of(name), error.message))
         else:
             items.append(ErrorItem("", error.field, error.message))
-    items.sort(key=lambda item: page_position(item.id) if item.id else (len(PAGE_ORDER) + 1,))
+    last = (len(page_order()) + 1,)
+    items.sort(key=lambda item: page_position(item.id) if item.id else last)
     return placed, items
 
 
@@ -583,3 +570,108 @@ def suggested(values: Values, found: Prefill) -> Values:
 
 def options(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
+
+
+# What the template shows of each field (templates/dossiers/award.html, macro ``field``).
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A field as one place of the form shows it: the whole contract's, or a lot's."""
+
+    field: AwardField
+    id: str  # the input's id and name (a place: its code's; its type's is ``type_id``)
+    label: str
+    help: str
+    blank: str
+    required: bool
+    in_lot: bool
+
+    @property
+    def kind(self) -> str:
+        return self.field.kind.value
+
+    @property
+    def type_id(self) -> str:
+        return self.field.form_names()[-1]
+
+    @property
+    def type_label(self) -> str:
+        return labels()[self.type_id]
+
+    @property
+    def code_label(self) -> str:
+        return labels()[self.id]
+
+
+def widget(f: AwardField, lotted: Any) -> Widget:
+    """``f`` at the top of the form (``lotted``: the contract has lots)."""
+    return Widget(
+        f,
+        f.form_names()[0],
+        labels()[f.form_names()[0]],
+        (f.help_lots if lotted and f.help_lots is not None else f.help),
+        f.blank,
+        f.required and not (bool(lotted) and f.per_lot is not PerLot.no),
+        False,
+    )
+
+
+def lot_widget(f: AwardField, n: int) -> Widget:
+    """``f`` in the form of lot ``n``."""
+    return Widget(f, f"lots-{n}-{f.name}", f.lot_label, f.lot_help, f.lot_blank, False, True)
+
+
+@dataclass
+class Block:
+    """Fields the page shows together: one, a row of them side by side, or a fold; or what
+    the page says instead of a lot-by-lot field when the contract has lots (``note``)."""
+
+    fields: list[AwardField]
+    row: str = ""  # the fields' ``row``: side by side
+    folded: str = ""  # the fold's summary
+    note: str = ""
+
+
+def _grouped(shown: list[AwardField | str], lot: bool) -> list[Block]:
+    """``shown`` (fields, or notes) in blocks: the fields of a row, or of a fold, together."""
+    blocks: list[Block] = []
+    for f in shown:
+        if isinstance(f, str):
+            blocks.append(Block([], note=f))
+            continue
+        row, folded = (f.lot_row, "") if lot else (f.row, f.folded)
+        last = blocks[-1] if blocks else None
+        if last is not None and (row or folded) and (last.row, last.folded) == (row, folded):
+            last.fields.append(f)
+        else:
+            blocks.append(Block([f], row=row, folded=folded))
+    return blocks
+
+
+def blocks(section: str, lotted: bool) -> list[Block]:
+    """The fields of a section of the form, as the page groups them. A lot-by-lot field is in
+    each lot's form when the contract has lots (the lots' own fields then), not at the top."""
+    shown: list[AwardField | str] = []
+    for f in award_fields():
+        if f.section != section or (f.kind is Kind.lots and not lotted):
+            continue
+        if lotted and f.per_lot is PerLot.only:
+            if f.lots_note:
+                shown.append(f.lots_note)
+            continue
+        shown.append(f)
+    return _grouped(shown, lot=False)
+
+
+def lot_blocks(only: bool) -> list[Block]:
+    """The fields of a lot's form: the lot's own (``only``, beside its holders), or those
+    that are the contract's unless the lot gives its own (folded)."""
+    wanted = PerLot.only if only else PerLot.own
+    shown = [f for f in _lot_inputs() if f.per_lot is wanted]
+    return _grouped(list(shown), lot=True)
+
+
+def lot_own_names(n: int) -> list[str]:
+    """The names of lot ``n``'s fields that are the contract's unless the lot gives its own."""
+    return [f"lots-{n}-{f.name}" for f in _lot_inputs() if f.per_lot is PerLot.own]
