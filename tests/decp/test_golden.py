@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from clauses.decp import DecpSchema
+from clauses.demo import seed
 from clauses.library import Library
-from clauses.store import seed
 from tests.conftest import AS_OF
 from tests.decp.test_decp import NAMES, SCHEMA_PATH, build, example
 
@@ -47,7 +47,7 @@ def test_every_golden_file_has_its_example() -> None:
 
 
 def test_the_seeds_awards_are_the_golden_ones(library: Library, schema: DecpSchema) -> None:
-    """The demonstration data's awards (clauses.store.seed), two per example."""
+    """The demonstration data's awards (clauses.demo.seed), two per example."""
     planned = seed.plan(
         library,
         count=2 * len(NAMES),

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from clauses.decp import award as award_module
 from clauses.decp import fields
 from clauses.decp.fields import AwardField, Kind, Rate
+from clauses.demo import seed
 from clauses.library import Library
-from clauses.store import seed
 from clauses.web import award_form
 from tests.web.conftest import Browser, text_of
 from tests.web.test_award_prefill import award_of_example, example_dossier, read_form
