@@ -258,3 +258,23 @@ def test_api_decp_refuses_what_the_consolidation_sets_aside(api: TestClient) -> 
         assert [(p["field"], words in p["message"]) for p in refused.json()["detail"]] == [
             (field, True)
         ], refused.json()
+
+
+@pytest.mark.parametrize(
+    ("strategy", "field"),
+    [
+        ({"contact_deadline_days": True}, "strategy.contact_deadline_days"),
+        ({"memo_max_pages": "3"}, "strategy.memo_max_pages"),
+        ({"penalty_eur_per_hour": False}, "strategy.penalty_eur_per_hour"),
+        ({"mechanisms": [{"id": "insertion_clause", "lots": [True]}]}, "strategy.mechanisms"),
+        ({"hours_override": {"total": "900"}}, "strategy.hours_override"),
+    ],
+)
+def test_a_strategy_takes_numbers_as_numbers(
+    api: TestClient, strategy: dict[str, object], field: str
+) -> None:
+    """As the profile does and as its JSON Schema says: « true » is not 1 day, nor « "3" » 3
+    pages (schemathesis found the API taking ``contact_deadline_days: true`` as 1)."""
+    response = api.post("/api/v1/advice", json={**MINIMAL, "strategy": strategy})
+    assert response.status_code == 422, response.text
+    assert any(d["field"].startswith(field) for d in response.json()["detail"]), response.json()

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clauses.advisor.model import Level
 from clauses.library.models import MechanismId
+from clauses.profile.model import Integer, Number
 
 
 class _In(BaseModel):
@@ -21,14 +22,14 @@ class _In(BaseModel):
 class RetainedMechanism(_In):
     id: MechanismId
     # Lot numbers, 1-based in the order of the profile's lots; absent: the whole contract.
-    lots: list[int] | None = None
+    lots: list[Integer] | None = None
     # Weighting of the insertion criterion in the award, in percent.
-    weight_percent: float | None = None
+    weight_percent: Number | None = None
     # other_social_condition: the id of the library's option whose model clause is drafted; the
     # mechanism may then be listed once per option, on lots that do not overlap.
     option: str | None = None
     # The option's clause parameters the buyer gives (number of apprentices, share…), by name.
-    parameters: dict[str, int | float | str] | None = None
+    parameters: dict[str, Integer | Number | str] | None = None
 
 
 class Facilitator(_In):
@@ -48,35 +49,35 @@ class Derogation(_In):
 class CriterionSubweights(_In):
     """The sub-criteria of the insertion criterion, in percent of its note (total 100)."""
 
-    tutoring: float
-    training: float
-    pathway: float
-    means: float
+    tutoring: Number
+    training: Number
+    pathway: Number
+    means: Number
 
 
 class DraftValues(BaseModel):
     """The values of the drafted texts the buyer decides (clauses.strategy.texts), as given by
     the strategy and carried as such into the resolved one."""
 
-    contact_deadline_days: int | None = None
+    contact_deadline_days: Integer | None = None
     reporting_frequency: str | None = None
-    final_report_deadline_days: int | None = None
-    penalty_reporting_eur_per_day: float | None = None
-    memo_max_pages: int | None = None
+    final_report_deadline_days: Integer | None = None
+    penalty_reporting_eur_per_day: Number | None = None
+    memo_max_pages: Integer | None = None
     criterion_subweights: CriterionSubweights | None = None
-    max_lots_per_candidate: int | None = None
+    max_lots_per_candidate: Integer | None = None
     non_allotment_reason: str | None = None
     # A framework agreement: orders below this amount HT owe no insertion hours (issue 22).
-    order_floor_eur: float | None = None
+    order_floor_eur: Number | None = None
 
 
 class Strategy(_In, DraftValues):
     # Absent: the planner's default strategy (DOMAIN §9; the advice's ``plan``).
     mechanisms: list[RetainedMechanism] | None = None
     # Per lot number ("1", "2"…) or "total"; needs hours_override_reason.
-    hours_override: dict[str, int] | None = None
+    hours_override: dict[str, Integer] | None = None
     hours_override_reason: str | None = None
-    penalty_eur_per_hour: float | None = None
+    penalty_eur_per_hour: Number | None = None
     facilitator: Facilitator | None = None
     ccap_article: str | None = None
     derogation: Derogation | None = None
