@@ -477,15 +477,21 @@ def test_two_admins_removing_each_other_at_once_leave_one(
         by_second.get("/organisation")
         start = threading.Barrier(2)
 
-        def remove(browser: Browser, target: uuid.UUID) -> int:
+        def remove(browser: Browser, target: uuid.UUID) -> str:
             start.wait()
-            return browser.post(f"/organisation/membres/{target}/desactiver").status_code
+            response = browser.post(f"/organisation/membres/{target}/desactiver")
+            if response.status_code != 303:
+                return str(response.status_code)
+            return "signed out" if "/connexion" in response.headers["location"] else "done"
 
         with ThreadPoolExecutor(2) as pool:
             results = list(
                 pool.map(lambda job: remove(*job), [(by_first, second.id), (by_second, first.id)])
             )
-    assert sorted(results) == [303, 422]
+    # One deactivation is done; the other is refused as the last admin's (422) or, when the
+    # first landed before its request was read, its author is already out (sent to sign in).
+    assert results.count("done") == 1, results
+    assert next(r for r in results if r != "done") in {"422", "signed out"}, results
     with new_session(app.state.ctx.engine) as session:
         organisation = accounts.membership_of(session, first.id)
         assert organisation is not None
