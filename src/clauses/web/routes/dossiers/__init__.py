@@ -13,6 +13,7 @@ from clauses.web.routes.dossiers import (
     decp,
     documents,
     followup,
+    followup_files,
     manage,
     moves,
     review,
@@ -33,4 +34,5 @@ routers = [
     award.router,
     decp.router,
     followup.router,
+    followup_files.router,
 ]
