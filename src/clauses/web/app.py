@@ -44,6 +44,7 @@ from clauses.web.routes import (
     account,
     accounts,
     api,
+    api_docs,
     dossiers,
     home,
     joining,
@@ -351,7 +352,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(api.router)
     app.include_router(api.health)
-    api.document_profile(app)
+    api_docs.document_profile(app)
     return app
 
 
