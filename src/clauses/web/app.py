@@ -40,7 +40,21 @@ from clauses.web.oidc import OpenIdClient
 from clauses.web.passwords import HashingQueueFull
 from clauses.web.rendering import render
 from clauses.web.revocations import Revocations
-from clauses.web.routes import accounts, api, dossiers, home, library, practices, reports, team
+from clauses.web.routes import (
+    account,
+    accounts,
+    api,
+    api_docs,
+    dossiers,
+    home,
+    joining,
+    library,
+    oidc_sign_in,
+    password_links,
+    practices,
+    reports,
+    team,
+)
 from clauses.web.security import BodyLimit, SecurityHeaders
 from clauses.web.sessions import Sessions
 from clauses.web.settings import Settings, resolve_secret_key
@@ -326,7 +340,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home.router,
         *dossiers.routers,
         accounts.router,
-        team.public,
+        oidc_sign_in.router,
+        joining.router,
+        account.router,
+        password_links.router,
         team.router,
         library.router,
         practices.router,
@@ -335,7 +352,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(api.router)
     app.include_router(api.health)
-    api.document_profile(app)
+    api_docs.document_profile(app)
     return app
 
 

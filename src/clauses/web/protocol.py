@@ -27,22 +27,23 @@ from clauses.web.security import BODY_LATE
 from clauses.web.settings import Settings
 
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers; a session cookie takes a few hundred
-TIMEOUT_BODY = "Délai dépassé : la requête est arrivée trop lentement.\n".encode()
-TIMEOUT_RESPONSE = (
-    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"content-length: "
-    + str(len(TIMEOUT_BODY)).encode()
-    + b"\r\nconnection: close\r\n\r\n"
-    + TIMEOUT_BODY
-)
 
-TOO_LARGE_BODY = "En-têtes de requête trop volumineux.\n".encode()
-TOO_LARGE_RESPONSE = (
-    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"content-length: "
-    + str(len(TOO_LARGE_BODY)).encode()
-    + b"\r\nconnection: close\r\n\r\n"
-    + TOO_LARGE_BODY
+
+def closing_response(status: str, text: str) -> bytes:
+    """A plain-text answer written on the socket before any application runs, then closed."""
+    body = text.encode()
+    head = (
+        f"HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+TIMEOUT_RESPONSE = closing_response(
+    "408 Request Timeout", "Délai dépassé : la requête est arrivée trop lentement.\n"
+)
+TOO_LARGE_RESPONSE = closing_response(
+    "431 Request Header Fields Too Large", "En-têtes de requête trop volumineux.\n"
 )
 
 

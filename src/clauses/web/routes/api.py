@@ -1,4 +1,5 @@
-"""The JSON API (``/api/v1``), documented at ``/openapi.json``, and the health check.
+"""The JSON API (``/api/v1``), documented at ``/openapi.json`` (:mod:`api_docs`), and the health
+check.
 
 It uses no cookie, hence no CSRF token. Validation errors answer 422 with
 ``{"detail": [{"field": …, "message": …}]}``, in French, as the CLI words them.
@@ -13,12 +14,11 @@ from typing import Annotated, Any
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from clauses.advisor import Advice, advise
-from clauses.decp.award import Award
 from clauses.decp.document import DecpSchema, decp_document
 from clauses.decp.resolve import contract_of
 from clauses.library import Library
@@ -26,13 +26,12 @@ from clauses.library.models import Mechanism, Practice
 from clauses.profile import (
     MAX_LOTS,
     FieldError,
-    IsoDate,
     ProfileError,
     TenderProfile,
     parse_document,
 )
 from clauses.store.db import ping
-from clauses.strategy import ResolvedStrategy, Strategy
+from clauses.strategy import ResolvedStrategy
 from clauses.strategy.choose import StrategyRefused, resolved_or_raise
 from clauses.web.deps import ContextDep, LibraryDep
 from clauses.web.drafting import (
@@ -43,27 +42,15 @@ from clauses.web.drafting import (
     issue_draft,
     parse_sections,
 )
+from clauses.web.routes.api_docs import (
+    AWARD_BODY,
+    INVALID,
+    PROFILE_BODY,
+    AsOf,
+    Health,
+    ValidationProblem,
+)
 from clauses.web.routes.practices import find as find_practices
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class ValidationProblem(BaseModel):
-    detail: list[FieldProblem]
-
-
-class Problem(BaseModel):
-    detail: str
-
-
-class Health(BaseModel):
-    status: str
-    database: str
-    library_version: str
-
 
 # 422 as the error handler words it (not FastAPI's default shape), for every operation.
 router = APIRouter(
@@ -72,93 +59,6 @@ router = APIRouter(
     responses={422: {"model": ValidationProblem, "description": "Paramètre invalide"}},
 )
 health = APIRouter(tags=["santé"])
-
-
-# The body is read by hand (for French errors), so FastAPI does not document it: its schema goes
-# in the components, where its references (``#/components/schemas/Lot``…) resolve. It is the
-# profile (DESIGN §3.1) with the optional ``strategy`` key (§3.4), as in a profile file.
-REF = "#/components/schemas/{model}"
-PROFILE_SCHEMA = TenderProfile.model_json_schema(ref_template=REF)
-STRATEGY_SCHEMA = Strategy.model_json_schema(ref_template=REF)
-AWARD_SCHEMA = Award.model_json_schema(ref_template=REF)
-BODY_SCHEMA = {
-    **PROFILE_SCHEMA,
-    "title": "TenderProfileWithStrategy",
-    "description": "Profil du marché et, facultative, la stratégie de l’acheteur (clé strategy).",
-    "properties": {
-        **PROFILE_SCHEMA["properties"],
-        # null is no strategy, as an absent key (the reader has always taken it so).
-        "strategy": {"anyOf": [{"$ref": REF.format(model="Strategy")}, {"type": "null"}]},
-    },
-}
-BODY_SCHEMA.pop("$defs", None)
-# ``POST /api/v1/decp``: the same, with the award (DESIGN §3.6), as ``clauses decp`` reads a file.
-AWARD_BODY_SCHEMA = {
-    **BODY_SCHEMA,
-    "title": "TenderProfileWithAward",
-    "description": "Profil du marché, sa stratégie (facultative) et son attribution (clé award).",
-    "properties": {**BODY_SCHEMA["properties"], "award": {"$ref": REF.format(model="Award")}},
-    "required": [*BODY_SCHEMA.get("required", []), "award"],
-}
-PROFILE_COMPONENTS = {
-    **PROFILE_SCHEMA.pop("$defs", {}),
-    **STRATEGY_SCHEMA.pop("$defs", {}),
-    **AWARD_SCHEMA.pop("$defs", {}),
-    "TenderProfile": PROFILE_SCHEMA,
-    "Strategy": STRATEGY_SCHEMA,
-    "Award": AWARD_SCHEMA,
-    "TenderProfileWithStrategy": BODY_SCHEMA,
-    "TenderProfileWithAward": AWARD_BODY_SCHEMA,
-}
-PROFILE_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": REF.format(model="TenderProfileWithStrategy")}}
-        },
-    }
-}
-AWARD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": REF.format(model="TenderProfileWithAward")}}
-        },
-    }
-}
-INVALID: dict[int | str, dict[str, Any]] = {
-    422: {
-        "model": ValidationProblem,
-        "description": "Profil ou stratégie invalide (champs nommés : lots[2].title, "
-        "strategy.mechanisms[2].lots…)",
-    },
-    413: {
-        "model": Problem,
-        "description": "Corps de la requête trop volumineux (500 000 octets au plus par défaut, "
-        "réglage CLAUSES_MAX_API_BODY_BYTES)",
-    },
-    503: {"model": Problem, "description": "Service occupé : réessayer (voir Retry-After)"},
-}
-AsOf = Annotated[
-    IsoDate | None,
-    Query(description="date du calcul (AAAA-MM-JJ) ; par défaut, aujourd’hui"),
-]
-
-
-def document_profile(app: FastAPI) -> None:
-    """Adds the profile's schemas to the OpenAPI document that ``app`` serves."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        document = generate()  # kept by FastAPI as app.openapi_schema
-        schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        for name, schema in PROFILE_COMPONENTS.items():
-            schemas.setdefault(name, schema)
-        return document
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 # A hostile body (a megabyte of unknown keys) made a hundred thousand errors: wording them took
@@ -232,7 +132,7 @@ def refused(exc: StrategyRefused) -> JSONResponse:
 async def compute(request: Request, work: Callable[..., Response], *args: Any) -> Response:
     """``work(body, *args)`` in the CPU thread, or a 503 when too many requests are in progress.
     Parsing, validating, advising, drafting: never on the event loop. The profile, section and
-    strategy errors it raises are the caller's to answer."""
+    strategy errors it raises are the caller's to answer (:func:`answer`)."""
     global _in_progress
     if _in_progress >= MAX_IN_PROGRESS:
         return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "1"})
@@ -242,6 +142,19 @@ async def compute(request: Request, work: Callable[..., Response], *args: Any) -
         return await anyio.to_thread.run_sync(work, body, *args, limiter=CPU_LIMITER)
     finally:
         _in_progress -= 1
+
+
+async def answer(request: Request, work: Callable[..., Response], *args: Any) -> Response:
+    """:func:`compute`, its profile, section and strategy errors answered 422 with the fields
+    they name."""
+    try:
+        return await compute(request, work, *args)
+    except ProfileError as exc:
+        return problems(exc.errors)
+    except SectionError as exc:
+        return problems([FieldError("sections", str(exc))])
+    except StrategyRefused as exc:
+        return refused(exc)
 
 
 def json_response(model: BaseModel, *, exclude_none: bool = False) -> Response:
@@ -288,12 +201,7 @@ def draft_of(body: bytes, sections: list[str], library: Library, as_of: dt.date)
 )
 async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
     """The advice; a ``strategy`` in the body is checked against it (422 naming its key)."""
-    try:
-        return await compute(request, advice_of, library, as_of or ctx.today())
-    except ProfileError as exc:
-        return problems(exc.errors)
-    except StrategyRefused as exc:
-        return refused(exc)
+    return await answer(request, advice_of, library, as_of or ctx.today())
 
 
 @router.post(
@@ -307,12 +215,7 @@ async def advice(request: Request, ctx: ContextDep, library: LibraryDep, as_of: 
 async def strategy(
     request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None
 ) -> Any:
-    try:
-        return await compute(request, strategy_of, library, as_of or ctx.today())
-    except ProfileError as exc:
-        return problems(exc.errors)
-    except StrategyRefused as exc:
-        return refused(exc)
+    return await answer(request, strategy_of, library, as_of or ctx.today())
 
 
 @router.post(
@@ -336,15 +239,7 @@ async def draft(
         ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
 ) -> Response:
-    day = as_of or ctx.today()
-    try:
-        return await compute(request, draft_of, sections, library, day)
-    except ProfileError as exc:
-        return problems(exc.errors)
-    except SectionError as exc:
-        return problems([FieldError("sections", str(exc))])
-    except StrategyRefused as exc:
-        return refused(exc)
+    return await answer(request, draft_of, sections, library, as_of or ctx.today())
 
 
 def decp_of(body: bytes, library: Library, as_of: dt.date, today: dt.date) -> Response:
@@ -382,10 +277,7 @@ DECP_DOCUMENT = {
 async def decp(request: Request, ctx: ContextDep, library: LibraryDep, as_of: AsOf = None) -> Any:
     """The DECP of the contract the body describes; 422 naming each missing or invalid field
     (``award.lots[2].holders``, ``strategy.mechanisms[1].lots``…)."""
-    try:
-        return await compute(request, decp_of, library, as_of or ctx.today(), ctx.today())
-    except ProfileError as exc:
-        return problems(exc.errors)
+    return await answer(request, decp_of, library, as_of or ctx.today(), ctx.today())
 
 
 @router.get("/mechanisms", response_model=list[Mechanism], summary="Mécanismes de la bibliothèque")

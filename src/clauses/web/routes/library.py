@@ -13,7 +13,7 @@ from clauses.library.render import PLACEHOLDER_RE, ClauseRenderError, placeholde
 from clauses.library.search import rank_mechanisms, regions_named
 from clauses.web.deps import LibraryDep
 from clauses.web.rendering import render
-from clauses.web.routes.practices import region_names
+from clauses.web.routes.practices import filters_of, region_names
 
 router = APIRouter(prefix="/bibliotheque", tags=["pages"], include_in_schema=False)
 
@@ -93,7 +93,7 @@ def mechanisms(
     secteur: str = "",
     q: str = "",
 ) -> HTMLResponse:
-    q = q.strip()[:200]
+    q, filters, filtered = filters_of(q, famille=famille, base=base, secteur=secteur)
     every = list(library.mechanisms.values())
     # A region typed (« Bretagne ») is not in any mechanism: its sheets are pointed to, and the
     # rest of the words rank the mechanisms.
@@ -117,8 +117,8 @@ def mechanisms(
             "families": FAMILIES,
             "family_of": FAMILY_OF,
             "articles": sorted({b.article for m in every for b in m.legal_basis}),
-            "filters": {"famille": famille, "base": base, "secteur": secteur, "q": q},
-            "filtered": any((famille, base, secteur, q)),
+            "filters": filters,
+            "filtered": filtered,
             "sheet_counts": {m.id: len(practices_for(library, m.id)) for m in every},
             "region_sheets": region_sheets,
         },

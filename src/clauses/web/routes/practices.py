@@ -16,6 +16,17 @@ from clauses.web.rendering import render
 router = APIRouter(prefix="/fiches", tags=["pages"], include_in_schema=False)
 
 
+QUERY_MAX = 200  # the characters of the words typed that a search page reads
+
+
+def filters_of(q: str, **chosen: str) -> tuple[str, dict[str, str], bool]:
+    """A search page's words typed (trimmed, :data:`QUERY_MAX` at most), its filters as the page
+    shows them back (the values ``chosen`` and ``q``), and whether any is set."""
+    q = q.strip()[:QUERY_MAX]
+    filters = {**chosen, "q": q}
+    return q, filters, any(filters.values())
+
+
 def region_names(library: Library) -> dict[str, str]:
     question = library.questionnaire.question("region_code")
     return {c.value: c.label for c in question.choices} if question else {}
@@ -64,7 +75,7 @@ def practice_list(
     secteur: str = "",
     q: str = "",
 ) -> HTMLResponse:
-    q = q.strip()[:200]
+    q, filters, filtered = filters_of(q, region=region, mecanisme=mecanisme, secteur=secteur)
     regions = region_names(library)
     found, region, words = find(library, region=region, mechanism=mecanisme, sector=secteur, q=q)
     # A region without a sheet of its own: the thematic sheets (valid everywhere) that pass the
@@ -87,8 +98,8 @@ def practice_list(
             "page_title": "Fiches de bonnes pratiques",
             "practices": found,
             "nearest": nearest,
-            "filters": {"region": region, "mecanisme": mecanisme, "secteur": secteur, "q": q},
-            "filtered": any((region, mecanisme, secteur, q)),
+            "filters": filters,
+            "filtered": filtered,
             "regions": regions,
         },
         fragment="practices/_results.html",

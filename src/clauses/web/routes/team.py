@@ -1,11 +1,10 @@
 """The team, managed by its admins from the web (issue 23, point 1): the organisation's page
-(invite a member by e-mail with a role, change roles, deactivate and reactivate), the links
-that set a password (an invited member's first, a forgotten one's new) and the password change
-of « Mon compte ».
+(invite a member by e-mail with a role, change roles, deactivate and reactivate, send a
+member's link again), with the links' messages. The pages of the links that set a password
+are :mod:`password_links`; the password change of « Mon compte », :mod:`account`.
 
 A link is sent by e-mail through the SMTP server of the settings (:mod:`clauses.web.mail`);
-without one, or when it fails, the admin is shown the link to pass on. « Mot de passe oublié »
-answers the same whatever the address (it never tells which have an account)."""
+without one, or when it fails, the admin is shown the link to pass on."""
 
 from __future__ import annotations
 
@@ -13,29 +12,21 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from clauses import french
 from clauses.store import accounts
-from clauses.store.db import new_session
 from clauses.store.models import ROLE_LABELS, AuditEvent, Membership, Organisation, Role, User
 from clauses.web import mail, sessions
 from clauses.web.access import Access, Needs, Right
-from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
-from clauses.web.limits import too_many
-from clauses.web.passwords import password_turn
+from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.accounts import (
-    account_page,
-    confirmed_password,
     see_other,
-    signed_in_to,
     text,
 )
-from clauses.web.sessions import current
 from clauses.web.settings import Settings
 
 # The organisation's page: its admins. Each route's right is in its signature: the anonymous are
@@ -44,9 +35,6 @@ from clauses.web.settings import Settings
 router = APIRouter(tags=["pages"], include_in_schema=False)
 AdminReads = Annotated[Access, Needs(Right.read, Role.admin)]
 AdminEdits = Annotated[Access, Needs(Right.edit, Role.admin)]
-# The password's pages: anyone (the link is the proof), or the account signed in.
-public = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(csrf_protected)])
-PASSWORD_TURN = Depends(password_turn)
 NOTICES = {
     "invitation-envoyee": "Invitation envoyée par courriel.",
     "lien-envoye": "Lien de mot de passe envoyé par courriel.",
@@ -236,8 +224,7 @@ def invite_member(
             role=role_of(form),
         )
     except accounts.AccountError as error:
-        session.rollback()
-        return organisation_page(request, session, error=str(error), values=values, status_code=422)
+        return refused(request, session, error, values)
     audit(session, "membre_invite", principal, field=user.email, new=values["role"])
     return send_link(
         request,
@@ -246,6 +233,26 @@ def invite_member(
         purpose=accounts.INVITATION_PURPOSE,
         notice="invitation-envoyee",
     )
+
+
+def refused(
+    request: Request,
+    session: Session,
+    error: accounts.AccountError,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The organisation's page with what was refused (nothing of the change is kept)."""
+    session.rollback()
+    return organisation_page(request, session, error=str(error), values=values, status_code=422)
+
+
+def changed(request: Request, principal: sessions.Principal, user: User, notice: str) -> Response:
+    """Back to the organisation's page with its notice; an admin who changed his own role or
+    deactivated himself is signed out (his session no longer holds)."""
+    if user.id == principal.user_id:
+        sessions.sign_out(request)
+        return see_other("/connexion")
+    return see_other(f"/organisation?notice={notice}")
 
 
 def the_member(
@@ -280,14 +287,10 @@ def change_role(
             return see_other("/organisation")
         epoch = accounts.change_role(session, membership, role)
     except accounts.AccountError as error:
-        session.rollback()
-        return organisation_page(request, session, error=str(error), status_code=422)
+        return refused(request, session, error)
     ctx.revocations.note(user.id, epoch)
     audit(session, "role_change", principal, field=user.email, old=str(old), new=role.value)
-    if user.id == principal.user_id:
-        sessions.sign_out(request)
-        return see_other("/connexion")
-    return see_other("/organisation?notice=role-change")
+    return changed(request, principal, user, "role-change")
 
 
 @router.post("/organisation/membres/{user_id}/desactiver", response_class=HTMLResponse)
@@ -300,14 +303,10 @@ def deactivate(
         try:
             epoch = accounts.deactivate(session, user, membership)
         except accounts.AccountError as error:
-            session.rollback()
-            return organisation_page(request, session, error=str(error), status_code=422)
+            return refused(request, session, error)
         ctx.revocations.note(user.id, epoch)
         audit(session, "membre_desactive", principal, field=user.email)
-    if user.id == principal.user_id:
-        sessions.sign_out(request)
-        return see_other("/connexion")
-    return see_other("/organisation?notice=desactive")
+    return changed(request, principal, user, "desactive")
 
 
 @router.post("/organisation/membres/{user_id}/reactiver", response_class=HTMLResponse)
@@ -348,165 +347,3 @@ def send_member_link(
         purpose=accounts.INVITATION_PURPOSE if invitation else accounts.RESET_PURPOSE,
         notice="invitation-envoyee" if invitation else "lien-envoye",
     )
-
-
-# « Mot de passe oublié »
-
-
-def forgotten_page(
-    request: Request, *, sent_to: str = "", email: str = "", status_code: int = 200
-) -> HTMLResponse:
-    settings = request.app.state.ctx.settings
-    return render(
-        request,
-        "accounts/forgotten.html",
-        {
-            "page_title": "Mot de passe oublié",
-            "sent_to": sent_to,
-            "email": email,
-            "mail_configured": mail.configured(settings),
-            "link_hours": settings.password_link_hours,
-        },
-        status_code=status_code,
-    )
-
-
-@public.get("/mot-de-passe-oublie", response_class=HTMLResponse)
-def forgotten_form(request: Request) -> HTMLResponse:
-    return forgotten_page(request)
-
-
-@public.post("/mot-de-passe-oublie", response_class=HTMLResponse)
-def forgotten(
-    request: Request,
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-    background: BackgroundTasks,
-) -> Response:
-    """The same answer whatever the address; the link goes, after the answer (its delay does
-    not tell either), to an active account of that address only."""
-    raw = text(form, "email").strip()
-    try:
-        email = accounts.normalise_email(raw)
-    except accounts.AccountError:
-        return forgotten_page(request, email=raw, status_code=422)
-    # Without a mail server nothing is sent: nothing to limit.
-    if mail.configured(ctx.settings) and not ctx.limits.reset_by_email.hit(email):
-        accounts.record(session, AuditEvent(action="oubli_bloque", actor=email))
-        return too_many(
-            request,
-            "Plusieurs liens ont déjà été demandés pour cette adresse. Patientez "
-            f"{ctx.settings.sign_in_window_minutes:g} minutes, puis consultez vos courriels.",
-        )
-    accounts.record(session, AuditEvent(action="oubli_demande", actor=email))
-    if mail.configured(ctx.settings):
-        background.add_task(
-            send_reset, ctx.engine, ctx.settings, email, site_url(request, ctx.settings)
-        )
-    return forgotten_page(request, sent_to=email)
-
-
-def send_reset(engine: Engine, settings: Settings, email: str, site: str) -> None:
-    """The link to an active account of that address, if there is one (after the answer)."""
-    with new_session(engine) as session:
-        user = accounts.user_by_email(session, email)
-        if user is None or user.deactivated_at is not None:
-            return
-        valid = dt.timedelta(hours=settings.password_link_hours)
-        token = accounts.new_password_link(
-            session, user, purpose=accounts.RESET_PURPOSE, valid=valid
-        )
-        subject, body = reset_message(f"{site}/mot-de-passe/{token}", valid)
-        mail.send(settings, user.email, subject, body)
-
-
-# The link that sets a password
-
-
-def link_page(
-    request: Request,
-    token: str,
-    user: User,
-    purpose: str,
-    error: str = "",
-    status_code: int = 200,
-) -> HTMLResponse:
-    invitation = purpose == accounts.INVITATION_PURPOSE
-    return render(
-        request,
-        "accounts/password_link.html",
-        {
-            "page_title": "Choisir votre mot de passe" if invitation else "Nouveau mot de passe",
-            "invitation": invitation,
-            "token": token,
-            "email": user.email,
-            "error": error,
-            "password_min": accounts.PASSWORD_MIN,
-        },
-        status_code=status_code,
-    )
-
-
-@public.get("/mot-de-passe/{token}", response_class=HTMLResponse)
-def password_link(request: Request, token: str, session: SessionDep) -> HTMLResponse:
-    found = accounts.open_password_link(session, token)
-    if found is None:
-        raise HTTPException(status_code=404)
-    link, user = found
-    return link_page(request, token, user, link.purpose)
-
-
-@public.post("/mot-de-passe/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
-def set_password(
-    request: Request, token: str, session: SessionDep, ctx: ContextDep, form: FormDep
-) -> Response:
-    found = accounts.open_password_link(session, token)
-    if found is None:
-        raise HTTPException(status_code=404)
-    link, user = found
-    purpose = link.purpose
-    try:
-        password = confirmed_password(form)
-        epoch = accounts.use_password_link(session, link, user, password)
-    except accounts.AccountError as error:
-        session.rollback()
-        return link_page(request, token, user, purpose, str(error), 422)
-    except accounts.InvitationClosed:
-        raise HTTPException(status_code=404) from None
-    ctx.revocations.note(user.id, epoch)
-    fresh = accounts.get_user(session, user.id)
-    assert fresh is not None
-    invitation = purpose == accounts.INVITATION_PURPOSE
-    audit(
-        session, "invitation_membre_acceptee" if invitation else "mot_de_passe_reinitialise", fresh
-    )
-    return signed_in_to(request, session, fresh, "/")
-
-
-# The password change (« Mon compte »)
-
-
-@public.post("/compte/mot-de-passe", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
-def change_password(
-    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
-) -> Response:
-    principal = current(request)
-    if principal is None:
-        return see_other("/connexion?suivant=/compte")
-    user = accounts.get_user(session, principal.user_id)
-    if user is None:
-        raise HTTPException(status_code=404)
-    try:
-        password = confirmed_password(form)
-        epoch = accounts.change_password(session, user, text(form, "current_password"), password)
-    except accounts.AccountError as error:
-        session.rollback()
-        return account_page(request, session, user, password_error=str(error))
-    # Every other session of the account ends; this browser gets a new one.
-    ctx.revocations.note(user.id, epoch)
-    fresh = accounts.get_user(session, user.id)
-    assert fresh is not None
-    audit(session, "mot_de_passe_change", principal)
-    sessions.sign_in(request, sessions.principal_for(session, fresh))
-    return see_other("/compte?notice=mot-de-passe-change")

@@ -1,7 +1,7 @@
 """The follow-up of a contract's insertion hours (DESIGN §6), by its buyers and the facilitator
 invited to it (``Right.followup``): hours owed against hours performed per lot with the CCAP's
-penalty, the lines recorded, the entry forms, the import of a facilitator's CSV statement and
-the follow-up report (.docx).
+penalty, the lines recorded and the entry forms (the statement's import and the report are
+:mod:`followup_files`).
 
 The figures are the core's (:func:`clauses.followup.balance` of the lines stored against the
 strategy published with the tender); lines are recorded in the stages in which the contract is
@@ -10,29 +10,23 @@ followed (:data:`clauses.lifecycle.FOLLOWED`), each with its audit row.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
+import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
 
 from clauses import french, inputs
-from clauses.decp.award import Award, parse_award
-from clauses.followup import Balance, FollowUp, RowError, balance, read_statement
-from clauses.followup.report import follow_up_report
+from clauses.followup import Balance, FollowUp, RowError, balance
 from clauses.followup.statement import COLUMNS, MAX_ROWS
 from clauses.library import Library
 from clauses.library.models import StructureKind
+from clauses.library.reporting import FollowupVocabularies
 from clauses.lifecycle import FOLLOWED, Published, stage_of
-from clauses.profile import ProfileError
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
 from clauses.vocabulary import STRUCTURE_LABELS
@@ -40,7 +34,6 @@ from clauses.web.access import Access, Needs, Right, actor
 from clauses.web.charts import balance_chart
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
-from clauses.web.drafting import DOCX_TYPE
 from clauses.web.followup_form import Entry, read_hours, read_non_imputable, read_orders
 from clauses.web.limits import over_quota
 from clauses.web.rendering import render
@@ -60,13 +53,15 @@ SUIVI = "suivi"
 IMPORT_MAX_BYTES = 500_000
 IMPORT_ERRORS_SHOWN = 50  # the rows refused listed on the page; the others are counted
 STATEMENT_FIELD = "releve"
+# The three forms of a line: each names its entry on the page and its notice once stored.
+HOURS, CASE, ORDERS = "heures", "non-imputable", "commandes"
 NOTICES = {
-    "heures": "Ligne d’heures enregistrée.",
-    "non-imputable": "Cas non imputable enregistré.",
+    HOURS: "Ligne d’heures enregistrée.",
+    CASE: "Cas non imputable enregistré.",
     "supprime": "Ligne supprimée.",
     "deja-supprime": "Cette ligne avait déjà été supprimée.",
     "importe": "Relevé importé : toutes ses lignes sont enregistrées.",
-    "commandes": "Montant commandé enregistré : les heures dues suivent.",
+    ORDERS: "Montant commandé enregistré : les heures dues suivent.",
 }
 
 
@@ -174,9 +169,7 @@ def followup_page(
     session: Session,
     dossier: Dossier,
     *,
-    hours_entry: Entry | None = None,
-    case_entry: Entry | None = None,
-    order_entry: Entry | None = None,
+    entries: Mapping[str, Entry] | None = None,
     imported: tuple[int, list[RowError]] | None = None,
     import_error: str = "",
     status_code: int = 200,
@@ -191,7 +184,8 @@ def followup_page(
     }
     if found is not None:
         hours_lines, case_lines = lines_of(found.entries, ctx.library)
-        hours_entry = hours_entry or Entry({})
+        entered = entries or {}
+        hours_entry = entered.get(HOURS) or Entry({})
         context |= {
             "result": found.result,
             "chart": balance_chart("graphique-heures", found.result),
@@ -199,8 +193,8 @@ def followup_page(
             "hours_lines": hours_lines,
             "case_lines": case_lines,
             "hours_entry": hours_entry,
-            "case_entry": case_entry or Entry({}),
-            "order_entry": order_entry or Entry({}),
+            "case_entry": entered.get(CASE) or Entry({}),
+            "order_entry": entered.get(ORDERS) or Entry({}),
             "order_lines": [
                 {"entry": e, "period": _period(e.data)}
                 for e in found.entries
@@ -255,7 +249,7 @@ def full_message(existing: int) -> str:
     )
 
 
-def _store(
+def store(
     request: Request,
     session: Session,
     access: Access,
@@ -285,6 +279,41 @@ def _store(
     return None
 
 
+Reader = Callable[[Mapping[str, Any], FollowupVocabularies, int, dt.date], Entry]
+
+
+def add_line(
+    request: Request,
+    ctx: AppContext,
+    session: Session,
+    access: Access,
+    dossier: Dossier,
+    form: Mapping[str, Any],
+    read: Reader,
+    *,
+    slot: str,
+    anchor: str,
+    more_people: bool = False,
+) -> Response:
+    """One line read by ``read`` and stored (then back to the page's ``anchor`` with its notice
+    ``slot``), or the page with the form's entry in ``slot`` and its errors; ``more_people``
+    shows the hours form again with one more row of people."""
+    found = followed(ctx, session, dossier)
+    if found is None:
+        return not_followed(request, ctx, session, dossier)
+    entry = read(form, ctx.library.followup, found.lots, ctx.today())
+    if more_people:
+        entry.errors = {}
+        entry.people_rows += 1
+        return followup_page(request, ctx, session, dossier, entries={slot: entry})
+    if entry.followup is None:
+        return followup_page(request, ctx, session, dossier, entries={slot: entry}, status_code=422)
+    refused = store(request, session, access, dossier, entry.followup, "suivi")
+    if refused is not None:
+        return refused
+    return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor=anchor, notice=slot))
+
+
 @router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
 def followup_add_hours(
     request: Request,
@@ -294,20 +323,11 @@ def followup_add_hours(
     ctx: ContextDep,
     form: FormDep,
 ) -> Response:
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    entry = read_hours(form, ctx.library.followup, found.lots, ctx.today())
-    if form.get("action") == "more-people":
-        entry.errors = {}
-        entry.people_rows += 1
-        return followup_page(request, ctx, session, dossier, hours_entry=entry)
-    if entry.followup is None:
-        return followup_page(request, ctx, session, dossier, hours_entry=entry, status_code=422)
-    refused = _store(request, session, access, dossier, entry.followup, "suivi")
-    if refused is not None:
-        return refused
-    return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice="heures"))
+    more = form.get("action") == "more-people"
+    return add_line(
+        request, ctx, session, access, dossier, form, read_hours,
+        slot=HOURS, anchor="lignes", more_people=more,
+    )  # fmt: skip
 
 
 @router.post("/{dossier_id}/suivi/non-imputable", response_class=HTMLResponse)
@@ -319,18 +339,10 @@ def followup_add_non_imputable(
     ctx: ContextDep,
     form: FormDep,
 ) -> Response:
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    entry = read_non_imputable(form, ctx.library.followup, found.lots, ctx.today())
-    if entry.followup is None:
-        return followup_page(request, ctx, session, dossier, case_entry=entry, status_code=422)
-    refused = _store(request, session, access, dossier, entry.followup, "suivi")
-    if refused is not None:
-        return refused
-    return see_other(
-        with_query(dossier_url(dossier.id, SUIVI), anchor="non-imputables", notice="non-imputable")
-    )
+    return add_line(
+        request, ctx, session, access, dossier, form, read_non_imputable,
+        slot=CASE, anchor="non-imputables",
+    )  # fmt: skip
 
 
 @router.post("/{dossier_id}/suivi/commandes", response_class=HTMLResponse)
@@ -343,18 +355,10 @@ def followup_add_orders(
     form: FormDep,
 ) -> Response:
     """A framework agreement: the amount ordered (or invoiced) on a lot over a period."""
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    entry = read_orders(form, ctx.library.followup, found.lots, ctx.today())
-    if entry.followup is None:
-        return followup_page(request, ctx, session, dossier, order_entry=entry, status_code=422)
-    refused = _store(request, session, access, dossier, entry.followup, "suivi")
-    if refused is not None:
-        return refused
-    return see_other(
-        with_query(dossier_url(dossier.id, SUIVI), anchor="commandes", notice="commandes")
-    )
+    return add_line(
+        request, ctx, session, access, dossier, form, read_orders,
+        slot=ORDERS, anchor="commandes",
+    )  # fmt: skip
 
 
 @router.post("/{dossier_id}/suivi/supprimer", response_class=HTMLResponse)
@@ -392,146 +396,3 @@ def followup_delete(
         context = {"page_title": title, "title": title, "message": message}
         return render(request, "errors/error.html", context, status_code=403)
     return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice=notice))
-
-
-@router.post("/{dossier_id}/suivi/import", response_class=HTMLResponse)
-def followup_import(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    """The rows of a facilitator's statement that read are stored; the others are listed with
-    their line, column and reason (a bad row never stops the rest)."""
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    upload = form.get(STATEMENT_FIELD)
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return followup_page(
-            request, ctx, session, dossier,
-            import_error="Relevé : choisissez un fichier CSV.", status_code=422,
-        )  # fmt: skip
-    data = upload.file.read(IMPORT_MAX_BYTES + 1)
-    if len(data) > IMPORT_MAX_BYTES:
-        return followup_page(
-            request, ctx, session, dossier,
-            import_error=f"Relevé : fichier trop volumineux ({french.number(IMPORT_MAX_BYTES // 1000)} "
-            "Ko au plus). Découpez-le par période et importez chaque partie.",
-            status_code=422,
-        )  # fmt: skip
-    statement = read_statement(data, ctx.library.followup, found.lots, today=ctx.today())
-    stored = (
-        len(statement.followup.records)
-        + len(statement.followup.non_imputable)
-        + len(statement.followup.orders)
-    )
-    if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
-        return followup_page(
-            request, ctx, session, dossier,
-            import_error=f"Relevé : {stored} ligne(s) à enregistrer, non enregistrées. "
-            + full_message(len(found.entries)),
-            status_code=422,
-        )  # fmt: skip
-    if stored:
-        refused = _store(request, session, access, dossier, statement.followup, "import du relevé")
-        if refused is not None:
-            return refused
-    if not statement.errors:
-        return see_other(
-            with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice="importe")
-        )
-    return followup_page(
-        request, ctx, session, dossier,
-        imported=(stored, statement.errors), status_code=422,
-    )  # fmt: skip
-
-
-def model_csv(found: Followed, library: Library) -> bytes:
-    """The statement's header and example rows, for this contract's lots."""
-    lot = "1" if found.lots else ""
-    vocabularies = library.followup
-    provision = vocabularies.ways.by_id.get("provision")
-    way = provision.id if provision else vocabularies.ways.terms[0].id
-    structure = provision.structures[0].value if provision and provision.structures else ""
-    public = vocabularies.publics.terms[0].id
-    contract = vocabularies.contract_types.terms[0].id
-    outcome = vocabularies.outcomes.terms[0].id
-    rows = [
-        list(COLUMNS),
-        [lot, "2027-04-01", "2027-06-30", way, structure, "350,5", public, contract, "2",
-         outcome, ""],
-        [lot, "01/04/2027", "30/06/2027", vocabularies.ways.terms[0].id, "", "120", public,
-         contract, "1", "", ""],
-        [lot, "01/05/2027", "31/05/2027", "non_imputable", "", "40", "", "", "", "",
-         "Chantier suspendu à la demande de l’acheteur"],
-    ]  # fmt: skip
-    if found.published.strategy.framework:  # the amount ordered on a period (issue 22)
-        rows.append([lot, "2027-04-01", "2027-06-30", "commandes", "", "", "", "", "", "", "",
-                     "120 000"])  # fmt: skip
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # with a BOM: spreadsheets read UTF-8
-
-
-@router.get("/{dossier_id}/suivi/modele.csv")
-def followup_model(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    return Response(
-        model_csv(found, ctx.library),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="releve-heures-modele.csv"'},
-    )
-
-
-def slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "marche"
-
-
-def readable_award(data: dict[str, Any] | None) -> Award | None:
-    """The stored award, or None when it no longer passes the award's checks (stored before a
-    check was added, e.g. a SIRET whose key is wrong): the report of the hours does without its
-    holders rather than fail; the award page says what to correct."""
-    if data is None:
-        return None
-    try:
-        return parse_award(data)
-    except ProfileError:
-        return None
-
-
-@router.get("/{dossier_id}/suivi/rapport.docx")
-def followup_report(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    found = followed(ctx, session, dossier)
-    if found is None:
-        return not_followed(request, ctx, session, dossier)
-    today = ctx.today()
-    content = follow_up_report(
-        found.published.profile,
-        readable_award(dossier.award),
-        found.followup,
-        found.result,
-        ctx.library,
-        today,
-    )
-    name = f"suivi-insertion-{slug(dossier.title)}-{today.isoformat()}.docx"
-    return Response(
-        content,
-        media_type=DOCX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

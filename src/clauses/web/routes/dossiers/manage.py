@@ -163,10 +163,21 @@ def create(
 def rename_form(
     request: Request, dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))]
 ) -> HTMLResponse:
+    return rename_page(request, dossier, dossier.title)
+
+
+def rename_page(request: Request, dossier: Dossier, value: str, error: str = "") -> HTMLResponse:
+    """The rename form: the title typed (``value``) and why it is refused (422), if it is."""
     return render(
         request,
         "dossiers/rename.html",
-        {"page_title": f"Renommer — {dossier.title}", "dossier": dossier, "value": dossier.title},
+        {
+            "page_title": f"Renommer — {dossier.title}",
+            "dossier": dossier,
+            "value": value,
+            "error": error,
+        },
+        status_code=422 if error else 200,
     )
 
 
@@ -186,17 +197,7 @@ async def rename(
             else f"Intitulé trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
         )
         dossier = await run_in_threadpool(lambda: read(ctx, dossier_id, access))
-        return render(
-            request,
-            "dossiers/rename.html",
-            {
-                "page_title": f"Renommer — {dossier.title}",
-                "dossier": dossier,
-                "value": title,
-                "error": message,
-            },
-            status_code=422,
-        )
+        return rename_page(request, dossier, title, message)
     try:
         await write_change(ctx, dossier_id, form, lambda _: {"title": title}, access)
     except crud.StaleVersion as stale:

@@ -1,6 +1,7 @@
-"""The dossier's moves after the draft (DESIGN §6, :mod:`clauses.lifecycle`): publish, back to
-the draft, start, close, reopen, one route per move (so that the authorisation matrix states
-each one), the confirmations of « Publier » and « Clore », and the « Vie du marché » panel.
+"""The dossier's moves after the draft (DESIGN §6, :mod:`clauses.lifecycle`): how a move is
+checked, shown (its form, its confirmation, its refusal) and recorded, and the « Vie du marché »
+panel. The routes, one per move (so that the authorisation matrix states each one), are
+:mod:`move_routes`; the award's, :mod:`award`.
 
 Each move route declares its move in its signature (:class:`MoveCheck`): the dossier is loaded
 with :attr:`Right.edit <clauses.web.access.Right.edit>` and the move checked by
@@ -19,8 +20,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from clauses import french, lifecycle
-from clauses.french import NBSP
+from clauses import lifecycle
 from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Rule
 from clauses.profile import FieldError
 from clauses.questionnaire.wizard import form_text
@@ -29,22 +29,16 @@ from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
 from clauses.web import award_form
 from clauses.web.access import Access, Needs, Right, actor
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
-    Assessment,
-    assess_dossier,
     dossier_for,
-    dossier_router,
     dossier_url,
     form_version,
     see_other,
     stale_page,
     with_query,
 )
-from clauses.web.routes.dossiers.followup import followed
 
-router = dossier_router()
 AWARD = "attribution"  # the award form's path (:mod:`clauses.web.routes.dossiers.award`)
 DECP = "decp.json"  # the contract's open data (:mod:`clauses.web.routes.dossiers.decp`)
 # The audit trail's « action » of each move (the history page shows it as it is).
@@ -222,6 +216,19 @@ def record(
     return see_other(with_query(dossier_url(dossier.id), anchor="cycle", notice=notice))
 
 
+def make_move(
+    request: Request,
+    session: Session,
+    moving: Moving,
+    form: Mapping[str, Any],
+    values: dict[str, Any],
+    notice: str,
+) -> Response:
+    """The move checked by its route recorded with ``values`` (:func:`record`)."""
+    action = ACTIONS[moving.rule.move]
+    return record(request, session, moving.dossier, moving.access, form, values, action, notice)
+
+
 def confirm_page(
     request: Request, ctx: AppContext, moving: Moving, facts_of: Callable[[Dossier], list[str]]
 ) -> Response:
@@ -240,215 +247,6 @@ def confirm_page(
         version=dossier.version,
         facts=facts_of(dossier),
         max_date=today,
-    )
-
-
-PUBLISH_FACTS = [
-    f"Les réponses et les choix du dossier seront figés tels qu’ils sont aujourd’hui{NBSP}: ce "
-    "sont ceux de la consultation, que l’attribution et les données essentielles devront "
-    "reprendre.",
-    "Ils ne se modifieront plus, sauf si un référent ramène le dossier au brouillon avant "
-    "l’attribution.",
-]
-
-
-@router.get("/{dossier_id}/publier", response_class=HTMLResponse)
-def publish_confirm(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
-    ctx: ContextDep,
-) -> Response:
-    return confirm_page(request, ctx, moving, lambda _: PUBLISH_FACTS)
-
-
-@router.get("/{dossier_id}/clore", response_class=HTMLResponse)
-def close_confirm(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    def facts_of(dossier: Dossier) -> list[str]:
-        """The hours missing today and the penalty they would be worth."""
-        found = followed(ctx, session, dossier)
-        facts = [
-            f"Le suivi des heures sera arrêté à la date de clôture{NBSP}; un référent peut rouvrir "
-            "le marché."
-        ]
-        if found is not None:
-            result = found.result
-            if result.missing > 0:
-                penalty = (
-                    f"{NBSP}: la pénalité prévue au CCAP serait de {french.eur(result.penalty_eur)}"
-                    f" ({french.eur(result.penalty_eur_per_hour)} par heure)"
-                    if result.penalty_eur is not None and result.penalty_eur_per_hour is not None
-                    else f"{NBSP}; la stratégie publiée ne fixe pas de pénalité par heure"
-                )
-                facts.insert(
-                    0,
-                    f"{french.number(result.missing, 2)} heures d’insertion manquent sur "
-                    f"{french.number(result.owed, 2)} dues, à ce jour{penalty}. Vérifiez que tous "
-                    "les relevés sont déclarés avant de clore.",
-                )
-            else:
-                facts.insert(
-                    0, f"Toutes les heures d’insertion dues sont réalisées{NBSP}: aucune pénalité."
-                )
-        return facts
-
-    return confirm_page(request, ctx, moving, facts_of)
-
-
-@router.post("/{dossier_id}/publier", response_class=HTMLResponse)
-def publish_dossier(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    dossier, rule = moving.dossier, moving.rule
-    if moving.refused is not None:
-        return refused_page(request, dossier, moving.refused)
-    assessment = assess_dossier(ctx, dossier)
-    if assessment.strategy is None or assessment.profile is None or assessment.advice is None:
-        return not_ready(request, dossier, rule, form, assessment)
-    try:
-        published = lifecycle.publish(
-            assessment.profile,
-            assessment.advice,
-            assessment.strategy,
-            ctx.library,
-            read_date(form.get("publication_date"), rule),
-            ctx.today(),
-        )
-    except MoveRefused as exc:
-        return move_page(request, dossier, rule, form, exc.errors)
-    values = {
-        "stage": Stage.published,
-        "published": published.to_json(),
-        "published_on": published.publication_date,
-    }
-    return record(
-        request,
-        session,
-        moving.dossier,
-        moving.access,
-        form,
-        values,
-        ACTIONS[Move.publish],
-        "publie",
-    )
-
-
-def not_ready(
-    request: Request,
-    dossier: Dossier,
-    rule: Rule,
-    form: Mapping[str, Any],
-    assessment: Assessment,
-) -> HTMLResponse:
-    """422: what keeps the tender from being published (answers to complete, choices to fix)."""
-    errors = [FieldError(item.label, item.message) for item in assessment.items]
-    for problem in assessment.strategy_errors or []:
-        errors.append(FieldError("Vos choix", problem.message))
-    if not errors:
-        errors.append(
-            FieldError("Réponses", "les réponses obligatoires ne sont pas toutes données")
-        )
-    return move_page(request, dossier, rule, form, errors)
-
-
-@router.post("/{dossier_id}/depublier", response_class=HTMLResponse)
-def unpublish_dossier(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.unpublish))],
-    session: SessionDep,
-    form: FormDep,
-) -> Response:
-    if moving.refused is not None:
-        return refused_page(request, moving.dossier, moving.refused)
-    values = {"stage": Stage.draft, "published": None, "published_on": None}
-    return record(
-        request,
-        session,
-        moving.dossier,
-        moving.access,
-        form,
-        values,
-        ACTIONS[Move.unpublish],
-        "depublie",
-    )
-
-
-def dated_move(
-    request: Request,
-    session: SessionDep,
-    ctx: AppContext,
-    moving: Moving,
-    form: Mapping[str, Any],
-) -> Response:
-    """Start or close: the date the move records, not in the future nor before the previous
-    one (the first notification for a start, the start for a close)."""
-    dossier, rule, move = moving.dossier, moving.rule, moving.rule.move
-    if moving.refused is not None:
-        return refused_page(request, dossier, moving.refused)
-    try:
-        after = dossier.notified_on if move is Move.start else dossier.started_on
-        day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
-    except MoveRefused as exc:  # the date: beside its field
-        return move_page(request, dossier, rule, form, exc.errors)
-    column = "started_on" if move is Move.start else "closed_on"
-    values = {"stage": rule.target, column: day}
-    notice = "execution" if move is Move.start else "clos"
-    return record(
-        request, session, moving.dossier, moving.access, form, values, ACTIONS[move], notice
-    )
-
-
-@router.post("/{dossier_id}/executer", response_class=HTMLResponse)
-def start_execution(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.start))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    return dated_move(request, session, ctx, moving, form)
-
-
-@router.post("/{dossier_id}/clore", response_class=HTMLResponse)
-def close_contract(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    return dated_move(request, session, ctx, moving, form)
-
-
-@router.post("/{dossier_id}/rouvrir", response_class=HTMLResponse)
-def reopen_contract(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.reopen))],
-    session: SessionDep,
-    form: FormDep,
-) -> Response:
-    """Back in execution (the follow-up goes on); the closing date is cleared, and kept in the
-    trail."""
-    if moving.refused is not None:
-        return refused_page(request, moving.dossier, moving.refused)
-    values = {"stage": Stage.in_execution, "closed_on": None}
-    return record(
-        request,
-        session,
-        moving.dossier,
-        moving.access,
-        form,
-        values,
-        ACTIONS[Move.reopen],
-        "rouvert",
     )
 
 
