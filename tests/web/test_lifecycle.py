@@ -7,14 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from clauses.decp.document import DecpSchema
 from clauses.store import accounts, crud
 from clauses.store.db import new_session
 from clauses.store.models import DossierCreate, Stage
+from clauses.web.routes.dossiers import award as award_routes
 from tests.web.conftest import Browser, people_of, text_of
 from tests.web.stages import AWARD, AWARD_FORM, LOTS, MARKET, place_at
 
@@ -224,6 +232,71 @@ def test_a_buyer_gives_one_id_to_one_contract(browser: Browser, app: FastAPI) ->
         {**form, "version": version_of(browser, second), "buyer_siret": "23440003400026"},
     )
     assert other_buyer.status_code == 303, text_of(other_buyer.text)
+
+
+def test_an_id_taken_after_the_forms_check_is_refused_at_the_write(
+    browser: Browser, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another award of the buyer may land between the form's check of its ids and the write:
+    the write checks them again, in its transaction, and refuses with the same message."""
+    first = published(browser, app, "Premier lycée")
+    form = {**AWARD_FORM, "id": "2026-RACE-1"}
+    saved = browser.post(
+        f"/dossiers/{first}/attribution", {**form, "version": version_of(browser, first)}
+    )
+    assert saved.status_code == 303, text_of(saved.text)
+    second = published(browser, app, "Second lycée")
+    real, calls = award_routes.ids_taken, []
+
+    def not_yet_saved_at_the_first_check(*args: Any) -> list[Any]:
+        calls.append(args)
+        return [] if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(award_routes, "ids_taken", not_yet_saved_at_the_first_check)
+    refused = browser.post(
+        f"/dossiers/{second}/attribution", {**form, "version": version_of(browser, second)}
+    )
+    assert len(calls) == 2
+    assert refused.status_code == 422
+    assert "l’identifiant « 2026-RACE-1 » est déjà celui d’un autre marché" in text_of(refused.text)
+    assert 'id="id-error"' in refused.text and 'value="2026-RACE-1"' in refused.text
+    assert "Publié" in text_of(browser.get(f"/dossiers/{second}").text)  # nothing was saved
+
+
+def test_two_awards_saved_at_once_never_share_an_id(
+    browser: Browser, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two buyers' agents save the awards of two dossiers with one id at the same moment: one
+    is saved, the other refused (each check is slowed so that, without the buyer's lock held
+    from the check to the commit, both would pass and decp.info would drop one contract)."""
+    dossiers = [published(browser, app, title) for title in ("Lycée A", "Lycée B")]
+    real = award_routes.ids_taken
+
+    def slow(*args: Any) -> list[Any]:
+        found = real(*args)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(award_routes, "ids_taken", slow)
+    form = {**AWARD_FORM, "id": "2026-RACE-2"}
+    with TestClient(app) as one, TestClient(app) as other:
+        agents = [Browser(one), Browser(other)]
+        versions = [
+            version_of(agent, dossier) for agent, dossier in zip(agents, dossiers, strict=True)
+        ]
+        start = threading.Barrier(2)
+
+        def save(i: int) -> int:
+            start.wait()
+            url = f"/dossiers/{dossiers[i]}/attribution"
+            return agents[i].post(url, {**form, "version": versions[i]}).status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            results = sorted(pool.map(save, range(2)))
+    assert results == [303, 422]
+    with new_session(app.state.ctx.engine) as session:
+        ids = [crud.get_dossier(session=session, dossier_id=uuid.UUID(d)).award for d in dossiers]
+    assert sum(1 for award in ids if award and award.get("id") == "2026-RACE-2") == 1
 
 
 def test_award_moves_to_awarded_then_corrects_and_gives_the_decp(

@@ -332,6 +332,23 @@ class TakenId:
     organisation_id: uuid.UUID | None
 
 
+def lock_contract_ids(session: Session, buyer_siret: str) -> None:
+    """Hold, until the transaction ends, the right to give ids to this buyer's contracts: two
+    awards saved at once then check and write their ids in turn, and the second sees the first's
+    (a read before the write would let both take one id). PostgreSQL: a transaction-level
+    advisory lock keyed by the SIRET, across processes; SQLite: the process's write lock, held by
+    the caller's :func:`~clauses.store.db.writing`, and SQLite's single writer across processes
+    (a transaction that read before another's write cannot write after it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(
+                func.pg_advisory_xact_lock(
+                    func.hashtextextended(f"clauses:decp-id:{buyer_siret}", 0)
+                )
+            )
+        )
+
+
 def contract_ids_taken(
     *, session: Session, buyer_siret: str, other_than: uuid.UUID
 ) -> dict[str, TakenId]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, func, update
@@ -102,9 +102,12 @@ def record_move(
     values: dict[str, Any],
     actor: Actor,
     action: str,
+    check: Callable[[Session], None] | None = None,
 ) -> Dossier:
     """Write a move's columns (those of :data:`MOVE_COLUMNS`) and their trail, if the dossier is
-    still at that version; else :class:`StaleVersion` (or :class:`DossierNotFound`)."""
+    still at that version; else :class:`StaleVersion` (or :class:`DossierNotFound`). ``check``
+    runs in the write transaction, before the write: what it raises leaves nothing written (the
+    award's ids checked against the buyer's other contracts, under the buyer's lock)."""
     if not values or not set(values) <= set(MOVE_COLUMNS):
         raise ValueError(f"a move sets some of {MOVE_COLUMNS}, not {sorted(values)}")
     before = get_dossier(session=session, dossier_id=dossier_id)
@@ -116,6 +119,12 @@ def record_move(
         for name, old, new in _fields(before, values)
     ]
     with writing(session):
+        if check is not None:
+            try:
+                check(session)
+            except BaseException:
+                session.rollback()
+                raise
         result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             update(Dossier)
             .where(col(Dossier.id) == dossier_id, col(Dossier.version) == expected_version)

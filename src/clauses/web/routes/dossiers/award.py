@@ -153,12 +153,8 @@ def save_award(
         view = award_view(ctx, dossier, published, values, found, focus=focus, version=version)
         return render(request, "dossiers/award.html", view)
     data, layout = award_form.award_data(values, profile)
-    try:
-        awarded = checked_award(ctx, published, data)
-        repeated = ids_taken(session, dossier, awarded.award)
-        if repeated:
-            raise ProfileError(repeated)
-    except ProfileError as exc:
+
+    def refused(exc: ProfileError) -> Response:
         errors = exc.errors
         if layout.no_lot_given:
             errors = [
@@ -174,6 +170,23 @@ def save_award(
             ctx, dossier, published, values, found, errors=placed, items=items, version=version
         )
         return render(request, "dossiers/award.html", view, status_code=422)
+
+    try:
+        awarded = checked_award(ctx, published, data)
+        repeated = ids_taken(session, dossier, awarded.award)
+        if repeated:
+            raise ProfileError(repeated)
+    except ProfileError as exc:
+        return refused(exc)
+
+    def ids_still_free(writing: Session) -> None:
+        """Checked again in the write transaction, under the buyer's lock: another award of
+        the buyer saved since the check above may have taken one of the ids."""
+        if awarded.award.buyer_siret is not None:
+            crud.lock_contract_ids(writing, awarded.award.buyer_siret)
+        if repeated := ids_taken(writing, dossier, awarded.award):
+            raise ProfileError(repeated)
+
     first = lifecycle.stage_of(dossier.stage) is Stage.published
     columns: dict[str, Any] = {
         "award": awarded.data,
@@ -184,7 +197,12 @@ def save_award(
         columns["stage"] = Stage.awarded
     action_label = ACTIONS[Move.award] if first else CORRECTION
     notice = "attribue" if first else "attribution-corrigee"
-    return record(request, session, dossier, access, form, columns, action_label, notice)
+    try:
+        return record(
+            request, session, dossier, access, form, columns, action_label, notice, ids_still_free
+        )
+    except ProfileError as exc:
+        return refused(exc)
 
 
 def checked_award(ctx: AppContext, published: Published, data: dict[str, Any]) -> Any:

@@ -199,9 +199,11 @@ def record(
     values: dict[str, Any],
     action: str,
     notice: str,
+    check: Callable[[Session], None] | None = None,
 ) -> Response:
     """The move (or the award) recorded in ``access``'s name, on the version the form was shown
-    at; then the dossier's page, at its « Vie du marché »."""
+    at; then the dossier's page, at its « Vie du marché ». What ``check`` raises in the write
+    transaction (:func:`clauses.store.stages.record_move`) goes to the caller."""
     try:
         stages.record_move(
             session=session,
@@ -210,6 +212,7 @@ def record(
             values=values,
             actor=actor(access),
             action=action,
+            check=check,
         )
     except crud.StaleVersion as stale:
         return stale_page(request, stale.current, "l’état du dossier")
