@@ -9,7 +9,7 @@ demonstration data gives it. From that one table come:
 - the DECP object (:mod:`clauses.decp.document`),
 - the award form, its parsing, its errors in French and its pre-fill
   (:mod:`clauses.web.award_form`, ``templates/dossiers/award.html``),
-- the awards of the demonstration data (:mod:`clauses.demo.seed`),
+- the awards of the demonstration data (:mod:`clauses.demo.awards`),
 - the table of ``docs/award-fields.md`` (:func:`markdown_table`, checked by a test).
 
 A new field of the DECP is one more :class:`AwardField` in :data:`FIELDS`, nothing else. The
