@@ -19,26 +19,21 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError, ValidationInfo, create_model, field_validator
 
-from clauses.decp.fields import (
-    AwardField,
+from clauses.decp.enums import (
     Ccag,
     ContractNature,
     Environmental,
     ExecutionModality,
     Grouping,
-    Holder,
     HolderIdType,
-    In,
-    Kind,
-    Place,
     PlaceType,
     PriceForm,
     PriceType,
     Procedure,
     Technique,
-    award_fields,
-    lot_fields,
 )
+from clauses.decp.fields import AwardField, Kind, award_fields, lot_fields
+from clauses.decp.values import Holder, In, Place
 from clauses.profile import FieldError, Integer, ProfileError, describe_errors
 
 __all__ = [

@@ -35,8 +35,8 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from clauses import french
 from clauses.decp.award import Award, AwardedLot, published_before_notified
+from clauses.decp.enums import CCAG_BY_NATURE
 from clauses.decp.fields import (
-    CCAG_BY_NATURE,
     DECP_ORDER,
     AwardField,
     Kind,

@@ -29,24 +29,26 @@ from starlette.datastructures import FormData, UploadFile
 
 from clauses import french, inputs
 from clauses.advisor.model import Regime
-from clauses.decp.fields import (
+from clauses.decp.enums import (
     CCAG_BY_NATURE,
-    SECTIONS,
-    AwardField,
     Ccag,
     ContractNature,
     Environmental,
     ExecutionModality,
     Grouping,
     HolderIdType,
-    Kind,
-    PerLot,
     PlaceType,
     PriceForm,
     PriceType,
     Procedure,
-    Section,
     Technique,
+)
+from clauses.decp.fields import (
+    SECTIONS,
+    AwardField,
+    Kind,
+    PerLot,
+    Section,
     award_fields,
     field_named,
     lot_fields,
