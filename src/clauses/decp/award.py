@@ -19,40 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError, ValidationInfo, create_model, field_validator
 
-from clauses.decp.enums import (
-    Ccag,
-    ContractNature,
-    Environmental,
-    ExecutionModality,
-    Grouping,
-    HolderIdType,
-    PlaceType,
-    PriceForm,
-    PriceType,
-    Procedure,
-    Technique,
-)
 from clauses.decp.fields import AwardField, Kind, award_fields, lot_fields
-from clauses.decp.values import Holder, In, Place
+from clauses.decp.values import In
 from clauses.profile import FieldError, Integer, ProfileError, describe_errors
 
 __all__ = [
     "KEY",
     "Award",
     "AwardedLot",
-    "Ccag",
-    "ContractNature",
-    "Environmental",
-    "ExecutionModality",
-    "Grouping",
-    "Holder",
-    "HolderIdType",
-    "Place",
-    "PlaceType",
-    "PriceForm",
-    "PriceType",
-    "Procedure",
-    "Technique",
     "build_models",
     "future_dates",
     "parse_award",
