@@ -6,6 +6,8 @@ The strategy is stored as given, like the wizard's answers: a value that does no
 weighting « dix ») is kept as typed, and :func:`clauses.strategy.choose.resolve` names it.
 """
 
+# Over 400 lines: one form both ways (shown, read back, its errors placed) on the same keys and rows.
+
 from __future__ import annotations
 
 import re
