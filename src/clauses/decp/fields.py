@@ -5,7 +5,8 @@ help, its kind and the DECP 2.0.3 values it allows, where the DECP object publis
 section of the award form that asks it, how a lot gives it, how it is checked and the value the
 demonstration data gives it. From that one table come:
 
-- the award model (:mod:`clauses.decp.award`: ``Award`` and ``AwardedLot``),
+- the award model (:mod:`clauses.decp.award`: ``Award`` and ``AwardedLot``) and its typing stub
+  (:mod:`clauses.decp.award_types`, checked by a test),
 - the DECP object (:mod:`clauses.decp.document`),
 - the award form, its parsing, its errors in French and its pre-fill
   (:mod:`clauses.web.award_form`, ``templates/dossiers/award.html``),
