@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 COOKIE = "clauses_oidc"
@@ -50,37 +50,18 @@ class PendingLogout:
 
 
 @dataclass(frozen=True)
-class PendingLink:
+class PendingLink(Identity):
     """A provider's identity waiting for the password of the account of its e-mail (signed in
     its own cookie between the return from the provider and the password's form)."""
 
-    issuer: str
-    subject: str
-    email: str
-    given_name: str
-    usual_name: str
-    siret: str
-    next_url: str
-    started: float
-    organisation_label: str = ""
-    idp_id: str = ""
-    acr: str = ""
-    amr: tuple[str, ...] = ()
-    id_token: str = ""
+    issuer: str = field(kw_only=True)
+    next_url: str = field(kw_only=True)
+    started: float = field(kw_only=True)
 
     def identity(self) -> Identity:
-        return Identity(
-            subject=self.subject,
-            email=self.email,
-            given_name=self.given_name,
-            usual_name=self.usual_name,
-            siret=self.siret,
-            organisation_label=self.organisation_label,
-            idp_id=self.idp_id,
-            acr=self.acr,
-            amr=tuple(self.amr),
-            id_token=self.id_token,
-        )
+        """The identity alone (``amr`` a tuple again: the cookie's JSON gives a list)."""
+        given = {f.name: getattr(self, f.name) for f in fields(Identity)}
+        return Identity(**given | {"amr": tuple(self.amr)})
 
 
 def _sign(secret: str, purpose: bytes, payload: bytes) -> str:
