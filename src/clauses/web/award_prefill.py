@@ -18,6 +18,7 @@ from clauses.decp.enums import (
 )
 from clauses.lifecycle import Published
 from clauses.profile import AgreementKind
+from clauses.vocabulary import NATURE_LABELS, REGIME_LABELS
 from clauses.web.award_page import Values
 
 PROCEDURE_OF_REGIME = {
@@ -25,16 +26,12 @@ PROCEDURE_OF_REGIME = {
     Regime.adapted: Procedure.adapted,
     Regime.formalised: Procedure.open,
 }
-REGIME_WORDS = {
-    Regime.no_procedure: "marché dispensé de procédure",
-    Regime.adapted: "procédure adaptée",
-    Regime.formalised: "procédure formalisée",
-}
+# The vocabulary's regimes, the exemption said shortly beside its threshold.
+REGIME_WORDS = REGIME_LABELS | {Regime.no_procedure: "marché dispensé de procédure"}
 ENVIRONMENTAL_OBLIGATIONS = {
     "environmental_execution_condition": Environmental.clause,
     "environmental_award_criterion": Environmental.criterion,
 }
-NATURE_WORDS = {"works": "travaux", "supplies": "fournitures", "services": "services"}
 NBSP = french.NBSP
 
 
@@ -99,7 +96,7 @@ def prefill(
     found.put(
         "ccag",
         CCAG_BY_NATURE[profile.nature].value,
-        f"Celui de la nature du dossier ({NATURE_WORDS[profile.nature.value]}).",
+        f"Celui de la nature du dossier ({NATURE_LABELS[profile.nature.value]}).",
     )
     if profile.region_code:
         found.put(
