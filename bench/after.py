@@ -1,7 +1,7 @@
 """Benchmark of the after-award core on synthetic records in memory (no database).
 
 10 000 dossiers over 5 years in 3 organisations, planned by the seeding command's own plan
-(:func:`clauses.demo.seed.plan`: the examples and their awards, each dossier with its own ids,
+(:func:`clauses.demo.plan.plan`: the examples and their awards, each dossier with its own ids,
 amounts, dates, stage and follow-up), the published and awarded ones kept as the store would
 hand them over. Prints one JSON object:
 

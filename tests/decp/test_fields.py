@@ -1,5 +1,6 @@
 """The award's fields are declared once (clauses.decp.fields): the table is coherent, and
-``docs/award-fields.md`` is generated from it."""
+``docs/award-fields.md`` and the models' typing stub (``clauses/decp/award_types.py``) are
+generated from it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import os
 from pathlib import Path
 
 from clauses.decp import fields
-from clauses.decp.award import Award, AwardedLot
+from clauses.decp.award import Award, AwardedLot, typing_stub
 from clauses.decp.fields import SECTION, Kind, PerLot, markdown_table
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "award-fields.md"
+STUB = Path(__file__).resolve().parents[2] / "src" / "clauses" / "decp" / "award_types.py"
 
 
 def test_the_docs_table_is_generated_from_the_fields() -> None:
@@ -19,6 +21,21 @@ def test_the_docs_table_is_generated_from_the_fields() -> None:
     assert DOCS.read_text(encoding="utf-8") == markdown_table(), (
         "docs/award-fields.md: UPDATE_GOLDEN=1 pytest tests/decp/test_fields.py"
     )
+
+
+def test_the_type_checker_reads_the_models_the_fields_build() -> None:
+    if os.environ.get("UPDATE_GOLDEN"):
+        STUB.write_text(typing_stub(), encoding="utf-8")
+    assert STUB.read_text(encoding="utf-8") == typing_stub(), (
+        "src/clauses/decp/award_types.py: UPDATE_GOLDEN=1 pytest tests/decp/test_fields.py"
+    )
+    from clauses.decp import award_types
+
+    assert list(award_types.Award.model_fields) == list(Award.model_fields)
+    assert list(award_types.AwardedLot.model_fields) == list(AwardedLot.model_fields)
+    for stub, model in ((award_types.Award, Award), (award_types.AwardedLot, AwardedLot)):
+        for name, info in model.model_fields.items():
+            assert stub.model_fields[name].default == info.default, name
 
 
 def test_each_field_is_declared_once_and_completely() -> None:

@@ -16,7 +16,8 @@ from fastapi import FastAPI
 
 from clauses.decp import award as award_module
 from clauses.decp import fields
-from clauses.decp.fields import AwardField, Kind, Rate
+from clauses.decp.fields import AwardField, Kind
+from clauses.decp.values import Rate
 from clauses.demo import seed
 from clauses.library import Library
 from clauses.web import award_form

@@ -9,55 +9,26 @@ and the strategy's ``strategy.mechanisms[2].lots``.
 
 ``Award`` and ``AwardedLot`` are built from the table of the award's fields
 (:data:`clauses.decp.fields.FIELDS`): a field's type, constraints, default and check are
-declared there, once. For the type checker their fields are ``Any``.
+declared there, once. The type checker reads them from :mod:`clauses.decp.award_types`, a class
+body per model written from the same table by :func:`typing_stub` (a test keeps it in sync).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from pydantic import Field, ValidationError, ValidationInfo, create_model, field_validator
 
-from clauses.decp.fields import (
-    AwardField,
-    Ccag,
-    ContractNature,
-    Environmental,
-    ExecutionModality,
-    Grouping,
-    Holder,
-    HolderIdType,
-    In,
-    Kind,
-    Place,
-    PlaceType,
-    PriceForm,
-    PriceType,
-    Procedure,
-    Technique,
-    award_fields,
-    lot_fields,
-)
+from clauses.decp.fields import AwardField, Kind, award_fields, lot_fields
+from clauses.decp.values import In
 from clauses.profile import FieldError, Integer, ProfileError, describe_errors
 
 __all__ = [
     "KEY",
     "Award",
     "AwardedLot",
-    "Ccag",
-    "ContractNature",
-    "Environmental",
-    "ExecutionModality",
-    "Grouping",
-    "Holder",
-    "HolderIdType",
-    "Place",
-    "PlaceType",
-    "PriceForm",
-    "PriceType",
-    "Procedure",
-    "Technique",
     "build_models",
     "future_dates",
     "parse_award",
@@ -78,6 +49,10 @@ def _validator(f: AwardField, what: str) -> Any:
         return value
 
     return field_validator(f.name)(validate)
+
+
+LINE_LENGTH = 100  # the formatter's (pyproject.toml), which the stub is written to pass
+LOT_NUMBER = (Integer, Field(ge=1))  # a lot's ``lot``: 1-based, in the order of the profile's lots
 
 
 def _model(
@@ -105,25 +80,80 @@ def build_models() -> tuple[Any, Any]:
         "AwardedLot",
         "A lot awarded on its own: a separate contract, so a ``marche`` of its own.",
         lot_fields(),
-        lot=(Integer, Field(ge=1)),  # 1-based, in the order of the profile's lots
+        lot=LOT_NUMBER,
     )
     return _model("Award", None, list(award_fields()), lot), lot
 
 
 if TYPE_CHECKING:
-
-    class AwardedLot(In):
-        lot: int
-
-        def __getattr__(self, name: str) -> Any: ...
-
-    class Award(In):
-        """Each field of :data:`clauses.decp.fields.FIELDS`, typed as it declares."""
-
-        def __getattr__(self, name: str) -> Any: ...
-
+    from clauses.decp.award_types import Award, AwardedLot
 else:
     Award, AwardedLot = build_models()
+
+
+def _annotation(value_type: Any, imports: set[tuple[str, str]]) -> str:
+    """How the stub writes a model's type (``Annotated`` constraints left to the model)."""
+    if get_origin(value_type) is Annotated:
+        return _annotation(get_args(value_type)[0], imports)
+    if get_origin(value_type) is list:
+        return f"list[{_annotation(get_args(value_type)[0], imports)}]"
+    if value_type is dt.date:
+        return "dt.date"
+    if value_type in (str, int, float, bool):
+        return str(value_type.__name__)
+    assert isinstance(value_type, type), value_type
+    imports.add((value_type.__module__, value_type.__name__))
+    return value_type.__name__
+
+
+def _stub_fields(declared: list[AwardField], imports: set[tuple[str, str]]) -> list[str]:
+    lines = []
+    for f in declared:
+        kind = "list[AwardedLot]" if f.kind is Kind.lots else _annotation(f.value_type(), imports)
+        if f.default is None:
+            lines.append(f"    {f.name}: {kind} | None = None")
+        else:
+            assert isinstance(f.default, Enum), f.name
+            default = f"{type(f.default).__name__}.{f.default.name}"
+            lines.append(f"    {f.name}: {kind} = {default}")
+    return lines
+
+
+def _import(module: str, names: list[str]) -> str:
+    """``from module import names`` as the formatter writes it (one name a line when long)."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+def typing_stub() -> str:
+    """``src/clauses/decp/award_types.py``: the models as :func:`build_models` makes them, as
+    class bodies the type checker reads (a test checks the file is this one)."""
+    imports: set[tuple[str, str]] = {("clauses.decp.values", "In")}
+    lot = [f"    lot: {_annotation(LOT_NUMBER[0], imports)}"]
+    lot += _stub_fields(lot_fields(), imports)
+    award = _stub_fields(list(award_fields()), imports)
+    modules: dict[str, list[str]] = {}
+    for module, name in sorted(imports):
+        modules.setdefault(module, []).append(name)
+    imported = "\n".join(_import(module, sorted(names)) for module, names in modules.items())
+    return (
+        '"""The award\'s models as the type checker reads them (:mod:`clauses.decp.award`, which builds\n'
+        "them from :data:`clauses.decp.fields.FIELDS` at run time, imports this module for the type\n"
+        "checker only). Generated by :func:`clauses.decp.award.typing_stub`: do not edit; regenerate\n"
+        'with ``UPDATE_GOLDEN=1 pytest tests/decp/test_fields.py``.\n"""\n\n'
+        "from __future__ import annotations\n\n"
+        "import datetime as dt\n\n"
+        f"{imported}\n\n\n"
+        "class AwardedLot(In):\n"
+        '    """A lot awarded on its own: a separate contract, so a ``marche`` of its own."""\n\n'
+        + "\n".join(lot)
+        + "\n\n\nclass Award(In):\n"
+        + '    """Each field of :data:`clauses.decp.fields.FIELDS`, typed as it declares."""\n\n'
+        + "\n".join(award)
+        + "\n"
+    )
 
 
 def _day(value: dt.date) -> str:

@@ -5,222 +5,62 @@ help, its kind and the DECP 2.0.3 values it allows, where the DECP object publis
 section of the award form that asks it, how a lot gives it, how it is checked and the value the
 demonstration data gives it. From that one table come:
 
-- the award model (:mod:`clauses.decp.award`: ``Award`` and ``AwardedLot``),
+- the award model (:mod:`clauses.decp.award`: ``Award`` and ``AwardedLot``) and its typing stub
+  (:mod:`clauses.decp.award_types`, checked by a test),
 - the DECP object (:mod:`clauses.decp.document`),
 - the award form, its parsing, its errors in French and its pre-fill
   (:mod:`clauses.web.award_form`, ``templates/dossiers/award.html``),
-- the awards of the demonstration data (:mod:`clauses.demo.seed`),
+- the awards of the demonstration data (:mod:`clauses.demo.awards`),
 - the table of ``docs/award-fields.md`` (:func:`markdown_table`, checked by a test).
 
 A new field of the DECP is one more :class:`AwardField` in :data:`FIELDS`, nothing else. The
 table is in the order of the form's sections; the DECP object keeps the format's own order
-(:data:`DECP_ORDER`), a key not listed there going last.
+(:data:`DECP_ORDER`), a key not listed there going last. The DECP's enumerations are in
+:mod:`clauses.decp.enums`, the values' types and checks in :mod:`clauses.decp.values`.
 """
+
+# Over 400 lines: the table of the award's fields, one entry per DECP field, and its reading.
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field
 
-from clauses.decp.identifiers import (
-    AMOUNT_MAX,
-    contract_id_problem,
-    holder_id_problem,
-    siret_problem,
+from clauses.decp.enums import (
+    CCAG_BY_NATURE,
+    Ccag,
+    ContractNature,
+    Environmental,
+    ExecutionModality,
+    Grouping,
+    PlaceType,
+    PriceForm,
+    PriceType,
+    Procedure,
+    Technique,
 )
-from clauses.library.models import DecpEnvironmental
-from clauses.profile import Boolean, Integer, IsoDate, Nature, Number, TenderProfile
-
-# The DECP 2.0.3 enumerations: what the buyer chooses is what the open data declares.
-
-
-class Procedure(StrEnum):
-    adapted = "Procédure adaptée"
-    open = "Appel d'offres ouvert"
-    restricted = "Appel d'offres restreint"
-    negotiated = "Procédure avec négociation"
-    no_publicity = "Marché passé sans publicité ni mise en concurrence préalable"
-    dialogue = "Dialogue compétitif"
-
-
-class Technique(StrEnum):
-    framework = "Accord-cadre"
-    contest = "Concours"
-    qualification = "Système de qualification"
-    dynamic = "Système d'acquisition dynamique"
-    catalogue = "Catalogue électronique"
-    auction = "Enchère électronique"
-    none = "Sans objet"
-
-
-class ExecutionModality(StrEnum):
-    tranches = "Tranches"
-    orders = "Bons de commande"
-    subsequent = "Marchés subséquents"
-    none = "Sans objet"
-
-
-class Ccag(StrEnum):
-    works = "Travaux"
-    project_management = "Maitrise d'œuvre"
-    supplies_services = "Fournitures courantes et services"
-    industrial = "Marchés industriels"
-    intellectual = "Prestations intellectuelles"
-    it = "Techniques de l'information et de la communication"
-    none = "Pas de CCAG"
-
-
-class PriceForm(StrEnum):
-    unit = "Unitaire"
-    lump_sum = "Forfaitaire"
-    mixed = "Mixte"
-
-
-class PriceType(StrEnum):
-    firm = "Définitif ferme"
-    updatable = "Définitif actualisable"
-    revisable = "Définitif révisable"
-    provisional = "Provisoire"
-
-
-class PlaceType(StrEnum):
-    postcode = "Code postal"
-    commune = "Code commune"
-    arrondissement = "Code arrondissement"
-    canton = "Code canton"
-    department = "Code département"
-    region = "Code région"
-    country = "Code pays"
-
-
-class HolderIdType(StrEnum):
-    siret = "SIRET"
-    vat = "TVA"
-    tahiti = "TAHITI"
-    ridet = "RIDET"
-    frwf = "FRWF"
-    irep = "IREP"
-    non_eu = "HORS-UE"
-
-
-class Grouping(StrEnum):
-    joint = "Conjoint"
-    several = "Solidaire"
-    none = "Pas de groupement"
-
-
-class ContractNature(StrEnum):
-    contract = "Marché"
-    partnership = "Marché de partenariat"
-    defence = "Marché de défense ou de sécurité"
-
-
-# The environmental considerations are the library's (one enumeration for the advice, the
-# indicators and the award).
-Environmental = DecpEnvironmental
-
-ContractId = Annotated[str, Field(min_length=1, max_length=16)]  # DECP IdentifiantMarche
-Siret = Annotated[str, Field(min_length=1, max_length=40)]  # 14 digits, Luhn: siret_check
-Amount = Annotated[Number, Field(ge=1, allow_inf_nan=False)]  # at most AMOUNT_MAX: amount_check
-Offers = Annotated[Integer, Field(ge=1, le=100_000)]
-Rate = Annotated[Number, Field(ge=0, le=1)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-
-CCAG_BY_NATURE = {
-    Nature.works: Ccag.works,
-    Nature.supplies: Ccag.supplies_services,
-    Nature.services: Ccag.supplies_services,
-}
-
-
-class In(BaseModel):
-    """What the buyer gives: no key the model does not know, values trimmed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Place(In):
-    code: ShortText
-    type: PlaceType
-
-
-class Holder(In):
-    id_type: HolderIdType
-    id: ShortText
-    # Kept for the follow-up documents; DECP 2.0 publishes the holder's identifier only.
-    name: ShortText | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _identifier(cls, value: str, info: ValidationInfo) -> str:
-        id_type = info.data.get("id_type")
-        if id_type is not None:
-            problem = holder_id_problem(id_type.value, value, "l’identifiant du titulaire")
-            if problem:
-                raise ValueError(problem)
-        return value
-
-
-# Checks of a value given (never None): ``check(value, what, given)`` raises ValueError with
-# the French refusal; ``what`` names the value (« le montant du lot »), ``given`` the values of
-# the fields before it.
-Check = Callable[[Any, str, Mapping[str, Any]], None]
-
-
-def unique(values: list[Any], what: str) -> None:
-    if len(values) != len(set(values)):
-        raise ValueError(f"{what} en double")
-
-
-def distinct(loner: StrEnum | None = None) -> Check:
-    """Each value once; ``loner`` (« Sans objet »…) never with another value, as DECP wants."""
-
-    def check(values: list[Any], what: str, given: Mapping[str, Any]) -> None:
-        unique(values, "valeur")
-        if loner is not None and len(values) > 1 and loner in values:
-            raise ValueError(f"« {loner.value} » ne se combine avec aucune autre valeur")
-
-    return check
-
-
-def contract_id_check(value: str, what: str, given: Mapping[str, Any]) -> None:
-    """A DECP ``id`` (the ministry's pattern)."""
-    problem = contract_id_problem(value, what)
-    if problem:
-        raise ValueError(problem)
-
-
-def siret_check(value: str, what: str, given: Mapping[str, Any]) -> None:
-    problem = siret_problem(value, what)
-    if problem:
-        raise ValueError(problem)
-
-
-def amount_check(value: float, what: str, given: Mapping[str, Any]) -> None:
-    """An amount the consolidation keeps (at most 3 billion €)."""
-    if value > AMOUNT_MAX:
-        raise ValueError(
-            f"{what} dépasse 3 000 000 000 € HT : les données essentielles consolidées "
-            "écartent un tel montant ; vérifiez le montant saisi"
-        )
-
-
-def holders_check(values: list[Holder], what: str, given: Mapping[str, Any]) -> None:
-    unique([(h.id_type, h.id) for h in values], "titulaire")
-
-
-def lots_check(values: list[Any], what: str, given: Mapping[str, Any]) -> None:
-    unique([lot.lot for lot in values], "numéro de lot")
-    unique([lot.id for lot in values if lot.id], "identifiant de lot")
-
-
-def advance_rate_check(value: float, what: str, given: Mapping[str, Any]) -> None:
-    if given.get("advance_payment") is not True:
-        raise ValueError("un taux d’avance suppose advance_payment: true")
+from clauses.decp.values import (
+    Amount,
+    Check,
+    ContractId,
+    Holder,
+    Offers,
+    Place,
+    Rate,
+    Siret,
+    advance_rate_check,
+    amount_check,
+    contract_id_check,
+    distinct,
+    holders_check,
+    lots_check,
+    siret_check,
+)
+from clauses.profile import Boolean, IsoDate, TenderProfile
 
 
 class Kind(StrEnum):

@@ -18,14 +18,10 @@ checked on the return (:func:`OpenIdClient.end_session_url`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,11 +32,45 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import ClaimsOption
 
+from clauses.web.oidc_state import (
+    COOKIE,
+    LINK_COOKIE,
+    LOGOUT_COOKIE,
+    PENDING_SECONDS,
+    Identity,
+    Pending,
+    PendingLink,
+    PendingLogout,
+    link_cookie,
+    logout_cookie,
+    pending_cookie,
+    read_link,
+    read_logout,
+    read_pending,
+)
 from clauses.web.settings import Settings
 
-COOKIE = "clauses_oidc"
-LINK_COOKIE = "clauses_oidc_link"
-LOGOUT_COOKIE = "clauses_oidc_logout"
+# The routes read the cookies' names and objects here, with the client's.
+__all__ = [
+    "COOKIE",
+    "LINK_COOKIE",
+    "LOGOUT_COOKIE",
+    "PENDING_SECONDS",
+    "Identity",
+    "OidcError",
+    "OpenIdClient",
+    "Pending",
+    "PendingLink",
+    "PendingLogout",
+    "link_cookie",
+    "logout_cookie",
+    "pending_cookie",
+    "provider_error",
+    "read_link",
+    "read_logout",
+    "read_pending",
+]
+
 NBSP = "\u00a0"
 # The errors an authorisation endpoint may return (OpenID Connect Core 3.1.2.6, RFC 6749
 # 4.1.2.1), said to the person signing in.
@@ -57,7 +87,6 @@ PROVIDER_ERRORS = {
     "server_error": "Le fournisseur d’identité a rencontré une erreur.",
     "temporarily_unavailable": "Le fournisseur d’identité est momentanément indisponible.",
 }
-PENDING_SECONDS = 600
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 TIMEOUT = 10.0
 LEEWAY = 60  # seconds of clock difference tolerated with the provider
@@ -65,109 +94,6 @@ LEEWAY = 60  # seconds of clock difference tolerated with the provider
 
 class OidcError(Exception):
     """The sign-in was refused; the message is French, for the person signing in."""
-
-
-@dataclass(frozen=True)
-class Pending:
-    state: str
-    nonce: str
-    verifier: str
-    next_url: str
-    started: float
-
-
-@dataclass(frozen=True)
-class Identity:
-    subject: str
-    email: str
-    given_name: str
-    usual_name: str
-    siret: str
-    organisation_label: str = ""
-    idp_id: str = ""
-    acr: str = ""
-    amr: tuple[str, ...] = ()
-    id_token: str = ""  # kept with the session, for the sign-out at the provider
-
-
-@dataclass(frozen=True)
-class PendingLogout:
-    state: str
-    started: float
-
-
-@dataclass(frozen=True)
-class PendingLink:
-    """A provider's identity waiting for the password of the account of its e-mail (signed in
-    its own cookie between the return from the provider and the password's form)."""
-
-    issuer: str
-    subject: str
-    email: str
-    given_name: str
-    usual_name: str
-    siret: str
-    next_url: str
-    started: float
-    organisation_label: str = ""
-    idp_id: str = ""
-    acr: str = ""
-    amr: tuple[str, ...] = ()
-    id_token: str = ""
-
-    def identity(self) -> Identity:
-        return Identity(
-            subject=self.subject,
-            email=self.email,
-            given_name=self.given_name,
-            usual_name=self.usual_name,
-            siret=self.siret,
-            organisation_label=self.organisation_label,
-            idp_id=self.idp_id,
-            acr=self.acr,
-            amr=tuple(self.amr),
-            id_token=self.id_token,
-        )
-
-
-def _sign(secret: str, purpose: bytes, payload: bytes) -> str:
-    key = hmac.new(secret.encode(), purpose, hashlib.sha256).digest()
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
-
-
-def _signed(secret: str, purpose: bytes, data: dict[str, Any]) -> str:
-    payload = base64.urlsafe_b64encode(json.dumps(data).encode())
-    return f"{payload.decode()}.{_sign(secret, purpose, payload)}"
-
-
-def _verified(secret: str, purpose: bytes, raw: str | None) -> dict[str, Any] | None:
-    """The cookie's data if it is ours, for this purpose, and less than ten minutes old."""
-    payload, _, signature = (raw or "").partition(".")
-    if not payload or not hmac.compare_digest(_sign(secret, purpose, payload.encode()), signature):
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(payload))
-        fresh = time.time() - float(data["started"]) < PENDING_SECONDS
-    except (ValueError, TypeError, KeyError):
-        return None
-    return data if isinstance(data, dict) and fresh else None
-
-
-PENDING = b"clauses oidc cookie v1"
-LINKING = b"clauses oidc link v1"
-LOGGING_OUT = b"clauses oidc logout v1"
-
-
-def logout_cookie(secret: str, pending: PendingLogout) -> str:
-    return _signed(secret, LOGGING_OUT, pending.__dict__)
-
-
-def read_logout(secret: str, raw: str | None) -> PendingLogout | None:
-    data = _verified(secret, LOGGING_OUT, raw)
-    try:
-        return None if data is None else PendingLogout(**data)
-    except TypeError:
-        return None
 
 
 def provider_error(code: str, description: str) -> str:
@@ -181,30 +107,6 @@ def provider_error(code: str, description: str) -> str:
     if code_shown:
         message += f" (Code d’erreur{NBSP}: {code_shown}.)"
     return message
-
-
-def pending_cookie(secret: str, pending: Pending) -> str:
-    return _signed(secret, PENDING, pending.__dict__)
-
-
-def read_pending(secret: str, raw: str | None) -> Pending | None:
-    data = _verified(secret, PENDING, raw)
-    try:
-        return None if data is None else Pending(**data)
-    except TypeError:
-        return None
-
-
-def link_cookie(secret: str, link: PendingLink) -> str:
-    return _signed(secret, LINKING, link.__dict__)
-
-
-def read_link(secret: str, raw: str | None) -> PendingLink | None:
-    data = _verified(secret, LINKING, raw)
-    try:
-        return None if data is None else PendingLink(**data)
-    except TypeError:
-        return None
 
 
 class OpenIdClient:

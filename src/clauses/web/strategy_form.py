@@ -1,6 +1,7 @@
-"""The review page's decisions form, without HTTP: the stored strategy shown as fields, the
-submitted fields read back into a strategy (DESIGN §3.4), and the strategy's errors put on the
-fields they name.
+"""The review page's decisions form, without HTTP: the stored strategy shown as fields and the
+strategy's errors put on the fields they name; the submitted fields are read back into a
+strategy (DESIGN §3.4) by :mod:`clauses.web.strategy_reading`, on the names of
+:mod:`clauses.web.strategy_keys`.
 
 The strategy is stored as given, like the wizard's answers: a value that does not read (a
 weighting « dix ») is kept as typed, and :func:`clauses.strategy.choose.resolve` names it.
@@ -13,12 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clauses import inputs
 from clauses.advisor.model import Advice, Level
 from clauses.library import Library
 from clauses.library.models import MechanismId, ParameterType, SocialOption
 from clauses.profile import TenderProfile
-from clauses.questionnaire.wizard import form_text, parse_number
 from clauses.strategy import StrategyError
 from clauses.strategy.choose import (
     default_mechanisms,
@@ -27,38 +26,23 @@ from clauses.strategy.choose import (
 )
 from clauses.strategy.texts import BY_KEY as TEXT_PARAMETERS_BY_KEY
 from clauses.strategy.texts import TEXT_PARAMETERS, TextParameter
+from clauses.web.strategy_keys import (
+    FACILITATOR_FIELDS,
+    PARAMETER_LABELS,
+    SHARED_PARAMETERS,
+    M,
+    known_key,
+    option_of,
+    row_key,
+    split_key,
+)
+from clauses.web.strategy_reading import empty_scopes, read_form
 
-M = MechanismId
-MAX_TEXT = 2_000
-# Kept from the stored strategy when the form is saved: set by a file or the API, not shown.
-NOT_ON_FORM = ("hours_override", "hours_override_reason")
-FACILITATOR_FIELDS = {
-    "name": "Nom du facilitateur",
-    "organisation": "Structure du facilitateur",
-    "email": "Adresse électronique du facilitateur",
-    "phone": "Téléphone du facilitateur",
-}
-PARAMETER_LABELS = {
-    "penalty_eur_per_hour": "Pénalité par heure d’insertion non réalisée",
-    "ccap_article": "Numéro de l’article du CCAP",
-    "derogation-ground": "Motif de la dérogation",
-    "derogation-justification": "Justification de la dérogation",
-    **{f"facilitator-{k}": v for k, v in FACILITATOR_FIELDS.items()},
-    **{p.field: p.label for p in TEXT_PARAMETERS},
-    "criterion_subweights": "Poids des sous-critères du critère d’insertion",
-}
-# The option clause parameters the dossier or a strategy key fills: not asked per option.
-SHARED_PARAMETERS = frozenset({"contract_title", "reporting_frequency"})
+# The review route reads the form both ways here.
+__all__ = ["StrategyForm", "build_form", "empty_scopes", "read_form", "row_key"]
+
 MECHANISM_KEY = re.compile(r"strategy\.mechanisms\[(\d+)\](?:\.(\w+))?")
 MECHANISM_PARAMETER = re.compile(r"strategy\.mechanisms\[(\d+)\]\.parameters\.(\w+)")
-
-
-OPTION_SEPARATOR = "--"
-
-
-def row_key(mechanism: str, option: str | None) -> str:
-    """The form's name for a mechanism, or for one option of « Autre condition sociale »."""
-    return f"{mechanism}{OPTION_SEPARATOR}{option}" if option else mechanism
 
 
 @dataclass
@@ -156,7 +140,7 @@ def build_form(
     errors: list[StrategyError],
 ) -> StrategyForm:
     mechanisms = stored_mechanisms(stored, advice)
-    by_key = {row_key(str(m.get("id")), _option(m)): m for m in mechanisms}
+    by_key = {row_key(str(m.get("id")), option_of(m)): m for m in mechanisms}
     excluded = {e.mechanism for e in advice.excluded}
     offered = [
         row_key(r.mechanism.value, option)
@@ -164,11 +148,11 @@ def build_form(
         if r.mechanism not in excluded
         for option in _options(r.mechanism, r.options_on(None))
     ]
-    keys = offered + [k for k in by_key if k not in offered and _known(k)]
+    keys = offered + [k for k in by_key if k not in offered and known_key(k)]
     options = {o.id: o for o in library.mechanisms[M.other_social_condition].options}
     rows = []
     for key in keys:
-        mechanism, option = _split(key)
+        mechanism, option = split_key(key)
         recommendation = advice.recommendation(mechanism)
         chosen = by_key.get(key, {})
         lots = chosen.get("lots")
@@ -283,23 +267,9 @@ def _text_fields(
     return out
 
 
-def _option(item: Mapping[str, Any]) -> str | None:
-    option = item.get("option")
-    return option if isinstance(option, str) and option else None
-
-
 def _options(mechanism: MechanismId, options: list[str]) -> list[str | None]:
     """« Autre condition sociale » is offered once per option; the others once."""
     return list(options) if mechanism is M.other_social_condition and options else [None]
-
-
-def _split(key: str) -> tuple[MechanismId, str | None]:
-    mechanism, _, option = key.partition(OPTION_SEPARATOR)
-    return MechanismId(mechanism), option or None
-
-
-def _known(key: str) -> bool:
-    return key.partition(OPTION_SEPARATOR)[0] in MechanismId.__members__
 
 
 def _why(advice: Advice, mechanism: MechanismId, option: str | None) -> list[str]:
@@ -327,13 +297,13 @@ def field_of(key: str, mechanisms: list[dict[str, Any]]) -> str:
     if match:
         n, name = int(match[1]), match[2]
         item = mechanisms[n - 1] if 0 < n <= len(mechanisms) else {}
-        row = row_key(str(item.get("id")), _option(item)) if item else ""
+        row = row_key(str(item.get("id")), option_of(item)) if item else ""
         return f"param-{row}-{name}" if row else "strategy"
     match = MECHANISM_KEY.fullmatch(key)
     if match:
         n, name = int(match[1]), match[2] or "id"
         item = mechanisms[n - 1] if 0 < n <= len(mechanisms) else {}
-        mechanism = row_key(str(item.get("id")), _option(item)) if item else ""
+        mechanism = row_key(str(item.get("id")), option_of(item)) if item else ""
         prefix = {"lots": "lots", "weight_percent": "weight"}.get(name, "keep")
         return f"{prefix}-{mechanism}" if mechanism else "strategy"
     name = key.removeprefix("strategy.")
@@ -374,110 +344,3 @@ def _place_errors(
         else:
             form.errors[target] = error.message
         form.items.append(FormError(target, label, error.message))
-
-
-def _number_or_text(raw: str) -> float | str:
-    """A number typed the French way (« 1 200 », « 12,5 »), or the text as typed when it does
-    not read as one (the strategy's check then names it)."""
-    try:
-        return parse_number(raw)
-    except ValueError:
-        return raw
-
-
-def _text(value: Any) -> str:
-    return form_text(value)[:MAX_TEXT]
-
-
-def _read_parameters(
-    form: Any, key: str, option: str | None, library: Library | None
-) -> dict[str, Any]:
-    """The option clause's parameters typed on the page (a share typed in percent)."""
-    if option is None or library is None:
-        return {}
-    found = next(
-        (o for o in library.mechanisms[M.other_social_condition].options if o.id == option), None
-    )
-    if found is None:
-        return {}
-    out: dict[str, Any] = {}
-    for p in found.clause.parameters:
-        raw = _text(form.get(f"param-{key}-{p.name}"))
-        if not raw or p.name in SHARED_PARAMETERS:
-            continue
-        if p.type is ParameterType.text:
-            out[p.name] = raw
-            continue
-        value = _number_or_text(raw)
-        if p.type is ParameterType.integer and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        elif p.type is ParameterType.percent and isinstance(value, float):
-            value = round(value / 100, 6)
-        out[p.name] = value
-    return out
-
-
-def read_form(
-    form: Any, stored: Mapping[str, Any] | None, library: Library | None = None
-) -> dict[str, Any]:
-    """The strategy the submitted form says (``form``: the request's form data)."""
-    mechanisms = []
-    for key in form.getlist("mechanism"):
-        if not _known(key) or not form.get(f"keep-{key}"):
-            continue
-        mechanism, option = _split(key)
-        item: dict[str, Any] = {"id": mechanism.value}
-        if option:
-            item["option"] = option
-        lots = sorted(
-            {n for v in form.getlist(f"lots-{key}") if (n := inputs.integer(v)) is not None}
-        )
-        scope = form.get(f"scope-{key}")
-        # « Les lots cochés » with none ticked is kept empty: the check names it (never the
-        # whole contract in silence); without a scope (older pages), the lots ticked if any.
-        if scope == "lots" or (scope is None and lots):
-            item["lots"] = lots
-        parameters = _read_parameters(form, key, option, library)
-        if parameters:
-            item["parameters"] = parameters
-        weight = _text(form.get(f"weight-{key}"))
-        if weight:
-            item["weight_percent"] = _number_or_text(weight)
-        mechanisms.append(item)
-    strategy: dict[str, Any] = {k: v for k, v in (stored or {}).items() if k in NOT_ON_FORM}
-    strategy["mechanisms"] = mechanisms
-    penalty = _text(form.get("penalty_eur_per_hour"))
-    if penalty:
-        strategy["penalty_eur_per_hour"] = _number_or_text(penalty)
-    article = _text(form.get("ccap_article"))
-    if article:
-        strategy["ccap_article"] = article
-    facilitator = {
-        k: text for k in FACILITATOR_FIELDS if (text := _text(form.get(f"facilitator-{k}")))
-    }
-    if facilitator:
-        strategy["facilitator"] = facilitator
-    for parameter in TEXT_PARAMETERS:
-        raw = _text(form.get(parameter.field))
-        if not raw:
-            continue
-        value: Any = raw if parameter.kind in ("choice", "text") else _number_or_text(raw)
-        name, _, part = parameter.key.partition(".")
-        if part:
-            strategy.setdefault(name, {})[part] = value
-        else:
-            strategy[name] = value
-    ground = _text(form.get("derogation-ground"))
-    justification = _text(form.get("derogation-justification"))
-    if ground or justification:
-        strategy["derogation"] = {"ground": ground, "justification": justification}
-    return strategy
-
-
-def empty_scopes(strategy: Mapping[str, Any]) -> bool:
-    """A mechanism kept on « les lots cochés » with none ticked: the page refuses to save it
-    (it would otherwise read as the whole contract)."""
-    listed = strategy.get("mechanisms")
-    return isinstance(listed, list) and any(
-        isinstance(m, dict) and m.get("lots") == [] for m in listed
-    )

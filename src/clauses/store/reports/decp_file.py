@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from clauses.decp import Contract, DecpSchema
 from clauses.decp.award import parse_award
-from clauses.decp.document import OncePerBuyer, batch_json, declared_between
+from clauses.decp.batch import OncePerBuyer, batch_json, declared_between
 from clauses.library import Library
 from clauses.profile import ProfileError
 from clauses.store.models import ContractFigures, DeclaredContract, Dossier
@@ -86,7 +86,7 @@ def _declared(
     """Each awarded dossier of the period with its tender, in the order of their first
     notification: its ``marche`` notified in the period (without ``bodies``, as many Nones)
     and why it cannot be declared. One ``marche`` per (buyer SIRET, ``id``): a later one that
-    repeats the pair is left out and said (:class:`clauses.decp.document.OncePerBuyer`)."""
+    repeats the pair is left out and said (:class:`clauses.decp.batch.OncePerBuyer`)."""
     current = current_figures(session, organisation_id, start, end, library, schema)
     period = (
         col(DeclaredContract.organisation_id) == organisation_id,
