@@ -20,7 +20,6 @@ authorisation matrix (``tests/web/test_authorisation.py``) reads each route's ri
 """
 
 import uuid
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -91,7 +90,6 @@ class Access:
 # The request's access, set by its :class:`Guard` only: what the writer's changes
 # (:func:`clauses.web.routes.dossiers.common.write_change`) read when the route does not hand
 # them its access (the step save). The routes take theirs from their signature.
-CURRENT: ContextVar[Access | None] = ContextVar("clauses_access", default=None)
 
 
 class SignInRequired(HTTPException):
@@ -139,9 +137,7 @@ class Guard:
                 raise HTTPException(status_code=404)
             if not principal.at_least(self.role):
                 raise Refused(ROLE_REFUSALS.get(self.role, ROLE_REFUSALS[Role.admin]))
-        access = Access(principal, self.right)
-        CURRENT.set(access)
-        return access
+        return Access(principal, self.right)
 
 
 def Needs(right: Right, role: Role | None = None) -> Any:

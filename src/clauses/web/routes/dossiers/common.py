@@ -30,7 +30,7 @@ from clauses.store.models import Dossier, Stage
 from clauses.store.writer import Change, Saved
 from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
-from clauses.web.access import CURRENT, Access, Guard, Needs, Right, authorise
+from clauses.web.access import Access, Guard, Needs, Right, authorise
 from clauses.web.context import AppContext
 from clauses.web.deps import SessionDep
 from clauses.web.rendering import render
@@ -73,12 +73,12 @@ def dossier_router() -> APIRouter:
 class GuardedRoute(Route):
     """A plain Starlette route (no FastAPI solving: the step save, the most frequent request)
     that declares its right as the routers' routes do: its :class:`Guard` runs before the
-    endpoint, which finds the request's access where :func:`write_change` reads it."""
+    endpoint, which receives the request's access with the request."""
 
     def __init__(
         self,
         path: str,
-        endpoint: Callable[[Request], Awaitable[Response]],
+        endpoint: Callable[[Request, Access], Awaitable[Response]],
         right: Right,
         *,
         methods: list[str],
@@ -87,8 +87,7 @@ class GuardedRoute(Route):
         guard = self.guard
 
         async def guarded(request: Request) -> Response:
-            await guard(request)
-            return await endpoint(request)
+            return await endpoint(request, await guard(request))
 
         super().__init__(
             path, guarded, methods=methods, name=endpoint.__name__, include_in_schema=False
@@ -170,17 +169,13 @@ async def write_change(
     dossier_id: uuid.UUID,
     form: Mapping[str, Any],
     change: Change,
-    access: Access | None = None,
+    access: Access,
 ) -> Saved:
     """The change written by the process's writer, on the version the form was shown at, in the
     signed-in member's name; 404 if the dossier is gone or not theirs. On a dossier changed
     since, a form that sent its base (:mod:`clauses.store.merge`) is merged field by field
     when nobody's change is lost; otherwise the stale version is the caller's to show. The
-    right (``access``, by default the one the route's guard set) is checked on the row the writer
-    reads: no query more."""
-    access = access or CURRENT.get()
-    if access is None:
-        raise HTTPException(status_code=404)
+    right (``access``, the route's) is checked on the row the writer reads: no query more."""
 
     def authorised(current: Dossier) -> dict[str, Any]:  # runs in the writer's thread
         authorise(None, current, access)

@@ -15,7 +15,7 @@ from clauses.store import crud
 from clauses.store.models import (
     Dossier,
 )
-from clauses.web.access import Right
+from clauses.web.access import Access, Right
 from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep
 from clauses.web.forms import read_form
@@ -188,7 +188,7 @@ def step_page(
     return render(request, "dossiers/step.html", view, fragment="dossiers/_wizard.html")
 
 
-async def save_step(request: Request) -> Response:
+async def save_step(request: Request, access: Access) -> Response:
     """``POST /dossiers/{dossier_id}/etapes/{step_id}``: the step's answers saved, then the next
     page (or, with htmx, the fragment it would show).
 
@@ -218,7 +218,7 @@ async def save_step(request: Request) -> Response:
         return made.fields
 
     try:
-        saved = await write_change(ctx, dossier_id, form, change)
+        saved = await write_change(ctx, dossier_id, form, change, access)
     except crud.StaleVersion as stale:
         answers = save.submitted(submission, stale.current.answers).answers
         return conflict(request, ctx, stale.current, step, answers)
