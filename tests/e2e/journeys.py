@@ -121,6 +121,9 @@ def cleaning(buyer: Buyer) -> None:
     page.get_by_role("button", name="Choisir 90911000-6").click()
     buyer.run.answers += 1
     expect(page.get_by_label("Code CPV principal")).to_have_value("90911000-6")
+    # The code chosen gets the focus once htmx has settled the swap (20 ms after it): typing in
+    # another field before that would send the keys to the code (CI saw « 4890911000-6 »).
+    expect(page.get_by_label("Code CPV principal")).to_be_focused()
     buyer.check()
     assert page.get_by_label("Objet du marché").input_value() == "Nettoyage des lycées du Morbihan"
     buyer.fill(page.get_by_label("Durée du marché"), "48")
