@@ -510,7 +510,8 @@ def test_the_sizing_step_shows_each_lots_labour_share_and_its_origin(browser: Br
     )
     page = browser.get(f"/dossiers/{dossier}/etapes/heures").text
     rows = re.findall(
-        r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]+)</td><td>([^<]+)</td></tr>', page
+        r'<tr><th scope="row">([^<]+)</th><td class="num"[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>',
+        page,
     )
     by_lot = {title: (share, source) for title, share, source in rows}
     assert by_lot["Peinture intérieure"] == (
