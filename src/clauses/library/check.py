@@ -19,6 +19,7 @@ import re
 import string
 import typing
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -111,30 +112,26 @@ def review(
             yield f"{path} : reviewed_on : date future ({reviewed})"
 
 
+# The part of the library each content file gives (its ``reviewed_on`` is the file's).
+_PARTS = {
+    "library.yaml": attrgetter("manifest"),
+    "legal_references.yaml": attrgetter("legal"),
+    "thresholds.yaml": attrgetter("thresholds"),
+    "obligations.yaml": attrgetter("obligations"),
+    "sizing.yaml": attrgetter("sizing"),
+    "cpv_lists.yaml": attrgetter("cpv_lists"),
+    "questionnaire.yaml": attrgetter("questionnaire"),
+    "compatibility.yaml": attrgetter("compatibility"),
+    "notes.yaml": attrgetter("note_texts"),
+    "qualified_labour.yaml": attrgetter("qualified_labour"),
+    "planner.yaml": attrgetter("planner"),
+}
+
+
 def _reviewed_on(library: Library, name: str) -> dt.date | None:
-    match name:
-        case "library.yaml":
-            return library.manifest.reviewed_on
-        case "legal_references.yaml":
-            return library.legal.reviewed_on
-        case "thresholds.yaml":
-            return library.thresholds.reviewed_on
-        case "obligations.yaml":
-            return library.obligations.reviewed_on
-        case "sizing.yaml":
-            return library.sizing.reviewed_on
-        case "cpv_lists.yaml":
-            return library.cpv_lists.reviewed_on
-        case "questionnaire.yaml":
-            return library.questionnaire.reviewed_on
-        case "compatibility.yaml":
-            return library.compatibility.reviewed_on
-        case "notes.yaml":
-            return library.note_texts.reviewed_on
-        case "qualified_labour.yaml":
-            return library.qualified_labour.reviewed_on
-        case "planner.yaml":
-            return library.planner.reviewed_on
+    if name in _PARTS:
+        reviewed: dt.date = _PARTS[name](library).reviewed_on
+        return reviewed
     if name.startswith("mechanisms/"):
         mechanism = library.mechanisms.get(
             MechanismId(name.removeprefix("mechanisms/").removesuffix(".yaml"))
