@@ -89,6 +89,7 @@ def set_password(page: Any, link: str, password: str, width: int) -> None:
 def invite(page: Any, server: Server, email: str, role: str, width: int) -> None:
     page.goto(server.url + "/")
     page.get_by_role("link", name="Organisation").click()
+    page.wait_for_url(f"{server.url}/organisation")  # axe on a page still loading finds no document
     checked(page, width)
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Rôle", exact=True).select_option(label=role)
@@ -145,6 +146,7 @@ def test_a_member_resets_a_forgotten_password(
         set_password(member, mailbox.link_to(email), "le premier mot de passe", width)
         member.get_by_role("button", name="Se déconnecter").click()
         member.get_by_role("link", name="Mot de passe oublié ?").click()
+        member.wait_for_url(f"{mailing_server.url}/mot-de-passe-oublie")
         checked(member, width)
         member.get_by_label("Adresse électronique").fill(email)
         member.get_by_label("Adresse électronique").press("Enter")
