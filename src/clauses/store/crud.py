@@ -19,7 +19,7 @@ from sqlalchemy import CursorResult, delete, func, tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from clauses.store.db import commit, writing
+from clauses.store.db import advisory_lock, commit, writing
 from clauses.store.models import (
     Dossier,
     DossierCreate,
@@ -332,6 +332,9 @@ class TakenId:
     organisation_id: uuid.UUID | None
 
 
+CONTRACT_IDS_LOCK = 0x646563  # "dec": the advisory locks of a buyer's DECP ids
+
+
 def lock_contract_ids(session: Session, buyer_siret: str) -> None:
     """Hold, until the transaction ends, the right to give ids to this buyer's contracts: two
     awards saved at once then check and write their ids in turn, and the second sees the first's
@@ -339,14 +342,7 @@ def lock_contract_ids(session: Session, buyer_siret: str) -> None:
     advisory lock keyed by the SIRET, across processes; SQLite: the process's write lock, held by
     the caller's :func:`~clauses.store.db.writing`, and SQLite's single writer across processes
     (a transaction that read before another's write cannot write after it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(
-                func.pg_advisory_xact_lock(
-                    func.hashtextextended(f"clauses:decp-id:{buyer_siret}", 0)
-                )
-            )
-        )
+    advisory_lock(session, CONTRACT_IDS_LOCK, buyer_siret)
 
 
 def contract_ids_taken(

@@ -166,6 +166,18 @@ MIGRATION_LOCK = 0x636C61  # "cla"
 LOCK_WAIT_S = 600  # how long a starting process waits for another one's migrations
 
 
+def advisory_lock(executor: Connection | OrmSession, namespace: int, key: str) -> None:
+    """On PostgreSQL, hold until the transaction ends the advisory lock of ``key`` within
+    ``namespace`` (its first key; the second is the key's hash), across processes; nothing on
+    SQLite, whose writers already take turns (:func:`writing`)."""
+    bind = executor if isinstance(executor, Connection) else executor.get_bind()
+    if bind.dialect.name == "postgresql":
+        executor.execute(
+            text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:key))"),
+            {"namespace": namespace, "key": key},
+        )
+
+
 def locked(connection: Connection) -> None:
     """Begin the connection's transaction holding the database's migration lock, which its
     commit or rollback releases: an advisory lock on PostgreSQL, an exclusive transaction on

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlmodel import col
 
-from clauses.store.db import write_lock
+from clauses.store.db import advisory_lock, write_lock
 from clauses.store.models import RateEvent
 
 EVENTS = RateEvent.__table__  # type: ignore[attr-defined]
@@ -43,11 +43,7 @@ def hit(engine: Engine, key: str, limit: int, window: dt.timedelta, now: dt.date
     """Count one event of the key, unless it already has ``limit`` in its window (False: the
     event is refused)."""
     with write_lock(engine), engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:lock, hashtext(:key))"),
-                {"lock": KEY_LOCK, "key": key},
-            )
+        advisory_lock(connection, KEY_LOCK, key)
         connection.execute(delete(RateEvent).where(col(RateEvent.expires_at) <= now))
         if _count(connection, key, now) >= limit:
             return False
