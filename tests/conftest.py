@@ -50,6 +50,19 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_cpv_file() -> Path:
+    """The CPV nomenclature the settings point at (``CLAUSES_CPV_FILE``, ../shared/data by
+    default); in CI its absence is a failure, not a skip."""
+    from clauses.web.settings import Settings
+
+    path = Settings().cpv_file
+    if not path.is_file():
+        if IN_CI:
+            pytest.fail(f"CPV nomenclature required in CI ({path})")
+        pytest.skip(f"CPV nomenclature absent ({path})")
+    return path
+
+
 def under_load(seconds: float, most: float = 10.0) -> float:
     """A deadline of ``seconds`` on a machine with a core free, stretched by the machine's load
     per core (the last minute's average) when it is busier, up to ``most`` times: the fixed 30 s

@@ -18,7 +18,7 @@ from clauses.questionnaire.cpv import (
     normalise_code,
     stem,
 )
-from clauses.web.settings import Settings
+from tests.conftest import require_cpv_file
 
 # (what the buyer types, the contract's nature, codes of which one must be in the top three)
 QUERIES = [
@@ -57,10 +57,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def catalogue() -> CpvCatalogue:
-    path = Settings().cpv_file
-    if not path.is_file():
-        pytest.skip(f"CPV nomenclature absent ({path})")
-    return CpvCatalogue.load(path)
+    return CpvCatalogue.load(require_cpv_file())
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from clauses.library import Library, load_library
 from clauses.library.search import groups_of, rank_mechanisms, rank_practices, regions_named
 from clauses.questionnaire.cpv import CpvCatalogue
-from clauses.web.settings import Settings
+from tests.conftest import require_cpv_file
 from tests.web.conftest import Browser
 
 # (typed, the contract's nature or None, codes one of which must be in the first ``top``, top)
@@ -70,10 +70,7 @@ def lib() -> Library:
 
 @pytest.fixture(scope="module")
 def catalogue() -> CpvCatalogue:
-    path = Settings().cpv_file
-    if not path.is_file():
-        pytest.skip(f"CPV nomenclature absent ({path})")
-    return CpvCatalogue.load(path)
+    return CpvCatalogue.load(require_cpv_file())
 
 
 def search(catalogue: CpvCatalogue, lib: Library) -> Callable[[str, str | None], list[str]]:
@@ -188,8 +185,7 @@ def test_the_sheets_page_and_the_api_read_a_region_typed(api: TestClient) -> Non
 
 
 def test_the_wizards_cpv_search_reads_a_buyers_words(browser: Browser) -> None:
-    if not Settings().cpv_file.is_file():
-        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    require_cpv_file()
     dossier = browser.new_dossier()
     page = browser.get(f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "lycée"}).text
     assert 'name="cpv_pick" value="45214200-2"' in page

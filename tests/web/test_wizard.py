@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from clauses.web.app import create_app
 from clauses.web.settings import Settings
+from tests.conftest import require_cpv_file
 from tests.web.conftest import Browser, sign_in, text_of
 from tests.web.stages import MARKET
 
@@ -195,8 +195,7 @@ def test_lots_are_added_and_removed_with_post_buttons(browser: Browser) -> None:
 
 
 def test_cpv_search_sits_in_the_step_form_and_keeps_the_answers(browser: Browser) -> None:
-    if not Settings().cpv_file.is_file():
-        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    require_cpv_file()
     dossier = browser.new_dossier()
     page = browser.get(
         f"/dossiers/{dossier}/etapes/marche", params={"cpv_q": "nettoyage bureaux"}
@@ -240,8 +239,7 @@ def test_cpv_search_sits_in_the_step_form_and_keeps_the_answers(browser: Browser
 
 
 def test_a_label_typed_as_a_code_starts_the_search(browser: Browser) -> None:
-    if not Settings().cpv_file.is_file():
-        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    require_cpv_file()
     dossier = browser.new_dossier()
     browser.answer(dossier, "marche", nature="services", cpv="nettoyage")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
@@ -250,8 +248,7 @@ def test_a_label_typed_as_a_code_starts_the_search(browser: Browser) -> None:
 
 
 def test_a_wrong_check_digit_is_flagged_with_the_correction(browser: Browser) -> None:
-    if not Settings().cpv_file.is_file():
-        pytest.skip("CPV nomenclature absent (CLAUSES_CPV_FILE)")
+    require_cpv_file()
     dossier = browser.new_dossier()
     browser.answer(dossier, "marche", cpv="90911000-7")
     page = browser.get(f"/dossiers/{dossier}/etapes/marche").text
