@@ -11,6 +11,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +51,15 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [message for rcpt, message in self.messages if address in rcpt]
+
+    def wait_for(self, address: str, count: int, seconds: float = 10.0) -> list[EmailMessage]:
+        """The messages to ``address`` once there are ``count`` of them, or as many as came in
+        ``seconds``: a mail sent after the answer (« mot de passe oublié ») may still be on its
+        way when the page shows."""
+        deadline = time.monotonic() + seconds
+        while len(found := self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
 
     def link_to(self, address: str) -> str:
         """The password link of the last message sent to ``address``."""
