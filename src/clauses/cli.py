@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from clauses.cli_support import date_arg, fail, positive_arg
+from clauses.cli_support import add_as_of, fail, positive_arg
 from clauses.library import LibraryError, load_library
 from clauses.profile import ProfileError, load_document
 from clauses.strategy.choose import StrategyRefused
@@ -148,12 +147,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="sortie JSON de la stratégie résolue (clé strategy du profil, complétée et vérifiée)",
     )
-    advise_p.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        help="date du calcul (défaut : aujourd’hui)",
-    )
+    add_as_of(advise_p, "date du calcul")
     advise_p.set_defaults(handler=cmd_advise)
 
     check_p = sub.add_parser("check-library", help="relit et valide la bibliothèque de clauses")
@@ -184,12 +178,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     seed_p.add_argument(
         "--seed", type=int, default=13, help="graine du tirage (même graine, mêmes dossiers)"
     )
-    seed_p.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        help="date du jour pour l’étape de chaque dossier (défaut : aujourd’hui)",
-    )
+    add_as_of(seed_p, "date du jour pour l’étape de chaque dossier")
     seed_p.add_argument(
         "--password", default=None, help="mot de passe des comptes (bancs d’essai ; sinon stdin)"
     )

@@ -33,3 +33,11 @@ def date_arg(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"date invalide « {value} » (format AAAA-MM-JJ)") from None
+
+
+def add_as_of(parser: argparse.ArgumentParser, what: str) -> None:
+    """A command's ``--as-of`` option (AAAA-MM-JJ, today by default); ``what``: what that date
+    is, in the help."""
+    parser.add_argument(
+        "--as-of", type=date_arg, default=dt.date.today(), help=f"{what} (défaut : aujourd’hui)"
+    )

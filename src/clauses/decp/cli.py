@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from clauses.cli_support import date_arg, fail
+from clauses.cli_support import add_as_of, fail
 from clauses.decp.award import Award
 from clauses.decp.document import SCHEMA_SETTING, DecpError, DecpSchema, decp_document
 from clauses.decp.resolve import contract_of
@@ -40,12 +40,7 @@ def add_decp_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         default=None,
         help=f"schéma JSON DECP 2.0.3 (défaut : {SCHEMA_SETTING} ou ../shared/data/decp/schema/)",
     )
-    parser.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        help="date du calcul des conseils (défaut : aujourd’hui)",
-    )
+    add_as_of(parser, "date du calcul des conseils")
     parser.set_defaults(handler=cmd_decp)
 
 

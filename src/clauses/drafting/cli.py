@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from clauses.advisor import advise
-from clauses.cli_support import date_arg, fail
+from clauses.cli_support import add_as_of, fail
 from clauses.drafting.draft import Draft, SectionError, draft, parse_sections
 from clauses.drafting.pieces import Pieces, draft_pieces
 from clauses.drafting.sections import SECTION_IDS
@@ -68,12 +68,7 @@ def _common(parser: argparse.ArgumentParser, sections_help: str) -> None:
         default=None,
         help="modèle Word de la collectivité (.docx ou .dotx)",
     )
-    parser.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        help="date du document (défaut : aujourd’hui)",
-    )
+    add_as_of(parser, "date du document")
 
 
 def _sections(text: str | None) -> tuple[str, ...]:
