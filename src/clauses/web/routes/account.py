@@ -19,12 +19,11 @@ from clauses.web import sessions
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.accounts import (
-    ACCOUNT_SIGN_IN,
     PASSWORD_TURN,
     WRONG_PASSWORD,
+    OwnAccountDep,
     confirmed_password,
     new_password_page,
-    own_account,
     page_router,
     see_other,
     text,
@@ -35,12 +34,8 @@ router = page_router()
 
 
 @router.get("/compte", response_class=HTMLResponse)
-def account(request: Request, session: SessionDep) -> Response:
-    signed_in = own_account(request, session)
-    if signed_in is None:
-        return see_other(ACCOUNT_SIGN_IN)
-    _, user = signed_in
-    return account_page(request, session, user)
+def account(request: Request, session: SessionDep, own: OwnAccountDep) -> Response:
+    return account_page(request, session, own.user)
 
 
 ACCOUNT_NOTICES = {
@@ -72,12 +67,9 @@ def account_page(
 
 @router.post("/compte/supprimer", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def delete_account(
-    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep, own: OwnAccountDep
 ) -> Response:
-    signed_in = own_account(request, session)
-    if signed_in is None:
-        return see_other(ACCOUNT_SIGN_IN)
-    principal, user = signed_in
+    principal, user = own.principal, own.user
     if user.password_hash is not None and not accounts.verify_password(
         user.password_hash, text(form, "password")
     ):
@@ -111,12 +103,9 @@ async def privacy(request: Request, ctx: ContextDep) -> HTMLResponse:
 
 @router.post("/compte/mot-de-passe", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def change_password(
-    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request, session: SessionDep, ctx: ContextDep, form: FormDep, own: OwnAccountDep
 ) -> Response:
-    signed_in = own_account(request, session)
-    if signed_in is None:
-        return see_other(ACCOUNT_SIGN_IN)
-    principal, user = signed_in
+    principal, user = own.principal, own.user
     try:
         password = confirmed_password(form)
         epoch = accounts.change_password(session, user, text(form, "current_password"), password)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from clauses.store import accounts
 from clauses.store.models import AuditEvent, User
 from clauses.web import oidc, sessions
+from clauses.web.access import SignInRequired
 from clauses.web.deps import ContextDep, FormDep, SessionDep, csrf_protected
 from clauses.web.limits import Limits, too_many
 from clauses.web.oidc import OidcError
@@ -42,7 +43,6 @@ NOTICES = {
 }
 WRONG = "Adresse électronique ou mot de passe incorrect."
 WRONG_PASSWORD = "Mot de passe : saisie incorrecte."
-ACCOUNT_SIGN_IN = "/connexion?suivant=/compte"  # « Mon compte » asked without a session
 
 
 def safe_next(raw: object) -> str:
@@ -253,6 +253,27 @@ def own_account(request: Request, session: Session) -> tuple[Principal, User] | 
     if user is None:
         raise HTTPException(status_code=404)
     return principal, user
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnAccount:
+    """What the « Mon compte » routes work on: the account signed in and its session's
+    principal."""
+
+    principal: Principal
+    user: User
+
+
+def signed_in_account(request: Request, session: SessionDep) -> OwnAccount:
+    """The dependency of the « Mon compte » routes: the account signed in; without one, the
+    sign-in page, then back to « Mon compte » (404 when the account is gone)."""
+    found = own_account(request, session)
+    if found is None:
+        raise SignInRequired("/compte")
+    return OwnAccount(*found)
+
+
+OwnAccountDep = Annotated[OwnAccount, Depends(signed_in_account)]
 
 
 def set_oidc_cookie(
