@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session
 
@@ -43,12 +43,29 @@ YEARS_OFFERED = 8
 CHUNK_MARCHES = 50  # ``marche`` per piece of a DECP download (about 80 kB)
 
 
-def organisation_of(session: Session, access: Access) -> tuple[uuid.UUID, str]:
-    """The signed-in referent's (or admin's) organisation: its id and name."""
+@dataclasses.dataclass(frozen=True)
+class Reporting:
+    """What a report route works with: the request, its session and context, and the signed-in
+    referent's (or admin's) organisation, its id and name."""
+
+    request: Request
+    ctx: AppContext
+    session: Session
+    org: uuid.UUID
+    name: str
+
+
+def reporting(
+    request: Request, access: ReferentAccess, session: SessionDep, ctx: ContextDep
+) -> Reporting:
     principal = access.principal
     assert principal.organisation_id is not None  # a member
     organisation = session.get(Organisation, principal.organisation_id)
-    return principal.organisation_id, organisation.name if organisation else "Organisation"
+    name = organisation.name if organisation else "Organisation"
+    return Reporting(request, ctx, session, principal.organisation_id, name)
+
+
+ReportingDep = Annotated[Reporting, Depends(reporting)]
 
 
 def year_of(ctx: AppContext, session: Session, org: uuid.UUID, raw: str | None) -> tuple[int, str]:
@@ -71,26 +88,22 @@ def default_year(ctx: AppContext, session: Session, org: uuid.UUID) -> int:
     return last if reports.active(session, org, last) else last + 1
 
 
-def spaser_of(
-    ctx: AppContext, session: Session, org: uuid.UUID, name: str, year: int
-) -> Indicators:
+def spaser_of(at: Reporting, year: int) -> Indicators:
     found = reports.spaser(
-        session, organisation_id=org, year=year, library=ctx.library, schema=DecpSchema.load()
+        at.session,
+        organisation_id=at.org,
+        year=year,
+        library=at.ctx.library,
+        schema=DecpSchema.load(),
     )
-    return dataclasses.replace(found, organisation=name)  # the reports name the organisation
+    return dataclasses.replace(found, organisation=at.name)  # the reports name the organisation
 
 
 @router.get("/spaser", response_class=HTMLResponse)
-def spaser_dashboard(
-    request: Request,
-    access: ReferentAccess,
-    session: SessionDep,
-    ctx: ContextDep,
-    annee: str | None = None,
-) -> HTMLResponse:
-    org, name = organisation_of(session, access)
-    year, error = year_of(ctx, session, org, annee)
-    ind = spaser_of(ctx, session, org, name, year)
+def spaser_dashboard(at: ReportingDep, annee: str | None = None) -> HTMLResponse:
+    ctx = at.ctx
+    year, error = year_of(ctx, at.session, at.org, annee)
+    ind = spaser_of(at, year)
     shown = tables(ind, ctx.library)
     # Each cell as the page writes it, and whether it is a figure (aligned right).
     cells = [
@@ -105,11 +118,11 @@ def spaser_dashboard(
     ]
     query = f"?annee={year}"
     return render(
-        request,
+        at.request,
         "reports/spaser.html",
         {
             "page_title": f"Rapport SPASER {year}",
-            "organisation": name,
+            "organisation": at.name,
             "year": year,
             "years": sorted(
                 {year, *range(ctx.today().year, ctx.today().year - YEARS_OFFERED, -1)},
@@ -127,10 +140,7 @@ def spaser_dashboard(
 
 
 def _download(
-    request: Request,
-    access: Access,
-    session: Session,
-    ctx: AppContext,
+    at: Reporting,
     annee: str | None,
     suffix: str,
     media_type: str,
@@ -138,49 +148,26 @@ def _download(
 ) -> Response:
     """The year's indicators as a file (``spaser-YEAR.suffix``), or the dashboard with the
     year's error."""
-    org, name = organisation_of(session, access)
-    year, error = year_of(ctx, session, org, annee)
+    year, error = year_of(at.ctx, at.session, at.org, annee)
     if error:
-        return spaser_dashboard(request, access, session, ctx, annee)
+        return spaser_dashboard(at, annee)
     return Response(
-        content(spaser_of(ctx, session, org, name, year)),
+        content(spaser_of(at, year)),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="spaser-{year}.{suffix}"'},
     )
 
 
 @router.get("/spaser.xlsx")
-def spaser_workbook(
-    request: Request,
-    access: ReferentAccess,
-    session: SessionDep,
-    ctx: ContextDep,
-    annee: str | None = None,
-) -> Response:
-    return _download(
-        request,
-        access,
-        session,
-        ctx,
-        annee,
-        "xlsx",
-        XLSX_TYPE,
-        lambda ind: spaser_xlsx(ind, ctx.library),
-    )
+def spaser_workbook(at: ReportingDep, annee: str | None = None) -> Response:
+    return _download(at, annee, "xlsx", XLSX_TYPE, lambda ind: spaser_xlsx(ind, at.ctx.library))
 
 
 @router.get("/spaser.docx")
-def spaser_report(
-    request: Request,
-    access: ReferentAccess,
-    session: SessionDep,
-    ctx: ContextDep,
-    annee: str | None = None,
-) -> Response:
+def spaser_report(at: ReportingDep, annee: str | None = None) -> Response:
     return _download(
-        request, access, session, ctx, annee, "docx", DOCX_TYPE,
-        lambda ind: spaser_docx(ind, ctx.library, ctx.today()),
-    )  # fmt: skip
+        at, annee, "docx", DOCX_TYPE, lambda ind: spaser_docx(ind, at.ctx.library, at.ctx.today())
+    )
 
 
 def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[str, str]]:
@@ -199,52 +186,58 @@ def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[st
     return start, end, errors
 
 
-def period_kwargs(ctx: AppContext, org: uuid.UUID, start: dt.date, end: dt.date) -> dict[str, Any]:
+def period_kwargs(at: Reporting, start: dt.date, end: dt.date) -> dict[str, Any]:
     return {
-        "organisation_id": org,
+        "organisation_id": at.org,
         "start": start,
         "end": end,
-        "library": ctx.library,
+        "library": at.ctx.library,
         "schema": DecpSchema.load(),
     }
 
 
-def decp_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+def decp_page(at: Reporting, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     return render(
-        request,
+        at.request,
         "reports/decp.html",
-        {"page_title": "Données essentielles (DECP) de la période", **context},
+        {
+            "page_title": "Données essentielles (DECP) de la période",
+            "organisation": at.name,
+            **context,
+        },
         status_code=status_code,
     )
 
 
-@router.get("/decp", response_class=HTMLResponse)
-def decp_export(
-    request: Request,
-    access: ReferentAccess,
-    session: SessionDep,
-    ctx: ContextDep,
-    du: str = "",
-    au: str = "",
-) -> HTMLResponse:
-    org, name = organisation_of(session, access)
-    if not du and not au:  # the SPASER's year; the current one up to today
-        year = default_year(ctx, session, org)
-        last_day = min(dt.date(year, 12, 31), ctx.today())
-        return decp_page(
-            request,
-            {"organisation": name, "du": dt.date(year, 1, 1).isoformat(),
-             "au": last_day.isoformat(), "errors": {}, "batch": None},
-        )  # fmt: skip
+def period_asked(at: Reporting, du: str, au: str) -> tuple[dt.date, dt.date] | HTMLResponse:
+    """The period asked (``du``, ``au``), or the DECP page with each date's error (422)."""
     start, end, errors = period_of(du, au)
-    context: dict[str, Any] = {"organisation": name, "du": du, "au": au, "errors": errors}
     if errors or start is None or end is None:
-        return decp_page(request, {**context, "batch": None}, 422)
-    batch = reports.decp_period(session, **period_kwargs(ctx, org, start, end))
+        return decp_page(at, {"du": du, "au": au, "errors": errors, "batch": None}, 422)
+    return start, end
+
+
+@router.get("/decp", response_class=HTMLResponse)
+def decp_export(at: ReportingDep, du: str = "", au: str = "") -> HTMLResponse:
+    if not du and not au:  # the SPASER's year; the current one up to today
+        year = default_year(at.ctx, at.session, at.org)
+        last_day = min(dt.date(year, 12, 31), at.ctx.today())
+        return decp_page(
+            at,
+            {"du": dt.date(year, 1, 1).isoformat(), "au": last_day.isoformat(), "errors": {},
+             "batch": None},
+        )  # fmt: skip
+    asked = period_asked(at, du, au)
+    if isinstance(asked, HTMLResponse):
+        return asked
+    start, end = asked
+    batch = reports.decp_period(at.session, **period_kwargs(at, start, end))
     return decp_page(
-        request,
+        at,
         {
-            **context,
+            "du": du,
+            "au": au,
+            "errors": {},
             "start": start,
             "end": end,
             "batch": batch,
@@ -256,27 +249,20 @@ def decp_export(
 
 
 @router.get("/decp.json")
-def decp_download(
-    request: Request,
-    access: ReferentAccess,
-    session: SessionDep,
-    ctx: ContextDep,
-    du: str = "",
-    au: str = "",
-) -> Response:
-    org, name = organisation_of(session, access)
-    start, end, errors = period_of(du, au)
-    if errors or start is None or end is None:
-        context = {"organisation": name, "du": du, "au": au, "errors": errors, "batch": None}
-        return decp_page(request, context, 422)
+def decp_download(at: ReportingDep, du: str = "", au: str = "") -> Response:
+    asked = period_asked(at, du, au)
+    if isinstance(asked, HTMLResponse):
+        return asked
+    start, end = asked
     name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
+    engine, kwargs = at.ctx.engine, period_kwargs(at, start, end)
 
     def body() -> Iterator[bytes]:
         """The file as it is read: a year's (15 MB at 33 000 dossiers) is never held whole.
         Its own session: the request's is closed before the response is sent."""
-        with new_session(ctx.engine) as own:
+        with new_session(engine) as own:
             pieces: list[str] = []
-            for piece in reports.decp_json(own, **period_kwargs(ctx, org, start, end)):
+            for piece in reports.decp_json(own, **kwargs):
                 pieces.append(piece)
                 if len(pieces) == CHUNK_MARCHES:
                     yield "".join(pieces).encode("utf-8")
