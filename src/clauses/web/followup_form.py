@@ -111,11 +111,16 @@ class _Reader:
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(self.prefix + name, message)
 
-    def date(self, name: str, required: bool = True) -> dt.date | None:
+    def given(self, name: str, required: bool = True) -> str:
+        """The field's text; empty, and required, it is marked « obligatoire »."""
         text = self.text(name)
+        if not text and required:
+            self.fail(name, "obligatoire")
+        return text
+
+    def date(self, name: str, required: bool = True) -> dt.date | None:
+        text = self.given(name, required)
         if not text:
-            if required:
-                self.fail(name, "obligatoire")
             return None
         day = inputs.date(text)
         if day is None:
@@ -128,9 +133,8 @@ class _Reader:
         return day
 
     def number(self, name: str) -> float | None:
-        text = self.text(name)
+        text = self.given(name)
         if not text:
-            self.fail(name, "obligatoire")
             return None
         try:
             value = parse_number(text)
@@ -143,10 +147,8 @@ class _Reader:
         return value
 
     def integer(self, name: str, required: bool) -> int | None:
-        text = self.text(name)
+        text = self.given(name, required)
         if not text:
-            if required:
-                self.fail(name, "obligatoire")
             return None
         number = inputs.integer(text)
         if number is None:
@@ -171,9 +173,7 @@ def read_hours(
     rows = _people_rows(form)
     lot = reader.lot(lots)
     start, end = reader.date("period_start"), reader.date("period_end")
-    way = reader.text("way")
-    if not way:
-        reader.fail("way", "obligatoire")
+    way = reader.given("way")
     structure_text = reader.text("structure")
     structure = None
     if structure_text:
