@@ -10,7 +10,7 @@ The checks are the core's: the models' (period, hours, justification) and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +158,36 @@ class _Reader:
     def lot(self, lots: int) -> int | None:
         return self.integer("lot", required=lots > 0) if lots else None
 
+    def period(self, required: bool = True) -> tuple[dt.date | None, dt.date | None]:
+        """``period_start`` and ``period_end``, the end not before the start."""
+        start, end = self.date("period_start", required), self.date("period_end", required)
+        if start and end and end < start:
+            self.fail("period_end", "la fin de la période précède son début")
+        return start, end
+
+
+def _check_draft(
+    entry: Entry, draft: FollowUp, vocabularies: FollowupVocabularies, lots: int, prefix: str
+) -> None:
+    """The core's checks (lot, vocabularies) of a line read, each on its field of the form."""
+    for problem in check_followup(draft, vocabularies, lots):
+        entry.errors.setdefault(prefix + problem.field.split(".")[-1], problem.message)
+
+
+def _built(
+    entry: Entry, build: Callable[[], FollowUp], prefix: str, shown: Collection[str], other: str
+) -> Entry:
+    """The line built by its model (``entry.followup``), or each of the model's errors on its
+    field of the form (``other`` for a field the form does not show)."""
+    try:
+        entry.followup = build()
+    except ValidationError as exc:
+        for error in describe_errors(exc):
+            name = error.field.split(".")[-1]
+            message = error.message.split(" (")[0]
+            entry.errors.setdefault(prefix + (name if name in shown else other), message)
+    return entry
+
 
 def _people_rows(form: Mapping[str, Any]) -> int:
     rows = inputs.integer(form.get("people-rows")) or PEOPLE_ROWS
@@ -172,7 +202,7 @@ def read_hours(
     reader = _Reader(form, today)
     rows = _people_rows(form)
     lot = reader.lot(lots)
-    start, end = reader.date("period_start"), reader.date("period_end")
+    start, end = reader.period()
     way = reader.given("way")
     structure_text = reader.text("structure")
     structure = None
@@ -209,8 +239,6 @@ def read_hours(
                 continue
             people.append((i, counted))
     entry = Entry(reader.values, rows, reader.errors)
-    if start and end and end < start:
-        entry.errors.setdefault("period_end", "la fin de la période précède son début")
     # The core's checks of the lot, the way, the structure and the people, on what was read
     # (even when another field is at fault: every error is shown at once).
     given = [p for _, p in people]
@@ -234,24 +262,14 @@ def read_hours(
             entry.errors.setdefault(name, problem.message)
     if entry.errors or start is None or end is None or hours is None:
         return entry
-    try:
-        record = HoursRecord(
-            lot=lot,
-            period_start=start,
-            period_end=end,
-            way=way,
-            structure=structure,
-            hours=hours,
-            people=given,
-        )
-    except ValidationError as exc:
-        for error in describe_errors(exc):
-            name = error.field.split(".")[-1]
-            message = error.message.split(" (")[0]
-            entry.errors.setdefault(name if name in LABELS else "period_end", message)
-        return entry
-    entry.followup = FollowUp(records=[record])
-    return entry
+    return _built(
+        entry,
+        lambda: FollowUp(
+            records=[HoursRecord(lot=lot, period_start=start, period_end=end, way=way,
+                                 structure=structure, hours=hours, people=given)]
+        ),
+        "", LABELS, "period_end",
+    )  # fmt: skip
 
 
 def read_non_imputable(
@@ -266,31 +284,22 @@ def read_non_imputable(
     justification = reader.text("justification")
     if len(justification) < 3:
         reader.fail("justification", "obligatoire : dites pourquoi ces heures ne sont pas dues")
-    start = reader.date("period_start", required=False)
-    end = reader.date("period_end", required=False)
-    if start and end and end < start:
-        reader.fail("period_end", "la fin de la période précède son début")
+    start, end = reader.period(required=False)
     entry = Entry(reader.values, errors=reader.errors)
     draft = NonImputable.model_construct(lot=lot, hours=hours or 0.0, justification=justification)
-    for problem in check_followup(
-        FollowUp.model_construct(non_imputable=[draft]), vocabularies, lots
-    ):
-        entry.errors.setdefault(NON_IMPUTABLE + problem.field.split(".")[-1], problem.message)
+    _check_draft(
+        entry, FollowUp.model_construct(non_imputable=[draft]), vocabularies, lots, NON_IMPUTABLE
+    )
     if entry.errors or hours is None:
         return entry
-    try:
-        case = NonImputable(
-            lot=lot, hours=hours, justification=justification, period_start=start, period_end=end
-        )
-    except ValidationError as exc:
-        for error in describe_errors(exc):
-            name = error.field.split(".")[-1]
-            entry.errors.setdefault(
-                NON_IMPUTABLE + (name if name in LABELS else "hours"), error.message.split(" (")[0]
-            )
-        return entry
-    entry.followup = FollowUp(non_imputable=[case])
-    return entry
+    return _built(
+        entry,
+        lambda: FollowUp(
+            non_imputable=[NonImputable(lot=lot, hours=hours, justification=justification,
+                                        period_start=start, period_end=end)]
+        ),
+        NON_IMPUTABLE, LABELS, "hours",
+    )  # fmt: skip
 
 
 def read_orders(
@@ -300,34 +309,24 @@ def read_orders(
     period; the hours owed on it come from the CCAP's ratio."""
     reader = _Reader(form, today, ORDERS)
     lot = reader.lot(lots)
-    start = reader.date("period_start")
-    end = reader.date("period_end")
+    start, end = reader.period()
     amount = reader.number("amount_eur")
     basis = reader.text("basis") or "ordered"
     if basis not in ("ordered", "invoiced"):
         reader.fail("basis", "choisissez « commandé » ou « facturé »")
-    if start and end and end < start:
-        reader.fail("period_end", "la fin de la période précède son début")
     entry = Entry(reader.values, errors=reader.errors)
     day = start or today
     draft = OrderedAmount.model_construct(
         lot=lot, period_start=day, period_end=end or day, amount_eur=amount or 0.0
     )
-    for problem in check_followup(FollowUp.model_construct(orders=[draft]), vocabularies, lots):
-        entry.errors.setdefault(ORDERS + problem.field.split(".")[-1], problem.message)
+    _check_draft(entry, FollowUp.model_construct(orders=[draft]), vocabularies, lots, ORDERS)
     if entry.errors or amount is None or start is None or end is None:
         return entry
-    try:
-        order = OrderedAmount(
-            lot=lot, period_start=start, period_end=end, amount_eur=amount, basis=basis
-        )
-    except ValidationError as exc:
-        for error in describe_errors(exc):
-            name = error.field.split(".")[-1]
-            entry.errors.setdefault(
-                ORDERS + (name if name in FORM_ORDER else "amount_eur"),
-                error.message.split(" (")[0],
-            )
-        return entry
-    entry.followup = FollowUp(orders=[order])
-    return entry
+    return _built(
+        entry,
+        lambda: FollowUp(
+            orders=[OrderedAmount(lot=lot, period_start=start, period_end=end,
+                                  amount_eur=amount, basis=basis)]
+        ),
+        ORDERS, FORM_ORDER, "amount_eur",
+    )  # fmt: skip
