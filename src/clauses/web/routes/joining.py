@@ -3,14 +3,14 @@ through a dossier's invitation (DESIGN §3.5)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from clauses.store import accounts
-from clauses.store.models import Dossier
+from clauses.store.models import Dossier, Invitation
 from clauses.web.deps import FormDep, SessionDep
 from clauses.web.routes.accounts import (
     PASSWORD_TURN,
@@ -100,20 +100,30 @@ def invitation_page(
     )
 
 
-@router.get("/invitations/{token}", response_class=HTMLResponse)
-def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+def open_invitation(token: str, session: SessionDep) -> Invitation:
+    """The dependency of an invitation's pages: the invitation of the link, while it is unused
+    and unexpired (else 404)."""
     found = accounts.open_invitation(session, token)
     if found is None:
         raise HTTPException(status_code=404)
+    return found
+
+
+OpenInvitation = Annotated[Invitation, Depends(open_invitation)]
+
+
+@router.get("/invitations/{token}", response_class=HTMLResponse)
+def invitation(
+    request: Request, token: str, session: SessionDep, found: OpenInvitation
+) -> HTMLResponse:
     return invitation_page(request, session, token, found)
 
 
 @router.post("/invitations/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
-def accept(request: Request, token: str, session: SessionDep, form: FormDep) -> Response:
+def accept(
+    request: Request, token: str, session: SessionDep, form: FormDep, found: OpenInvitation
+) -> Response:
     """The invited address's account accepts: the signed-in one, or one made here for it."""
-    found = accounts.open_invitation(session, token)
-    if found is None:
-        raise HTTPException(status_code=404)
     signed_in = own_account(request, session)
     if signed_in is not None:
         _, user = signed_in

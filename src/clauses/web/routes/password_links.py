@@ -5,14 +5,15 @@ answer, and the page of a link, an invited member's first password or a forgotte
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import BackgroundTasks, HTTPException, Request
+from fastapi import BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 
 from clauses.store import accounts
 from clauses.store.db import new_session
-from clauses.store.models import AuditEvent, User
+from clauses.store.models import AuditEvent, PasswordLink, User
 from clauses.web import mail
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.limits import too_many
@@ -128,22 +129,33 @@ def link_page(
     )
 
 
-@router.get("/mot-de-passe/{token}", response_class=HTMLResponse)
-def password_link(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+def open_link(token: str, session: SessionDep) -> tuple[PasswordLink, User]:
+    """The dependency of a link's pages: the link and its account, while the link is unused and
+    unexpired and the account active (else 404)."""
     found = accounts.open_password_link(session, token)
     if found is None:
         raise HTTPException(status_code=404)
+    return found
+
+
+OpenLink = Annotated[tuple[PasswordLink, User], Depends(open_link)]
+
+
+@router.get("/mot-de-passe/{token}", response_class=HTMLResponse)
+def password_link(request: Request, token: str, found: OpenLink) -> HTMLResponse:
     link, user = found
     return link_page(request, token, user, link.purpose)
 
 
 @router.post("/mot-de-passe/{token}", response_class=HTMLResponse, dependencies=[PASSWORD_TURN])
 def set_password(
-    request: Request, token: str, session: SessionDep, ctx: ContextDep, form: FormDep
+    request: Request,
+    token: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    form: FormDep,
+    found: OpenLink,
 ) -> Response:
-    found = accounts.open_password_link(session, token)
-    if found is None:
-        raise HTTPException(status_code=404)
     link, user = found
     purpose = link.purpose
     try:
