@@ -5,7 +5,6 @@ import re
 import unicodedata
 from typing import Annotated
 
-from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from clauses import lifecycle
@@ -15,9 +14,8 @@ from clauses.profile import ProfileError
 from clauses.store import stages
 from clauses.store.models import STAGE_LABELS, Dossier
 from clauses.web.access import Right
-from clauses.web.deps import ContextDep
 from clauses.web.rendering import render
-from clauses.web.routes.dossiers.common import dossier_for, dossier_router
+from clauses.web.routes.dossiers.common import OnDossier, Visit, dossier_router
 from clauses.web.routes.dossiers.moves import DECP
 
 router = dossier_router()
@@ -31,13 +29,10 @@ def decp_filename(dossier: Dossier) -> str:
 
 
 @router.get("/{dossier_id}/" + DECP, response_class=Response)
-def decp_download(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    ctx: ContextDep,
-) -> Response:
+def decp_download(visit: Annotated[Visit, OnDossier(Right.read)]) -> Response:
     """The DECP 2.0.3 object of the contract (its published tender and its award), validated
     against the official schema before it is offered; a page saying why until it is awarded."""
+    request, ctx, dossier = visit.request, visit.ctx, visit.dossier
     published = stages.published_of(dossier)
     if dossier.award is None or published is None:
         stage = lifecycle.stage_of(dossier.stage)
