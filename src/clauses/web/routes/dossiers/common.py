@@ -107,6 +107,20 @@ class Visit:
     access: Access
     dossier: Dossier
 
+    def page(
+        self,
+        template: str,
+        title: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        """A page of the dossier: ``template`` titled « ``title`` — the dossier's title », with
+        the dossier and ``context``."""
+        dossier = self.dossier
+        values = {"page_title": f"{title} — {dossier.title}", "dossier": dossier, **(context or {})}
+        return render(self.request, template, values, status_code=status_code)
+
 
 @functools.cache
 def visit_for(right: Right) -> Callable[..., Visit]:

@@ -19,7 +19,6 @@ from clauses.web import limits
 from clauses.web.access import Right
 from clauses.web.deps import FormDep
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
-from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     Assessment,
     OnDossier,
@@ -45,12 +44,10 @@ def documents_page(visit: Visit, template_error: str | None = None) -> HTMLRespo
     documents = crud.list_documents(session=session, dossier_id=dossier.id)
     new_id = request.query_params.get("nouveau", "")
     just_made = request.query_params.get("notice") == "genere"
-    return render(
-        request,
+    return visit.page(
         "dossiers/documents.html",
+        "Documents",
         {
-            "page_title": f"Documents — {dossier.title}",
-            "dossier": dossier,
             "documents": documents,
             # The document just generated, whose download starts by itself.
             "fresh": next((d for d in documents if str(d.id) == new_id), None)
@@ -110,17 +107,9 @@ def issue(
 
 def refusal(visit: Visit, assessment: Assessment, no_section: bool) -> HTMLResponse:
     """422: no section asked, answers missing, or a strategy that does not hold."""
-    dossier = visit.dossier
-    return render(
-        visit.request,
-        "dossiers/incomplete.html",
-        {
-            "page_title": f"Document impossible à générer — {dossier.title}",
-            "dossier": dossier,
-            "no_section": no_section,
-            "assessment": assessment,
-        },
-        status_code=422,
+    context = {"no_section": no_section, "assessment": assessment}
+    return visit.page(
+        "dossiers/incomplete.html", "Document impossible à générer", context, status_code=422
     )
 
 

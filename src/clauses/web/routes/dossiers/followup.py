@@ -170,12 +170,10 @@ def followup_page(
     import_error: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    request, ctx, dossier = visit.request, visit.ctx, visit.dossier
+    request, ctx = visit.request, visit.ctx
     found = followed(visit)
     context: dict[str, Any] = {
-        "page_title": f"Suivi des heures — {dossier.title}",
-        "dossier": dossier,
-        "stage_label": STAGE_LABELS[stage_of(dossier.stage)],
+        "stage_label": STAGE_LABELS[stage_of(visit.dossier.stage)],
         "found": found,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
@@ -209,7 +207,9 @@ def followup_page(
             "errors_shown": IMPORT_ERRORS_SHOWN,
             "columns": COLUMNS,
         }
-    return render(request, "dossiers/followup.html", context, status_code=status_code)
+    return visit.page(
+        "dossiers/followup.html", "Suivi des heures", context, status_code=status_code
+    )
 
 
 def not_followed(visit: Visit) -> Response:

@@ -248,16 +248,8 @@ async def archive(
 
 @router.get("/{dossier_id}/supprimer", response_class=HTMLResponse)
 def delete_confirm(visit: Annotated[Visit, OnDossier(Right.delete)]) -> HTMLResponse:
-    dossier = visit.dossier
-    return render(
-        visit.request,
-        "dossiers/delete.html",
-        {
-            "page_title": f"Supprimer — {dossier.title}",
-            "dossier": dossier,
-            "documents": crud.list_documents(session=visit.session, dossier_id=dossier.id),
-        },
-    )
+    documents = crud.list_documents(session=visit.session, dossier_id=visit.dossier.id)
+    return visit.page("dossiers/delete.html", "Supprimer", {"documents": documents})
 
 
 @router.post("/{dossier_id}/supprimer", response_class=HTMLResponse)

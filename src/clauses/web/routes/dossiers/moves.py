@@ -27,7 +27,6 @@ from clauses.store import crud, stages
 from clauses.store.models import STAGE_LABELS, Role, Stage
 from clauses.web import award_form
 from clauses.web.access import Access, Right, actor
-from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     OnDossier,
     Visit,
@@ -102,21 +101,15 @@ def role_of(access: Access) -> Role | None:
 
 def refused_page(visit: Visit, exc: MoveRefused) -> HTMLResponse:
     """403 (the role lacks the right) or 422 (wrong stage), with the French reason."""
-    dossier = visit.dossier
     status = 403 if exc.forbidden else 422
     title = "Action réservée" if exc.forbidden else "Action impossible à cette étape"
-    return render(
-        visit.request,
-        "dossiers/move_refused.html",
-        {
-            "page_title": f"{title} — {dossier.title}",
-            "title": title,
-            "dossier": dossier,
-            "reasons": [e.message for e in exc.errors],
-            "status": status,
-        },
-        status_code=status,
-    )
+    return refusal_page(visit, title, [e.message for e in exc.errors], status)
+
+
+def refusal_page(visit: Visit, title: str, reasons: list[str], status: int) -> HTMLResponse:
+    """The page that says why (``reasons``, in French) what was asked cannot be done."""
+    context = {"title": title, "reasons": reasons, "status": status}
+    return visit.page("dossiers/move_refused.html", title, context, status_code=status)
 
 
 def read_date(raw: Any, rule: Rule) -> dt.date | None:
@@ -149,17 +142,15 @@ def move_form(
 ) -> HTMLResponse:
     """The page of a move's form: its confirmation (``facts``: what it will do), or the form
     sent again with its ``errors`` (422), each beside its field and in the summary."""
-    dossier, rule = moving.visit.dossier, moving.rule
+    visit, rule = moving.visit, moving.rule
     name = DATE_FIELDS.get(rule.move, "date")
     errors = errors or []
-    return render(
-        moving.visit.request,
+    return visit.page(
         "dossiers/move.html",
+        rule.label,
         {
-            "page_title": f"{rule.label} — {dossier.title}",
-            "dossier": dossier,
             "rule": rule,
-            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
+            "action_url": dossier_url(visit.dossier.id, PATHS[rule.move]),
             "field": name,
             "value": value,
             "max_date": max_date,

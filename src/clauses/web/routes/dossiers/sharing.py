@@ -10,7 +10,6 @@ from clauses.store import accounts
 from clauses.store.models import AuditEvent
 from clauses.web.access import Right
 from clauses.web.deps import FormDep
-from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     OnDossier,
     Visit,
@@ -28,18 +27,15 @@ ACTION_LABELS = {"modification": "Modification", "invitation": "Invitation envoy
 
 @router.get("/{dossier_id}/historique", response_class=HTMLResponse)
 def history(visit: Annotated[Visit, OnDossier(Right.history)]) -> HTMLResponse:
-    dossier = visit.dossier
     labels = FIELD_LABELS | MOVE_FIELD_LABELS
     for step in visit.ctx.library.questionnaire.steps:
         for question in step.questions:
             labels[f"answers.{question.field}"] = question.label
-    return render(
-        visit.request,
+    return visit.page(
         "dossiers/history.html",
+        "Historique",
         {
-            "page_title": f"Historique — {dossier.title}",
-            "dossier": dossier,
-            "events": accounts.history(visit.session, dossier.id),
+            "events": accounts.history(visit.session, visit.dossier.id),
             "labels": labels,
             "actions": ACTION_LABELS,
         },
@@ -49,21 +45,19 @@ def history(visit: Annotated[Visit, OnDossier(Right.history)]) -> HTMLResponse:
 def comments_page(
     visit: Visit, *, error: str = "", text: str = "", step_id: str = "", status_code: int = 200
 ) -> HTMLResponse:
-    request, dossier = visit.request, visit.dossier
+    query = visit.request.query_params
     steps = visit.ctx.library.questionnaire.steps
-    return render(
-        request,
+    return visit.page(
         "dossiers/comments.html",
+        "Commentaires",
         {
-            "page_title": f"Commentaires — {dossier.title}",
-            "dossier": dossier,
             "steps": steps,
             "step_titles": {s.id: s.title for s in steps},
-            "comments": accounts.comments(visit.session, dossier.id),
+            "comments": accounts.comments(visit.session, visit.dossier.id),
             "error": error,
             "text": text,
-            "step_id": step_id or request.query_params.get("etape", ""),
-            "notice": "Commentaire ajouté." if request.query_params.get("notice") else None,
+            "step_id": step_id or query.get("etape", ""),
+            "notice": "Commentaire ajouté." if query.get("notice") else None,
         },
         status_code=status_code,
     )
@@ -96,14 +90,11 @@ def comment(visit: Annotated[Visit, OnDossier(Right.comment)], form: FormDep) ->
 def invitations_page(
     visit: Visit, *, link: str = "", email: str = "", error: str = "", status_code: int = 200
 ) -> HTMLResponse:
-    dossier = visit.dossier
-    return render(
-        visit.request,
+    return visit.page(
         "dossiers/invitations.html",
+        "Inviter un facilitateur",
         {
-            "page_title": f"Inviter un facilitateur — {dossier.title}",
-            "dossier": dossier,
-            "facilitators": accounts.facilitators(visit.session, dossier.id),
+            "facilitators": accounts.facilitators(visit.session, visit.dossier.id),
             "link": link,
             "email": email,
             "error": error,
