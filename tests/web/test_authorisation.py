@@ -18,7 +18,7 @@ import types
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from fastapi import FastAPI
@@ -42,7 +42,13 @@ from clauses.web import access
 from clauses.web.access import FACILITATOR_REFUSAL, FACILITATOR_RIGHTS, REFUSALS, Guard, Right
 from clauses.web.app import create_app
 from clauses.web.routes.dossiers import manage
-from clauses.web.routes.dossiers.common import GuardedRoute, dossier_router, guard_of
+from clauses.web.routes.dossiers.common import (
+    GuardedRoute,
+    OnDossier,
+    Visit,
+    dossier_router,
+    guard_of,
+)
 from clauses.web.routes.dossiers.moves import MoveCheck
 from clauses.web.settings import Settings
 from tests.moves import move_to
@@ -319,6 +325,39 @@ def test_every_private_route_declares_its_right(app: FastAPI) -> None:
     ]
     assert missing == []
     assert not hasattr(access, "RIGHTS"), "no right looked up by the route function's name"
+
+
+def guards_in(dependant: Dependant) -> set[Guard]:
+    """Every guard among a route's dependencies, however deep."""
+    found: set[Guard] = set()
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, Guard):
+            found.add(sub.call)
+        found |= guards_in(sub)
+    return found
+
+
+def test_each_route_states_one_right(app: FastAPI) -> None:
+    """A dossier route's right is written once, in its visit (``OnDossier``): no other
+    dependency of a route names a second right that could disagree with the first."""
+    several = {
+        context.path: guards_in(context.route.dependant)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.route, APIRoute) and len(guards_in(context.route.dependant)) > 1
+    }
+    assert several == {}
+    router = dossier_router()
+
+    def disagreeing(
+        visit: Annotated[Visit, OnDossier(Right.read)],
+        needed: Annotated[access.Access, access.Needs(Right.edit)],
+    ) -> None:
+        raise AssertionError("never called")
+
+    router.add_api_route("/{dossier_id}/deux-droits", disagreeing, methods=["POST"])
+    route = router.routes[-1]
+    assert isinstance(route, APIRoute)
+    assert guards_in(route.dependant) == {Guard(Right.read), Guard(Right.edit)}
 
 
 def test_a_dossier_route_without_its_right_is_refused_when_registered() -> None:

@@ -2,16 +2,17 @@
 
 Each route declares the right it needs in its signature, as a typed dependency:
 
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))]   # a dossier route
+    visit: Annotated[Visit, OnDossier(Right.edit)]                  # a dossier route
     access: Annotated[Access, Needs(Right.read, Role.referent)]     # a route on the organisation
 
 :class:`Guard` (what :func:`Needs` depends on) runs before anything else of the route: an
 anonymous request is sent to the sign-in page, an invited facilitator is refused (403, saying
 what a facilitator may do) a right that is not his, a member of a lesser role than the route's
 is refused (403, saying who can), and the form's CSRF token is checked on a POST.
-:func:`clauses.web.routes.dossiers.common.dossier_for` then loads the dossier and checks the
-right on it with :func:`authorise`: a dossier of another organisation is « not found » (404,
-its existence is not disclosed), a right the principal lacks on a dossier it may see is 403.
+:func:`clauses.web.routes.dossiers.common.OnDossier` then loads the dossier (the route receives
+it in its ``Visit``) and checks the right on it with :func:`authorise`: a dossier of another
+organisation is « not found » (404, its existence is not disclosed), a right the principal
+lacks on a dossier it may see is 403.
 
 The right is a value of the route (its dependency), never looked up by the route function's
 name: renaming a function cannot change what it lets through. A dossier route that declares no
@@ -113,7 +114,7 @@ async def sign_in_redirect(request: Request, exc: Exception) -> Response:
 @dataclass(frozen=True)
 class Guard:
     """The dependency that holds a route's right (declared with :func:`Needs`, or through
-    :func:`~clauses.web.routes.dossiers.common.dossier_for`): someone is signed in, with that
+    :func:`~clauses.web.routes.dossiers.common.OnDossier`): someone is signed in, with that
     right as far as it can be told without the dossier (an invited facilitator's), and the POST's
     CSRF token is valid, in that order. ``role``: a route on the organisation (its team, its
     reports) then needs that role at least — 404 for a visitor who is no member, 403 for a

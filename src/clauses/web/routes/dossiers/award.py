@@ -6,7 +6,6 @@ import copy
 import re
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -17,14 +16,15 @@ from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Publishe
 from clauses.profile import FieldError, ProfileError
 from clauses.questionnaire.wizard import form_text
 from clauses.store import crud, stages
-from clauses.store.models import Dossier, Organisation, Role, Stage
+from clauses.store.models import Dossier, Organisation, Stage
 from clauses.web import award_form
-from clauses.web.access import Access, Needs, Right
+from clauses.web.access import Right
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.deps import FormDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
-    dossier_for,
+    OnDossier,
+    Visit,
     dossier_router,
     dossier_url,
     form_version,
@@ -35,9 +35,10 @@ router = dossier_router()
 CORRECTION = "Correction de l’attribution"
 
 
-def awardable(dossier: Dossier, role: Role | None) -> Published:
+def awardable(visit: Visit) -> Published:
     """The tender as published, if the award can be given (published) or corrected (awarded, in
-    execution) now by the member of that ``role``; else :class:`MoveRefused`."""
+    execution) now by the visiting member (by its role); else :class:`MoveRefused`."""
+    dossier, role = visit.dossier, role_of(visit.access)
     stage = lifecycle.stage_of(dossier.stage)
     rule = RULES[Move.award]
     if stage in AWARD_EDITABLE:
@@ -51,9 +52,9 @@ def awardable(dossier: Dossier, role: Role | None) -> Published:
     return published
 
 
-def prefill_of(session: Session, dossier: Dossier, published: Published) -> award_form.Prefill:
+def prefill_of(visit: Visit, published: Published) -> award_form.Prefill:
     """What the dossier and its organisation suggest for the award."""
-    organisation = session.get(Organisation, dossier.organisation_id)
+    organisation = visit.session.get(Organisation, visit.dossier.organisation_id)
     return award_form.prefill(
         published,
         organisation.name if organisation else None,
@@ -62,8 +63,7 @@ def prefill_of(session: Session, dossier: Dossier, published: Published) -> awar
 
 
 def award_view(
-    ctx: AppContext,
-    dossier: Dossier,
+    visit: Visit,
     published: Published,
     values: award_form.Values,
     found: award_form.Prefill,
@@ -73,6 +73,7 @@ def award_view(
     focus: str = "",
     version: int | None = None,
 ) -> dict[str, Any]:
+    ctx, dossier = visit.ctx, visit.dossier
     correcting = lifecycle.stage_of(dossier.stage) in AWARD_EDITABLE
     strategy, lots = published.strategy, published.profile.lots
     social = (
@@ -108,49 +109,38 @@ def award_view(
 
 
 @router.get("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
-def award_page(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
-    access: Annotated[Access, Needs(Right.edit)],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> HTMLResponse:
+def award_page(visit: Annotated[Visit, OnDossier(Right.edit)]) -> HTMLResponse:
     try:
-        published = awardable(dossier, role_of(access))
+        published = awardable(visit)
     except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
-    values = award_form.values_of(dossier.award, published.profile)
-    found = prefill_of(session, dossier, published)
-    if dossier.award is None:
+        return refused_page(visit, exc)
+    award = visit.dossier.award
+    values = award_form.values_of(award, published.profile)
+    found = prefill_of(visit, published)
+    if award is None:
         values = award_form.suggested(values, found)
-    view = award_view(ctx, dossier, published, values, found)
-    return render(request, "dossiers/award.html", view)
+    view = award_view(visit, published, values, found)
+    return render(visit.request, "dossiers/award.html", view)
 
 
 @router.post("/{dossier_id}/" + AWARD, response_class=HTMLResponse)
-def save_award(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
-    access: Annotated[Access, Needs(Right.edit)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
+def save_award(visit: Annotated[Visit, OnDossier(Right.edit)], form: FormDep) -> Response:
     """The award checked as the DECP needs it (:func:`clauses.lifecycle.check_award`): the first
     one moves the dossier to « attribué », a later one corrects it (both in the trail). « Ajouter
     un titulaire » shows the form again with one more row, nothing saved."""
     try:
-        published = awardable(dossier, role_of(access))
+        published = awardable(visit)
     except MoveRefused as exc:
-        return refused_page(request, dossier, exc)
+        return refused_page(visit, exc)
+    request, ctx, session, dossier = visit.request, visit.ctx, visit.session, visit.dossier
     profile = published.profile
     values = award_form.read_values(form, profile)
-    found = prefill_of(session, dossier, published)
+    found = prefill_of(visit, published)
     version = form_version(form)
     action = form_text(form.get("action"))
     if action.startswith("add_holder:"):
         focus = award_form.add_holder(values, action.removeprefix("add_holder:")) or ""
-        view = award_view(ctx, dossier, published, values, found, focus=focus, version=version)
+        view = award_view(visit, published, values, found, focus=focus, version=version)
         return render(request, "dossiers/award.html", view)
     data, layout = award_form.award_data(values, profile)
 
@@ -167,7 +157,7 @@ def save_award(
             ]
         placed, items = award_form.form_errors(errors, layout, award_form.input_ids(values))
         view = award_view(
-            ctx, dossier, published, values, found, errors=placed, items=items, version=version
+            visit, published, values, found, errors=placed, items=items, version=version
         )
         return render(request, "dossiers/award.html", view, status_code=422)
 
@@ -198,9 +188,7 @@ def save_award(
     action_label = ACTIONS[Move.award] if first else CORRECTION
     notice = "attribue" if first else "attribution-corrigee"
     try:
-        return record(
-            request, session, dossier, access, form, columns, action_label, notice, ids_still_free
-        )
+        return record(visit, form, columns, action_label, notice, ids_still_free)
     except ProfileError as exc:
         return refused(exc)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -32,13 +32,13 @@ from clauses.strategy import ResolvedStrategy, StrategyError
 from clauses.strategy.choose import resolve
 from clauses.web.access import Access, Guard, Needs, Right, authorise
 from clauses.web.context import AppContext
-from clauses.web.deps import SessionDep
+from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.rendering import render
 
 
 def guard_of(dependant: Dependant) -> Guard | None:
     """The right a route (or one of its dependencies) declares: the :class:`Guard` among its
-    dependencies, however deep (:func:`dossier_for` holds one)."""
+    dependencies, however deep (:func:`OnDossier` holds one)."""
     for sub in dependant.dependencies:
         if isinstance(sub.call, Guard):
             return sub.call
@@ -59,13 +59,13 @@ class DossierRouter(APIRouter):
         if guard_of(route.dependant) is None:
             raise TypeError(
                 f"{route.path} ({endpoint.__qualname__}) declares no right: add "
-                "Depends(dossier_for(Right…)) or Needs(Right…) to its signature"
+                "visit: Annotated[Visit, OnDossier(Right…)] or Needs(Right…) to its signature"
             )
 
 
 def dossier_router() -> APIRouter:
     """The router of one area of the dossier pages: same prefix; each route's right is in its
-    signature (:func:`dossier_for`, or :func:`clauses.web.access.Needs` for a route that has
+    signature (:func:`OnDossier`, or :func:`clauses.web.access.Needs` for a route that has
     no dossier), which sends the anonymous to sign in and checks the CSRF token of every POST."""
     return DossierRouter(prefix="/dossiers", tags=["pages"], include_in_schema=False)
 
@@ -94,20 +94,58 @@ class GuardedRoute(Route):
         )
 
 
+@dataclass(frozen=True)
+class Visit:
+    """One request on one dossier, as a dossier route and the helpers it calls see it: the
+    request, the application's context, the request's database session, its access (the
+    route's right, from its :class:`Guard`) and the dossier, loaded with that right. The five
+    travel together: a route receives them as one value (:func:`OnDossier`) and hands it on."""
+
+    request: Request
+    ctx: AppContext
+    session: Session
+    access: Access
+    dossier: Dossier
+
+    def page(
+        self,
+        template: str,
+        title: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        """A page of the dossier: ``template`` titled « ``title`` — the dossier's title », with
+        the dossier and ``context``."""
+        dossier = self.dossier
+        values = {"page_title": f"{title} — {dossier.title}", "dossier": dossier, **(context or {})}
+        return render(self.request, template, values, status_code=status_code)
+
+
 @functools.cache
-def dossier_for(right: Right) -> Callable[..., Dossier]:
-    """The dependency of a dossier route: ``dossier: Annotated[Dossier,
-    Depends(dossier_for(Right.edit))]`` is the dossier of the path, loaded if the request has
-    that right on it (else 404 or 403, see :func:`clauses.web.access.authorise`). One function
-    per right, so that FastAPI solves it once per request."""
+def visit_for(right: Right) -> Callable[..., Visit]:
+    """The dependency that makes a route's :class:`Visit`: its :class:`Guard` first (the right,
+    declared once), then the dossier of the path, loaded if the request has that right on it
+    (else 404 or 403, see :func:`clauses.web.access.authorise`). One function per right, so
+    that FastAPI solves it once per request."""
 
-    def dossier(
-        dossier_id: uuid.UUID, session: SessionDep, access: Annotated[Access, Needs(right)]
-    ) -> Dossier:
-        return load(session, dossier_id, access)
+    def visit(
+        request: Request,
+        access: Annotated[Access, Needs(right)],
+        dossier_id: uuid.UUID,
+        session: SessionDep,
+        ctx: ContextDep,
+    ) -> Visit:
+        return Visit(request, ctx, session, access, load(session, dossier_id, access))
 
-    dossier.__qualname__ = f"dossier_for({right.name})"
-    return dossier
+    visit.__qualname__ = f"visit_for({right.name})"
+    return visit
+
+
+def OnDossier(right: Right) -> Any:
+    """``visit: Annotated[Visit, OnDossier(Right.edit)]``: a dossier route's right, in its
+    signature, and what it works on (:class:`Visit`)."""
+    return Depends(visit_for(right))
 
 
 NOTICES = {

@@ -5,7 +5,6 @@ import re
 import unicodedata
 from typing import Annotated
 
-from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from clauses import lifecycle
@@ -15,10 +14,8 @@ from clauses.profile import ProfileError
 from clauses.store import stages
 from clauses.store.models import STAGE_LABELS, Dossier
 from clauses.web.access import Right
-from clauses.web.deps import ContextDep
-from clauses.web.rendering import render
-from clauses.web.routes.dossiers.common import dossier_for, dossier_router
-from clauses.web.routes.dossiers.moves import DECP
+from clauses.web.routes.dossiers.common import OnDossier, Visit, dossier_router
+from clauses.web.routes.dossiers.moves import DECP, refusal_page
 
 router = dossier_router()
 
@@ -31,49 +28,26 @@ def decp_filename(dossier: Dossier) -> str:
 
 
 @router.get("/{dossier_id}/" + DECP, response_class=Response)
-def decp_download(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    ctx: ContextDep,
-) -> Response:
+def decp_download(visit: Annotated[Visit, OnDossier(Right.read)]) -> Response:
     """The DECP 2.0.3 object of the contract (its published tender and its award), validated
     against the official schema before it is offered; a page saying why until it is awarded."""
+    ctx, dossier = visit.ctx, visit.dossier
     published = stages.published_of(dossier)
     if dossier.award is None or published is None:
         stage = lifecycle.stage_of(dossier.stage)
-        return render(
-            request,
-            "dossiers/move_refused.html",
-            {
-                "page_title": f"Données essentielles non disponibles — {dossier.title}",
-                "title": "Données essentielles non disponibles",
-                "dossier": dossier,
-                "reasons": [
-                    f"le dossier est « {STAGE_LABELS[stage]} » : les données essentielles (DECP) "
-                    "d’un marché se publient une fois son attribution enregistrée"
-                ],
-                "status": 404,
-            },
-            status_code=404,
+        reason = (
+            f"le dossier est « {STAGE_LABELS[stage]} » : les données essentielles (DECP) "
+            "d’un marché se publient une fois son attribution enregistrée"
         )
+        return refusal_page(visit, "Données essentielles non disponibles", [reason], 404)
     try:
         award = parse_award(dossier.award)
         document = decp_document(
             published.profile, award, published.strategy, ctx.library, DecpSchema.load()
         )
     except ProfileError as exc:  # a library change since the award, say: say so, never a 500
-        return render(
-            request,
-            "dossiers/move_refused.html",
-            {
-                "page_title": f"Données essentielles à corriger — {dossier.title}",
-                "title": "Données essentielles à corriger",
-                "dossier": dossier,
-                "reasons": [str(e) for e in exc.errors],
-                "status": 422,
-            },
-            status_code=422,
-        )
+        reasons = [str(e) for e in exc.errors]
+        return refusal_page(visit, "Données essentielles à corriger", reasons, 422)
     return Response(
         json.dumps(document, ensure_ascii=False, indent=2),
         media_type="application/json",

@@ -5,28 +5,25 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from clauses.drafting.template import MAX_FILE_BYTES, TemplateError, check_template
 from clauses.store import crud
 from clauses.store.models import (
-    Dossier,
     GeneratedDocument,
     GeneratedDocumentCreate,
 )
 from clauses.web import limits
-from clauses.web.access import Access, Needs, Right
-from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.access import Right
+from clauses.web.deps import FormDep
 from clauses.web.drafting import DOCX_TYPE, SECTIONS, ZIP_TYPE, issue_draft
-from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
     Assessment,
+    OnDossier,
+    Visit,
     assess_dossier,
-    dossier_for,
     dossier_router,
     dossier_url,
     notice_of,
@@ -38,29 +35,19 @@ router = dossier_router()
 
 
 @router.get("/{dossier_id}/documents", response_class=HTMLResponse)
-def documents(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    session: SessionDep,
-) -> HTMLResponse:
-    return documents_page(request, session, dossier)
+def documents(visit: Annotated[Visit, OnDossier(Right.read)]) -> HTMLResponse:
+    return documents_page(visit)
 
 
-def documents_page(
-    request: Request,
-    session: SessionDep,
-    dossier: Dossier,
-    template_error: str | None = None,
-) -> HTMLResponse:
+def documents_page(visit: Visit, template_error: str | None = None) -> HTMLResponse:
+    request, session, dossier = visit.request, visit.session, visit.dossier
     documents = crud.list_documents(session=session, dossier_id=dossier.id)
     new_id = request.query_params.get("nouveau", "")
     just_made = request.query_params.get("notice") == "genere"
-    return render(
-        request,
+    return visit.page(
         "dossiers/documents.html",
+        "Documents",
         {
-            "page_title": f"Documents — {dossier.title}",
-            "dossier": dossier,
             "documents": documents,
             # The document just generated, whose download starts by itself.
             "fresh": next((d for d in documents if str(d.id) == new_id), None)
@@ -79,9 +66,7 @@ def documents_page(
 
 
 def issue(
-    ctx: AppContext,
-    session: Session,
-    dossier: Dossier,
+    visit: Visit,
     assessment: Assessment,
     sections: Sequence[str],
     *,
@@ -92,6 +77,7 @@ def issue(
     advice and the strategy it was drafted from; its file name carries its rank among the
     dossier's documents."""
     assert assessment.profile and assessment.advice and assessment.strategy  # callers check
+    ctx, session, dossier = visit.ctx, visit.session, visit.dossier
     number = len(crud.list_documents(session=session, dossier_id=dossier.id)) + 1
     stored = crud.get_word_template(session=session, organisation_id=dossier.organisation_id)
     issued = issue_draft(
@@ -119,20 +105,11 @@ def issue(
     )
 
 
-def refusal(
-    request: Request, dossier: Dossier, assessment: Assessment, no_section: bool
-) -> HTMLResponse:
+def refusal(visit: Visit, assessment: Assessment, no_section: bool) -> HTMLResponse:
     """422: no section asked, answers missing, or a strategy that does not hold."""
-    return render(
-        request,
-        "dossiers/incomplete.html",
-        {
-            "page_title": f"Document impossible à générer — {dossier.title}",
-            "dossier": dossier,
-            "no_section": no_section,
-            "assessment": assessment,
-        },
-        status_code=422,
+    context = {"no_section": no_section, "assessment": assessment}
+    return visit.page(
+        "dossiers/incomplete.html", "Document impossible à générer", context, status_code=422
     )
 
 
@@ -141,26 +118,20 @@ FORMAT_FIELD = "format"
 
 
 @router.post("/{dossier_id}/documents", response_class=HTMLResponse)
-def generate(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
-    access: Annotated[Access, Needs(Right.edit)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    refused = limits.heavy(request, access.principal) or limits.over_quota(
+def generate(visit: Annotated[Visit, OnDossier(Right.edit)], form: FormDep) -> Response:
+    request, session, dossier = visit.request, visit.session, visit.dossier
+    refused = limits.heavy(request, visit.access.principal) or limits.over_quota(
         request, session, dossier.organisation_id
     )
     if refused is not None:
         return refused
     sections = [s for s in SECTIONS if s in form.getlist("sections")]
-    assessment = assess_dossier(ctx, dossier)
+    assessment = assess_dossier(visit.ctx, dossier)
     if not sections or not assessment.ready:
-        return refusal(request, dossier, assessment, not sections)
+        return refusal(visit, assessment, not sections)
     pieces = form.get(FORMAT_FIELD) == "zip"
     with limits.generating(request):
-        document = issue(ctx, session, dossier, assessment, sections, pieces=pieces)
+        document = issue(visit, assessment, sections, pieces=pieces)
     return see_other(
         with_query(
             dossier_url(dossier.id, "documents"),
@@ -171,13 +142,13 @@ def generate(
     )
 
 
-def document_or_404(
-    session: Session, dossier: Dossier, document_id: uuid.UUID
-) -> GeneratedDocument:
+def document_or_404(visit: Visit, document_id: uuid.UUID) -> GeneratedDocument:
     """The dossier's document (the dossier's right checked first: another organisation's
     dossier is « not found »)."""
     try:
-        return crud.get_document(session=session, dossier_id=dossier.id, document_id=document_id)
+        return crud.get_document(
+            session=visit.session, dossier_id=visit.dossier.id, document_id=document_id
+        )
     except crud.DossierNotFound:
         raise HTTPException(status_code=404) from None
 
@@ -191,12 +162,8 @@ def snapshot(document: GeneratedDocument, content: object, name: str) -> JSONRes
 
 
 @router.get("/{dossier_id}/documents/{document_id}")
-def download(
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    document_id: uuid.UUID,
-    session: SessionDep,
-) -> Response:
-    document = document_or_404(session, dossier, document_id)
+def download(visit: Annotated[Visit, OnDossier(Right.read)], document_id: uuid.UUID) -> Response:
+    document = document_or_404(visit, document_id)
     return Response(
         document.content,
         media_type=ZIP_TYPE if document.filename.endswith(".zip") else DOCX_TYPE,
@@ -206,21 +173,17 @@ def download(
 
 @router.get("/{dossier_id}/documents/{document_id}/conseil.json")
 def advice_snapshot(
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    document_id: uuid.UUID,
-    session: SessionDep,
+    visit: Annotated[Visit, OnDossier(Right.read)], document_id: uuid.UUID
 ) -> JSONResponse:
-    document = document_or_404(session, dossier, document_id)
+    document = document_or_404(visit, document_id)
     return snapshot(document, document.advice, "conseil")
 
 
 @router.get("/{dossier_id}/documents/{document_id}/strategie.json")
 def strategy_snapshot(
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    document_id: uuid.UUID,
-    session: SessionDep,
+    visit: Annotated[Visit, OnDossier(Right.read)], document_id: uuid.UUID
 ) -> JSONResponse:
-    document = document_or_404(session, dossier, document_id)
+    document = document_or_404(visit, document_id)
     if document.strategy is None:  # drafted before strategies were stored
         raise HTTPException(status_code=404)
     return snapshot(document, document.strategy, "strategie")
@@ -231,37 +194,30 @@ TEMPLATE_SUFFIXES = (".docx", ".dotx")
 
 
 @router.post("/{dossier_id}/documents/modele", response_class=HTMLResponse)
-def upload_template(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.settings))],
-    session: SessionDep,
-    form: FormDep,
-) -> Response:
+def upload_template(visit: Annotated[Visit, OnDossier(Right.settings)], form: FormDep) -> Response:
     """Store the council's Word template for every later draft, once the drafter has opened it
     with the same checks as ``clauses draft --template`` (no macro, no DTD, no zip bomb, nothing
     from outside…)."""
     upload = form.get(TEMPLATE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return documents_page(request, session, dossier, "Modèle Word : choisissez un fichier.")
+        return documents_page(visit, "Modèle Word : choisissez un fichier.")
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     if not name.lower().endswith(TEMPLATE_SUFFIXES):
-        return documents_page(
-            request, session, dossier, "Modèle Word : fichier .docx ou .dotx attendu."
-        )
+        return documents_page(visit, "Modèle Word : fichier .docx ou .dotx attendu.")
     data = upload.file.read(MAX_FILE_BYTES + 1)
     try:
         check_template(data)
     except TemplateError as exc:
-        return documents_page(request, session, dossier, f"Modèle Word : {exc}.")
+        return documents_page(visit, f"Modèle Word : {exc}.")
+    dossier = visit.dossier
     crud.set_word_template(
-        session=session, organisation_id=dossier.organisation_id, filename=name, content=data
+        session=visit.session, organisation_id=dossier.organisation_id, filename=name, content=data
     )
     return see_other(with_query(dossier_url(dossier.id, "documents"), notice="modele"))
 
 
 @router.post("/{dossier_id}/documents/modele/supprimer", response_class=HTMLResponse)
-def delete_template(
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.settings))], session: SessionDep
-) -> Response:
-    crud.delete_word_template(session=session, organisation_id=dossier.organisation_id)
+def delete_template(visit: Annotated[Visit, OnDossier(Right.settings)]) -> Response:
+    dossier = visit.dossier
+    crud.delete_word_template(session=visit.session, organisation_id=dossier.organisation_id)
     return see_other(with_query(dossier_url(dossier.id, "documents"), notice="modele-retire"))

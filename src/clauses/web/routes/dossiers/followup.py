@@ -16,9 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from clauses import french, inputs
 from clauses.followup import Balance, FollowUp, RowError, balance
@@ -30,15 +28,15 @@ from clauses.lifecycle import FOLLOWED, Published, stage_of
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
 from clauses.vocabulary import STRUCTURE_LABELS
-from clauses.web.access import Access, Needs, Right, actor
+from clauses.web.access import Right, actor
 from clauses.web.charts import balance_chart
-from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.deps import FormDep
 from clauses.web.followup_form import Entry, read_hours, read_non_imputable, read_orders
 from clauses.web.limits import over_quota
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
-    dossier_for,
+    OnDossier,
+    Visit,
     dossier_router,
     dossier_url,
     see_other,
@@ -91,12 +89,13 @@ class Followed:
     result: Balance
 
 
-def followed(ctx: AppContext, session: Session, dossier: Dossier) -> Followed | None:
+def followed(visit: Visit) -> Followed | None:
     """The contract's follow-up, or None when the dossier is not at a followed stage."""
+    ctx, dossier = visit.ctx, visit.dossier
     published = stages.published_of(dossier)
     if stage_of(dossier.stage) not in FOLLOWED or published is None:
         return None
-    entries = stages.followup_entries(session=session, dossier_id=dossier.id)
+    entries = stages.followup_entries(session=visit.session, dossier_id=dossier.id)
     followup = stages.followup_from(entries)
     result = balance(
         followup, published.strategy, published.profile, ctx.library.sizing.hours_per_fte
@@ -164,21 +163,17 @@ def lines_of(entries: Sequence[FollowupEntry], library: Library) -> tuple[list[L
 
 
 def followup_page(
-    request: Request,
-    ctx: AppContext,
-    session: Session,
-    dossier: Dossier,
+    visit: Visit,
     *,
     entries: Mapping[str, Entry] | None = None,
     imported: tuple[int, list[RowError]] | None = None,
     import_error: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    found = followed(ctx, session, dossier)
+    request, ctx = visit.request, visit.ctx
+    found = followed(visit)
     context: dict[str, Any] = {
-        "page_title": f"Suivi des heures — {dossier.title}",
-        "dossier": dossier,
-        "stage_label": STAGE_LABELS[stage_of(dossier.stage)],
+        "stage_label": STAGE_LABELS[stage_of(visit.dossier.stage)],
         "found": found,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
@@ -212,22 +207,19 @@ def followup_page(
             "errors_shown": IMPORT_ERRORS_SHOWN,
             "columns": COLUMNS,
         }
-    return render(request, "dossiers/followup.html", context, status_code=status_code)
+    return visit.page(
+        "dossiers/followup.html", "Suivi des heures", context, status_code=status_code
+    )
 
 
-def not_followed(request: Request, ctx: AppContext, session: Session, dossier: Dossier) -> Response:
+def not_followed(visit: Visit) -> Response:
     """409: the lines of a contract are recorded once it is in execution."""
-    return followup_page(request, ctx, session, dossier, status_code=409)
+    return followup_page(visit, status_code=409)
 
 
 @router.get("/{dossier_id}/suivi", response_class=HTMLResponse)
-def followup_view(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> HTMLResponse:
-    return followup_page(request, ctx, session, dossier)
+def followup_view(visit: Annotated[Visit, OnDossier(Right.followup)]) -> HTMLResponse:
+    return followup_page(visit)
 
 
 def own_lines_only(principal: Principal | None) -> bool:
@@ -235,8 +227,9 @@ def own_lines_only(principal: Principal | None) -> bool:
     return principal is None or principal.role is None
 
 
-def _author(session: Session, access: Access) -> tuple[tuple[uuid.UUID, str], str]:
-    user = accounts.get_user(session, access.principal.user_id)
+def _author(visit: Visit) -> tuple[tuple[uuid.UUID, str], str]:
+    access = visit.access
+    user = accounts.get_user(visit.session, access.principal.user_id)
     name = (user.display_name if user else "") or access.principal.name
     return actor(access), name
 
@@ -249,20 +242,14 @@ def full_message(existing: int) -> str:
     )
 
 
-def store(
-    request: Request,
-    session: Session,
-    access: Access,
-    dossier: Dossier,
-    followup: FollowUp,
-    action: str,
-) -> Response | None:
+def store(visit: Visit, followup: FollowUp, action: str) -> Response | None:
     """Store the lines; the page that refuses them instead: the organisation's storage quota
     reached (the lines count in it), or the contract's follow-up full."""
+    request, session, dossier = visit.request, visit.session, visit.dossier
     refused = over_quota(request, session, dossier.organisation_id)
     if refused is not None:
         return refused
-    who, name = _author(session, access)
+    who, name = _author(visit)
     try:
         stages.add_followup(
             session=session, dossier=dossier, followup=followup, actor=who, author_name=name,
@@ -283,11 +270,7 @@ Reader = Callable[[Mapping[str, Any], FollowupVocabularies, int, dt.date], Entry
 
 
 def add_line(
-    request: Request,
-    ctx: AppContext,
-    session: Session,
-    access: Access,
-    dossier: Dossier,
+    visit: Visit,
     form: Mapping[str, Any],
     read: Reader,
     *,
@@ -298,86 +281,57 @@ def add_line(
     """One line read by ``read`` and stored (then back to the page's ``anchor`` with its notice
     ``slot``), or the page with the form's entry in ``slot`` and its errors; ``more_people``
     shows the hours form again with one more row of people."""
-    found = followed(ctx, session, dossier)
+    found = followed(visit)
     if found is None:
-        return not_followed(request, ctx, session, dossier)
+        return not_followed(visit)
+    ctx = visit.ctx
     entry = read(form, ctx.library.followup, found.lots, ctx.today())
     if more_people:
         entry.errors = {}
         entry.people_rows += 1
-        return followup_page(request, ctx, session, dossier, entries={slot: entry})
+        return followup_page(visit, entries={slot: entry})
     if entry.followup is None:
-        return followup_page(request, ctx, session, dossier, entries={slot: entry}, status_code=422)
-    refused = store(request, session, access, dossier, entry.followup, "suivi")
+        return followup_page(visit, entries={slot: entry}, status_code=422)
+    refused = store(visit, entry.followup, "suivi")
     if refused is not None:
         return refused
-    return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor=anchor, notice=slot))
+    return see_other(with_query(dossier_url(visit.dossier.id, SUIVI), anchor=anchor, notice=slot))
 
 
 @router.post("/{dossier_id}/suivi/heures", response_class=HTMLResponse)
 def followup_add_hours(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    visit: Annotated[Visit, OnDossier(Right.followup)], form: FormDep
 ) -> Response:
     more = form.get("action") == "more-people"
-    return add_line(
-        request, ctx, session, access, dossier, form, read_hours,
-        slot=HOURS, anchor="lignes", more_people=more,
-    )  # fmt: skip
+    return add_line(visit, form, read_hours, slot=HOURS, anchor="lignes", more_people=more)
 
 
 @router.post("/{dossier_id}/suivi/non-imputable", response_class=HTMLResponse)
 def followup_add_non_imputable(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    visit: Annotated[Visit, OnDossier(Right.followup)], form: FormDep
 ) -> Response:
-    return add_line(
-        request, ctx, session, access, dossier, form, read_non_imputable,
-        slot=CASE, anchor="non-imputables",
-    )  # fmt: skip
+    return add_line(visit, form, read_non_imputable, slot=CASE, anchor="non-imputables")
 
 
 @router.post("/{dossier_id}/suivi/commandes", response_class=HTMLResponse)
 def followup_add_orders(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    visit: Annotated[Visit, OnDossier(Right.followup)], form: FormDep
 ) -> Response:
     """A framework agreement: the amount ordered (or invoiced) on a lot over a period."""
-    return add_line(
-        request, ctx, session, access, dossier, form, read_orders,
-        slot=ORDERS, anchor="commandes",
-    )  # fmt: skip
+    return add_line(visit, form, read_orders, slot=ORDERS, anchor="commandes")
 
 
 @router.post("/{dossier_id}/suivi/supprimer", response_class=HTMLResponse)
-def followup_delete(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
-    if followed(ctx, session, dossier) is None:
-        return not_followed(request, ctx, session, dossier)
+def followup_delete(visit: Annotated[Visit, OnDossier(Right.followup)], form: FormDep) -> Response:
+    if followed(visit) is None:
+        return not_followed(visit)
+    session, access, dossier = visit.session, visit.access, visit.dossier
     entry = inputs.integer(form.get("entry"))
     notice = "supprime"
     try:
         if entry is None:
             raise crud.DossierNotFound(str(entry))
-        who, _ = _author(session, access)
+        who, _ = _author(visit)
         stages.delete_followup(
             session=session,
             dossier=dossier,
@@ -394,5 +348,5 @@ def followup_delete(
             "l’acheteur (elle compte dans le calcul de la pénalité). Demandez-lui de la corriger."
         )
         context = {"page_title": title, "title": title, "message": message}
-        return render(request, "errors/error.html", context, status_code=403)
+        return render(visit.request, "errors/error.html", context, status_code=403)
     return see_other(with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice=notice))

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -22,12 +21,12 @@ from clauses.followup.statement import COLUMNS
 from clauses.library import Library
 from clauses.profile import ProfileError
 from clauses.store import stages
-from clauses.store.models import Dossier
-from clauses.web.access import Access, Needs, Right
-from clauses.web.deps import ContextDep, FormDep, SessionDep
+from clauses.web.access import Right
+from clauses.web.deps import FormDep
 from clauses.web.drafting import DOCX_TYPE
 from clauses.web.routes.dossiers.common import (
-    dossier_for,
+    OnDossier,
+    Visit,
     dossier_router,
     dossier_url,
     see_other,
@@ -49,29 +48,22 @@ router = dossier_router()
 
 
 @router.post("/{dossier_id}/suivi/import", response_class=HTMLResponse)
-def followup_import(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    access: Annotated[Access, Needs(Right.followup)],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
-) -> Response:
+def followup_import(visit: Annotated[Visit, OnDossier(Right.followup)], form: FormDep) -> Response:
     """The rows of a facilitator's statement that read are stored; the others are listed with
     their line, column and reason (a bad row never stops the rest)."""
-    found = followed(ctx, session, dossier)
+    found = followed(visit)
     if found is None:
-        return not_followed(request, ctx, session, dossier)
+        return not_followed(visit)
+    ctx = visit.ctx
     upload = form.get(STATEMENT_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return followup_page(
-            request, ctx, session, dossier,
-            import_error="Relevé : choisissez un fichier CSV.", status_code=422,
-        )  # fmt: skip
+            visit, import_error="Relevé : choisissez un fichier CSV.", status_code=422
+        )
     data = upload.file.read(IMPORT_MAX_BYTES + 1)
     if len(data) > IMPORT_MAX_BYTES:
         return followup_page(
-            request, ctx, session, dossier,
+            visit,
             import_error=f"Relevé : fichier trop volumineux ({french.number(IMPORT_MAX_BYTES // 1000)} "
             "Ko au plus). Découpez-le par période et importez chaque partie.",
             status_code=422,
@@ -84,23 +76,20 @@ def followup_import(
     )
     if stored and len(found.entries) + stored > stages.MAX_FOLLOWUP_LINES:
         return followup_page(
-            request, ctx, session, dossier,
+            visit,
             import_error=f"Relevé : {stored} ligne(s) à enregistrer, non enregistrées. "
             + full_message(len(found.entries)),
             status_code=422,
         )  # fmt: skip
     if stored:
-        refused = store(request, session, access, dossier, statement.followup, "import du relevé")
+        refused = store(visit, statement.followup, "import du relevé")
         if refused is not None:
             return refused
     if not statement.errors:
         return see_other(
-            with_query(dossier_url(dossier.id, SUIVI), anchor="lignes", notice="importe")
+            with_query(dossier_url(visit.dossier.id, SUIVI), anchor="lignes", notice="importe")
         )
-    return followup_page(
-        request, ctx, session, dossier,
-        imported=(stored, statement.errors), status_code=422,
-    )  # fmt: skip
+    return followup_page(visit, imported=(stored, statement.errors), status_code=422)
 
 
 def model_csv(found: Followed, library: Library) -> bytes:
@@ -131,17 +120,12 @@ def model_csv(found: Followed, library: Library) -> bytes:
 
 
 @router.get("/{dossier_id}/suivi/modele.csv")
-def followup_model(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    found = followed(ctx, session, dossier)
+def followup_model(visit: Annotated[Visit, OnDossier(Right.followup)]) -> Response:
+    found = followed(visit)
     if found is None:
-        return not_followed(request, ctx, session, dossier)
+        return not_followed(visit)
     return Response(
-        model_csv(found, ctx.library),
+        model_csv(found, visit.ctx.library),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="releve-heures-modele.csv"'},
     )
@@ -165,15 +149,11 @@ def readable_award(data: dict[str, Any] | None) -> Award | None:
 
 
 @router.get("/{dossier_id}/suivi/rapport.docx")
-def followup_report(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.followup))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    found = followed(ctx, session, dossier)
+def followup_report(visit: Annotated[Visit, OnDossier(Right.followup)]) -> Response:
+    found = followed(visit)
     if found is None:
-        return not_followed(request, ctx, session, dossier)
+        return not_followed(visit)
+    ctx, dossier = visit.ctx, visit.dossier
     today = ctx.today()
     content = follow_up_report(
         found.published.profile,

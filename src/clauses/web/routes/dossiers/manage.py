@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -23,7 +23,8 @@ from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, FormDep, SessionDep
 from clauses.web.rendering import render
 from clauses.web.routes.dossiers.common import (
-    dossier_for,
+    OnDossier,
+    Visit,
     dossier_router,
     dossier_url,
     form_version,
@@ -160,10 +161,8 @@ def create(
 
 
 @router.get("/{dossier_id}/renommer", response_class=HTMLResponse)
-def rename_form(
-    request: Request, dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))]
-) -> HTMLResponse:
-    return rename_page(request, dossier, dossier.title)
+def rename_form(visit: Annotated[Visit, OnDossier(Right.edit)]) -> HTMLResponse:
+    return rename_page(visit.request, visit.dossier, visit.dossier.title)
 
 
 def rename_page(request: Request, dossier: Dossier, value: str, error: str = "") -> HTMLResponse:
@@ -206,13 +205,9 @@ async def rename(
 
 
 @router.post("/{dossier_id}/dupliquer")
-def duplicate(
-    request: Request,
-    original: Annotated[Dossier, Depends(dossier_for(Right.edit))],
-    access: Annotated[Access, Needs(Right.edit)],
-    session: SessionDep,
-) -> Response:
-    principal = access.principal
+def duplicate(visit: Annotated[Visit, OnDossier(Right.edit)]) -> Response:
+    request, session, original = visit.request, visit.session, visit.dossier
+    principal = visit.access.principal
     refused = limits.heavy(request, principal) or limits.over_quota(
         request, session, original.organisation_id
     )
@@ -252,33 +247,17 @@ async def archive(
 
 
 @router.get("/{dossier_id}/supprimer", response_class=HTMLResponse)
-def delete_confirm(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.delete))],
-    session: SessionDep,
-) -> HTMLResponse:
-    return render(
-        request,
-        "dossiers/delete.html",
-        {
-            "page_title": f"Supprimer — {dossier.title}",
-            "dossier": dossier,
-            "documents": crud.list_documents(session=session, dossier_id=dossier.id),
-        },
-    )
+def delete_confirm(visit: Annotated[Visit, OnDossier(Right.delete)]) -> HTMLResponse:
+    documents = crud.list_documents(session=visit.session, dossier_id=visit.dossier.id)
+    return visit.page("dossiers/delete.html", "Supprimer", {"documents": documents})
 
 
 @router.post("/{dossier_id}/supprimer", response_class=HTMLResponse)
-def delete(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.delete))],
-    session: SessionDep,
-    form: FormDep,
-) -> Response:
+def delete(visit: Annotated[Visit, OnDossier(Right.delete)], form: FormDep) -> Response:
     try:
         crud.delete_dossier(
-            session=session, dossier_id=dossier.id, expected_version=form_version(form)
+            session=visit.session, dossier_id=visit.dossier.id, expected_version=form_version(form)
         )
     except crud.StaleVersion as stale:
-        return stale_page(request, stale.current, "la suppression")
+        return stale_page(visit.request, stale.current, "la suppression")
     return see_other(with_query("/dossiers", notice="supprime"))

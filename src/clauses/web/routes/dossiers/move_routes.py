@@ -6,17 +6,21 @@ states each one. How a move is checked, shown and recorded is :mod:`moves`."""
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.responses import HTMLResponse, Response
 
 from clauses import french, lifecycle
 from clauses.french import NBSP
-from clauses.lifecycle import Move, MoveRefused, Rule
+from clauses.lifecycle import Move, MoveRefused
 from clauses.profile import FieldError
-from clauses.store.models import Dossier, Stage
-from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, FormDep, SessionDep
-from clauses.web.routes.dossiers.common import Assessment, assess_dossier, dossier_router
+from clauses.store.models import Stage
+from clauses.web.deps import FormDep
+from clauses.web.routes.dossiers.common import (
+    Assessment,
+    Visit,
+    assess_dossier,
+    dossier_router,
+)
 from clauses.web.routes.dossiers.followup import followed
 from clauses.web.routes.dossiers.moves import (
     MoveCheck,
@@ -39,24 +43,15 @@ PUBLISH_FACTS = [
 
 
 @router.get("/{dossier_id}/publier", response_class=HTMLResponse)
-def publish_confirm(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
-    ctx: ContextDep,
-) -> Response:
-    return confirm_page(request, ctx, moving, lambda _: PUBLISH_FACTS)
+def publish_confirm(moving: Annotated[Moving, Depends(MoveCheck(Move.publish))]) -> Response:
+    return confirm_page(moving, lambda _: PUBLISH_FACTS)
 
 
 @router.get("/{dossier_id}/clore", response_class=HTMLResponse)
-def close_confirm(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
-    session: SessionDep,
-    ctx: ContextDep,
-) -> Response:
-    def facts_of(dossier: Dossier) -> list[str]:
+def close_confirm(moving: Annotated[Moving, Depends(MoveCheck(Move.close))]) -> Response:
+    def facts_of(visit: Visit) -> list[str]:
         """The hours missing today and the penalty they would be worth."""
-        found = followed(ctx, session, dossier)
+        found = followed(visit)
         facts = [
             f"Le suivi des heures sera arrêté à la date de clôture{NBSP}; un référent peut rouvrir "
             "le marché."
@@ -82,23 +77,20 @@ def close_confirm(
                 )
         return facts
 
-    return confirm_page(request, ctx, moving, facts_of)
+    return confirm_page(moving, facts_of)
 
 
 @router.post("/{dossier_id}/publier", response_class=HTMLResponse)
 def publish_dossier(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.publish))], form: FormDep
 ) -> Response:
-    dossier, rule = moving.dossier, moving.rule
+    visit, rule = moving.visit, moving.rule
     if moving.refused is not None:
-        return refused_page(request, dossier, moving.refused)
-    assessment = assess_dossier(ctx, dossier)
+        return refused_page(visit, moving.refused)
+    ctx = visit.ctx
+    assessment = assess_dossier(ctx, visit.dossier)
     if assessment.strategy is None or assessment.profile is None or assessment.advice is None:
-        return not_ready(request, dossier, rule, form, assessment)
+        return not_ready(moving, form, assessment)
     try:
         published = lifecycle.publish(
             assessment.profile,
@@ -109,22 +101,16 @@ def publish_dossier(
             ctx.today(),
         )
     except MoveRefused as exc:
-        return move_page(request, dossier, rule, form, exc.errors)
+        return move_page(moving, form, exc.errors)
     values = {
         "stage": Stage.published,
         "published": published.to_json(),
         "published_on": published.publication_date,
     }
-    return make_move(request, session, moving, form, values, "publie")
+    return make_move(moving, form, values, "publie")
 
 
-def not_ready(
-    request: Request,
-    dossier: Dossier,
-    rule: Rule,
-    form: Mapping[str, Any],
-    assessment: Assessment,
-) -> HTMLResponse:
+def not_ready(moving: Moving, form: Mapping[str, Any], assessment: Assessment) -> HTMLResponse:
     """422: what keeps the tender from being published (answers to complete, choices to fix)."""
     errors = [FieldError(item.label, item.message) for item in assessment.items]
     for problem in assessment.strategy_errors or []:
@@ -133,77 +119,60 @@ def not_ready(
         errors.append(
             FieldError("Réponses", "les réponses obligatoires ne sont pas toutes données")
         )
-    return move_page(request, dossier, rule, form, errors)
+    return move_page(moving, form, errors)
 
 
 @router.post("/{dossier_id}/depublier", response_class=HTMLResponse)
 def unpublish_dossier(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.unpublish))],
-    session: SessionDep,
-    form: FormDep,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.unpublish))], form: FormDep
 ) -> Response:
     if moving.refused is not None:
-        return refused_page(request, moving.dossier, moving.refused)
+        return refused_page(moving.visit, moving.refused)
     values = {"stage": Stage.draft, "published": None, "published_on": None}
-    return make_move(request, session, moving, form, values, "depublie")
+    return make_move(moving, form, values, "depublie")
 
 
-def dated_move(
-    request: Request,
-    session: SessionDep,
-    ctx: AppContext,
-    moving: Moving,
-    form: Mapping[str, Any],
-) -> Response:
+def dated_move(moving: Moving, form: Mapping[str, Any]) -> Response:
     """Start or close: the date the move records, not in the future nor before the previous
     one (the first notification for a start, the start for a close)."""
-    dossier, rule, move = moving.dossier, moving.rule, moving.rule.move
+    visit, rule, move = moving.visit, moving.rule, moving.rule.move
     if moving.refused is not None:
-        return refused_page(request, dossier, moving.refused)
+        return refused_page(visit, moving.refused)
+    dossier = visit.dossier
     try:
         after = dossier.notified_on if move is Move.start else dossier.started_on
-        day = lifecycle.check_date(rule, read_date(form.get("date"), rule), after, ctx.today())
+        day = lifecycle.check_date(
+            rule, read_date(form.get("date"), rule), after, visit.ctx.today()
+        )
     except MoveRefused as exc:  # the date: beside its field
-        return move_page(request, dossier, rule, form, exc.errors)
+        return move_page(moving, form, exc.errors)
     column = "started_on" if move is Move.start else "closed_on"
     values = {"stage": rule.target, column: day}
     notice = "execution" if move is Move.start else "clos"
-    return make_move(request, session, moving, form, values, notice)
+    return make_move(moving, form, values, notice)
 
 
 @router.post("/{dossier_id}/executer", response_class=HTMLResponse)
 def start_execution(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.start))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.start))], form: FormDep
 ) -> Response:
-    return dated_move(request, session, ctx, moving, form)
+    return dated_move(moving, form)
 
 
 @router.post("/{dossier_id}/clore", response_class=HTMLResponse)
 def close_contract(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.close))],
-    session: SessionDep,
-    ctx: ContextDep,
-    form: FormDep,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.close))], form: FormDep
 ) -> Response:
-    return dated_move(request, session, ctx, moving, form)
+    return dated_move(moving, form)
 
 
 @router.post("/{dossier_id}/rouvrir", response_class=HTMLResponse)
 def reopen_contract(
-    request: Request,
-    moving: Annotated[Moving, Depends(MoveCheck(Move.reopen))],
-    session: SessionDep,
-    form: FormDep,
+    moving: Annotated[Moving, Depends(MoveCheck(Move.reopen))], form: FormDep
 ) -> Response:
     """Back in execution (the follow-up goes on); the closing date is cleared, and kept in the
     trail."""
     if moving.refused is not None:
-        return refused_page(request, moving.dossier, moving.refused)
+        return refused_page(moving.visit, moving.refused)
     values = {"stage": Stage.in_execution, "closed_on": None}
-    return make_move(request, session, moving, form, values, "rouvert")
+    return make_move(moving, form, values, "rouvert")

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -25,13 +24,12 @@ from clauses.lifecycle import AWARD_EDITABLE, RULES, Move, MoveRefused, Rule
 from clauses.profile import FieldError
 from clauses.questionnaire.wizard import form_text
 from clauses.store import crud, stages
-from clauses.store.models import STAGE_LABELS, Dossier, Role, Stage
+from clauses.store.models import STAGE_LABELS, Role, Stage
 from clauses.web import award_form
-from clauses.web.access import Access, Needs, Right, actor
-from clauses.web.context import AppContext
-from clauses.web.rendering import render
+from clauses.web.access import Access, Right, actor
 from clauses.web.routes.dossiers.common import (
-    dossier_for,
+    OnDossier,
+    Visit,
     dossier_url,
     form_version,
     see_other,
@@ -68,11 +66,10 @@ DATE_FIELDS = {Move.publish: "publication_date", Move.start: "date", Move.close:
 
 @dataclass(frozen=True)
 class Moving:
-    """A move asked on a dossier: the dossier, the request's access, the move's rule, and why the
-    move cannot be made now (``refused``: the page says it), if it cannot."""
+    """A move asked on a dossier: the request on the dossier (:class:`Visit`), the move's rule,
+    and why the move cannot be made now (``refused``: the page says it), if it cannot."""
 
-    dossier: Dossier
-    access: Access
+    visit: Visit
     rule: Rule
     refused: MoveRefused | None
 
@@ -87,17 +84,14 @@ class MoveCheck:
 
     move: Move
 
-    async def __call__(
-        self,
-        dossier: Annotated[Dossier, Depends(dossier_for(Right.edit))],
-        access: Annotated[Access, Needs(Right.edit)],
-    ) -> Moving:
+    async def __call__(self, visit: Annotated[Visit, OnDossier(Right.edit)]) -> Moving:
         refused = None
         try:
-            lifecycle.check_move(self.move, lifecycle.stage_of(dossier.stage), role_of(access))
+            stage = lifecycle.stage_of(visit.dossier.stage)
+            lifecycle.check_move(self.move, stage, role_of(visit.access))
         except MoveRefused as exc:
             refused = exc
-        return Moving(dossier, access, RULES[self.move], refused)
+        return Moving(visit, RULES[self.move], refused)
 
 
 def role_of(access: Access) -> Role | None:
@@ -105,22 +99,17 @@ def role_of(access: Access) -> Role | None:
     return access.principal.role
 
 
-def refused_page(request: Request, dossier: Dossier, exc: MoveRefused) -> HTMLResponse:
+def refused_page(visit: Visit, exc: MoveRefused) -> HTMLResponse:
     """403 (the role lacks the right) or 422 (wrong stage), with the French reason."""
     status = 403 if exc.forbidden else 422
     title = "Action réservée" if exc.forbidden else "Action impossible à cette étape"
-    return render(
-        request,
-        "dossiers/move_refused.html",
-        {
-            "page_title": f"{title} — {dossier.title}",
-            "title": title,
-            "dossier": dossier,
-            "reasons": [e.message for e in exc.errors],
-            "status": status,
-        },
-        status_code=status,
-    )
+    return refusal_page(visit, title, [e.message for e in exc.errors], status)
+
+
+def refusal_page(visit: Visit, title: str, reasons: list[str], status: int) -> HTMLResponse:
+    """The page that says why (``reasons``, in French) what was asked cannot be done."""
+    context = {"title": title, "reasons": reasons, "status": status}
+    return visit.page("dossiers/move_refused.html", title, context, status_code=status)
 
 
 def read_date(raw: Any, rule: Rule) -> dt.date | None:
@@ -143,9 +132,7 @@ def read_date(raw: Any, rule: Rule) -> dt.date | None:
 
 
 def move_form(
-    request: Request,
-    dossier: Dossier,
-    rule: Rule,
+    moving: Moving,
     *,
     value: str,
     version: int,
@@ -155,16 +142,15 @@ def move_form(
 ) -> HTMLResponse:
     """The page of a move's form: its confirmation (``facts``: what it will do), or the form
     sent again with its ``errors`` (422), each beside its field and in the summary."""
+    visit, rule = moving.visit, moving.rule
     name = DATE_FIELDS.get(rule.move, "date")
     errors = errors or []
-    return render(
-        request,
+    return visit.page(
         "dossiers/move.html",
+        rule.label,
         {
-            "page_title": f"{rule.label} — {dossier.title}",
-            "dossier": dossier,
             "rule": rule,
-            "action_url": dossier_url(dossier.id, PATHS[rule.move]),
+            "action_url": dossier_url(visit.dossier.id, PATHS[rule.move]),
             "field": name,
             "value": value,
             "max_date": max_date,
@@ -177,88 +163,69 @@ def move_form(
     )
 
 
-def move_page(
-    request: Request,
-    dossier: Dossier,
-    rule: Rule,
-    form: Mapping[str, Any],
-    errors: list[FieldError],
-) -> HTMLResponse:
+def move_page(moving: Moving, form: Mapping[str, Any], errors: list[FieldError]) -> HTMLResponse:
     """The move's form again (422), as it was sent, each error beside its field and in the
     summary."""
-    value = form_text(form.get(DATE_FIELDS.get(rule.move, "date")))
-    return move_form(request, dossier, rule, value=value, version=form_version(form), errors=errors)
+    value = form_text(form.get(DATE_FIELDS.get(moving.rule.move, "date")))
+    return move_form(moving, value=value, version=form_version(form), errors=errors)
 
 
 def record(
-    request: Request,
-    session: Session,
-    dossier: Dossier,
-    access: Access,
+    visit: Visit,
     form: Mapping[str, Any],
     values: dict[str, Any],
     action: str,
     notice: str,
     check: Callable[[Session], None] | None = None,
 ) -> Response:
-    """The move (or the award) recorded in ``access``'s name, on the version the form was shown
-    at; then the dossier's page, at its « Vie du marché ». What ``check`` raises in the write
-    transaction (:func:`clauses.store.stages.record_move`) goes to the caller."""
+    """The move (or the award) recorded in the name of the visit's access, on the version the
+    form was shown at; then the dossier's page, at its « Vie du marché ». What ``check`` raises
+    in the write transaction (:func:`clauses.store.stages.record_move`) goes to the caller."""
+    dossier_id = visit.dossier.id
     try:
         stages.record_move(
-            session=session,
-            dossier_id=dossier.id,
+            session=visit.session,
+            dossier_id=dossier_id,
             expected_version=form_version(form),
             values=values,
-            actor=actor(access),
+            actor=actor(visit.access),
             action=action,
             check=check,
         )
     except crud.StaleVersion as stale:
-        return stale_page(request, stale.current, "l’état du dossier")
-    return see_other(with_query(dossier_url(dossier.id), anchor="cycle", notice=notice))
+        return stale_page(visit.request, stale.current, "l’état du dossier")
+    return see_other(with_query(dossier_url(dossier_id), anchor="cycle", notice=notice))
 
 
 def make_move(
-    request: Request,
-    session: Session,
-    moving: Moving,
-    form: Mapping[str, Any],
-    values: dict[str, Any],
-    notice: str,
+    moving: Moving, form: Mapping[str, Any], values: dict[str, Any], notice: str
 ) -> Response:
     """The move checked by its route recorded with ``values`` (:func:`record`)."""
-    action = ACTIONS[moving.rule.move]
-    return record(request, session, moving.dossier, moving.access, form, values, action, notice)
+    return record(moving.visit, form, values, ACTIONS[moving.rule.move], notice)
 
 
-def confirm_page(
-    request: Request, ctx: AppContext, moving: Moving, facts_of: Callable[[Dossier], list[str]]
-) -> Response:
+def confirm_page(moving: Moving, facts_of: Callable[[Visit], list[str]]) -> Response:
     """The move's confirmation (issue 23: « Publier » and « Clore » acted in one click): what it
-    will do (``facts_of`` the dossier), its date (today at most), and the button that does it;
+    will do (``facts_of`` the visit), its date (today at most), and the button that does it;
     « Annuler » leaves everything as it was. Refused as the move itself would be."""
-    dossier = moving.dossier
+    visit = moving.visit
     if moving.refused is not None:
-        return refused_page(request, dossier, moving.refused)
-    today = ctx.today().isoformat()
+        return refused_page(visit, moving.refused)
+    today = visit.ctx.today().isoformat()
     return move_form(
-        request,
-        dossier,
-        moving.rule,
+        moving,
         value=today,
-        version=dossier.version,
-        facts=facts_of(dossier),
+        version=visit.dossier.version,
+        facts=facts_of(visit),
         max_date=today,
     )
 
 
-def lifecycle_view(
-    ctx: AppContext, dossier: Dossier, ready: bool, member_role: Role | None
-) -> dict[str, Any]:
+def lifecycle_view(visit: Visit, ready: bool) -> dict[str, Any]:
     """What the dossier page's « Vie du marché » panel shows: the stage, the dated moves made,
-    the moves the member may make now (``member_role``: None for an invited facilitator), and
-    the award and DECP links."""
+    the moves the member may make now (its role: None for an invited facilitator), and the
+    award and DECP links."""
+    ctx, dossier, member_role = visit.ctx, visit.dossier, role_of(visit.access)
     stage = lifecycle.stage_of(dossier.stage)
     moves = [
         {

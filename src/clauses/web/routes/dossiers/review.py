@@ -4,10 +4,9 @@ with the dossier and drafted in one click."""
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from clauses.library.questionnaire import Question, QuestionKind
 from clauses.questionnaire import wizard
@@ -21,15 +20,15 @@ from clauses.store.stages import published_of
 from clauses.web import limits, strategy_form
 from clauses.web.access import Access, Needs, Right
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.drafting import SECTIONS
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
 from clauses.web.routes.dossiers.common import (
     NOTICES,
     Assessment,
+    OnDossier,
+    Visit,
     assess_dossier,
-    dossier_for,
     dossier_router,
     dossier_url,
     load,
@@ -87,9 +86,8 @@ def strategy_view(
     }
 
 
-def review_view(
-    ctx: AppContext, session: Session, dossier: Dossier, access: Access, *, check: bool = False
-) -> dict[str, Any]:
+def review_view(visit: Visit, *, check: bool = False) -> dict[str, Any]:
+    ctx, dossier = visit.ctx, visit.dossier
     library = ctx.library
     assessment = assess_dossier(ctx, dossier)
     sections = []
@@ -108,25 +106,18 @@ def review_view(
         "sections": sections,
         "advice": assessment.advice,
         "errors": assessment.errors,
-        "documents": crud.list_documents(session=session, dossier_id=dossier.id),
+        "documents": crud.list_documents(session=visit.session, dossier_id=dossier.id),
         "cpv_entry": ctx.cpv.find(normalise_code(str(dossier.answers.get("cpv") or ""))),
         "review_url": dossier_url(dossier.id),
-        "cycle": lifecycle_view(ctx, dossier, assessment.ready, access.principal.role),
+        "cycle": lifecycle_view(visit, assessment.ready),
     }
 
 
 @router.get("/{dossier_id}", response_class=HTMLResponse)
-def review(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
-    access: Annotated[Access, Needs(Right.read)],
-    session: SessionDep,
-    ctx: ContextDep,
-    verifier: str = "",
-) -> HTMLResponse:
-    view = review_view(ctx, session, dossier, access, check=bool(verifier))
-    view["notice"] = notice_of(request)
-    return render(request, "dossiers/review.html", view, fragment="dossiers/_review.html")
+def review(visit: Annotated[Visit, OnDossier(Right.read)], verifier: str = "") -> HTMLResponse:
+    view = review_view(visit, check=bool(verifier))
+    view["notice"] = notice_of(visit.request)
+    return render(visit.request, "dossiers/review.html", view, fragment="dossiers/_review.html")
 
 
 def unsaved(
@@ -151,7 +142,7 @@ def unsaved(
                 fragment="dossiers/_strategy_fields.html",
                 status_code=422,
             )
-        view = review_view(ctx, session, shown, access, check=True)
+        view = review_view(Visit(request, ctx, session, access, shown), check=True)
     return render(request, "dossiers/review.html", view, status_code=422)
 
 
@@ -188,7 +179,8 @@ async def save_strategy(
 
         def issued() -> str:
             with new_session(ctx.engine) as session, limits.generating(request):
-                document = issue(ctx, session, dossier, assessment, sections)
+                visit = Visit(request, ctx, session, access, dossier)
+                document = issue(visit, assessment, sections)
             return dossier_url(dossier_id, "documents", str(document.id))
 
         url = await run_in_threadpool(issued)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -17,15 +17,15 @@ from clauses.store.models import (
 )
 from clauses.web.access import Access, Right
 from clauses.web.context import AppContext
-from clauses.web.deps import ContextDep
 from clauses.web.forms import read_form
 from clauses.web.rendering import context_of, render, wants_fragment
 from clauses.web.routes.dossiers.common import (
     NOTICES,
     Assessment,
     GuardedRoute,
+    OnDossier,
+    Visit,
     assess_dossier,
-    dossier_for,
     dossier_router,
     dossier_url,
     error_items,
@@ -165,19 +165,18 @@ def wizard_view(
 
 @router.get("/{dossier_id}/etapes/{step_id}", response_class=HTMLResponse)
 def step_page(
-    request: Request,
-    dossier: Annotated[Dossier, Depends(dossier_for(Right.read))],
+    visit: Annotated[Visit, OnDossier(Right.read)],
     step_id: str,
-    ctx: ContextDep,
     cpv_q: str = "",
     verifier: str = "",
     focus: str = "",
     retirer: str = "",
 ) -> HTMLResponse:
+    request, ctx = visit.request, visit.ctx
     step = step_or_404(ctx.library, step_id)
     view = wizard_view(
         ctx,
-        dossier,
+        visit.dossier,
         step,
         check=bool(verifier),
         notice=notice_of(request),
