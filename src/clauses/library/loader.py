@@ -7,6 +7,7 @@ not validate raises :class:`LibraryError` naming the file and the field at fault
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,7 +45,22 @@ from clauses.library.reporting import FollowupVocabularies, NationalFigures
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 M = TypeVar("M", bound=BaseModel)
-SECTOR_CACHE = 4096  # codes remembered by sector_for (bounded: codes come from user input)
+K = TypeVar("K")
+V = TypeVar("V")
+# The answers each lookup of a code remembers (bounded: the codes come from user input).
+SECTOR_CACHE = 4096
+
+
+def _remembered(known: dict[K, V], key: K, find: Callable[[], V]) -> V:
+    """The answer ``known`` holds for ``key``, else the one ``find`` gives, which ``known``
+    keeps while it holds fewer than :data:`SECTOR_CACHE`: a tender asks for the same few codes
+    many times."""
+    if key in known:
+        return known[key]
+    found = find()
+    if len(known) < SECTOR_CACHE:
+        known[key] = found
+    return found
 
 
 class LibraryError(Exception):
@@ -159,21 +175,17 @@ class Library:
 
     @cached_property
     def _sector_of(self) -> dict[str, Sector | None]:
-        return {}  # filled by sector_for: a tender asks for the same few codes many times
+        return {}  # filled by sector_for (_remembered)
 
     def sector_for(self, cpv: str | None) -> Sector | None:
         """The sector of the longest prefix that covers the code in the CPV hierarchy."""
         if not cpv:
             return None
-        known = self._sector_of
-        if cpv not in known:
-            found = next(
-                (s for prefix, s in self.sectors_by_prefix if cpv.startswith(prefix)), None
-            )
-            if len(known) < SECTOR_CACHE:
-                known[cpv] = found
-            return found
-        return known[cpv]
+        return _remembered(
+            self._sector_of,
+            cpv,
+            lambda: next((s for p, s in self.sectors_by_prefix if cpv.startswith(p)), None),
+        )
 
     @cached_property
     def notes(self) -> dict[str, NoteText]:
@@ -192,13 +204,11 @@ class Library:
         """The qualified or regulated trade of the longest prefix covering the code, if any."""
         if not cpv:
             return None
-        known = self._qualified_of
-        if cpv in known:
-            return known[cpv]
-        found = next((q for prefix, q in self._qualified_by_prefix if cpv.startswith(prefix)), None)
-        if len(known) < SECTOR_CACHE:
-            known[cpv] = found
-        return found
+        return _remembered(
+            self._qualified_of,
+            cpv,
+            lambda: next((q for p, q in self._qualified_by_prefix if cpv.startswith(p)), None),
+        )
 
     @cached_property
     def _matches(self) -> dict[tuple[str, str], CpvRange | str | None]:
@@ -207,14 +217,10 @@ class Library:
     def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
         if not cpv:
             return None
-        key = (list_id, cpv[:8])
-        known = self._matches
-        if key in known:
-            return known[key]
-        found = self.cpv_list(list_id).match(cpv[:8])
-        if len(known) < SECTOR_CACHE:
-            known[key] = found
-        return found
+        code = cpv[:8]
+        return _remembered(
+            self._matches, (list_id, code), lambda: self.cpv_list(list_id).match(code)
+        )
 
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
         return self.cpv_match(list_id, cpv) is not None
