@@ -7,11 +7,11 @@ not validate raises :class:`LibraryError` naming the file and the field at fault
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -47,6 +47,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when bui
 M = TypeVar("M", bound=BaseModel)
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 # The answers each lookup of a code remembers (bounded: the codes come from user input).
 SECTOR_CACHE = 4096
 
@@ -61,6 +62,21 @@ def _remembered(known: dict[K, V], key: K, find: Callable[[], V]) -> V:
     if len(known) < SECTOR_CACHE:
         known[key] = found
     return found
+
+
+class _LongestPrefix(Generic[T]):
+    """Entries found by the longest of their CPV prefixes that covers a code (the CPV
+    hierarchy), each code's answer remembered (:func:`_remembered`)."""
+
+    def __init__(self, entries: Iterable[T], prefixes: Callable[[T], Iterable[str]]) -> None:
+        pairs = [(significant(p), entry) for entry in entries for p in prefixes(entry)]
+        self._pairs = sorted(pairs, key=lambda pair: -len(pair[0]))
+        self._found: dict[str, T | None] = {}
+
+    def find(self, cpv: str) -> T | None:
+        return _remembered(
+            self._found, cpv, lambda: next((e for p, e in self._pairs if cpv.startswith(p)), None)
+        )
 
 
 class LibraryError(Exception):
@@ -158,12 +174,6 @@ class Library:
         return {ref.id: ref for ref in self.legal.references}
 
     @cached_property
-    def sectors_by_prefix(self) -> list[tuple[str, Sector]]:
-        """(prefix, sector) pairs, longest prefix first, for longest-prefix matching."""
-        pairs = [(significant(p), s) for s in self.sizing.sectors for p in s.cpv_prefixes]
-        return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-    @cached_property
     def sectors(self) -> dict[str, Sector]:
         return {s.id: s for s in self.sizing.sectors}
 
@@ -174,45 +184,28 @@ class Library:
         raise KeyError(list_id)
 
     @cached_property
-    def _sector_of(self) -> dict[str, Sector | None]:
-        return {}  # filled by sector_for (_remembered)
+    def _sectors(self) -> _LongestPrefix[Sector]:
+        return _LongestPrefix(self.sizing.sectors, lambda s: s.cpv_prefixes)
 
     def sector_for(self, cpv: str | None) -> Sector | None:
         """The sector of the longest prefix that covers the code in the CPV hierarchy."""
-        if not cpv:
-            return None
-        return _remembered(
-            self._sector_of,
-            cpv,
-            lambda: next((s for p, s in self.sectors_by_prefix if cpv.startswith(p)), None),
-        )
+        return self._sectors.find(cpv) if cpv else None
 
     @cached_property
     def notes(self) -> dict[str, NoteText]:
         return {n.id: n for n in self.note_texts.notes}
 
     @cached_property
-    def _qualified_by_prefix(self) -> list[tuple[str, QualifiedTrade]]:
-        pairs = [(significant(p), q) for q in self.qualified_labour.entries for p in q.cpv_prefixes]
-        return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-    @cached_property
-    def _qualified_of(self) -> dict[str, QualifiedTrade | None]:
-        return {}  # filled by qualified_for, like _sector_of
+    def _qualified(self) -> _LongestPrefix[QualifiedTrade]:
+        return _LongestPrefix(self.qualified_labour.entries, lambda q: q.cpv_prefixes)
 
     def qualified_for(self, cpv: str | None) -> QualifiedTrade | None:
         """The qualified or regulated trade of the longest prefix covering the code, if any."""
-        if not cpv:
-            return None
-        return _remembered(
-            self._qualified_of,
-            cpv,
-            lambda: next((q for p, q in self._qualified_by_prefix if cpv.startswith(p)), None),
-        )
+        return self._qualified.find(cpv) if cpv else None
 
     @cached_property
     def _matches(self) -> dict[tuple[str, str], CpvRange | str | None]:
-        return {}  # filled by cpv_match, like _sector_of
+        return {}  # filled by cpv_match (_remembered)
 
     def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
         if not cpv:
