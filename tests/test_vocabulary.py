@@ -3,8 +3,6 @@ same values as before they moved to the domain."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from clauses import vocabulary
@@ -13,8 +11,7 @@ from clauses.profile import BuyerKind, Nature, OfferLevel
 from clauses.store import models
 from clauses.vocabulary import DossierStatus, Move, Role, Stage
 
-# Each has a ``label`` (which StrEnum does not declare: the list is of Any).
-LABELLED: list[Any] = [
+LABELLED: list[type[vocabulary.Labelled]] = [
     DossierStatus,
     Stage,
     Role,
@@ -27,9 +24,15 @@ LABELLED: list[Any] = [
 
 
 @pytest.mark.parametrize("enum", LABELLED, ids=lambda e: e.__name__)
-def test_each_value_has_its_label(enum: Any) -> None:
+def test_each_value_has_its_label(enum: type[vocabulary.Labelled]) -> None:
     for member in enum:
         assert member.label.strip(), member
+    # The table is not a member: Enum leaves dunder names out.
+    assert "__labels__" not in enum.__members__
+
+
+def test_every_labelled_enum_is_checked() -> None:
+    assert set(vocabulary.Labelled.__subclasses__()) == set(LABELLED)
 
 
 def test_each_move_has_its_action() -> None:

@@ -2,31 +2,50 @@
 the drafts. Keyed by the values of the enums (StrEnum members look them up as themselves), so this
 module imports nothing of the project and every model may use it.
 
-The vocabulary of a dossier's life and of the accounts (:class:`Stage`, :class:`DossierStatus`,
-:class:`Move`, :class:`Role`) is defined here, each member carrying its label (``.label``): the
+An enum whose members carry their label (``.label``) is a :class:`Labelled`: it names its table
+once. The vocabulary of a dossier's life and of the accounts (:class:`Stage`,
+:class:`DossierStatus`, :class:`Move`, :class:`Role`) is defined here, each member labelled: the
 store keeps their values (the same strings as ever), :mod:`clauses.lifecycle` reasons on them,
 the web shows their labels — none of them imports another for it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any, ClassVar
 
 # A dossier's title (by default its objet du marché), as the store keeps it.
 TITLE_MAX = 200
 
 
-class DossierStatus(StrEnum):
+class Labelled(StrEnum):
+    """An enum whose members have a French label, read in the table the enum is given once:
+    ``class Nature(Labelled, labels=NATURE_LABELS)``. The table is keyed by the values or by the
+    members themselves (a StrEnum member looks itself up as its value).
+
+    The table is a class keyword rather than an attribute of the class body, where mypy would
+    take it for a member's value and type every ``.value`` of the enum as a mere ``str``."""
+
+    __labels__: ClassVar[Mapping[Any, str]]
+
+    def __init_subclass__(cls, *, labels: Mapping[Any, str] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if labels is not None:
+            cls.__labels__ = labels
+
+    @property
+    def label(self) -> str:
+        return self.__labels__[self]
+
+
+class DossierStatus(Labelled):
     """Archiving hides a dossier at any stage (:class:`Stage`)."""
 
     draft = "draft"
     archived = "archived"
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
 
-
-class Stage(StrEnum):
+class Stage(Labelled):
     """Where the dossier is in its life (DESIGN §6; the moves are in :mod:`clauses.lifecycle`).
     Archiving (``status``) is apart: it hides a dossier at any stage."""
 
@@ -35,10 +54,6 @@ class Stage(StrEnum):
     awarded = "awarded"
     in_execution = "in_execution"
     closed = "closed"
-
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
 
 
 class Move(StrEnum):
@@ -57,16 +72,12 @@ class Move(StrEnum):
         return MOVE_ACTIONS[self]
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """Accounts (DESIGN §3.5). Roles are cumulative: each one can do all the roles below it can."""
 
     acheteur = "acheteur"
     referent = "referent"
     admin = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
 
     @property
     def rank(self) -> int:
@@ -92,6 +103,11 @@ MOVE_ACTIONS = {
 }
 ROLE_RANK = {Role.acheteur: 1, Role.referent: 2, Role.admin: 3}
 ROLE_LABELS = {Role.acheteur: "acheteur", Role.referent: "référent", Role.admin: "administrateur"}
+# Keyed by their members, these three tables can only be given to their enums once both exist
+# (the others are given as ``labels=``).
+DossierStatus.__labels__ = STATUS_LABELS
+Stage.__labels__ = STAGE_LABELS
+Role.__labels__ = ROLE_LABELS
 
 NATURE_LABELS = {"works": "travaux", "supplies": "fournitures", "services": "services"}
 BUYER_LABELS = {

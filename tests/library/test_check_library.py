@@ -133,3 +133,21 @@ def test_cli_exits_non_zero_on_broken_copy(broken_copy, capsys: pytest.CaptureFi
     assert main(["--library", str(root), "check-library"]) == 1
     err = capsys.readouterr().err
     assert "obligations.yaml" in err and "L0000-0" in err
+
+
+def test_an_id_given_twice_is_reported_once(broken_copy) -> None:  # type: ignore[no-untyped-def]
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["notes"] += [d["notes"][0], d["notes"][0]]
+
+    found = problems_for(broken_copy("notes.yaml", change))
+    note_id = yaml.safe_load((default_library_path() / "notes.yaml").read_text())["notes"][0]["id"]
+    assert found.count(f"notes : id « {note_id} » en double") == 1
+
+
+def test_sectors_given_twice_are_reported_in_order(broken_copy) -> None:  # type: ignore[no-untyped-def]
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["sectors"] += list(reversed(d["sectors"][:2]))
+
+    found = problems_for(broken_copy("sizing.yaml", change)).splitlines()
+    repeated = [line for line in found if "en double" in line]
+    assert len(repeated) == 2 and repeated == sorted(repeated)

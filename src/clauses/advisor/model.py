@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,24 +15,16 @@ from clauses import vocabulary
 from clauses.library.models import MechanismId, ObligationId
 
 
-class Level(StrEnum):
+class Level(vocabulary.Labelled, labels=vocabulary.LEVEL_LABELS):
     recommended = "recommended"
     possible = "possible"
     discouraged = "discouraged"
 
-    @property
-    def label(self) -> str:
-        return vocabulary.LEVEL_LABELS[self]
 
-
-class Regime(StrEnum):
+class Regime(vocabulary.Labelled, labels=vocabulary.REGIME_LABELS):
     no_procedure = "no_procedure"
     adapted = "adapted"
     formalised = "formalised"
-
-    @property
-    def label(self) -> str:
-        return vocabulary.REGIME_LABELS[self]
 
 
 # Re-exported: the labels live in clauses.vocabulary.

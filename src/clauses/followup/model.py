@@ -15,7 +15,7 @@ Vocabularies (ways, publics, contract types, outcomes) are the library's (``foll
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -30,6 +30,24 @@ Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class _Dated(Protocol):
+    @property
+    def period_start(self) -> dt.date: ...
+    @property
+    def period_end(self) -> dt.date: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def _period_in_order(entry: D) -> D:
+    """An entry's period ends on or after its start: the validator of each entry over a period,
+    reused as pydantic allows (a base class would move its fields before the entry's own)."""
+    if entry.period_end < entry.period_start:
+        raise ValueError("la fin de la période précède son début")
+    return entry
 
 
 class PeopleCount(_In):
@@ -51,11 +69,7 @@ class HoursRecord(_In):
     hours: Hours
     people: list[PeopleCount] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _period(self) -> HoursRecord:
-        if self.period_end < self.period_start:
-            raise ValueError("la fin de la période précède son début")
-        return self
+    _period = model_validator(mode="after")(_period_in_order)
 
 
 class NonImputable(_In):
@@ -79,11 +93,7 @@ class OrderedAmount(_In):
     amount_eur: Annotated[float, Field(ge=0, le=10_000_000_000, allow_inf_nan=False)]
     basis: Literal["ordered", "invoiced"] = "ordered"
 
-    @model_validator(mode="after")
-    def _period(self) -> OrderedAmount:
-        if self.period_end < self.period_start:
-            raise ValueError("la fin de la période précède son début")
-        return self
+    _period = model_validator(mode="after")(_period_in_order)
 
 
 class FollowUp(_In):

@@ -18,7 +18,8 @@ import os
 import re
 import string
 import typing
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
@@ -140,6 +141,16 @@ def _reviewed_on(library: Library, name: str) -> dt.date | None:
     return None
 
 
+def _repeated(values: Iterable[str]) -> list[str]:
+    """The values given more than once, each once and in order."""
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def _duplicate_ids(where: str, ids: Iterable[str]) -> Iterator[str]:
+    for repeated in _repeated(ids):
+        yield f"{where} : id « {repeated} » en double"
+
+
 def _statement_problems(statement: Statement, where: str) -> Iterator[str]:
     if statement.status is Status.to_verify and TO_VERIFY_MARK not in statement.text:
         yield f"{where} : text : un énoncé « to_verify » doit dire « {TO_VERIFY_MARK} »"
@@ -220,11 +231,9 @@ def _review_obligations(library: Library, path: Path) -> Iterator[str]:
 
 
 def _review_sizing(library: Library, path: Path) -> Iterator[str]:
-    ids = [s.id for s in library.sizing.sectors]
-    for sector_id in {i for i in ids if ids.count(i) > 1}:
-        yield f"{path} : sectors : id « {sector_id} » en double"
+    yield from _duplicate_ids(f"{path} : sectors", (s.id for s in library.sizing.sectors))
     prefixes = [significant(p) for s in library.sizing.sectors for p in s.cpv_prefixes]
-    for prefix in {p for p in prefixes if prefixes.count(p) > 1}:
+    for prefix in _repeated(prefixes):
         yield f"{path} : sectors : préfixe CPV « {prefix} » attribué à plusieurs secteurs"
 
 
@@ -239,9 +248,9 @@ def _unknown_prefix(prefix: str, cpv_codes: frozenset[str] | None) -> bool:
 def _review_cpv_lists(
     library: Library, path: Path, cpv_codes: frozenset[str] | None
 ) -> Iterator[str]:
-    ids = [cpv_list.id for cpv_list in library.cpv_lists.lists]
-    for list_id in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"{path} : lists : id « {list_id} » en double"
+    yield from _duplicate_ids(
+        f"{path} : lists", (cpv_list.id for cpv_list in library.cpv_lists.lists)
+    )
     for i, cpv_list in enumerate(library.cpv_lists.lists):
         where = f"{path} : lists[{i}]"
         families = {f.id for f in cpv_list.families}
@@ -278,9 +287,7 @@ def _review_sector_codes(
 
 
 def _review_compatibility(library: Library, path: Path) -> Iterator[str]:
-    ids = [r.id for r in library.compatibility.rules]
-    for rule_id in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"{path} : rules : id « {rule_id} » en double"
+    yield from _duplicate_ids(f"{path} : rules", (r.id for r in library.compatibility.rules))
     for i, rule in enumerate(library.compatibility.rules):
         where = f"{path} : rules[{i}]"
         try:
@@ -297,9 +304,7 @@ def _review_compatibility(library: Library, path: Path) -> Iterator[str]:
 
 
 def _review_notes(library: Library, path: Path) -> Iterator[str]:
-    ids = [n.id for n in library.note_texts.notes]
-    for note_id in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"{path} : notes : id « {note_id} » en double"
+    yield from _duplicate_ids(f"{path} : notes", (n.id for n in library.note_texts.notes))
     for i, text in enumerate(library.note_texts.notes):
         where = f"{path} : notes[{i}]"
         try:
@@ -323,11 +328,9 @@ def _review_qualified(
     library: Library, path: Path, cpv_codes: frozenset[str] | None
 ) -> Iterator[str]:
     entries = library.qualified_labour.entries
-    ids = [q.id for q in entries]
-    for entry_id in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"{path} : entries : id « {entry_id} » en double"
+    yield from _duplicate_ids(f"{path} : entries", (q.id for q in entries))
     prefixes = [significant(p) for q in entries for p in q.cpv_prefixes]
-    for prefix in sorted({p for p in prefixes if prefixes.count(p) > 1}):
+    for prefix in _repeated(prefixes):
         yield f"{path} : entries : préfixe CPV « {prefix} » attribué à plusieurs métiers"
     for i, entry in enumerate(entries):
         for j, prefix in enumerate(entry.cpv_prefixes):
@@ -352,9 +355,7 @@ def _review_planner(library: Library, path: Path) -> Iterator[str]:
 
 
 def _review_search(library: Library, path: Path, cpv_codes: frozenset[str] | None) -> Iterator[str]:
-    ids = [t.id for t in library.search.terms]
-    for term_id in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"{path} : terms : id « {term_id} » en double"
+    yield from _duplicate_ids(f"{path} : terms", (t.id for t in library.search.terms))
     owners: dict[tuple[str, ...], str] = {}
     for i, term in enumerate(library.search.terms):
         for typed in term.typed:

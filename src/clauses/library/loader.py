@@ -7,10 +7,11 @@ not validate raises :class:`LibraryError` naming the file and the field at fault
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -44,7 +45,38 @@ from clauses.library.reporting import FollowupVocabularies, NationalFigures
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 M = TypeVar("M", bound=BaseModel)
-SECTOR_CACHE = 4096  # codes remembered by sector_for (bounded: codes come from user input)
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+# The answers each lookup of a code remembers (bounded: the codes come from user input).
+SECTOR_CACHE = 4096
+
+
+def _remembered(known: dict[K, V], key: K, find: Callable[[], V]) -> V:
+    """The answer ``known`` holds for ``key``, else the one ``find`` gives, which ``known``
+    keeps while it holds fewer than :data:`SECTOR_CACHE`: a tender asks for the same few codes
+    many times."""
+    if key in known:
+        return known[key]
+    found = find()
+    if len(known) < SECTOR_CACHE:
+        known[key] = found
+    return found
+
+
+class _LongestPrefix(Generic[T]):
+    """Entries found by the longest of their CPV prefixes that covers a code (the CPV
+    hierarchy), each code's answer remembered (:func:`_remembered`)."""
+
+    def __init__(self, entries: Iterable[T], prefixes: Callable[[T], Iterable[str]]) -> None:
+        pairs = [(significant(p), entry) for entry in entries for p in prefixes(entry)]
+        self._pairs = sorted(pairs, key=lambda pair: -len(pair[0]))
+        self._found: dict[str, T | None] = {}
+
+    def find(self, cpv: str) -> T | None:
+        return _remembered(
+            self._found, cpv, lambda: next((e for p, e in self._pairs if cpv.startswith(p)), None)
+        )
 
 
 class LibraryError(Exception):
@@ -142,12 +174,6 @@ class Library:
         return {ref.id: ref for ref in self.legal.references}
 
     @cached_property
-    def sectors_by_prefix(self) -> list[tuple[str, Sector]]:
-        """(prefix, sector) pairs, longest prefix first, for longest-prefix matching."""
-        pairs = [(significant(p), s) for s in self.sizing.sectors for p in s.cpv_prefixes]
-        return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-    @cached_property
     def sectors(self) -> dict[str, Sector]:
         return {s.id: s for s in self.sizing.sectors}
 
@@ -158,63 +184,36 @@ class Library:
         raise KeyError(list_id)
 
     @cached_property
-    def _sector_of(self) -> dict[str, Sector | None]:
-        return {}  # filled by sector_for: a tender asks for the same few codes many times
+    def _sectors(self) -> _LongestPrefix[Sector]:
+        return _LongestPrefix(self.sizing.sectors, lambda s: s.cpv_prefixes)
 
     def sector_for(self, cpv: str | None) -> Sector | None:
         """The sector of the longest prefix that covers the code in the CPV hierarchy."""
-        if not cpv:
-            return None
-        known = self._sector_of
-        if cpv not in known:
-            found = next(
-                (s for prefix, s in self.sectors_by_prefix if cpv.startswith(prefix)), None
-            )
-            if len(known) < SECTOR_CACHE:
-                known[cpv] = found
-            return found
-        return known[cpv]
+        return self._sectors.find(cpv) if cpv else None
 
     @cached_property
     def notes(self) -> dict[str, NoteText]:
         return {n.id: n for n in self.note_texts.notes}
 
     @cached_property
-    def _qualified_by_prefix(self) -> list[tuple[str, QualifiedTrade]]:
-        pairs = [(significant(p), q) for q in self.qualified_labour.entries for p in q.cpv_prefixes]
-        return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-    @cached_property
-    def _qualified_of(self) -> dict[str, QualifiedTrade | None]:
-        return {}  # filled by qualified_for, like _sector_of
+    def _qualified(self) -> _LongestPrefix[QualifiedTrade]:
+        return _LongestPrefix(self.qualified_labour.entries, lambda q: q.cpv_prefixes)
 
     def qualified_for(self, cpv: str | None) -> QualifiedTrade | None:
         """The qualified or regulated trade of the longest prefix covering the code, if any."""
-        if not cpv:
-            return None
-        known = self._qualified_of
-        if cpv in known:
-            return known[cpv]
-        found = next((q for prefix, q in self._qualified_by_prefix if cpv.startswith(prefix)), None)
-        if len(known) < SECTOR_CACHE:
-            known[cpv] = found
-        return found
+        return self._qualified.find(cpv) if cpv else None
 
     @cached_property
     def _matches(self) -> dict[tuple[str, str], CpvRange | str | None]:
-        return {}  # filled by cpv_match, like _sector_of
+        return {}  # filled by cpv_match (_remembered)
 
     def cpv_match(self, list_id: str, cpv: str | None) -> CpvRange | str | None:
         if not cpv:
             return None
-        key = (list_id, cpv[:8])
-        known = self._matches
-        if key in known:
-            return known[key]
-        found = self.cpv_list(list_id).match(cpv[:8])
-        if len(known) < SECTOR_CACHE:
-            known[key] = found
-        return found
+        code = cpv[:8]
+        return _remembered(
+            self._matches, (list_id, code), lambda: self.cpv_list(list_id).match(code)
+        )
 
     def in_cpv_list(self, list_id: str, cpv: str | None) -> bool:
         return self.cpv_match(list_id, cpv) is not None

@@ -31,26 +31,18 @@ MAX_LOTS = 200
 YAML = "yaml"  # validation context: the data was read from YAML
 
 
-class Nature(StrEnum):
+class Nature(vocabulary.Labelled, labels=vocabulary.NATURE_LABELS):
     works = "works"
     supplies = "supplies"
     services = "services"
 
-    @property
-    def label(self) -> str:
-        return vocabulary.NATURE_LABELS[self]
 
-
-class BuyerKind(StrEnum):
+class BuyerKind(vocabulary.Labelled, labels=vocabulary.BUYER_LABELS):
     region = "region"
     department = "department"
     municipality = "municipality"
     state = "state"
     other = "other"
-
-    @property
-    def label(self) -> str:
-        return vocabulary.BUYER_LABELS[self]
 
 
 class AgreementKind(StrEnum):
@@ -60,15 +52,11 @@ class AgreementKind(StrEnum):
     subsequent_contracts = "subsequent_contracts"  # marchés subséquents
 
 
-class OfferLevel(StrEnum):
+class OfferLevel(vocabulary.Labelled, labels=vocabulary.OFFER_LABELS):
     unknown = "unknown"
     none = "none"
     some = "some"
     many = "many"
-
-    @property
-    def label(self) -> str:
-        return vocabulary.OFFER_LABELS[self]
 
 
 # Re-exported: the labels live in clauses.vocabulary.

@@ -59,6 +59,30 @@ def _fit_note(facts: Facts, mechanism: MechanismId, p: Perimeter, kind: str) -> 
     )
 
 
+def _reservation(
+    facts: Facts,
+    mechanism: MechanismId,
+    rated: Sequence[Rated],
+    *,
+    notes: Sequence[Note] = (),
+    warnings: Sequence[Note] = (),
+) -> Outcome:
+    """The advice to reserve every rated perimeter, even one whose level is discouraged (the
+    level says so), under the mechanism's article."""
+    return Outcome(
+        recommendation=recommendation(
+            facts,
+            mechanism,
+            rated,
+            notes=notes,
+            applies_to_lots=[r.perimeter.number for r in rated if r.perimeter.number is not None],
+            parameters={"article": article(facts, mechanism)},
+        ),
+        warnings=tuple(warnings),
+        rated=tuple(rated),
+    )
+
+
 def _reserved(
     facts: Facts, mechanism: MechanismId, structures: frozenset[StructureKind], offer: OfferLevel
 ) -> Outcome:
@@ -83,18 +107,7 @@ def _reserved(
         )
     elif offer is not OfferLevel.many:
         warnings.append(facts.note("reservation_sourcing", mechanism, kind=of_kind(kind)))
-    return Outcome(
-        recommendation=recommendation(
-            facts,
-            mechanism,
-            rated,
-            notes=notes,
-            applies_to_lots=[p.number for p in fitting if p.number is not None],
-            parameters={"article": article(facts, mechanism)},
-        ),
-        warnings=tuple(warnings),
-        rated=tuple(rated),
-    )
+    return _reservation(facts, mechanism, rated, notes=notes, warnings=warnings)
 
 
 def reserved_disability(facts: Facts) -> Outcome:
@@ -121,16 +134,8 @@ def reserved_both(facts: Facts, disability: Outcome, insertion: Outcome) -> Outc
         rated.append(Rated(d.perimeter, level, []))
     if not rated:
         return Outcome()
-    return Outcome(
-        recommendation=recommendation(
-            facts,
-            M.reserved_both,
-            rated,
-            notes=[facts.note("reservation_both", M.reserved_both)],
-            applies_to_lots=[r.perimeter.number for r in rated if r.perimeter.number is not None],
-            parameters={"article": article(facts, M.reserved_both)},
-        ),
-        rated=tuple(rated),
+    return _reservation(
+        facts, M.reserved_both, rated, notes=[facts.note("reservation_both", M.reserved_both)]
     )
 
 
@@ -146,16 +151,8 @@ def reserved_prison(facts: Facts) -> Outcome:
         )
         for p in fitting
     ]
-    return Outcome(
-        recommendation=recommendation(
-            facts,
-            M.reserved_prison,
-            rated,
-            applies_to_lots=[p.number for p in fitting if p.number is not None],
-            parameters={"article": article(facts, M.reserved_prison)},
-        ),
-        warnings=(facts.note("prison_offer", M.reserved_prison),),
-        rated=tuple(rated),
+    return _reservation(
+        facts, M.reserved_prison, rated, warnings=[facts.note("prison_offer", M.reserved_prison)]
     )
 
 
@@ -191,16 +188,8 @@ def reserved_ess(facts: Facts) -> Outcome:
         )
         for p in listed
     ]
-    return Outcome(
-        recommendation=recommendation(
-            facts,
-            M.reserved_ess,
-            rated,
-            notes=[facts.note("ess_condition", M.reserved_ess)],
-            applies_to_lots=[p.number for p in listed if p.number is not None],
-            parameters={"article": article(facts, M.reserved_ess)},
-        ),
-        rated=tuple(rated),
+    return _reservation(
+        facts, M.reserved_ess, rated, notes=[facts.note("ess_condition", M.reserved_ess)]
     )
 
 

@@ -1,9 +1,4 @@
-"""The buyer's strategy on the dossier, and the strategy each document was drafted from.
-
-Revision ID: 0002_strategy
-Revises: 0001
-Create Date: 2026-12-01
-"""
+"""The buyer's strategy on the dossier, and the strategy each document was drafted from."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0002_strategy"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""The council's Word template, used for every draft.
-
-Revision ID: 0003_word_template
-Revises: 0002_strategy
-Create Date: 2026-12-01
-"""
+"""The council's Word template, used for every draft."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0003_word_template"
 down_revision = "0002_strategy"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

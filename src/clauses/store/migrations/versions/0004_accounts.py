@@ -1,10 +1,5 @@
 """Accounts, organisations, memberships, facilitator grants and invitations, comments, the audit
-trail; the dossiers already there go to a default organisation (renamed by the first admin).
-
-Revision ID: 0004_accounts
-Revises: 0003_word_template
-Create Date: 2026-12-01
-"""
+trail; the dossiers already there go to a default organisation (renamed by the first admin)."""
 
 from __future__ import annotations
 
@@ -16,8 +11,6 @@ from alembic import op
 
 revision = "0004_accounts"
 down_revision = "0003_word_template"
-branch_labels = None
-depends_on = None
 
 DEFAULT_ORGANISATION = "Organisation par défaut"
 

@@ -1,11 +1,6 @@
 """The life after the draft: the dossier's stage, the tender as published, the award and the
 dates of each move; the follow-up of the insertion hours; the indexes of the list and of the
-reports. The dossiers already there are drafts.
-
-Revision ID: 0005_lifecycle
-Revises: 0004_accounts
-Create Date: 2026-12-01
-"""
+reports. The dossiers already there are drafts."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from alembic import op
 
 revision = "0005_lifecycle"
 down_revision = "0004_accounts"
-branch_labels = None
-depends_on = None
 
 DATES = ("published_on", "notified_on", "notified_until", "started_on", "closed_on")
 

@@ -1,11 +1,6 @@
 """Allotment is a fact of the profile (its lots), no longer a mechanism the buyer retains (DOMAIN
 §9): it leaves the stored strategies, whose check would otherwise refuse it. The snapshots of
-published tenders keep what they retained then.
-
-Revision ID: 0006_allotment_fact
-Revises: 0005_lifecycle
-Create Date: 2026-12-04
-"""
+published tenders keep what they retained then."""
 
 from __future__ import annotations
 
@@ -16,8 +11,6 @@ from alembic import op
 
 revision = "0006_allotment_fact"
 down_revision = "0005_lifecycle"
-branch_labels = None
-depends_on = None
 
 ALLOTMENT = "lots_division"
 dossier = sa.table("dossier", sa.column("id", sa.Uuid()), sa.column("strategy", sa.JSON()))

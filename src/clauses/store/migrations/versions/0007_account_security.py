@@ -1,12 +1,7 @@
 """The identities of the accounts at an OpenID Connect provider: the provider's issuer and the
 subject (``sub``) it gives the person, which the accounts are found by from now on (no longer by
 their e-mail); the sessions ended by a sign-out or an account deletion, which every process reads
-to refuse them at once.
-
-Revision ID: 0007_account_security
-Revises: 0006_allotment_fact
-Create Date: 2026-12-02
-"""
+to refuse them at once."""
 
 from __future__ import annotations
 
@@ -15,8 +10,6 @@ from alembic import op
 
 revision = "0007_account_security"
 down_revision = "0006_allotment_fact"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,11 +1,6 @@
 """What the reports read, kept per awarded dossier: its figures (``contract_figures``) and its
 contracts (``declared_contract``, one per DECP ``marche``). Created empty: the reports compute
-them for the dossiers of their period (and ``clauses serve`` for all, before it serves).
-
-Revision ID: 0008_report_figures
-Revises: 0007_account_security
-Create Date: 2026-12-02
-"""
+them for the dossiers of their period (and ``clauses serve`` for all, before it serves)."""
 
 from __future__ import annotations
 
@@ -16,8 +11,6 @@ from alembic import op
 
 revision = "0008_report_figures"
 down_revision = "0007_account_security"
-branch_labels = None
-depends_on = None
 
 
 def _dossier() -> sa.Column[uuid.UUID]:

@@ -1,12 +1,7 @@
 """The dossier list read page by page from an index in its order, whatever the page and the tab
 (keyset pagination, ``clauses.store.crud.Cursor``): the list's index gains the id that breaks
 ties, each stage tab gets its own; the index on the last change alone, which no query reads,
-goes (every save updates the indexes of that column).
-
-Revision ID: 0009_list_indexes
-Revises: 0008_report_figures
-Create Date: 2026-12-02
-"""
+goes (every save updates the indexes of that column)."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from alembic import op
 
 revision = "0009_list_indexes"
 down_revision = "0008_report_figures"
-branch_labels = None
-depends_on = None
 
 LIST = ["organisation_id", "status", "updated_at"]
 

@@ -1,10 +1,5 @@
 """Rate limits counted in the database, so that the server's processes share them (N workers
-used to allow N times the limit): one row per event, until it leaves its window.
-
-Revision ID: 0010_rate_events
-Revises: 0009_list_indexes
-Create Date: 2026-12-02
-"""
+used to allow N times the limit): one row per event, until it leaves its window."""
 
 from __future__ import annotations
 
@@ -13,8 +8,6 @@ from alembic import op
 
 revision = "0010_rate_events"
 down_revision = "0009_list_indexes"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

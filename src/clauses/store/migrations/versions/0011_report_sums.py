@@ -1,12 +1,7 @@
 """What a year's report reads, from indexes alone: the awarded dossiers of a period with their
 versions (an index of those columns, without the drafts, which a save would otherwise update),
 the hours of each follow-up line and the people it declares (``followup_people``), kept apart
-from the line's JSON and filled here from it.
-
-Revision ID: 0011_report_sums
-Revises: 0010_rate_events
-Create Date: 2026-12-02
-"""
+from the line's JSON and filled here from it."""
 
 from __future__ import annotations
 
@@ -15,8 +10,6 @@ from alembic import op
 
 revision = "0011_report_sums"
 down_revision = "0010_rate_events"
-branch_labels = None
-depends_on = None
 
 NOTIFIED = ["organisation_id", "notified_on", "notified_until", "stage", "version", "id"]
 AWARDED_ONLY = sa.text("notified_on IS NOT NULL")

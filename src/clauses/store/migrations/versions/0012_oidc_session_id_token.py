@@ -1,11 +1,6 @@
 """The sessions opened through the OpenID Connect provider (ProConnect) keep their ID token on the
 server, for the sign-out at the provider (``id_token_hint``), with the authentication's level
-(``acr``), methods (``amr``) and the identity provider behind the federation (``idp_id``).
-
-Revision ID: 0012_oidc_session_id_token
-Revises: 0011_report_sums
-Create Date: 2026-12-05
-"""
+(``acr``), methods (``amr``) and the identity provider behind the federation (``idp_id``)."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from alembic import op
 
 revision = "0012_oidc_session_id_token"
 down_revision = "0011_report_sums"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,11 +1,6 @@
 """Team self-service (issue 23, point 1): an admin deactivates a member (``deactivated_at``),
 and the links that set a password (an invited member's first, a forgotten one's new) are kept
-as the hash of their token, valid once until they expire.
-
-Revision ID: 0013_team_self_service
-Revises: 0012_oidc_session_id_token
-Create Date: 2026-12-05
-"""
+as the hash of their token, valid once until they expire."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from alembic import op
 
 revision = "0013_team_self_service"
 down_revision = "0012_oidc_session_id_token"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
