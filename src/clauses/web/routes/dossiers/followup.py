@@ -125,7 +125,11 @@ def lines_of(entries: Sequence[FollowupEntry], library: Library) -> tuple[list[L
     vocabularies = library.followup
     hours, cases = [], []
     for entry in entries:
+        if entry.kind == FollowupKind.orders:
+            continue  # the amounts ordered have their own table
         data = entry.data
+        # What both kinds of line show first: the line, its lot, its period and its hours.
+        head = (entry, _lot(data.get("lot")), _period(data), float(data["hours"]))
         if entry.kind == FollowupKind.hours:
             way = vocabularies.ways.by_id.get(data["way"])
             people = []
@@ -140,25 +144,14 @@ def lines_of(entries: Sequence[FollowupEntry], library: Library) -> tuple[list[L
                 )
             hours.append(
                 Line(
-                    entry,
-                    _lot(data.get("lot")),
-                    _period(data),
-                    float(data["hours"]),
+                    *head,
                     way=way.label if way else data["way"],
                     structure=data.get("structure", ""),
                     people=people,
                 )
             )
-        elif entry.kind == FollowupKind.non_imputable:
-            cases.append(
-                Line(
-                    entry,
-                    _lot(data.get("lot")),
-                    _period(data),
-                    float(data["hours"]),
-                    justification=data["justification"],
-                )
-            )
+        else:
+            cases.append(Line(*head, justification=data["justification"]))
     return hours, cases
 
 
