@@ -109,17 +109,13 @@ def seeded_batch(tmp_path_factory: pytest.TempPathFactory, library: Library) -> 
             )
         with session_scope(engine) as session:
             for organisation in session.exec(select(Organisation)).all():
-                period = {
-                    "organisation_id": organisation.id,
-                    "start": dt.date(years[0], 1, 1),
-                    "end": today,
-                    "library": library,
-                    "schema": schema,
-                }
-                summary = reports.decp_period(session, **period)
+                period = reports.Scope(
+                    organisation.id, dt.date(years[0], 1, 1), today, library, schema
+                )
+                summary = reports.decp_period(session, period)
                 assert summary.left_out == [], summary.left_out[:5]
                 path = folder / f"decp-{organisation.siret}.json"
-                path.write_text("".join(reports.decp_json(session, **period)), encoding="utf-8")
+                path.write_text("".join(reports.decp_json(session, period)), encoding="utf-8")
                 assert len(marches_of(path)) == summary.marches > 0
                 files.append(path)
         engine.dispose()

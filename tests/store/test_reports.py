@@ -111,12 +111,7 @@ def test_the_hand_computed_figures_from_the_stored_dossiers(
     assert session.exec(select(func.count()).select_from(ContractFigures)).one() == 7
     assert session.exec(select(func.count()).select_from(DeclaredContract)).one() == 7
     start, end = dt.date(2027, 1, 1), dt.date(2027, 12, 31)
-    assert (
-        reports.refresh(
-            session, organisation_id=None, start=start, end=end, library=library, schema=schema
-        )
-        == 0
-    )
+    assert reports.refresh(session, reports.Scope(None, start, end, library, schema)) == 0
 
 
 # The previous computation against the kept figures, on a seeded database.
@@ -180,12 +175,12 @@ def same_as_before(session: Session, library: Library, schema: DecpSchema) -> in
                 session=session, organisation_id=org, start=start, end=end
             )
             batch = decp_batch(contracts, start, end, library, schema)
-            period = {"organisation_id": org, "start": start, "end": end}
-            kept = reports.decp_period(session, library=library, schema=schema, **period)
+            period = reports.Scope(org, start, end, library, schema)
+            kept = reports.decp_period(session, period)
             assert kept == reports.DecpPeriod(
                 len(contracts), len(batch.document["marches"]["marche"]), batch.left_out
             )
-            written = "".join(reports.decp_json(session, library=library, schema=schema, **period))
+            written = "".join(reports.decp_json(session, period))
             assert written == json.dumps(batch.document, ensure_ascii=False, indent=2)
             compared += now.contracts.count
     return compared
@@ -196,14 +191,7 @@ def test_the_kept_figures_give_the_previous_reports(
 ) -> None:
     # The seeding wrote every awarded dossier's figures: nothing to compute.
     assert (
-        reports.refresh(
-            seeded,
-            organisation_id=None,
-            start=dt.date(2000, 1, 1),
-            end=AS_OF,
-            library=library,
-            schema=schema,
-        )
+        reports.refresh(seeded, reports.Scope(None, dt.date(2000, 1, 1), AS_OF, library, schema))
         == 0
     )
     assert same_as_before(seeded, library, schema) > 50
@@ -269,14 +257,7 @@ def test_a_move_or_a_library_update_is_read_at_the_next_report(
         )
     ).one()
     recomputed = sum(
-        reports.refresh(
-            seeded,
-            organisation_id=org,
-            start=dt.date(2000, 1, 1),
-            end=AS_OF,
-            library=updated,
-            schema=schema,
-        )
+        reports.refresh(seeded, reports.Scope(org, dt.date(2000, 1, 1), AS_OF, updated, schema))
         for org in demo
     )
     assert recomputed == awarded

@@ -143,10 +143,10 @@ def test_every_awarded_dossier_gives_a_valid_decp(
         references.add(d.award.get("id") or d.award["lots"][0]["id"])
     assert len(references) == len(awarded)  # each contract its own identifier
     for org in demo_ids(session).values():
-        period = {"start": dt.date(SEASONS[0], 1, 1), "end": AS_OF, "organisation_id": org}
-        kept = reports.decp_period(session, library=library, schema=schema, **period)
+        period = reports.Scope(org, dt.date(SEASONS[0], 1, 1), AS_OF, library, schema)
+        kept = reports.decp_period(session, period)
         assert not kept.left_out and kept.marches
-        written = "".join(reports.decp_json(session, library=library, schema=schema, **period))
+        written = "".join(reports.decp_json(session, period))
         schema.check(json.loads(written))
 
 

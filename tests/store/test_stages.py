@@ -164,11 +164,10 @@ def test_the_reports_read_the_organisations_contracts_of_the_period(
         actor=ACTOR,
         author_name="Camille Martin",
     )
-    period = {"organisation_id": org, "library": library, "schema": schema}
-    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
-    decp = reports.decp_period(session, **period, **year)
+    year = reports.Scope(org, dt.date(2026, 1, 1), dt.date(2026, 12, 31), library, schema)
+    decp = reports.decp_period(session, year)
     assert (decp.dossiers, decp.left_out) == (2, [])
-    document = json.loads("".join(reports.decp_json(session, **period, **year)))
+    document = json.loads("".join(reports.decp_json(session, year)))
     schema.check(document)
     assert sorted(m["id"] for m in document["marches"]["marche"]) == [
         "2026-NET-002",
@@ -177,8 +176,8 @@ def test_the_reports_read_the_organisations_contracts_of_the_period(
         "2026-TRX-014-03",
         "2026-TRX-014-05",
     ]
-    later = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 12, 31)}
-    assert reports.decp_period(session, **period, **later).dossiers == 0
+    later = reports.Scope(org, dt.date(2027, 1, 1), dt.date(2027, 12, 31), library, schema)
+    assert reports.decp_period(session, later).dossiers == 0
 
     def spaser(year: int) -> Indicators:
         return reports.spaser(
@@ -202,13 +201,12 @@ def test_the_decp_file_keeps_one_contract_per_buyer_and_id(
     first = to_award(session, library, schema, "nettoyage-lycees", org)
     second = to_award(session, library, schema, "nettoyage-lycees", org)
     assert first.award is not None and second.award == first.award
-    period = {"organisation_id": org, "library": library, "schema": schema}
-    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
-    decp = reports.decp_period(session, **period, **year)
+    year = reports.Scope(org, dt.date(2026, 1, 1), dt.date(2026, 12, 31), library, schema)
+    decp = reports.decp_period(session, year)
     assert (decp.dossiers, decp.marches) == (2, 1)
     assert len(decp.left_out) == 1
     assert "award.id : l’identifiant « 2026-NET-002 »" in decp.left_out[0]
-    document = json.loads("".join(reports.decp_json(session, **period, **year)))
+    document = json.loads("".join(reports.decp_json(session, year)))
     pairs = [(m["acheteur"]["id"], m["id"]) for m in document["marches"]["marche"]]
     assert pairs == [(first.award["buyer_siret"], "2026-NET-002")]
     # Another id: both are declared.
@@ -220,7 +218,7 @@ def test_the_decp_file_keeps_one_contract_per_buyer_and_id(
         actor=ACTOR,
         action="correction",
     )
-    decp = reports.decp_period(session, **period, **year)
+    decp = reports.decp_period(session, year)
     assert (decp.dossiers, decp.marches, decp.left_out) == (2, 2, [])
 
 

@@ -86,15 +86,8 @@ def compute_report_figures(engine: Engine, library_path: Path | None) -> None:
         print(f"\rChiffres des rapports : {done} / {total} dossiers", end=end, file=sys.stderr)
 
     with session_scope(engine) as session:
-        reports.refresh(
-            session,
-            organisation_id=None,
-            start=dt.date.min,
-            end=dt.date.max,
-            library=library,
-            schema=schema,
-            progress=progress,
-        )
+        every = reports.Scope(None, dt.date.min, dt.date.max, library, schema)
+        reports.refresh(session, every, progress)
 
 
 def print_setup_link(engine: Engine, host: str, port: int) -> None:

@@ -29,11 +29,12 @@ One module per part: :mod:`.figures` (kept per dossier), :mod:`.spaser_indicator
 """
 
 from clauses.store.reports.decp_file import DecpPeriod, decp_json, decp_period
-from clauses.store.reports.figures import figures_rows, refresh
+from clauses.store.reports.figures import Scope, figures_rows, refresh
 from clauses.store.reports.spaser_indicators import active, performed, spaser
 
 __all__ = [
     "DecpPeriod",
+    "Scope",
     "active",
     "decp_json",
     "decp_period",

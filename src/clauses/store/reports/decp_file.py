@@ -3,7 +3,6 @@ they stand is declared as before, from its snapshot)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,15 +14,15 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlmodel import Session, col
 
-from clauses.decp import Contract, DecpSchema
+from clauses.decp import Contract
 from clauses.decp.award import parse_award
 from clauses.decp.batch import OncePerBuyer, batch_json, declared_between
-from clauses.library import Library
 from clauses.profile import ProfileError
 from clauses.store.models import ContractFigures, DeclaredContract, Dossier
 from clauses.store.reports.figures import (
     DECLARED,
     STREAM,
+    Scope,
     current_figures,
     dossier_key,
     published_snapshot,
@@ -37,61 +36,35 @@ class DecpPeriod:
     left_out: list[str]  # « dossier : award.key : message »
 
 
-def decp_period(
-    session: Session,
-    *,
-    organisation_id: uuid.UUID,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
-) -> DecpPeriod:
+def decp_period(session: Session, scope: Scope) -> DecpPeriod:
     """What the period's DECP file holds, without writing it out."""
     dossiers = marches = 0
     left_out: list[str] = []
-    for found, problems in _declared(session, organisation_id, start, end, library, schema, False):
+    for found, problems in _declared(session, scope, False):
         dossiers += 1
         marches += len(found)
         left_out += problems
     return DecpPeriod(dossiers, marches, left_out)
 
 
-def decp_json(
-    session: Session,
-    *,
-    organisation_id: uuid.UUID,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
-) -> Iterator[str]:
+def decp_json(session: Session, scope: Scope) -> Iterator[str]:
     """The period's DECP file: :func:`clauses.decp.decp_batch`'s document as
     ``json.dumps(document, ensure_ascii=False, indent=2)`` writes it, piece by piece."""
-    return batch_json(
-        marche
-        for found, _ in _declared(session, organisation_id, start, end, library, schema, True)
-        for marche in found
-    )
+    return batch_json(marche for found, _ in _declared(session, scope, True) for marche in found)
 
 
 def _declared(
-    session: Session,
-    organisation_id: uuid.UUID,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
-    bodies: bool,
+    session: Session, scope: Scope, bodies: bool
 ) -> Iterator[tuple[list[Any], list[str]]]:
     """Each awarded dossier of the period with its tender, in the order of their first
     notification: its ``marche`` notified in the period (without ``bodies``, as many Nones)
     and why it cannot be declared. One ``marche`` per (buyer SIRET, ``id``): a later one that
     repeats the pair is left out and said (:class:`clauses.decp.batch.OncePerBuyer`)."""
-    current = current_figures(session, organisation_id, start, end, library, schema)
+    current = current_figures(session, scope)
     period = (
-        col(DeclaredContract.organisation_id) == organisation_id,
-        col(DeclaredContract.notified_on) >= start,
-        col(DeclaredContract.notified_on) <= end,
+        col(DeclaredContract.organisation_id) == scope.organisation_id,
+        col(DeclaredContract.notified_on) >= scope.start,
+        col(DeclaredContract.notified_on) <= scope.end,
     )
     marche = DECLARED.c.marche
     keys: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
@@ -132,9 +105,7 @@ def _declared(
         if not row.tender:
             continue
         if not row.declarable:
-            found, problems = _as_before(
-                session, uuid.UUID(dossier_id), start, end, library, schema
-            )
+            found, problems = _as_before(session, uuid.UUID(dossier_id), scope)
             kept, repeated = once.keep(row.title, found)
             yield kept, problems + repeated
             continue
@@ -156,12 +127,7 @@ def _declared(
 
 
 def _as_before(
-    session: Session,
-    dossier_id: uuid.UUID,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
+    session: Session, dossier_id: uuid.UUID, scope: Scope
 ) -> tuple[list[Any], list[str]]:
     """A dossier its stored contracts cannot declare, declared from its snapshot and award."""
     title, published, award = session.execute(
@@ -175,7 +141,7 @@ def _as_before(
         return [], [f"{title} : {error}" for error in exc.errors]
     if contract is None:
         return [], []
-    return declared_between(contract, start, end, library, schema)
+    return declared_between(contract, scope.start, scope.end, scope.library, scope.schema)
 
 
 def _contract(title: str, published: str | None, award: Any) -> Contract | None:

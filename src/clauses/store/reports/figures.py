@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, Text, and_, cast, delete, insert, select
@@ -29,6 +30,19 @@ VALUES = "|"  # between the DECP values of a contract's considerations
 STREAM = 1000  # rows fetched at a time
 FIGURES = ContractFigures.__table__  # type: ignore[attr-defined]
 DECLARED = DeclaredContract.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: the awarded dossiers of an organisation (of every one, with None)
+    with a contract notified from ``start`` to ``end``, their figures computed with ``library``
+    and ``schema``."""
+
+    organisation_id: uuid.UUID | None
+    start: dt.date
+    end: dt.date
+    library: Library
+    schema: DecpSchema
 
 
 def awarded(organisation_id: uuid.UUID | None, start: dt.date, end: dt.date) -> list[Any]:
@@ -75,13 +89,7 @@ KEPT = (
 )
 
 
-def _stale(
-    session: Session,
-    organisation_id: uuid.UUID | None,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-) -> tuple[dict[str, int], dict[str, Any], list[str]]:
+def _stale(session: Session, scope: Scope) -> tuple[dict[str, int], dict[str, Any], list[str]]:
     """The awarded dossiers of the period and their versions (from an index: no dossier row is
     read), the figures kept for them, and those whose figures are missing or stamped with
     another version of the dossier or of the library."""
@@ -89,56 +97,44 @@ def _stale(
         dossier_id: version
         for dossier_id, version in session.execute(
             select(dossier_key(col(Dossier.id)), col(Dossier.version)).where(
-                *awarded(organisation_id, start, end)
+                *awarded(scope.organisation_id, scope.start, scope.end)
             )
         )
     }
     kept = {
         row.dossier_id: row
-        for row in session.execute(select(*KEPT).where(*_stamped(organisation_id, start, end)))
+        for row in session.execute(
+            select(*KEPT).where(*_stamped(scope.organisation_id, scope.start, scope.end))
+        )
     }
     stale = sorted(
         dossier_id
         for dossier_id, version in versions.items()
         if (row := kept.get(dossier_id)) is None
         or row.version != version
-        or row.library_version != library.version
+        or row.library_version != scope.library.version
     )
     session.rollback()  # the reads end here: each batch is written in a transaction of its own
     return versions, kept, stale
 
 
 def refresh(
-    session: Session,
-    *,
-    organisation_id: uuid.UUID | None,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
-    progress: Callable[[int, int], None] | None = None,
+    session: Session, scope: Scope, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Compute the figures of the awarded dossiers of the period that have none for their
-    version and the library (of the organisation; of all with None); their number."""
-    _, _, stale = _stale(session, organisation_id, start, end, library)
-    _compute(session, [uuid.UUID(key) for key in stale], library, schema, progress)
+    """Compute the figures of the scope's dossiers that have none for their version and the
+    library; their number."""
+    _, _, stale = _stale(session, scope)
+    _compute(session, [uuid.UUID(key) for key in stale], scope.library, scope.schema, progress)
     return len(stale)
 
 
-def current_figures(
-    session: Session,
-    organisation_id: uuid.UUID,
-    start: dt.date,
-    end: dt.date,
-    library: Library,
-    schema: DecpSchema,
-) -> dict[str, Any]:
+def current_figures(session: Session, scope: Scope) -> dict[str, Any]:
     """The kept figures of the organisation's awarded dossiers of the period (:data:`KEPT`), in
     the order of their first notification, once those they lacked are computed. A report reads
     only these dossiers' contracts."""
-    versions, kept, stale = _stale(session, organisation_id, start, end, library)
+    versions, kept, stale = _stale(session, scope)
     ids = [uuid.UUID(key) for key in stale]
-    _compute(session, ids, library, schema, None)
+    _compute(session, ids, scope.library, scope.schema, None)
     for done in range(0, len(ids), BATCH):
         computed = select(*KEPT).where(
             col(ContractFigures.dossier_id).in_(ids[done : done + BATCH])
@@ -149,7 +145,7 @@ def current_figures(
     current = [
         (dossier_id, row)
         for dossier_id, row in kept.items()
-        if versions.get(dossier_id) == row.version and row.library_version == library.version
+        if versions.get(dossier_id) == row.version and row.library_version == scope.library.version
     ]
     return dict(sorted(current, key=lambda item: (item[1].notified_on, item[0])))
 

@@ -18,7 +18,7 @@ from clauses.spaser import Indicators
 from clauses.spaser.figures import Declared, DossierFigures
 from clauses.spaser.indicators import Performed, indicators_of
 from clauses.store.models import DeclaredContract, FollowupEntry, FollowupKind, FollowupPeople
-from clauses.store.reports.figures import VALUES, awarded, current_figures, dossier_key
+from clauses.store.reports.figures import VALUES, Scope, awarded, current_figures, dossier_key
 from clauses.strategy.model import Derogation
 
 
@@ -32,7 +32,7 @@ def spaser(
 ) -> Indicators:
     """The organisation's SPASER indicators of the year (its id as the organisation's name)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    current = current_figures(session, organisation_id, start, end, library, schema)
+    current = current_figures(session, Scope(organisation_id, start, end, library, schema))
     dossiers = _year_dossiers(session, organisation_id, start, end, current)
     done = performed(session, organisation_id, start, end)
     return indicators_of(dossiers, done, str(organisation_id), year, library)

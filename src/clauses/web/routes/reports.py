@@ -186,14 +186,8 @@ def period_of(du: str, au: str) -> tuple[dt.date | None, dt.date | None, dict[st
     return start, end, errors
 
 
-def period_kwargs(at: Reporting, start: dt.date, end: dt.date) -> dict[str, Any]:
-    return {
-        "organisation_id": at.org,
-        "start": start,
-        "end": end,
-        "library": at.ctx.library,
-        "schema": DecpSchema.load(),
-    }
+def scope_of(at: Reporting, start: dt.date, end: dt.date) -> reports.Scope:
+    return reports.Scope(at.org, start, end, at.ctx.library, DecpSchema.load())
 
 
 def decp_page(at: Reporting, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -231,7 +225,7 @@ def decp_export(at: ReportingDep, du: str = "", au: str = "") -> HTMLResponse:
     if isinstance(asked, HTMLResponse):
         return asked
     start, end = asked
-    batch = reports.decp_period(at.session, **period_kwargs(at, start, end))
+    batch = reports.decp_period(at.session, scope_of(at, start, end))
     return decp_page(
         at,
         {
@@ -255,14 +249,14 @@ def decp_download(at: ReportingDep, du: str = "", au: str = "") -> Response:
         return asked
     start, end = asked
     name = f"decp-{start.isoformat()}-{end.isoformat()}.json"
-    engine, kwargs = at.ctx.engine, period_kwargs(at, start, end)
+    engine, scope = at.ctx.engine, scope_of(at, start, end)
 
     def body() -> Iterator[bytes]:
         """The file as it is read: a year's (15 MB at 33 000 dossiers) is never held whole.
         Its own session: the request's is closed before the response is sent."""
         with new_session(engine) as own:
             pieces: list[str] = []
-            for piece in reports.decp_json(own, **kwargs):
+            for piece in reports.decp_json(own, scope):
                 pieces.append(piece)
                 if len(pieces) == CHUNK_MARCHES:
                     yield "".join(pieces).encode("utf-8")
