@@ -130,3 +130,24 @@ def test_the_model_statement_of_a_framework_has_an_orders_row(
     with new_session(app.state.ctx.engine) as session:
         followup = stages.followup_of(session=session, dossier_id=uuid.UUID(dossier))
     assert [o.amount_eur for o in followup.orders] == [120_000]
+
+
+def test_the_orders_form_says_the_ccaps_floor_per_order(app: FastAPI, browser: Browser) -> None:
+    """Whoever records the amounts ordered leaves out the orders under the CCAP's floor: the
+    page names that floor, and says so when the CCAP sets none."""
+    with_floor = browser.new_dossier("Entretien avec seuil")
+    ctx = app.state.ctx
+    move_in(ctx.engine, ctx.library, with_floor, NAME, Stage.in_execution,
+            strategy={"penalty_eur_per_hour": 50, "order_floor_eur": 4000})  # fmt: skip
+    page = browser.get(f"/dossiers/{with_floor}/suivi").text
+    words = re.sub(r"[\u00a0\u202f]", " ", text_of(page))
+    assert "Les bons de commande de moins de 4 000 € HT, seuil fixé au CCAP" in words
+    assert "sans ceux de moins de 4 000 € HT" in words
+    assert 'aria-describedby="oa-amount_eur-help"' in page
+    without = re.sub(
+        r"[\u00a0\u202f]",
+        " ",
+        text_of(browser.get(f"/dossiers/{followed(app, browser)}/suivi").text),
+    )
+    assert "Le CCAP ne fixe pas de seuil par bon de commande : tous les bons comptent." in without
+    assert "sans ceux de moins de" not in without

@@ -189,6 +189,7 @@ def followup_page(
                 if e.kind == FollowupKind.orders
             ],
             "framework": found.published.strategy.framework,
+            "order_floor": found.published.strategy.order_floor_eur,
             "people_rows": range(hours_entry.people_rows),
             "structures": {k.value: STRUCTURE_LABELS[k.value] for k in StructureKind},
             "imported": imported,
