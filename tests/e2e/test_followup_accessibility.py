@@ -40,6 +40,7 @@ class Contracts:
     server: Server
     followed: str  # in execution, with hours, a case not imputable, people
     draft: str  # not followed yet
+    framework: str  # a framework agreement in execution, with a floor per order
 
     @property
     def url(self) -> str:
@@ -65,13 +66,18 @@ def contracts(server: Server) -> Contracts:
         case = {"ni-lot": "3", "ni-hours": "120", "ni-justification": "Chantier suspendu en mai"}
         assert http.post(f"/dossiers/{followed}/suivi/non-imputable", case).status_code == 303
         draft = http.new_dossier("Consultation en préparation")
+        framework = http.new_dossier("Entretien des lycées (accord-cadre)")
+        move_in(
+            engine, library, framework, "entretien-lycees-accord-cadre", Stage.in_execution,
+            strategy={"penalty_eur_per_hour": 50, "order_floor_eur": 4000},
+        )  # fmt: skip
     with new_session(engine) as session:
         facilitator = accounts.user_by_email(session, EMAILS["facilitator"])
         assert facilitator is not None
         session.add(DossierGrant(user_id=facilitator.id, dossier_id=uuid.UUID(followed)))
         session.commit()
     engine.dispose()
-    return Contracts(server, followed, draft)
+    return Contracts(server, followed, draft, framework)
 
 
 @pytest.fixture
@@ -87,7 +93,10 @@ def visit(path: str, user: str = "acheteur") -> Callable[[Any, Contracts], None]
             page.context.clear_cookies()
             cookie = site.server.session_cookie(user)
             page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": site.url}])
-        page.goto(site.url + path.format(followed=site.followed, draft=site.draft))
+        page.goto(
+            site.url
+            + path.format(followed=site.followed, draft=site.draft, framework=site.framework)
+        )
 
     return go
 
@@ -133,6 +142,7 @@ PAGES: dict[str, Callable[[Any, Contracts], None]] = {
     "follow-up, case refused": refused_case,
     "follow-up, import errors": import_errors,
     "follow-up, not followed": visit("/dossiers/{draft}/suivi"),
+    "follow-up, framework agreement": visit("/dossiers/{framework}/suivi#commandes"),
     "spaser": visit("/rapports/spaser?annee=2027", "referent"),
     "spaser, empty year": visit("/rapports/spaser?annee=2019", "referent"),
     "spaser, bad year": visit("/rapports/spaser?annee=deux", "referent"),
