@@ -117,6 +117,12 @@ BUYER_LABELS = {
     "state": "État",
     "other": "Autre acheteur",
 }
+# A framework agreement's orders, by how it is executed (AgreementKind): one order, the orders.
+ORDER_UNITS = {"purchase_orders": "bon de commande", "subsequent_contracts": "marché subséquent"}
+EXECUTION_MODES = {
+    "purchase_orders": "bons de commande",
+    "subsequent_contracts": "marchés subséquents",
+}
 OFFER_LABELS = {
     "unknown": "inconnue",
     "none": "aucune",

@@ -11,9 +11,11 @@ import docx
 from fastapi import FastAPI
 
 from clauses.advisor.hours import hours_on_orders
+from clauses.profile import AgreementKind, load_profile
 from clauses.store import crud, reports, stages
 from clauses.store.db import new_session
 from clauses.store.models import Stage
+from clauses.web.routes.dossiers.followup import orders_named
 from tests.conftest import EXAMPLES
 from tests.moves import move_in, schema
 from tests.web.conftest import Browser, text_of
@@ -149,5 +151,19 @@ def test_the_orders_form_says_the_ccaps_floor_per_order(app: FastAPI, browser: B
         " ",
         text_of(browser.get(f"/dossiers/{followed(app, browser)}/suivi").text),
     )
-    assert "Le CCAP ne fixe pas de seuil par bon de commande : tous les bons comptent." in without
+    assert (
+        "Le CCAP ne fixe pas de seuil par bon de commande : tous les bons de commande comptent."
+        in without
+    )
     assert "sans ceux de moins de" not in without
+
+
+def test_the_orders_are_named_as_the_ccap_names_them() -> None:
+    """An agreement executed by subsequent contracts has no « bons de commande » (its CCAP
+    says « marché subséquent », tests/test_framework_agreement.py): the follow-up page neither."""
+    profile = load_profile(EXAMPLES / f"{NAME}.yaml")
+    assert profile.agreement is not None
+    assert orders_named(profile) == ("bon de commande", "bons de commande")
+    subsequent = profile.agreement.model_copy(update={"kind": AgreementKind.subsequent_contracts})
+    named = orders_named(profile.model_copy(update={"agreement": subsequent}))
+    assert named == ("marché subséquent", "marchés subséquents")

@@ -12,14 +12,9 @@ from clauses.library.models import ClauseText, Section, Status
 from clauses.library.render import placeholder, render_clause
 from clauses.strategy.model import HoursLine, ResolvedMechanism, ResolvedStrategy
 from clauses.strategy.texts import TEXT_PARAMETERS
-from clauses.vocabulary import RESERVED_TO
+from clauses.vocabulary import EXECUTION_MODES, ORDER_UNITS, RESERVED_TO
 
 FRAMEWORK_CLAUSE = "ccap_insertion_clause_framework"
-EXECUTION_MODES = {
-    "purchase_orders": "bons de commande",
-    "subsequent_contracts": "marchés subséquents",
-}
-ORDER_UNITS = {"purchase_orders": "bon de commande", "subsequent_contracts": "marché subséquent"}
 
 
 def _ccag_article(ctx: Context) -> str:

@@ -25,9 +25,10 @@ from clauses.library import Library
 from clauses.library.models import StructureKind
 from clauses.library.reporting import FollowupVocabularies
 from clauses.lifecycle import FOLLOWED, Published, stage_of
+from clauses.profile import TenderProfile
 from clauses.store import accounts, crud, stages
 from clauses.store.models import STAGE_LABELS, Dossier, FollowupEntry, FollowupKind
-from clauses.vocabulary import STRUCTURE_LABELS
+from clauses.vocabulary import EXECUTION_MODES, ORDER_UNITS, STRUCTURE_LABELS
 from clauses.web.access import Right, actor
 from clauses.web.charts import balance_chart
 from clauses.web.deps import FormDep
@@ -116,6 +117,13 @@ def _date(iso: str) -> str:
     return f"{day}/{month}/{year}"
 
 
+def orders_named(profile: TenderProfile) -> tuple[str, str]:
+    """A framework agreement's orders as its CCAP names them: one, and several (« bon de
+    commande », « bons de commande », or the subsequent contracts')."""
+    kind = profile.agreement.kind.value if profile.agreement else "purchase_orders"
+    return ORDER_UNITS[kind], EXECUTION_MODES[kind]
+
+
 def _lot(lot: int | None) -> str:
     return f"Lot {lot}" if lot is not None else "Marché"
 
@@ -190,6 +198,7 @@ def followup_page(
             ],
             "framework": found.published.strategy.framework,
             "order_floor": found.published.strategy.order_floor_eur,
+            "order_units": orders_named(found.published.profile),
             "people_rows": range(hours_entry.people_rows),
             "structures": {k.value: STRUCTURE_LABELS[k.value] for k in StructureKind},
             "imported": imported,
