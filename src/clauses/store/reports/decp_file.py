@@ -60,6 +60,8 @@ def _declared(
     notification: its ``marche`` notified in the period (without ``bodies``, as many Nones)
     and why it cannot be declared. One ``marche`` per (buyer SIRET, ``id``): a later one that
     repeats the pair is left out and said (:class:`clauses.decp.batch.OncePerBuyer`)."""
+    # One buyer's file: a scope of every organisation (None) would match no declared contract.
+    assert scope.organisation_id is not None, "a DECP file is one organisation's"
     current = current_figures(session, scope)
     period = (
         col(DeclaredContract.organisation_id) == scope.organisation_id,
