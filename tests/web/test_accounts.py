@@ -370,6 +370,24 @@ def test_an_account_can_be_deleted_its_dossiers_stay(app: FastAPI) -> None:
         assert client.get(f"/dossiers/{dossier}").status_code == 200
 
 
+def test_my_account_asked_without_a_session_goes_to_sign_in_and_back(app: FastAPI) -> None:
+    """« Mon compte » and its forms, signed out: the sign-in page, then back to « Mon compte »;
+    asked by htmx, the same place through HX-Redirect (a 303 would be followed inside the page),
+    as every route that needs a session answers."""
+    with TestClient(app) as client:
+        token = {"csrf_token": form_token(client)}
+        for plain in (
+            client.get("/compte", follow_redirects=False),
+            client.post("/compte/mot-de-passe", data=token, follow_redirects=False),
+            client.post("/compte/supprimer", data=token, follow_redirects=False),
+        ):
+            assert plain.status_code == 303, plain.request.url
+            assert plain.headers["location"] == "/connexion?suivant=/compte"
+        asked = client.get("/compte", headers={"HX-Request": "true"}, follow_redirects=False)
+        assert asked.status_code == 200
+        assert asked.headers["HX-Redirect"] == "/connexion?suivant=/compte"
+
+
 def test_the_privacy_page_says_what_is_kept_and_how_long(api: TestClient) -> None:
     page = api.get("/confidentialite")
     assert page.status_code == 200
