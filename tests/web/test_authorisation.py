@@ -46,6 +46,7 @@ from clauses.web.routes.dossiers.common import (
     GuardedRoute,
     OnDossier,
     Visit,
+    dependency_of,
     dossier_router,
     guard_of,
 )
@@ -257,16 +258,6 @@ class Declared:
     move: MoveCheck | None = None
 
 
-def move_of(dependant: Dependant) -> MoveCheck | None:
-    for sub in dependant.dependencies:
-        if isinstance(sub.call, MoveCheck):
-            return sub.call
-        found = move_of(sub)
-        if found is not None:
-            return found
-    return None
-
-
 def declared(route: BaseRoute) -> Declared | None:
     """The route's right, from the route: the guard among its dependencies (FastAPI's routes),
     or the one a plain route runs first (the step save)."""
@@ -274,7 +265,7 @@ def declared(route: BaseRoute) -> Declared | None:
         return Declared(route.guard)
     if isinstance(route, APIRoute):
         guard = guard_of(route.dependant)
-        return None if guard is None else Declared(guard, move_of(route.dependant))
+        return None if guard is None else Declared(guard, dependency_of(route.dependant, MoveCheck))
     return None
 
 

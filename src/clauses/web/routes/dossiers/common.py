@@ -6,7 +6,7 @@ import functools
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -35,17 +35,25 @@ from clauses.web.context import AppContext
 from clauses.web.deps import ContextDep, SessionDep
 from clauses.web.rendering import render
 
+T = TypeVar("T")
+
+
+def dependency_of(dependant: Dependant, kind: type[T]) -> T | None:
+    """The first dependency of a route (or of one of its dependencies, however deep) that is a
+    ``kind`` (a :class:`Guard`, a move's check…)."""
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, kind):
+            return sub.call
+        found = dependency_of(sub, kind)
+        if found is not None:
+            return found
+    return None
+
 
 def guard_of(dependant: Dependant) -> Guard | None:
     """The right a route (or one of its dependencies) declares: the :class:`Guard` among its
     dependencies, however deep (:func:`OnDossier` holds one)."""
-    for sub in dependant.dependencies:
-        if isinstance(sub.call, Guard):
-            return sub.call
-        found = guard_of(sub)
-        if found is not None:
-            return found
-    return None
+    return dependency_of(dependant, Guard)
 
 
 class DossierRouter(APIRouter):
