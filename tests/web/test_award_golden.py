@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from clauses.store.models import Stage
 from tests.moves import move_in
 from tests.web.conftest import Browser
-from tests.web.test_award_prefill import example_dossier, shown_form
+from tests.web.test_award_prefill import example_dossier, send_emptied, shown_form
 
 GOLDEN = Path(__file__).parent / "golden"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -50,14 +50,7 @@ def test_the_lotted_form_pre_filled(browser: Browser, app: FastAPI) -> None:
 
 def test_the_lotted_form_sent_empty(browser: Browser, app: FastAPI) -> None:
     dossier = example_dossier(browser, app)
-    sent = shown_form(browser.get(f"/dossiers/{dossier}/attribution").text)
-    kept = {"csrf_token", "version"} | {n for n in sent if n.endswith("-count")}
-    boxes = {"techniques", "execution_modalities", "environmental_considerations"}
-    emptied = {name: "" for name in sent if name not in kept | boxes}
-    refused = browser.post(
-        f"/dossiers/{dossier}/attribution",
-        {n: v for n, v in sent.items() if n not in boxes} | emptied | {"action": "save"},
-    )
+    _, refused = send_emptied(browser, dossier)
     assert refused.status_code == 422
     check("lots-empty", refused.text)
 

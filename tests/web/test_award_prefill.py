@@ -103,6 +103,20 @@ def example_dossier(browser: Browser, app: FastAPI, siret: str | None = BUYER_SI
     return dossier
 
 
+def send_emptied(browser: Browser, dossier: str) -> tuple[dict[str, Any], Any]:
+    """The award form as shown, and its answer when sent with nothing typed: every suggestion
+    removed, every box unticked (only the CSRF token, the version and the number of each
+    list's rows kept)."""
+    sent = shown_form(browser.get(f"/dossiers/{dossier}/attribution").text)
+    kept = {"csrf_token", "version"} | {n for n in sent if n.endswith("-count")}
+    boxes = {"techniques", "execution_modalities", "environmental_considerations"}
+    emptied = {name: "" for name in sent if name not in kept | boxes}
+    return sent, browser.post(
+        f"/dossiers/{dossier}/attribution",
+        {n: v for n, v in sent.items() if n not in boxes} | emptied | {"action": "save"},
+    )
+
+
 def award_of_example() -> dict[str, Any]:
     text = (EXAMPLES / "award" / f"{EXAMPLE}.yaml").read_text("utf-8")
     award: dict[str, Any] = yaml.safe_load(text)["award"]
@@ -217,14 +231,7 @@ def test_every_error_of_an_empty_form_at_once(browser: Browser, app: FastAPI) ->
     """A form sent with nothing typed and the suggestions removed: every field the DECP needs
     is named in one response, each summary entry linking to its field, each message beside it."""
     dossier = example_dossier(browser, app)
-    sent = shown_form(browser.get(f"/dossiers/{dossier}/attribution").text)
-    kept = {"csrf_token", "version"} | {n for n in sent if n.endswith("-count")}
-    boxes = {"techniques", "execution_modalities", "environmental_considerations"}
-    emptied = {name: "" for name in sent if name not in kept | boxes}
-    refused = browser.post(
-        f"/dossiers/{dossier}/attribution",
-        {n: v for n, v in sent.items() if n not in boxes} | emptied | {"action": "save"},
-    )
+    sent, refused = send_emptied(browser, dossier)
     assert refused.status_code == 422
     links = summary_links(refused.text)
     expected = {
